@@ -1,0 +1,45 @@
+// The sub-commands of the `tally` program, wired to CLI11 in options.cpp.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tally::cli {
+
+int main(int argc, char** argv);
+
+struct CheckOptions {
+  std::vector<std::string> defs;
+  std::string emit;                 // "", "ast", "types", "plan"
+  std::string diagnostics = "text"; // "text" or "json"
+};
+
+struct RunOptions {
+  std::vector<std::string> defs;
+  std::string data;
+  std::string period;
+  int history = 0;                   // 0: the default
+  std::vector<std::string> sets;     // NAME=VALUE
+  std::vector<std::string> scenarios;
+  std::vector<std::string> indicators;
+  std::string format;                // table, json, csv, markdown, html; "" = by terminal
+  std::string output;
+  bool lenient = false;
+  std::string rejects;
+  std::string diagnostics = "text";
+  // compare
+  std::vector<std::string> against;
+  // sweep
+  std::string vary;
+  // explain
+  std::string rows = "failing";
+  int limit = 0;
+};
+
+int check_command(const CheckOptions& options);
+int run_command(const RunOptions& options);
+int compare_command(const RunOptions& options);
+int sweep_command(const RunOptions& options);
+int explain_command(const RunOptions& options);
+
+}  // namespace tally::cli

@@ -1,0 +1,157 @@
+// Command-line wiring (CLI11) and the shared set-up of every command: load and check the
+// definitions, resolve parameters, scenarios, the period and the indicators asked for.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/render.hpp"
+#include "cli/session.hpp"
+#include "lang/check/front.hpp"
+
+namespace tally::cli {
+
+bool stderr_color() { return ::isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+bool stdout_color() { return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
+void print_diagnostics(const Diagnostics& diags, const SourceManager& sources,
+                       const std::string& format) {
+  if (format == "json") {
+    std::cerr << render_json(diags, sources).dump(2) << "\n";
+  } else {
+    std::cerr << render_text(diags, sources, RenderOptions{stderr_color()});
+  }
+}
+
+int usage_error(const std::string& message, const std::string& hint) {
+  std::cerr << "tally: error: " << message << "\n";
+  if (!hint.empty()) std::cerr << "hint: " << hint << "\n";
+  return 2;
+}
+
+bool write_output(const std::string& text, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) {
+    std::cerr << fmt::format("tally: error: cannot write {}\n", path);
+    return false;
+  }
+  return true;
+}
+
+int check_command(const CheckOptions& o) {
+  auto front = check::load_definitions(o.defs);
+  print_diagnostics_if_any(*front, o.diagnostics);
+  if (front->diags.has_errors()) return 1;
+  if (o.emit == "ast") {
+    std::cout << ast::print(*front->module, front->sources);
+  } else if (o.emit == "types") {
+    std::cout << check::print_types(front->program, front->sources);
+  } else if (o.emit == "plan") {
+    std::vector<std::uint32_t> all;
+    for (std::uint32_t i = 0; i < front->program.indicators.size(); ++i)
+      if (front->program.indicators[i].named_on_command_line) all.push_back(i);
+    std::cout << plan::print(plan::compile(front->program, all));
+  } else {
+    const auto& p = front->program;
+    std::size_t named = 0;
+    for (const auto& i : p.indicators) named += i.named_on_command_line ? 1 : 0;
+    std::cout << fmt::format("ok: {} file{}, {} table{}, {} parameter{}, {} indicator{}\n",
+                             front->sources.size(), front->sources.size() == 1 ? "" : "s",
+                             p.tables.size(), p.tables.size() == 1 ? "" : "s", p.params.size(),
+                             p.params.size() == 1 ? "" : "s", named, named == 1 ? "" : "s");
+  }
+  return 0;
+}
+
+void print_diagnostics_if_any(const check::Frontend& front, const std::string& format) {
+  if (!front.diags.items().empty()) print_diagnostics(front.diags, front.sources, format);
+}
+
+namespace {
+
+void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
+  cmd->add_option("DEFS", o.defs, "definition files or folders (every .tally below)")->required();
+  cmd->add_option("--data", o.data, "folder holding TABLE.csv for every table used")->required();
+  cmd->add_option("--period", o.period,
+                  "2017-18Q1 (quarter), 2017-18 (year), 2017-06 (month) or a date 2017-06-30")
+      ->required();
+  cmd->add_option("--history", o.history, "periods to show, ending with --period (default 2)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--set", o.sets, "NAME=VALUE: override a parameter for this run");
+  cmd->add_option("--scenario", o.scenarios, "apply a declared scenario");
+  cmd->add_option("--indicator", o.indicators, "only these indicators (default: all)");
+  if (with_format) {
+    cmd->add_option("--format", o.format, "table, json, csv, markdown or html")
+        ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}));
+  }
+  cmd->add_option("--output", o.output, "write there instead of standard output");
+  cmd->add_flag("--lenient", o.lenient, "skip bad data rows into a rejects file instead of failing");
+  cmd->add_option("--rejects", o.rejects, "where --lenient writes rejected rows (default tally-rejects.csv)");
+  cmd->add_option("--diagnostics", o.diagnostics, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tally: performance indicators declared as text, evaluated over case data"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "tally 0.1.0");
+
+  CheckOptions check_options;
+  auto* check_cmd = app.add_subcommand("check", "parse and check definitions; print every error");
+  check_cmd->add_option("DEFS", check_options.defs, "definition files or folders")->required();
+  check_cmd->add_option("--emit", check_options.emit, "print an intermediate form: ast, types or plan")
+      ->check(CLI::IsMember({"ast", "types", "plan"}));
+  check_cmd->add_option("--diagnostics", check_options.diagnostics, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  RunOptions run_options;
+  auto* run_cmd = app.add_subcommand("run", "evaluate every indicator for a period and those before it");
+  add_run_options(run_cmd, run_options, true);
+
+  RunOptions compare_options;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "the same indicators under two or more parameter sets, side by side");
+  add_run_options(compare_cmd, compare_options, true);
+  compare_cmd->add_option("--against", compare_options.against,
+                          "also run an older version of the definitions (files or folders)");
+
+  RunOptions sweep_options;
+  auto* sweep_cmd = app.add_subcommand("sweep", "value and colour for every value of one parameter");
+  add_run_options(sweep_cmd, sweep_options, true);
+  sweep_cmd->add_option("--vary", sweep_options.vary, "NAME=FROM..TO[:STEP] or NAME=A,B,C")->required();
+
+  RunOptions explain_options;
+  auto* explain_cmd = app.add_subcommand("explain", "the rows behind one indicator's figure");
+  add_run_options(explain_cmd, explain_options, true);
+  explain_cmd->add_option("--rows", explain_options.rows, "failing (default), passing or all")
+      ->check(CLI::IsMember({"failing", "passing", "all"}));
+  explain_cmd->add_option("--limit", explain_options.limit, "at most this many rows")
+      ->check(CLI::Range(0, 100000000));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (*check_cmd) return check_command(check_options);
+  if (*run_cmd) return run_command(run_options);
+  if (*compare_cmd) return compare_command(compare_options);
+  if (*sweep_cmd) return sweep_command(sweep_options);
+  if (*explain_cmd) return explain_command(explain_options);
+  return 2;
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,336 @@
+#include "cli/render.hpp"
+
+#include <fmt/format.h>
+
+#include "lang/base/date.hpp"
+
+namespace tally::cli {
+
+using runtime::IndicatorResult;
+using runtime::PeriodResult;
+using runtime::Rag;
+using runtime::RunResult;
+using runtime::Trend;
+
+std::string value_text(const Rational& v, int decimals) { return format_decimal(v, decimals); }
+
+std::string trimmed_text(const Rational& v, int decimals) {
+  std::string s = format_decimal(v, decimals);
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+std::string target_text(const PeriodResult& r, int decimals) {
+  if (r.target) return trimmed_text(*r.target, decimals);
+  if (r.target_low && r.target_high)
+    return trimmed_text(*r.target_low, decimals) + " .. " + trimmed_text(*r.target_high, decimals);
+  return "";
+}
+
+nlohmann::ordered_json count_json(const Rational& v) {
+  if (boost::multiprecision::denominator(v) == 1) {
+    const BigInt n = boost::multiprecision::numerator(v);
+    if (n <= std::numeric_limits<std::int64_t>::max() && n >= std::numeric_limits<std::int64_t>::min())
+      return static_cast<std::int64_t>(n);
+  }
+  return format_exact(v);
+}
+
+namespace {
+
+nlohmann::ordered_json parameters_json(const RenderContext& ctx) {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (std::size_t i = 0; i < ctx.plan->params.size(); ++i)
+    items.emplace_back(ctx.plan->params[i].name, check::constant_display(ctx.params[i]));
+  std::sort(items.begin(), items.end());
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (auto& [k, v] : items) j[k] = v;
+  return j;
+}
+
+const char* arrow(Trend t) {
+  switch (t) {
+    case Trend::improving: return "▲";
+    case Trend::deteriorating: return "▼";
+    case Trend::stable: return "►";
+    case Trend::none: return " ";
+  }
+  return " ";
+}
+
+std::string unit_suffix(const plan::IndicatorPlan& ind) {
+  return ind.unit == ast::UnitKind::percent ? "%" : "";
+}
+
+std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (!r.value) return "-";
+  return value_text(*r.value, ind.decimals) + unit_suffix(ind);
+}
+
+}  // namespace
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+std::string summary_line(const RunResult& result) {
+  const auto c = result.summary();
+  const std::size_t n = result.indicators.size();
+  std::string s = fmt::format("{} indicator{}: {} red, {} amber, {} green", n, n == 1 ? "" : "s",
+                              c[0], c[1], c[2]);
+  if (c[3] > 0) s += fmt::format(", {} without a colour", c[3]);
+  return s;
+}
+
+nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ctx) {
+  nlohmann::ordered_json j;
+  j["tally"] = "0.1.0";
+  j["period"] = result.period_label;
+  j["parameters"] = parameters_json(ctx);
+  nlohmann::ordered_json inds = nlohmann::ordered_json::array();
+  for (const IndicatorResult& ir : result.indicators) {
+    const plan::IndicatorPlan& ind = *ir.plan;
+    nlohmann::ordered_json ji;
+    ji["name"] = ind.name;
+    ji["code"] = ind.code;
+    ji["title"] = ind.title;
+    ji["unit"] = ind.unit_text;
+    ji["polarity"] = ast::polarity_name(ind.polarity);
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    for (const PeriodResult& r : ir.results) {
+      nlohmann::ordered_json jr;
+      jr["period"] = calendar::label(r.period);
+      jr["start"] = format_iso(r.period.start);
+      jr["end"] = format_iso(r.period.end);
+      if (ind.ratio) {
+        if (r.numerator) jr["numerator"] = count_json(*r.numerator);
+        if (r.denominator) jr["denominator"] = count_json(*r.denominator);
+      }
+      jr["value"] = r.value ? nlohmann::ordered_json(value_text(*r.value, ind.decimals))
+                            : nlohmann::ordered_json(nullptr);
+      const std::string target = target_text(r, ind.decimals);
+      if (!target.empty()) jr["target"] = target;
+      jr["rag"] = runtime::rag_name(r.rag);
+      jr["trend"] = runtime::trend_name(r.trend);
+      if (r.trend != Trend::none && r.change) jr["change"] = value_text(*r.change, ind.decimals);
+      if (!ind.benchmarks.empty()) {
+        nlohmann::ordered_json b = nlohmann::ordered_json::object();
+        for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
+          b[ind.benchmarks[k].name] = r.benchmarks[k]
+                                          ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
+                                          : nlohmann::ordered_json(nullptr);
+        jr["benchmarks"] = b;
+      }
+      if (!r.value && !r.note.empty()) jr["note"] = r.note;
+      results.push_back(jr);
+    }
+    ji["results"] = results;
+    inds.push_back(ji);
+  }
+  j["indicators"] = inds;
+  const auto c = result.summary();
+  j["summary"] = {{"red", c[0]}, {"amber", c[1]}, {"green", c[2]}, {"none", c[3]}};
+  nlohmann::ordered_json tables = nlohmann::ordered_json::array();
+  for (const auto& t : result.tables)
+    tables.push_back({{"name", t.name}, {"rows", t.rows}, {"rejected", t.rejected}});
+  j["tables"] = tables;
+  return j;
+}
+
+std::string run_table(const RunResult& result, const RenderContext& ctx) {
+  std::string out;
+  if (result.indicators.empty()) return "no indicators to report\n";
+  // Columns: code, title, one value per shown period, num/den, target, rag, trend.
+  std::vector<std::string> period_labels;
+  for (const PeriodResult& r : result.indicators.front().results)
+    period_labels.push_back(calendar::label(r.period));
+  std::vector<std::vector<std::string>> rows;
+  std::vector<Rag> colours;
+  std::vector<std::string> header = {"Code", "Indicator"};
+  for (const auto& l : period_labels) header.push_back(l);
+  for (const char* h : {"Num / Den", "Target", "RAG", "Trend"}) header.push_back(h);
+  std::vector<std::string> notes;
+  for (const IndicatorResult& ir : result.indicators) {
+    const plan::IndicatorPlan& ind = *ir.plan;
+    std::vector<std::string> row = {ind.code, ind.title};
+    std::vector<std::string> values;
+    for (const PeriodResult& r : ir.results) values.push_back(shown_value(r, ind));
+    // Indicators at another cadence show their own periods' values in order.
+    values.resize(period_labels.size(), "");
+    for (auto& v : values) row.push_back(v);
+    const PeriodResult& last = ir.results.back();
+    row.push_back(ind.ratio && last.numerator && last.denominator
+                      ? fmt::format("{} / {}", format_exact(*last.numerator), format_exact(*last.denominator))
+                      : "");
+    const std::string target = target_text(last, ind.decimals);
+    row.push_back(target.empty() ? "" : target + unit_suffix(ind));
+    row.push_back(last.rag == Rag::none ? "-" : runtime::rag_name(last.rag));
+    std::string trend = last.trend == Trend::none ? "" : fmt::format("{} {}", arrow(last.trend), runtime::trend_name(last.trend));
+    if (last.change && last.trend != Trend::none)
+      trend += fmt::format(" ({}{})", *last.change > 0 ? "+" : "", value_text(*last.change, ind.decimals));
+    row.push_back(trend);
+    if (!last.value && !last.note.empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
+    rows.push_back(std::move(row));
+    colours.push_back(last.rag);
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
+  width[1] = std::min<std::size_t>(width[1], 60);
+  auto cell = [&](const std::string& s, std::size_t c) {
+    std::string text = s;
+    if (c == 1 && display_width(text) > width[1]) {
+      std::size_t keep = 0, chars = 0;
+      while (keep < text.size() && chars < width[1] - 1) {
+        ++keep;
+        while (keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) ++keep;
+        ++chars;
+      }
+      text = text.substr(0, keep) + "…";
+    }
+    const bool numeric = c >= 2 && c < 2 + period_labels.size() + 2;
+    return numeric ? pad_left(text, width[c]) : pad_right(text, width[c]);
+  };
+  out += fmt::format("{} scorecard\n\n", result.period_label);
+  std::string line;
+  for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "  " : "") + cell(header[c], c);
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out += line + "\n";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    line.clear();
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      std::string text = cell(rows[r][c], c);
+      if (ctx.color && c == header.size() - 2 && colours[r] != Rag::none) {
+        const int code = colours[r] == Rag::red ? 31 : colours[r] == Rag::amber ? 33 : 32;
+        text = fmt::format("\x1b[1;{}m{}\x1b[0m", code, text);
+      }
+      line += (c ? "  " : "") + text;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  out += "\n" + summary_line(result) + "\n";
+  for (const auto& n : notes) out += "note: " + n + "\n";
+  return out;
+}
+
+std::string run_csv(const RunResult& result, const RenderContext&) {
+  std::string out =
+      "indicator,code,title,period,start,end,numerator,denominator,value,target,rag,trend,change\n";
+  for (const IndicatorResult& ir : result.indicators) {
+    const plan::IndicatorPlan& ind = *ir.plan;
+    for (const PeriodResult& r : ir.results) {
+      std::vector<std::string> f = {
+          ind.name, ind.code, ind.title, calendar::label(r.period), format_iso(r.period.start),
+          format_iso(r.period.end),
+          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
+          ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+          r.value ? value_text(*r.value, ind.decimals) : "", target_text(r, ind.decimals),
+          runtime::rag_name(r.rag), runtime::trend_name(r.trend),
+          r.change && r.trend != Trend::none ? value_text(*r.change, ind.decimals) : ""};
+      for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string run_markdown(const RunResult& result, const RenderContext&) {
+  std::string out = fmt::format("# {} scorecard\n\n", result.period_label);
+  out += "| Code | Indicator | Period | Numerator | Denominator | Value | Target | RAG | Trend |\n";
+  out += "|---|---|---|---:|---:|---:|---:|---|---|\n";
+  auto esc = [](std::string s) {
+    std::string o;
+    for (char c : s) {
+      if (c == '|') o += '\\';
+      o += c;
+    }
+    return o;
+  };
+  for (const IndicatorResult& ir : result.indicators) {
+    const plan::IndicatorPlan& ind = *ir.plan;
+    for (const PeriodResult& r : ir.results) {
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} {} |\n", esc(ind.code),
+                         esc(ind.title), calendar::label(r.period),
+                         ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
+                         ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+                         shown_value(r, ind), target_text(r, ind.decimals),
+                         runtime::rag_name(r.rag), r.trend == Trend::none ? "" : arrow(r.trend),
+                         r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
+    }
+  }
+  out += "\n" + summary_line(result) + "\n";
+  return out;
+}
+
+std::string run_html(const RunResult& result, const RenderContext&) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += fmt::format("<title>{} scorecard</title>\n", html_escape(result.period_label));
+  out +=
+      "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
+      "#999;padding:4px 8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
+      ".green{background:#d9ead3}</style>\n</head>\n<body>\n";
+  out += fmt::format("<h1>{} scorecard</h1>\n<table>\n", html_escape(result.period_label));
+  out += "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
+         "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
+  for (const IndicatorResult& ir : result.indicators) {
+    const plan::IndicatorPlan& ind = *ir.plan;
+    for (const PeriodResult& r : ir.results) {
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} {}</td></tr>\n",
+          html_escape(ind.code), html_escape(ind.title), calendar::label(r.period),
+          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
+          ind.ratio && r.denominator ? format_exact(*r.denominator) : "", html_escape(shown_value(r, ind)),
+          html_escape(target_text(r, ind.decimals)), runtime::rag_name(r.rag), runtime::rag_name(r.rag),
+          r.trend == Trend::none ? "" : arrow(r.trend),
+          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
+    }
+  }
+  out += fmt::format("</table>\n<p>{}</p>\n</body>\n</html>\n", html_escape(summary_line(result)));
+  return out;
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,153 @@
+#include "cli/session.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/render.hpp"
+
+namespace tally::cli {
+
+std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
+                                  const std::vector<std::string>& sets,
+                                  std::vector<check::Constant>& out) {
+  const check::Program& p = front.program;
+  out.clear();
+  for (const auto& param : p.params) out.push_back(param.value);
+  for (const std::string& name : scenarios) {
+    auto s = p.find_scenario(name);
+    if (!s) {
+      std::vector<std::string> names;
+      for (const auto& sc : p.scenarios) names.push_back(sc.name);
+      const std::string best = closest_name(name, names);
+      return usage_error(fmt::format("unknown scenario '{}'", name),
+                         !best.empty() ? fmt::format("did you mean '{}'?", best)
+                         : names.empty() ? "the definitions declare no scenarios"
+                                         : fmt::format("the scenarios are: {}", fmt::join(names, ", ")));
+    }
+    for (const auto& [index, value] : p.scenarios[*s].overrides) out[index] = value;
+  }
+  for (const std::string& set : sets) {
+    const auto eq = set.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return usage_error(fmt::format("--set '{}' is not NAME=VALUE", set),
+                         "write, for example, --set cp_visit_days=15");
+    const std::string name = set.substr(0, eq);
+    const std::string text = set.substr(eq + 1);
+    auto index = p.find_param(name);
+    if (!index) {
+      std::vector<std::string> names;
+      for (const auto& param : p.params) names.push_back(param.name);
+      const std::string best = closest_name(name, names);
+      return usage_error(fmt::format("--set: unknown parameter '{}'", name),
+                         !best.empty() ? fmt::format("did you mean '{}'?", best)
+                         : names.empty() ? "the definitions declare no parameters"
+                                         : fmt::format("the parameters are: {}", fmt::join(names, ", ")));
+    }
+    Diagnostics diags;
+    auto expr = check::parse_literal(text, "--set " + name, front.sources, *front.module, diags);
+    std::optional<check::Constant> value;
+    if (expr) {
+      value = check::constant_of(*front.module, *expr, &p.params[*index].value.type, diags,
+                                 fmt::format("parameter '{}'", name));
+    }
+    if (!value) {
+      std::string why = fmt::format("--set {}: '{}' is not a valid value", name, text);
+      for (const Diagnostic& d : diags.items()) {
+        if (d.kind == DiagKind::bad_parameter) why = fmt::format("--set {}: {}", name, d.message);
+      }
+      return usage_error(why, fmt::format("'{}' is {}, as declared: {}", name,
+                                          check::describe(p.params[*index].value.type),
+                                          check::constant_source(p.params[*index].value)));
+    }
+    out[*index] = std::move(*value);
+  }
+  return std::nullopt;
+}
+
+bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+                        const std::string& format) {
+  if (errors.empty()) return false;
+  Diagnostics diags;
+  for (const auto& e : errors) diags.error(DiagKind::data, e.span, e.message, e.hint);
+  print_diagnostics(diags, sources, format);
+  return true;
+}
+
+std::optional<int> open_session(const RunOptions& o, Session& s) {
+  s.front = check::load_definitions(o.defs);
+  print_diagnostics_if_any(*s.front, o.diagnostics);
+  if (s.front->diags.has_errors()) return 1;
+
+  auto period = calendar::parse_period_arg(o.period);
+  if (!period)
+    return usage_error(fmt::format("--period '{}' is not a period", o.period),
+                       "write a quarter 2017-18Q1, a financial year 2017-18, a month 2017-06 or a "
+                       "date 2017-06-30");
+  s.request.period = *period;
+  s.request.period_label =
+      period->cadence ? calendar::label(calendar::resolve(*period, *period->cadence)) : o.period;
+  s.request.history = o.history;
+
+  if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params)) return status;
+
+  std::vector<std::uint32_t> chosen;
+  const check::Program& p = s.front->program;
+  for (const std::string& name : o.indicators) {
+    auto i = p.find_indicator(name);
+    if (!i) {
+      std::vector<std::string> names;
+      for (const auto& ind : p.indicators) names.push_back(ind.name);
+      const std::string best = closest_name(name, names);
+      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
+                         best.empty() ? "tally check --emit ast lists the indicators"
+                                      : fmt::format("did you mean '{}'?", best));
+    }
+    if (std::find(chosen.begin(), chosen.end(), *i) == chosen.end()) chosen.push_back(*i);
+  }
+  s.plan = plan::compile(p, chosen);
+  for (std::uint32_t i = 0; i < s.plan.indicators.size(); ++i) s.request.indicators.push_back(i);
+  if (s.plan.indicators.empty()) return usage_error("there are no indicators to evaluate", "name .tally files that declare indicators");
+
+  std::error_code ec;
+  if (!std::filesystem::is_directory(o.data, ec))
+    return usage_error(fmt::format("--data '{}' is not a folder", o.data),
+                       "name the folder that holds TABLE.csv for each table");
+  runtime::LoadOptions load;
+  load.lenient = o.lenient;
+  load.rejects_file = std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
+  if (o.lenient) std::filesystem::remove(load.rejects_file, ec);
+  s.data = runtime::load_dataset(s.plan, o.data, load);
+  for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
+  if (!s.data.errors.empty()) {
+    for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
+    std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n", s.data.errors.size(),
+                             s.data.errors.size() == 1 ? "" : "s");
+    if (!o.lenient)
+      std::cerr << "hint: fix the cells named above, or run with --lenient to skip bad rows into "
+                   "a rejects file\n";
+    return 1;
+  }
+  return std::nullopt;
+}
+
+int run_command(const RunOptions& o) {
+  Session s;
+  if (auto status = open_session(o, s)) return *status;
+  std::vector<runtime::ExecError> errors;
+  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
+  if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+  RenderContext ctx{&s.plan, s.request.params, false};
+  std::string format = o.format;
+  if (format.empty()) format = o.output.empty() && stdout_color() ? "table" : "table";
+  ctx.color = format == "table" && o.output.empty() && stdout_color();
+  std::string text;
+  if (format == "json") text = run_json(result, ctx).dump(2) + "\n";
+  else if (format == "csv") text = run_csv(result, ctx);
+  else if (format == "markdown") text = run_markdown(result, ctx);
+  else if (format == "html") text = run_html(result, ctx);
+  else text = run_table(result, ctx);
+  return write_output(text, o.output) ? 0 : 1;
+}
+
+}  // namespace tally::cli

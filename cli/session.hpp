@@ -1,0 +1,48 @@
+// What every evaluating command shares: definitions loaded and checked, parameters resolved
+// from scenarios and --set, the period parsed, the plan compiled and the data loaded once.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "lang/check/front.hpp"
+#include "lang/plan/plan.hpp"
+#include "runtime/exec/executor.hpp"
+
+namespace tally::cli {
+
+struct Session {
+  std::unique_ptr<check::Frontend> front;
+  plan::Plan plan;
+  runtime::Dataset data;
+  runtime::RunRequest request;  // period, history, indicators, parameters of the base run
+};
+
+// Loads everything for `o`. On failure prints why and returns the exit status.
+std::optional<int> open_session(const RunOptions& o, Session& s);
+
+// Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
+// On failure prints why and returns the exit status (2).
+std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
+                                  const std::vector<std::string>& sets,
+                                  std::vector<check::Constant>& out);
+
+// Prints evaluation faults; returns true if there were any.
+bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+                        const std::string& format);
+
+void print_diagnostics(const Diagnostics& diags, const SourceManager& sources, const std::string& format);
+void print_diagnostics_if_any(const check::Frontend& front, const std::string& format);
+int usage_error(const std::string& message, const std::string& hint);
+bool write_output(const std::string& text, const std::string& path);
+bool stdout_color();
+bool stderr_color();
+
+int compare_command(const RunOptions& options);
+int sweep_command(const RunOptions& options);
+int explain_command(const RunOptions& options);
+
+}  // namespace tally::cli

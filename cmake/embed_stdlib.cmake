@@ -1,0 +1,11 @@
+# Writes OUT, a C++ source holding every ROOT/std/*.tally file as a string, keyed "std/NAME".
+file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/std/*.tally)
+list(SORT files)
+set(body "// Generated from stdlib/std/*.tally; do not edit.\n#include \"stdlib/std_files.hpp\"\n\nnamespace tally::stdlib {\n\nconst std::vector<StdFile>& std_files() {\n  static const std::vector<StdFile> files = {\n")
+foreach(f ${files})
+  file(READ ${ROOT}/${f} content HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${content}")
+  string(APPEND body "    {\"${f}\", std::string(\"${escaped}\", sizeof(\"${escaped}\") - 1)},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace tally::stdlib\n")
+file(WRITE ${OUT} "${body}")

@@ -1,0 +1,240 @@
+// The syntax tree: plain data built by the parser and never changed afterwards. Expressions live
+// in one arena per Module and are referred to by ExprId, so later phases keep what they learn
+// (types, units, resolved names) in side tables keyed by ExprId.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/base/source.hpp"
+
+namespace tally::ast {
+
+struct ExprId {
+  std::uint32_t value = UINT32_MAX;
+  bool valid() const { return value != UINT32_MAX; }
+  bool operator==(const ExprId&) const = default;
+};
+
+enum class ExprKind : std::uint8_t {
+  number,      // text = "12.5"
+  percent,     // text = "90" for 90%
+  duration,    // text = "10", unit
+  string,      // text = the value, escapes undone
+  date,        // text = "2017-04-01"
+  boolean,     // text = "true" / "false"
+  list,        // args = elements
+  name,        // text = the name
+  member,      // text = object name (period, window, benchmark), field = member name
+  lookup,      // text = table, args[0] = key, field = column
+  call,        // text = function, args
+  unary,       // op, args[0]
+  binary,      // op, args[0], args[1]
+  in_list,     // args[0] in args[1]; negated for `not in`
+  in_period,   // args[0] in period (field = "period") or in window (field = "window")
+  between,     // args[0] between args[1] and args[2]
+  is_known,    // args[0] is known; negated for `is missing`
+  aggregate,   // op (aggregate kind), args[0] = operand (absent for plain count)
+  previous,    // previous/next(args[0] per args[1] [order by args[2]] [where args[3]]); op = next
+  interval,    // args[0] .. args[1] (only as a range target)
+};
+
+enum class Op : std::uint8_t {
+  none,
+  // arithmetic
+  add, sub, mul, div, neg,
+  // comparison
+  eq, ne, lt, le, gt, ge,
+  // logic
+  and_, or_, not_,
+  // aggregates
+  count, count_distinct, sum, mean, median, min, max,
+  // previous / next
+  previous, next,
+};
+
+const char* op_text(Op op);
+
+enum class DurationUnit : std::uint8_t { days, working_days, weeks, months, years };
+const char* duration_unit_name(DurationUnit unit, bool plural = true);
+
+struct Expr {
+  ExprKind kind = ExprKind::number;
+  Op op = Op::none;
+  DurationUnit unit = DurationUnit::days;
+  bool negated = false;
+  Span span;
+  std::string text;
+  std::string field;
+  std::vector<ExprId> args;  // an absent optional child is an invalid ExprId
+};
+
+struct Name {
+  std::string text;
+  Span span;
+};
+
+enum class ColumnType : std::uint8_t { text, integer, decimal, date, boolean };
+
+struct ColumnDecl {
+  Name name;
+  ColumnType type = ColumnType::text;
+  Span type_span;
+  bool nullable = false;
+  std::optional<std::string> format;
+  Span format_span;
+  bool key = false;
+  Span span;
+};
+
+struct TableDecl {
+  Name name;
+  std::string title;
+  std::vector<ColumnDecl> columns;
+  Span span;
+};
+
+struct ParamDecl {
+  Name name;
+  ExprId value;
+  std::string doc;
+  Span span;
+};
+
+struct Assignment {
+  Name name;
+  ExprId value;
+};
+
+struct ScenarioDecl {
+  Name name;
+  std::string title;
+  std::vector<Assignment> overrides;
+  Span span;
+};
+
+struct ImportDecl {
+  std::string path;
+  Span span;  // the path string
+};
+
+enum class Cadence : std::uint8_t { month, quarter, year };
+enum class WindowKind : std::uint8_t { period, rolling_months, year_to_date };
+enum class UnitKind : std::uint8_t { percent, rate, ratio, count, days, number };
+enum class Polarity : std::uint8_t { higher, lower, range };
+enum class Colour : std::uint8_t { red, amber, green };
+enum class TrendKind : std::uint8_t { previous_period, same_period_last_year };
+
+const char* cadence_name(Cadence c);
+const char* unit_name(UnitKind u);
+const char* polarity_name(Polarity p);
+const char* colour_name(Colour c);
+
+struct TextClause {
+  std::string text;
+  Span span;
+};
+
+struct WindowClause {
+  WindowKind kind = WindowKind::period;
+  int months = 0;
+  Span span;
+};
+
+struct LetClause {
+  Name name;
+  ExprId value;
+  Span span;
+};
+
+// `denominator AGG [where COND]`, `numerator ...`, `value ...`.
+struct AggClause {
+  ExprId aggregate;
+  ExprId where;  // may be invalid
+  Span span;
+};
+
+struct UnitClause {
+  UnitKind kind = UnitKind::percent;
+  std::string per;  // for `rate per N`: N as written
+  Span span;
+};
+
+struct RagRule {
+  Colour colour = Colour::red;
+  ExprId when;  // invalid for `otherwise`
+  Span span;
+};
+
+struct RagClause {
+  std::vector<RagRule> rules;
+  Span span;
+};
+
+struct TrendClause {
+  TrendKind kind = TrendKind::previous_period;
+  ExprId stable_within;  // may be invalid
+  Span span;
+};
+
+struct BenchmarkClause {
+  Name name;
+  ExprId value;
+  std::string label;
+  Span span;
+};
+
+struct IndicatorDecl {
+  Name name;
+  std::string heading;  // optional string after the name
+  Span span;
+  std::optional<TextClause> code, title, description;
+  std::optional<Name> from;
+  std::optional<Cadence> period;
+  Span period_span;
+  std::optional<WindowClause> window;
+  std::vector<LetClause> lets;
+  std::optional<ExprId> where;
+  Span where_span;
+  std::optional<AggClause> denominator, numerator, value;
+  std::optional<UnitClause> unit;
+  std::optional<int> decimals;
+  Span decimals_span;
+  std::optional<Polarity> polarity;
+  Span polarity_span;
+  std::optional<ExprId> target;
+  Span target_span;
+  std::optional<RagClause> rag;
+  std::optional<TrendClause> trend;
+  std::vector<BenchmarkClause> benchmarks;
+};
+
+struct File {
+  FileId id;
+  std::vector<ImportDecl> imports;
+  std::vector<TableDecl> tables;
+  std::vector<ParamDecl> params;
+  std::vector<ScenarioDecl> scenarios;
+  std::vector<IndicatorDecl> indicators;
+};
+
+// Every file of a run and the arena of their expressions.
+struct Module {
+  std::vector<Expr> exprs;
+  std::vector<File> files;
+
+  const Expr& expr(ExprId id) const { return exprs[id.value]; }
+  ExprId add(Expr e) {
+    exprs.push_back(std::move(e));
+    return ExprId{static_cast<std::uint32_t>(exprs.size() - 1)};
+  }
+};
+
+// A stable, indented rendering of the tree (for `tally check --emit ast` and golden tests).
+std::string print(const Module& module, const SourceManager& sources);
+// One expression as tally source text (normalised spacing, minimal parentheses).
+std::string expr_source(const Module& module, ExprId id);
+
+}  // namespace tally::ast

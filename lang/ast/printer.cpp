@@ -1,0 +1,186 @@
+#include <fmt/format.h>
+
+#include "lang/ast/ast.hpp"
+
+namespace tally::ast {
+
+namespace {
+
+// Binding strength, loosest first, for printing the fewest parentheses that keep the meaning.
+int precedence(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::binary:
+      switch (e.op) {
+        case Op::or_: return 1;
+        case Op::and_: return 2;
+        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: return 4;
+        case Op::add: case Op::sub: return 5;
+        case Op::mul: case Op::div: return 6;
+        default: return 9;
+      }
+    case ExprKind::unary: return e.op == Op::not_ ? 3 : 7;
+    case ExprKind::in_list: case ExprKind::in_period: case ExprKind::between:
+    case ExprKind::is_known: return 4;
+    case ExprKind::aggregate: return 0;
+    default: return 9;
+  }
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string source_of(const Module& m, ExprId id, int outer) {
+  if (!id.valid()) return "";
+  const Expr& e = m.expr(id);
+  auto sub = [&](std::size_t i, int p) { return source_of(m, e.args[i], p); };
+  std::string s;
+  const int mine = precedence(e);
+  switch (e.kind) {
+    case ExprKind::number: s = e.text; break;
+    case ExprKind::percent: s = e.text + "%"; break;
+    case ExprKind::duration: s = e.text + " " + duration_unit_name(e.unit); break;
+    case ExprKind::string: s = quote(e.text); break;
+    case ExprKind::date: s = e.text; break;
+    case ExprKind::boolean: s = e.text; break;
+    case ExprKind::list: {
+      s = "(";
+      for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + sub(i, 0);
+      s += ")";
+      break;
+    }
+    case ExprKind::name: s = e.text; break;
+    case ExprKind::member: s = e.text + "." + e.field; break;
+    case ExprKind::lookup: s = e.text + "[" + sub(0, 0) + "]." + e.field; break;
+    case ExprKind::call: {
+      s = e.text + "(";
+      for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + sub(i, 0);
+      s += ")";
+      break;
+    }
+    case ExprKind::unary:
+      s = e.op == Op::not_ ? "not " + sub(0, mine) : "-" + sub(0, mine);
+      break;
+    case ExprKind::binary:
+      s = sub(0, mine) + " " + op_text(e.op) + " " + sub(1, mine + 1);
+      break;
+    case ExprKind::in_list:
+      s = sub(0, mine + 1) + (e.negated ? " not in " : " in ") + sub(1, mine + 1);
+      break;
+    case ExprKind::in_period: s = sub(0, mine + 1) + " in " + e.field; break;
+    case ExprKind::between:
+      s = sub(0, mine + 1) + " between " + sub(1, mine + 1) + " and " + sub(2, mine + 1);
+      break;
+    case ExprKind::is_known: s = sub(0, mine + 1) + (e.negated ? " is missing" : " is known"); break;
+    case ExprKind::aggregate:
+      s = op_text(e.op);
+      if (!e.args.empty()) s += " " + sub(0, 0);
+      break;
+    case ExprKind::previous:
+      s = std::string(op_text(e.op)) + "(" + sub(0, 0) + " per " + sub(1, 0);
+      if (e.args[2].valid()) s += " order by " + sub(2, 0);
+      if (e.args[3].valid()) s += " where " + sub(3, 0);
+      s += ")";
+      break;
+    case ExprKind::interval: s = sub(0, 0) + " .. " + sub(1, 0); break;
+  }
+  if (mine < outer) return "(" + s + ")";
+  return s;
+}
+
+const char* column_type_text(ColumnType t) {
+  switch (t) {
+    case ColumnType::text: return "text";
+    case ColumnType::integer: return "int";
+    case ColumnType::decimal: return "decimal";
+    case ColumnType::date: return "date";
+    case ColumnType::boolean: return "bool";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string expr_source(const Module& module, ExprId id) { return source_of(module, id, 0); }
+
+std::string print(const Module& m, const SourceManager& sources) {
+  std::string out;
+  auto at = [&](Span s) {
+    const LineCol lc = sources.get(s.file).line_col(s.begin);
+    return fmt::format("@{}:{}", lc.line, lc.column);
+  };
+  auto ex = [&](ExprId id) { return expr_source(m, id); };
+  for (const File& f : m.files) {
+    out += fmt::format("file {}\n", sources.get(f.id).path());
+    for (const ImportDecl& i : f.imports) out += fmt::format("  import {} {}\n", i.path, at(i.span));
+    for (const TableDecl& t : f.tables) {
+      out += fmt::format("  table {} {}{}\n", t.name.text, at(t.name.span),
+                         t.title.empty() ? "" : " title=" + quote(t.title));
+      for (const ColumnDecl& c : t.columns) {
+        out += fmt::format("    column {} {}{}{}{} {}\n", c.name.text, column_type_text(c.type),
+                           c.nullable ? "?" : "", c.format ? " format=" + quote(*c.format) : "",
+                           c.key ? " key" : "", at(c.name.span));
+      }
+    }
+    for (const ParamDecl& p : f.params)
+      out += fmt::format("  param {} = {} {}\n", p.name.text, ex(p.value), at(p.name.span));
+    for (const ScenarioDecl& s : f.scenarios) {
+      out += fmt::format("  scenario {} {}\n", s.name.text, at(s.name.span));
+      for (const Assignment& a : s.overrides)
+        out += fmt::format("    {} = {}\n", a.name.text, ex(a.value));
+    }
+    for (const IndicatorDecl& i : f.indicators) {
+      out += fmt::format("  indicator {} {}\n", i.name.text, at(i.name.span));
+      if (i.code) out += fmt::format("    code {}\n", quote(i.code->text));
+      if (i.title) out += fmt::format("    title {}\n", quote(i.title->text));
+      if (i.description) out += fmt::format("    description {}\n", quote(i.description->text));
+      if (i.from) out += fmt::format("    from {}\n", i.from->text);
+      if (i.period) out += fmt::format("    period {}\n", cadence_name(*i.period));
+      if (i.window) {
+        const WindowClause& w = *i.window;
+        out += w.kind == WindowKind::rolling_months ? fmt::format("    window rolling {} months\n", w.months)
+               : w.kind == WindowKind::year_to_date ? "    window year to date\n"
+                                                    : "    window period\n";
+      }
+      for (const LetClause& l : i.lets) out += fmt::format("    let {} = {}\n", l.name.text, ex(l.value));
+      if (i.where) out += fmt::format("    where {}\n", ex(*i.where));
+      auto agg = [&](const char* what, const std::optional<AggClause>& a) {
+        if (!a) return;
+        out += fmt::format("    {} {}{}\n", what, ex(a->aggregate),
+                           a->where.valid() ? " where " + ex(a->where) : "");
+      };
+      agg("denominator", i.denominator);
+      agg("numerator", i.numerator);
+      agg("value", i.value);
+      if (i.unit)
+        out += fmt::format("    unit {}{}\n", unit_name(i.unit->kind),
+                           i.unit->kind == UnitKind::rate ? " per " + i.unit->per : "");
+      if (i.decimals) out += fmt::format("    decimals {}\n", *i.decimals);
+      if (i.polarity) out += fmt::format("    polarity {}\n", polarity_name(*i.polarity));
+      if (i.target) out += fmt::format("    target {}\n", ex(*i.target));
+      if (i.rag) {
+        out += "    rag\n";
+        for (const RagRule& r : i.rag->rules)
+          out += fmt::format("      {} {}\n", colour_name(r.colour),
+                             r.when.valid() ? "when " + ex(r.when) : "otherwise");
+      }
+      if (i.trend)
+        out += fmt::format("    trend {}{}\n",
+                           i.trend->kind == TrendKind::previous_period ? "previous period"
+                                                                       : "same period last year",
+                           i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within)
+                                                          : "");
+      for (const BenchmarkClause& b : i.benchmarks)
+        out += fmt::format("    benchmark {} {}{}\n", b.name.text, ex(b.value),
+                           b.label.empty() ? "" : " " + quote(b.label));
+    }
+  }
+  return out;
+}
+
+}  // namespace tally::ast

@@ -1,0 +1,1157 @@
+// The checker: resolves every name, infers types, units and levels, and reports every mistake it
+// can find in one pass over all files.
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "lang/check/program.hpp"
+#include "stdlib/builtins.hpp"
+
+namespace tally::check {
+
+namespace {
+
+using ast::ExprId;
+using ast::ExprKind;
+using ast::Op;
+
+plan::ColumnType column_type(ast::ColumnType t) {
+  switch (t) {
+    case ast::ColumnType::text: return plan::ColumnType::text;
+    case ast::ColumnType::integer: return plan::ColumnType::integer;
+    case ast::ColumnType::decimal: return plan::ColumnType::decimal;
+    case ast::ColumnType::date: return plan::ColumnType::date;
+    case ast::ColumnType::boolean: return plan::ColumnType::boolean;
+  }
+  return plan::ColumnType::text;
+}
+
+Type type_of_column(plan::ColumnType t) {
+  switch (t) {
+    case plan::ColumnType::text: return Type::text();
+    case plan::ColumnType::integer:
+    case plan::ColumnType::decimal: return Type::number();
+    case plan::ColumnType::date: return Type::date();
+    case plan::ColumnType::boolean: return Type::boolean();
+  }
+  return Type::error();
+}
+
+Unit unit_of(ast::DurationUnit u) {
+  switch (u) {
+    case ast::DurationUnit::days: return Unit::days;
+    case ast::DurationUnit::working_days: return Unit::working_days;
+    case ast::DurationUnit::weeks: return Unit::weeks;
+    case ast::DurationUnit::months: return Unit::months;
+    case ast::DurationUnit::years: return Unit::years;
+  }
+  return Unit::none;
+}
+
+// What an expression may see, by where it stands.
+enum class Context : std::uint8_t {
+  row,        // lets, where, aggregate operands and conditions
+  clause,     // the top of numerator / denominator / value: an aggregate
+  indicator,  // rag rules: value, target, benchmarks, parameters
+  constant,   // target, benchmarks, stable within, parameter values: literals and parameters
+};
+
+struct Scope {
+  Context context = Context::constant;
+  const Indicator* indicator = nullptr;
+  const Table* table = nullptr;
+  std::size_t visible_lets = 0;     // lets [0, visible_lets) may be used
+  std::size_t current_let = SIZE_MAX;
+  bool in_previous = false;
+};
+
+class Checker {
+ public:
+  Checker(const ast::Module& module, std::size_t named_files, Diagnostics& diags)
+      : m_(module), named_files_(named_files), diags_(diags) {
+    p_.module = &module;
+    p_.types.assign(module.exprs.size(), Type::error());
+    p_.levels.assign(module.exprs.size(), Level::constant);
+    p_.refs.assign(module.exprs.size(), Ref{});
+    p_.uses_period.assign(module.exprs.size(), 0);
+  }
+
+  Program run() {
+    declare_all();
+    for (std::size_t f = 0; f < m_.files.size(); ++f)
+      for (const auto& t : m_.files[f].tables) table(t);
+    for (const auto& f : m_.files)
+      for (const auto& p : f.params) param(p);
+    for (const auto& f : m_.files)
+      for (const auto& s : f.scenarios) scenario(s);
+    for (std::size_t f = 0; f < m_.files.size(); ++f)
+      for (const auto& i : m_.files[f].indicators) indicator(i, f < named_files_);
+    return std::move(p_);
+  }
+
+ private:
+  // ---- declarations ----
+  void declare_all() {
+    std::map<std::string, Span> seen;
+    auto declare = [&](const ast::Name& n, const char* what) {
+      if (n.text.empty()) return;
+      auto [it, fresh] = seen.emplace(n.text, n.span);
+      if (!fresh) {
+        diags_.error(DiagKind::duplicate_name, n.span,
+                     fmt::format("`{}` is declared twice (this {})", n.text, what),
+                     "rename one of them; tables, parameters, scenarios and indicators share one "
+                     "set of names")
+            .labels.push_back(Label{it->second, "first declared here"});
+      }
+    };
+    for (const auto& f : m_.files) {
+      for (const auto& t : f.tables) declare(t.name, "table");
+      for (const auto& p : f.params) declare(p.name, "parameter");
+      for (const auto& s : f.scenarios) declare(s.name, "scenario");
+      for (const auto& i : f.indicators) declare(i.name, "indicator");
+    }
+  }
+
+  void table(const ast::TableDecl& t) {
+    Table table;
+    table.decl = &t;
+    table.schema.name = t.name.text;
+    table.schema.title = t.title;
+    std::map<std::string, Span> seen;
+    for (const auto& c : t.columns) {
+      auto [it, fresh] = seen.emplace(c.name.text, c.name.span);
+      if (!fresh) {
+        diags_.error(DiagKind::duplicate_name, c.name.span,
+                     fmt::format("column `{}` is declared twice in table `{}`", c.name.text,
+                                 t.name.text),
+                     "remove or rename one of them")
+            .labels.push_back(Label{it->second, "first declared here"});
+        continue;
+      }
+      plan::ColumnSchema col;
+      col.name = c.name.text;
+      col.type = column_type(c.type);
+      col.nullable = c.nullable;
+      col.key = c.key;
+      if (c.format) {
+        if (c.type != ast::ColumnType::date) {
+          diags_.error(DiagKind::type_mismatch, c.format_span,
+                       fmt::format("only a date column can name a layout; `{}` is {}",
+                                   c.name.text, plan::column_type_name(col.type)),
+                       "remove the layout string, or declare the column `date`");
+        } else if (!DateFormat::parse(*c.format)) {
+          diags_.error(DiagKind::bad_literal, c.format_span,
+                       fmt::format("\"{}\" is not a date layout", *c.format),
+                       "write the layout with dd, mm and yyyy, as in \"dd/mm/yyyy\" or "
+                       "\"yyyy-mm-dd\"");
+        } else {
+          col.date_format = *c.format;
+        }
+      }
+      if (c.key) {
+        if (table.key) {
+          diags_.error(DiagKind::clause_conflict, c.span,
+                       fmt::format("table `{}` already has a key column, `{}`", t.name.text,
+                                   table.schema.columns[*table.key].name),
+                       "a table has at most one `key` column");
+        } else {
+          table.key = static_cast<std::uint32_t>(table.schema.columns.size());
+        }
+        if (c.nullable)
+          diags_.error(DiagKind::clause_conflict, c.span,
+                       fmt::format("key column `{}` cannot be optional (`?`)", c.name.text),
+                       "every row needs a key to be looked up by it; remove the `?`");
+      }
+      table.schema.columns.push_back(std::move(col));
+    }
+    if (t.columns.empty())
+      diags_.error(DiagKind::missing_clause, t.name.span,
+                   fmt::format("table `{}` declares no columns", t.name.text),
+                   "list the columns it uses, as in `child_id text  visit_date date`");
+    tables_by_name_[t.name.text] = static_cast<std::uint32_t>(p_.tables.size());
+    p_.tables.push_back(std::move(table));
+  }
+
+  void param(const ast::ParamDecl& d) {
+    Param param;
+    param.decl = &d;
+    param.name = d.name.text;
+    auto value = constant_of(m_, d.value, nullptr, diags_, fmt::format("parameter `{}`", d.name.text));
+    if (value) {
+      param.value = std::move(*value);
+    }
+    mark_constant(d.value, param.value.type);
+    params_by_name_[d.name.text] = static_cast<std::uint32_t>(p_.params.size());
+    p_.params.push_back(std::move(param));
+  }
+
+  void mark_constant(ExprId id, const Type& t) {
+    if (!id.valid()) return;
+    p_.types[id.value] = t;
+    for (ExprId a : m_.expr(id).args) mark_constant(a, a.valid() ? p_.types[a.value] : t);
+  }
+
+  void scenario(const ast::ScenarioDecl& d) {
+    Scenario s;
+    s.decl = &d;
+    s.name = d.name.text;
+    std::set<std::string> seen;
+    for (const auto& a : d.overrides) {
+      auto it = params_by_name_.find(a.name.text);
+      if (it == params_by_name_.end()) {
+        unknown(a.name.text, a.name.span, param_names(), "parameter",
+                "a scenario overrides parameters declared with `param`");
+        continue;
+      }
+      if (!seen.insert(a.name.text).second) {
+        diags_.error(DiagKind::duplicate_name, a.name.span,
+                     fmt::format("scenario `{}` sets `{}` twice", d.name.text, a.name.text),
+                     "keep one of them");
+        continue;
+      }
+      const Param& param = p_.params[it->second];
+      auto value = constant_of(m_, a.value, &param.value.type, diags_,
+                               fmt::format("parameter `{}`", a.name.text));
+      if (value) {
+        mark_constant(a.value, value->type);
+        s.overrides.emplace_back(it->second, std::move(*value));
+      }
+    }
+    p_.scenarios.push_back(std::move(s));
+  }
+
+  std::vector<std::string> param_names() const {
+    std::vector<std::string> out;
+    for (const auto& p : p_.params) out.push_back(p.name);
+    return out;
+  }
+
+  void unknown(const std::string& name, Span span, const std::vector<std::string>& candidates,
+               const char* what, std::string hint, DiagKind kind = DiagKind::unknown_name) {
+    const std::string best = closest_name(name, candidates);
+    if (!best.empty()) hint = fmt::format("did you mean `{}`?", best);
+    diags_.error(kind, span, fmt::format("unknown {} `{}`", what, name), std::move(hint));
+  }
+
+  // ---- indicators ----
+  void indicator(const ast::IndicatorDecl& d, bool named) {
+    Indicator ind;
+    ind.decl = &d;
+    ind.name = d.name.text;
+    current_decl_ = &d;
+    ind.named_on_command_line = named;
+    const Span at = d.name.span;
+    let_types_.clear();
+
+    if (!d.from) {
+      diags_.error(DiagKind::missing_clause, at,
+                   fmt::format("indicator `{}` has no `from` clause", d.name.text),
+                   "say which table it counts, as in `from cp_visits`");
+    }
+    if (!d.period) {
+      diags_.error(DiagKind::missing_clause, at,
+                   fmt::format("indicator `{}` has no `period` clause", d.name.text),
+                   "say how often it is reported: `period month`, `period quarter` or `period year`");
+    }
+    const bool ratio = d.numerator || d.denominator;
+    if (d.value && ratio) {
+      diags_.error(DiagKind::clause_conflict, d.value->span,
+                   "an indicator has either `value` or a `numerator`/`denominator` pair, not both",
+                   "use `value` for a count, mean or median; numerator and denominator for a share");
+    } else if (!d.value && !ratio) {
+      diags_.error(DiagKind::missing_clause, at,
+                   fmt::format("indicator `{}` has neither a `numerator` and `denominator` nor a "
+                               "`value`",
+                               d.name.text),
+                   "add `denominator count where ...` and `numerator count where ...`, or "
+                   "`value count where ...`");
+    } else if (d.numerator && !d.denominator) {
+      diags_.error(DiagKind::missing_clause, d.numerator->span,
+                   "a `numerator` needs a `denominator`: the rows it is out of",
+                   "add, for example, `denominator count where visit_date in period`");
+    } else if (d.denominator && !d.numerator) {
+      diags_.error(DiagKind::missing_clause, d.denominator->span,
+                   "a `denominator` needs a `numerator`: the rows among it that count",
+                   "add, for example, `numerator count where gap <= cp_visit_days`");
+    }
+
+    const Table* table = nullptr;
+    if (d.from) {
+      auto it = tables_by_name_.find(d.from->text);
+      if (it == tables_by_name_.end()) {
+        std::vector<std::string> names;
+        for (const auto& t : p_.tables) names.push_back(t.schema.name);
+        unknown(d.from->text, d.from->span, names, "table",
+                "declare it with `table NAME { column type ... }`", DiagKind::unknown_table);
+      } else {
+        ind.table = it->second;
+        table = &p_.tables[it->second];
+      }
+    }
+
+    // Units and display.
+    ind.unit = d.unit ? d.unit->kind : (d.value ? ast::UnitKind::number : ast::UnitKind::percent);
+    if (d.unit && d.unit->kind == ast::UnitKind::rate) {
+      auto per = parse_decimal(d.unit->per);
+      if (!per || *per <= 0) {
+        diags_.error(DiagKind::bad_literal, d.unit->span, "`rate per N` needs a positive N",
+                     "write, for example, `unit rate per 10000`");
+      } else {
+        ind.unit_multiplier = *per;
+      }
+    } else {
+      ind.unit_multiplier = ind.unit == ast::UnitKind::percent ? 100 : 1;
+    }
+    if (d.unit && d.value && (ind.unit == ast::UnitKind::percent || ind.unit == ast::UnitKind::rate ||
+                              ind.unit == ast::UnitKind::ratio)) {
+      diags_.error(DiagKind::clause_conflict, d.unit->span,
+                   fmt::format("`unit {}` is a share of a denominator, but this indicator has a "
+                               "`value`",
+                               ast::unit_name(ind.unit)),
+                   "use `unit count`, `unit days` or `unit number` with `value`, or give a "
+                   "numerator and denominator");
+    }
+    ind.polarity = d.polarity.value_or(ast::Polarity::higher);
+
+    // Rows: lets, where, the aggregate clauses.
+    Scope row;
+    row.context = Context::row;
+    row.indicator = &ind;
+    row.table = table;
+    for (std::size_t i = 0; i < d.lets.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (d.lets[j].name.text == d.lets[i].name.text) {
+          diags_.error(DiagKind::duplicate_name, d.lets[i].name.span,
+                       fmt::format("`let {}` is given twice in this indicator", d.lets[i].name.text),
+                       "give the second one another name")
+              .labels.push_back(Label{d.lets[j].name.span, "first defined here"});
+        }
+      }
+      Scope s = row;
+      s.visible_lets = i;
+      s.current_let = i;
+      let_types_.push_back(expr(d.lets[i].value, s));
+    }
+    row.visible_lets = d.lets.size();
+    if (d.where) require_bool(*d.where, expr(*d.where, row), "`where`");
+
+    Type den_type, num_type, value_type;
+    if (d.denominator) den_type = agg_clause(*d.denominator, row, "denominator");
+    if (d.numerator) num_type = agg_clause(*d.numerator, row, "numerator");
+    if (d.value) value_type = agg_clause(*d.value, row, "value");
+
+    if (d.value && !d.unit && !value_type.is_error()) {
+      const auto& agg = m_.expr(d.value->aggregate);
+      if (agg.kind == ExprKind::aggregate && (agg.op == Op::count || agg.op == Op::count_distinct))
+        ind.unit = ast::UnitKind::count;
+      else if (dimension(value_type.unit) == Dimension::days)
+        ind.unit = ast::UnitKind::days;
+    }
+    ind.decimals = d.decimals.value_or(ind.unit == ast::UnitKind::count ? 0 : 1);
+    switch (ind.unit) {
+      case ast::UnitKind::percent: ind.value_type = Type::number(Unit::percent); break;
+      case ast::UnitKind::days: ind.value_type = Type::number(Unit::days); break;
+      default: ind.value_type = Type::number(); break;
+    }
+    if (d.value && !value_type.is_error() && value_type.kind != Kind::number) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(d.value->aggregate).span,
+                   fmt::format("an indicator's value must be a number; this is {}",
+                               describe(value_type)),
+                   "aggregate a number, such as `median days(a, b)` or `count`");
+    }
+    if (d.value && ind.unit == ast::UnitKind::days && value_type.kind == Kind::number &&
+        dimension(value_type.unit) != Dimension::days) {
+      diags_.error(DiagKind::unit_mismatch, m_.expr(d.value->aggregate).span,
+                   fmt::format("`unit days` but the value is {}", describe(value_type)),
+                   "aggregate a number of days, such as `median days(start, end)`");
+    }
+
+    // Indicator-level clauses.
+    Scope constant;
+    constant.context = Context::constant;
+    constant.indicator = &ind;
+    benchmark_types_.clear();
+    if (d.target) target(d, ind, constant);
+    if (ind.polarity == ast::Polarity::range && (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
+      diags_.error(DiagKind::range_target, d.polarity_span,
+                   "`polarity range` needs an interval target, such as `target 180 .. 220`",
+                   "give the target as LOW .. HIGH, or use `polarity higher` or `lower`");
+    }
+    std::set<std::string> bench_names;
+    for (const auto& b : d.benchmarks) {
+      if (!bench_names.insert(b.name.text).second)
+        diags_.error(DiagKind::duplicate_name, b.name.span,
+                     fmt::format("benchmark `{}` is given twice", b.name.text), "keep one of them");
+      const Type t = expr(b.value, constant);
+      require_like_value(b.value, t, ind, "a benchmark");
+      benchmark_names_.push_back(b.name.text);
+      benchmark_types_.push_back(t);
+    }
+    if (d.trend && d.trend->stable_within.valid()) {
+      const Type t = expr(d.trend->stable_within, constant);
+      require_like_value(d.trend->stable_within, t, ind, "`stable within`");
+    }
+    if (d.rag) rag(*d.rag, ind);
+    benchmark_names_.clear();
+    p_.indicators.push_back(std::move(ind));
+  }
+
+  void target(const ast::IndicatorDecl& d, const Indicator& ind, const Scope& constant) {
+    const auto& t = m_.expr(*d.target);
+    if (t.kind == ExprKind::interval) {
+      if (ind.polarity != ast::Polarity::range)
+        diags_.error(DiagKind::range_target, t.span,
+                     "an interval target (LOW .. HIGH) goes with `polarity range`",
+                     "add `polarity range`, or give a single target");
+      for (ExprId end : t.args) require_like_value(end, expr(end, constant), ind, "a target");
+      p_.types[d.target->value] = ind.value_type;
+      return;
+    }
+    require_like_value(*d.target, expr(*d.target, constant), ind, "the target");
+  }
+
+  // A target, benchmark or tolerance must be a number in the indicator's unit.
+  void require_like_value(ExprId id, const Type& t, const Indicator& ind, const char* what) {
+    if (t.is_error()) return;
+    const Span span = m_.expr(id).span;
+    if (t.kind != Kind::number) {
+      diags_.error(DiagKind::type_mismatch, span,
+                   fmt::format("{} must be a number; this is {}", what, describe(t)),
+                   "write a number, such as `90%` for a percentage indicator");
+      return;
+    }
+    if (t.unit == Unit::percent && ind.unit != ast::UnitKind::percent) {
+      diags_.error(DiagKind::unit_mismatch, span,
+                   fmt::format("{} is a percentage, but the indicator's unit is {}", what,
+                               ast::unit_name(ind.unit)),
+                   "write a plain number, or declare `unit percent`");
+      return;
+    }
+    if (!units_compatible(t, ind.value_type)) {
+      diags_.error(DiagKind::unit_mismatch, span,
+                   fmt::format("{} is {}, but the indicator's value is {}", what, describe(t),
+                               describe(ind.value_type)),
+                   "give it in the indicator's unit");
+    }
+  }
+
+  void rag(const ast::RagClause& r, const Indicator& ind) {
+    Scope s;
+    s.context = Context::indicator;
+    s.indicator = &ind;
+    bool otherwise = false;
+    for (const auto& rule : r.rules) {
+      if (otherwise) {
+        diags_.warning(DiagKind::rag_otherwise, rule.span,
+                       "this rule comes after `otherwise` and can never apply",
+                       "move `otherwise` to the end");
+      }
+      if (!rule.when.valid()) {
+        otherwise = true;
+        continue;
+      }
+      require_bool(rule.when, expr(rule.when, s), "a rag rule");
+    }
+    if (!otherwise) {
+      diags_.error(DiagKind::rag_otherwise, r.span,
+                   "this `rag` block has no `otherwise` rule, so some values would get no colour",
+                   "end it with a rule such as `red otherwise`");
+    }
+  }
+
+  Type agg_clause(const ast::AggClause& c, const Scope& row, const char* what) {
+    Scope top = row;
+    top.context = Context::clause;
+    const Type t = expr(c.aggregate, top);
+    if (c.where.valid()) require_bool(c.where, expr(c.where, row), fmt::format("`{} ... where`", what).c_str());
+    if (t.is_error()) return t;
+    const auto& e = m_.expr(c.aggregate);
+    if (e.kind != ExprKind::aggregate) {
+      diags_.error(DiagKind::aggregate_expected, e.span,
+                   fmt::format("`{}` needs an aggregate, but `{}` is a value of each row", what,
+                               ast::expr_source(m_, c.aggregate)),
+                   "start it with count, count distinct X, sum X, mean X, median X, min X or max X");
+      return Type::error();
+    }
+    if (std::string_view(what) != "value" && t.kind != Kind::number) {
+      diags_.error(DiagKind::type_mismatch, e.span,
+                   fmt::format("a {} must count or add up numbers; this is {}", what, describe(t)),
+                   "use count or sum");
+      return Type::error();
+    }
+    return t;
+  }
+
+  void require_bool(ExprId id, const Type& t, const char* what) {
+    if (t.is_error() || t.kind == Kind::boolean) return;
+    diags_.error(DiagKind::type_mismatch, m_.expr(id).span,
+                 fmt::format("{} needs a condition (true/false), but this is {}", what, describe(t)),
+                 "compare it with something, as in `gap <= 10`, or test `is known`");
+  }
+
+  // ---- expressions ----
+  Type set(ExprId id, Type t, Level level, bool uses_period = false) {
+    p_.types[id.value] = t;
+    p_.levels[id.value] = level;
+    p_.uses_period[id.value] = uses_period ? 1 : 0;
+    return t;
+  }
+  Level level(ExprId id) const { return p_.levels[id.value]; }
+  bool period_of(ExprId id) const { return p_.uses_period[id.value] != 0; }
+
+  Level join_levels(std::initializer_list<ExprId> ids) const {
+    Level out = Level::constant;
+    for (ExprId id : ids) {
+      if (!id.valid()) continue;
+      const Level l = level(id);
+      if (l == Level::row || out == Level::row) out = Level::row;
+      else if (l == Level::indicator) out = Level::indicator;
+    }
+    return out;
+  }
+  bool join_period(std::initializer_list<ExprId> ids) const {
+    for (ExprId id : ids)
+      if (id.valid() && period_of(id)) return true;
+    return false;
+  }
+
+  std::string src(ExprId id) const {
+    std::string s = ast::expr_source(m_, id);
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    return s;
+  }
+
+  Type expr(ExprId id, const Scope& s) {
+    const ast::Expr& e = m_.expr(id);
+    // Aggregates are allowed only at the very top of a clause.
+    if (e.kind == ExprKind::aggregate) return aggregate(id, e, s);
+    Scope inner = s;
+    if (inner.context == Context::clause) inner.context = Context::row;
+    return value(id, e, inner);
+  }
+
+  Type aggregate(ExprId id, const ast::Expr& e, const Scope& s) {
+    if (s.context != Context::clause) {
+      diags_.error(DiagKind::aggregate_misplaced, e.span,
+                   fmt::format("`{}` is an aggregate over many rows; it cannot stand where one "
+                               "value is expected",
+                               ast::op_text(e.op)),
+                   "aggregates start a `numerator`, `denominator` or `value` clause");
+      return set(id, Type::error(), Level::aggregate);
+    }
+    Scope row = s;
+    row.context = Context::row;
+    if (e.op == Op::count) return set(id, Type::number(), Level::aggregate);
+    const Type operand = expr(e.args[0], row);
+    if (operand.is_error()) return set(id, Type::error(), Level::aggregate);
+    switch (e.op) {
+      case Op::count_distinct: return set(id, Type::number(), Level::aggregate);
+      case Op::sum:
+      case Op::mean:
+      case Op::median:
+        if (operand.kind != Kind::number) {
+          diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
+                       fmt::format("`{}` needs numbers, but `{}` is {}", ast::op_text(e.op),
+                                   src(e.args[0]), describe(operand)),
+                       operand.kind == Kind::date ? "aggregate a number of days, such as "
+                                                    "`days(start, end)`"
+                                                  : "aggregate a number column or expression");
+          return set(id, Type::error(), Level::aggregate);
+        }
+        return set(id, Type::number(operand.unit), Level::aggregate);
+      case Op::min:
+      case Op::max:
+        if (operand.kind != Kind::number && operand.kind != Kind::date) {
+          diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
+                       fmt::format("`{}` needs numbers or dates, but `{}` is {}",
+                                   ast::op_text(e.op), src(e.args[0]), describe(operand)),
+                       "aggregate a number or date");
+          return set(id, Type::error(), Level::aggregate);
+        }
+        return set(id, Type{operand.kind, operand.unit}, Level::aggregate);
+      default: break;
+    }
+    return set(id, Type::error(), Level::aggregate);
+  }
+
+  Type value(ExprId id, const ast::Expr& e, const Scope& s) {
+    switch (e.kind) {
+      case ExprKind::number:
+        return set(id, Type::number(Unit::none, true), Level::constant);
+      case ExprKind::percent: return set(id, Type::number(Unit::percent), Level::constant);
+      case ExprKind::duration: return set(id, Type::number(unit_of(e.unit)), Level::constant);
+      case ExprKind::string: return set(id, Type::text(), Level::constant);
+      case ExprKind::boolean: return set(id, Type::boolean(), Level::constant);
+      case ExprKind::date:
+        if (!parse_iso(e.text)) {
+          diags_.error(DiagKind::bad_literal, e.span, fmt::format("{} is not a real date", e.text),
+                       "dates are written yyyy-mm-dd, as in 2017-04-01");
+          return set(id, Type::error(), Level::constant);
+        }
+        return set(id, Type::date(), Level::constant);
+      case ExprKind::list: return list(id, e, s);
+      case ExprKind::name: return name(id, e, s);
+      case ExprKind::member: return member(id, e, s);
+      case ExprKind::lookup: return lookup(id, e, s);
+      case ExprKind::call: return call(id, e, s);
+      case ExprKind::unary: return unary(id, e, s);
+      case ExprKind::binary: return binary(id, e, s);
+      case ExprKind::in_list: return in_list(id, e, s);
+      case ExprKind::in_period: {
+        const Type t = expr(e.args[0], s);
+        if (s.context != Context::row) return misplaced_row(id, e, s);
+        if (!t.is_error() && t.kind != Kind::date)
+          diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
+                       fmt::format("`in {}` needs a date, but `{}` is {}", e.field, src(e.args[0]),
+                                   describe(t)),
+                       "test a date column, as in `visit_date in period`");
+        return set(id, Type::boolean(), Level::row, true);
+      }
+      case ExprKind::between: {
+        const Type a = expr(e.args[0], s), lo = expr(e.args[1], s), hi = expr(e.args[2], s);
+        if (!a.is_error() && !lo.is_error() && !hi.is_error()) {
+          if (a.kind != Kind::number && a.kind != Kind::date) {
+            diags_.error(DiagKind::type_mismatch, e.span,
+                         fmt::format("`between` needs numbers or dates, but `{}` is {}",
+                                     src(e.args[0]), describe(a)),
+                         "compare numbers or dates");
+          } else {
+            compatible(e.args[0], a, e.args[1], lo, e.span);
+            compatible(e.args[0], a, e.args[2], hi, e.span);
+          }
+        }
+        return set(id, Type::boolean(), join_levels({e.args[0], e.args[1], e.args[2]}),
+                   join_period({e.args[0], e.args[1], e.args[2]}));
+      }
+      case ExprKind::is_known:
+        expr(e.args[0], s);
+        return set(id, Type::boolean(), join_levels({e.args[0]}), join_period({e.args[0]}));
+      case ExprKind::previous: return previous(id, e, s);
+      case ExprKind::interval:
+        diags_.error(DiagKind::range_target, e.span,
+                     "an interval LOW .. HIGH can only be a `target`", "");
+        return set(id, Type::error(), Level::constant);
+      case ExprKind::aggregate: break;
+    }
+    return set(id, Type::error(), Level::constant);
+  }
+
+  Type misplaced_row(ExprId id, const ast::Expr& e, const Scope& s) {
+    if (s.context == Context::indicator) {
+      diags_.error(DiagKind::row_value_misplaced, e.span,
+                   fmt::format("`{}` is a value of each row; a rag rule sees only value, target, "
+                               "benchmarks and parameters",
+                               src(id)),
+                   "put row conditions in `where`, `numerator ... where` or `denominator ... "
+                   "where`");
+    } else {
+      diags_.error(DiagKind::row_value_misplaced, e.span,
+                   fmt::format("`{}` is a value of each row; here only literals and parameters "
+                               "can be used",
+                               src(id)),
+                   "targets, benchmarks and tolerances are fixed numbers or parameters");
+    }
+    return set(id, Type::error(), Level::row);
+  }
+
+  Type list(ExprId id, const ast::Expr& e, const Scope& s) {
+    Type element;
+    bool ok = true;
+    for (ExprId item : e.args) {
+      const Type t = expr(item, s);
+      if (t.is_error()) {
+        ok = false;
+        continue;
+      }
+      if (t.kind == Kind::list) {
+        diags_.error(DiagKind::type_mismatch, m_.expr(item).span, "a list cannot hold a list", "");
+        ok = false;
+      } else if (element.is_error()) {
+        element = t;
+      } else if (!units_compatible(element, t)) {
+        diags_.error(DiagKind::type_mismatch, m_.expr(item).span,
+                     fmt::format("this list mixes {} and {}", describe(element), describe(t)),
+                     "a list holds values of one kind");
+        ok = false;
+      }
+    }
+    if (!ok) return set(id, Type::error(), join_levels({}));
+    Type t;
+    t.kind = Kind::list;
+    t.element = element.kind;
+    t.element_unit = element.unit;
+    Level l = Level::constant;
+    bool period = false;
+    for (ExprId item : e.args) {
+      if (level(item) == Level::row) l = Level::row;
+      period = period || period_of(item);
+    }
+    return set(id, t, l, period);
+  }
+
+  Type name(ExprId id, const ast::Expr& e, const Scope& s) {
+    const std::string& n = e.text;
+    const ast::IndicatorDecl* ind = s.indicator ? s.indicator->decl : nullptr;
+    // Lets of this indicator.
+    if (ind && s.context == Context::row) {
+      for (std::size_t i = 0; i < ind->lets.size(); ++i) {
+        if (ind->lets[i].name.text != n) continue;
+        if (i >= s.visible_lets) {
+          if (i == s.current_let) {
+            diags_.error(DiagKind::let_cycle, e.span, fmt::format("`let {}` uses itself", n),
+                         "a let is computed from columns, parameters and earlier lets");
+          } else {
+            diags_.error(DiagKind::let_cycle, e.span,
+                         fmt::format("`{}` is used before its `let`, which comes later", n),
+                         "move this let below the one it uses");
+          }
+          return set(id, Type::error(), Level::row);
+        }
+        p_.refs[id.value] = Ref{Ref::What::let, static_cast<std::uint32_t>(i), 0};
+        const Type t = i < let_types_.size() ? let_types_[i] : Type::error();
+        return set(id, t, Level::row, let_uses_period(i));
+      }
+    }
+    // Columns of the `from` table.
+    if (s.table) {
+      for (std::size_t c = 0; c < s.table->schema.columns.size(); ++c) {
+        if (s.table->schema.columns[c].name != n) continue;
+        if (s.context != Context::row) return misplaced_row(id, e, s);
+        p_.refs[id.value] = Ref{Ref::What::column, static_cast<std::uint32_t>(c), 0};
+        return set(id, type_of_column(s.table->schema.columns[c].type), Level::row);
+      }
+    }
+    // Parameters.
+    if (auto it = params_by_name_.find(n); it != params_by_name_.end()) {
+      p_.refs[id.value] = Ref{Ref::What::param, it->second, 0};
+      return set(id, p_.params[it->second].value.type, Level::constant);
+    }
+    // The indicator's own results, in rag rules.
+    if (n == "value" || n == "target") {
+      if (s.context == Context::indicator) {
+        if (n == "target" && !(ind && ind->target)) {
+          diags_.error(DiagKind::unknown_name, e.span, "this indicator has no `target` to compare with",
+                       "add a `target` clause");
+          return set(id, Type::error(), Level::indicator);
+        }
+        if (n == "target" && ind && m_.expr(*ind->target).kind == ExprKind::interval) {
+          diags_.error(DiagKind::type_mismatch, e.span,
+                       "the target is an interval; compare with its ends in the rag rules instead",
+                       "write, for example, `green when value between 180 and 220`");
+          return set(id, Type::error(), Level::indicator);
+        }
+        p_.refs[id.value] = Ref{n == "value" ? Ref::What::value : Ref::What::target, 0, 0};
+        return set(id, s.indicator->value_type, Level::indicator);
+      }
+      diags_.error(DiagKind::row_value_misplaced, e.span,
+                   fmt::format("`{}` is the indicator's result; it can be used in `rag` rules", n),
+                   s.context == Context::row ? "a row condition sees the row's columns and lets"
+                                             : "a target or benchmark is a fixed number or parameter");
+      return set(id, Type::error(), Level::indicator);
+    }
+    // Unknown: suggest the nearest name in reach.
+    std::vector<std::string> candidates = param_names();
+    if (ind && s.context == Context::row)
+      for (std::size_t i = 0; i < s.visible_lets && i < ind->lets.size(); ++i)
+        candidates.push_back(ind->lets[i].name.text);
+    if (s.table)
+      for (const auto& c : s.table->schema.columns) candidates.push_back(c.name);
+    if (s.context == Context::indicator) {
+      candidates.push_back("value");
+      candidates.push_back("target");
+    }
+    std::string hint =
+        s.table ? fmt::format("columns of `{}`, lets and parameters can be used here", s.table->schema.name)
+                : "declare it with `param NAME = VALUE`";
+    unknown(n, e.span, candidates, "name", hint);
+    return set(id, Type::error(), Level::row);
+  }
+
+  bool let_uses_period(std::size_t i) const {
+    const ast::IndicatorDecl* ind = current_indicator_decl();
+    if (!ind || i >= ind->lets.size()) return false;
+    return period_of(ind->lets[i].value);
+  }
+  const ast::IndicatorDecl* current_indicator_decl() const { return current_decl_; }
+
+  Type member(ExprId id, const ast::Expr& e, const Scope& s) {
+    if (e.text == "period" || e.text == "window") {
+      if (e.field != "start" && e.field != "end") {
+        diags_.error(DiagKind::unknown_name, e.span,
+                     fmt::format("`{}` has no field `{}`", e.text, e.field),
+                     fmt::format("use `{0}.start` or `{0}.end`", e.text));
+        return set(id, Type::error(), Level::row);
+      }
+      if (s.context != Context::row) return misplaced_row(id, e, s);
+      const bool start = e.field == "start";
+      const Ref::What what = e.text == "period"
+                                 ? (start ? Ref::What::period_start : Ref::What::period_end)
+                                 : (start ? Ref::What::window_start : Ref::What::window_end);
+      p_.refs[id.value] = Ref{what, 0, 0};
+      return set(id, Type::date(), Level::row, true);
+    }
+    if (e.text == "benchmark") {
+      if (s.context != Context::indicator) {
+        diags_.error(DiagKind::row_value_misplaced, e.span,
+                     "benchmarks can be used in `rag` rules only", "");
+        return set(id, Type::error(), Level::indicator);
+      }
+      for (std::size_t i = 0; i < benchmark_names_.size(); ++i) {
+        if (benchmark_names_[i] == e.field) {
+          p_.refs[id.value] = Ref{Ref::What::benchmark, static_cast<std::uint32_t>(i), 0};
+          return set(id, s.indicator->value_type, Level::indicator);
+        }
+      }
+      unknown(e.field, e.span, benchmark_names_, "benchmark",
+              "declare it in this indicator with `benchmark NAME VALUE`");
+      return set(id, Type::error(), Level::indicator);
+    }
+    if (tables_by_name_.count(e.text)) {
+      diags_.error(DiagKind::syntax, e.span,
+                   fmt::format("`{0}.{1}` reads no row: look a row up by its key, as in "
+                               "`{0}[child_id].{1}`",
+                               e.text, e.field),
+                   "");
+      return set(id, Type::error(), Level::row);
+    }
+    unknown(e.text, e.span, {"period", "window", "benchmark"}, "name",
+            "`.` follows period, window or benchmark");
+    return set(id, Type::error(), Level::row);
+  }
+
+  Type lookup(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type key = expr(e.args[0], s);
+    auto it = tables_by_name_.find(e.text);
+    if (it == tables_by_name_.end()) {
+      std::vector<std::string> names;
+      for (const auto& t : p_.tables) names.push_back(t.schema.name);
+      unknown(e.text, e.span, names, "table", "declare it with `table NAME { ... }`",
+              DiagKind::unknown_table);
+      return set(id, Type::error(), Level::row);
+    }
+    if (s.context != Context::row) return misplaced_row(id, e, s);
+    const Table& t = p_.tables[it->second];
+    if (!t.key) {
+      diags_.error(DiagKind::no_key, e.span,
+                   fmt::format("table `{}` has no key column to look rows up by", e.text),
+                   fmt::format("mark its unique column with `key` in `table {}`", e.text));
+      return set(id, Type::error(), Level::row);
+    }
+    std::optional<std::uint32_t> column;
+    std::vector<std::string> names;
+    for (std::uint32_t c = 0; c < t.schema.columns.size(); ++c) {
+      names.push_back(t.schema.columns[c].name);
+      if (t.schema.columns[c].name == e.field) column = c;
+    }
+    if (!column) {
+      unknown(e.field, e.span, names, "column", fmt::format("table `{}` has: {}", e.text, fmt::join(names, ", ")),
+              DiagKind::unknown_column);
+      return set(id, Type::error(), Level::row);
+    }
+    const Type key_type = type_of_column(t.schema.columns[*t.key].type);
+    if (!key.is_error() && key.kind != key_type.kind) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
+                   fmt::format("the key of `{}` (`{}`) is {}, but `{}` is {}", e.text,
+                               t.schema.columns[*t.key].name, describe(key_type), src(e.args[0]),
+                               describe(key)),
+                   "look the row up by a value of the key's type");
+    }
+    p_.refs[id.value] = Ref{Ref::What::column, it->second, *column};
+    return set(id, type_of_column(t.schema.columns[*column].type), Level::row,
+               join_period({e.args[0]}));
+  }
+
+  Type call(ExprId id, const ast::Expr& e, const Scope& s) {
+    std::vector<Type> args;
+    for (ExprId a : e.args) args.push_back(expr(a, s));
+    const stdlib::BuiltinInfo* b = stdlib::find_builtin(e.text);
+    if (!b) {
+      std::vector<std::string> names;
+      for (const auto& info : stdlib::builtins()) names.push_back(info.name);
+      unknown(e.text, e.span, names, "function",
+              fmt::format("the functions are: {}", fmt::join(names, ", ")),
+              DiagKind::unknown_function);
+      return set(id, Type::error(), Level::row);
+    }
+    p_.refs[id.value] = Ref{Ref::What::builtin, static_cast<std::uint32_t>(b->id), 0};
+    Level l = Level::constant;
+    bool period = false;
+    for (ExprId a : e.args) {
+      if (level(a) == Level::row) l = Level::row;
+      if (level(a) == Level::indicator && l != Level::row) l = Level::indicator;
+      period = period || period_of(a);
+    }
+    if (static_cast<int>(args.size()) != b->arity) {
+      diags_.error(DiagKind::wrong_arguments, e.span,
+                   fmt::format("`{}` takes {} argument{}, but {} {} given", b->name, b->arity,
+                               b->arity == 1 ? "" : "s", args.size(),
+                               args.size() == 1 ? "is" : "are"),
+                   b->signature);
+      return set(id, Type::error(), l, period);
+    }
+    for (const Type& t : args)
+      if (t.is_error()) return set(id, Type::error(), l, period);
+    auto need = [&](std::size_t i, Kind kind, const char* what) {
+      if (args[i].kind == kind) return true;
+      diags_.error(DiagKind::wrong_arguments, m_.expr(e.args[i]).span,
+                   fmt::format("argument {} of `{}` must be {}, but `{}` is {}", i + 1, b->name,
+                               what, src(e.args[i]), describe(args[i])),
+                   b->signature);
+      return false;
+    };
+    switch (b->id) {
+      case stdlib::Builtin::days:
+      case stdlib::Builtin::working_days:
+      case stdlib::Builtin::weeks:
+      case stdlib::Builtin::months:
+      case stdlib::Builtin::age: {
+        const bool ok = need(0, Kind::date, "a date") & need(1, Kind::date, "a date");
+        if (!ok) return set(id, Type::error(), l, period);
+        const Unit u = b->id == stdlib::Builtin::days           ? Unit::days
+                       : b->id == stdlib::Builtin::working_days ? Unit::working_days
+                       : b->id == stdlib::Builtin::weeks        ? Unit::weeks
+                       : b->id == stdlib::Builtin::months       ? Unit::months
+                                                                : Unit::years;
+        return set(id, Type::number(u), l, period);
+      }
+      case stdlib::Builtin::active: {
+        const bool ok = need(0, Kind::date, "a date") & need(1, Kind::date, "a date") &
+                        need(2, Kind::date, "a date");
+        return set(id, ok ? Type::boolean() : Type::error(), l, period);
+      }
+      case stdlib::Builtin::coalesce: {
+        if (!compatible(e.args[0], args[0], e.args[1], args[1], e.span))
+          return set(id, Type::error(), l, period);
+        Type t = args[0];
+        if (t.kind == Kind::number && t.adaptive) t = args[1];
+        return set(id, t, l, period);
+      }
+      case stdlib::Builtin::abs:
+        if (!need(0, Kind::number, "a number")) return set(id, Type::error(), l, period);
+        return set(id, args[0], l, period);
+    }
+    return set(id, Type::error(), l, period);
+  }
+
+  Type unary(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type t = expr(e.args[0], s);
+    const Level l = join_levels({e.args[0]});
+    const bool period = join_period({e.args[0]});
+    if (t.is_error()) return set(id, t, l, period);
+    if (e.op == Op::not_) {
+      if (t.kind != Kind::boolean) {
+        require_bool(e.args[0], t, "`not`");
+        return set(id, Type::error(), l, period);
+      }
+      return set(id, Type::boolean(), l, period);
+    }
+    if (t.kind != Kind::number) {
+      diags_.error(DiagKind::type_mismatch, e.span,
+                   fmt::format("`-` needs a number, but `{}` is {}", src(e.args[0]), describe(t)), "");
+      return set(id, Type::error(), l, period);
+    }
+    return set(id, t, l, period);
+  }
+
+  // Reports when `a` and `b` cannot meet in one comparison or sum.
+  bool compatible(ExprId a_id, const Type& a, ExprId b_id, const Type& b, Span where) {
+    if (a.is_error() || b.is_error()) return false;
+    if (a.kind != b.kind) {
+      std::string hint = "compare values of the same kind";
+      if ((a.kind == Kind::date && b.kind == Kind::number) || (a.kind == Kind::number && b.kind == Kind::date))
+        hint = "to compare a gap between dates, use days(a, b), working_days(a, b) or months(a, b)";
+      else if (a.kind == Kind::text || b.kind == Kind::text)
+        hint = "text compares with text in double quotes, as in rec = \"E11\"";
+      diags_.error(DiagKind::type_mismatch, where,
+                   fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id),
+                               describe(b)),
+                   hint);
+      return false;
+    }
+    if (a.kind == Kind::number && !units_compatible(a, b)) {
+      std::string hint;
+      const Dimension da = dimension(a.unit), db = dimension(b.unit);
+      if (da == Dimension::working_days || db == Dimension::working_days)
+        hint = "compare working days with working_days(...), or declare the parameter in days";
+      else if (da == Dimension::months || db == Dimension::months)
+        hint = "compare months with months(a, b), days with days(a, b); write the limit in the same unit";
+      else if (da == Dimension::percent || db == Dimension::percent)
+        hint = "a percentage compares with a percentage; write a plain number for a count";
+      else
+        hint = "write both sides in the same unit";
+      diags_.error(DiagKind::unit_mismatch, where,
+                   fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id),
+                               describe(b)),
+                   hint);
+      return false;
+    }
+    return true;
+  }
+
+  Type binary(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type a = expr(e.args[0], s);
+    const Type b = expr(e.args[1], s);
+    const Level l = join_levels({e.args[0], e.args[1]});
+    const bool period = join_period({e.args[0], e.args[1]});
+    if (l == Level::row && s.context != Context::row) return set(id, Type::error(), l, period);
+    if (a.is_error() || b.is_error()) return set(id, Type::error(), l, period);
+    auto fail = [&](std::string msg, std::string hint) {
+      diags_.error(DiagKind::type_mismatch, e.span, std::move(msg), std::move(hint));
+      return set(id, Type::error(), l, period);
+    };
+    switch (e.op) {
+      case Op::and_:
+      case Op::or_:
+        if (a.kind != Kind::boolean) require_bool(e.args[0], a, fmt::format("`{}`", ast::op_text(e.op)).c_str());
+        if (b.kind != Kind::boolean) require_bool(e.args[1], b, fmt::format("`{}`", ast::op_text(e.op)).c_str());
+        if (a.kind != Kind::boolean || b.kind != Kind::boolean) return set(id, Type::error(), l, period);
+        return set(id, Type::boolean(), l, period);
+      case Op::eq:
+      case Op::ne:
+        if (a.kind == Kind::list || b.kind == Kind::list)
+          return fail("a list cannot be compared with `=`", "test membership with `in`, as in rec in (\"E11\", \"E12\")");
+        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        return set(id, Type::boolean(), l, period);
+      case Op::lt:
+      case Op::le:
+      case Op::gt:
+      case Op::ge:
+        if (a.kind == Kind::boolean || a.kind == Kind::list)
+          return fail(fmt::format("`{}` cannot be ordered; it is {}", src(e.args[0]), describe(a)),
+                      "compare numbers, dates or text");
+        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        return set(id, Type::boolean(), l, period);
+      case Op::add:
+      case Op::sub: {
+        if (a.kind == Kind::date && b.kind == Kind::number) {
+          if (b.unit == Unit::none || b.unit == Unit::percent)
+            return fail(fmt::format("a date {} `{}`: say which unit", ast::op_text(e.op), src(e.args[1])),
+                        "write a duration, such as `10 days`, `15 working days` or `12 months`");
+          return set(id, Type::date(), l, period);
+        }
+        if (a.kind == Kind::date && b.kind == Kind::date)
+          return fail("dates cannot be subtracted directly",
+                      "count the days between them with days(a, b), or working_days(a, b)");
+        if (a.kind == Kind::number && b.kind == Kind::date && e.op == Op::add) {
+          if (a.unit == Unit::none || a.unit == Unit::percent)
+            return fail("a date plus a plain number: say which unit",
+                        "write a duration, such as `10 days`");
+          return set(id, Type::date(), l, period);
+        }
+        if (a.kind != Kind::number || b.kind != Kind::number)
+          return fail(fmt::format("`{}` needs numbers or a date and a duration, not {} and {}",
+                                  ast::op_text(e.op), describe(a), describe(b)),
+                      "");
+        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        Type t = a.adaptive ? b : a;
+        t.adaptive = a.adaptive && b.adaptive;
+        return set(id, t, l, period);
+      }
+      case Op::mul:
+      case Op::div: {
+        if (a.kind != Kind::number || b.kind != Kind::number)
+          return fail(fmt::format("`{}` needs numbers, not {} and {}", ast::op_text(e.op),
+                                  describe(a), describe(b)),
+                      "");
+        if (e.op == Op::div && a.unit != Unit::none && dimension(a.unit) == dimension(b.unit))
+          return set(id, Type::number(), l, period);
+        if (a.unit != Unit::none && b.unit != Unit::none)
+          return fail(fmt::format("`{}` {} `{}` would multiply units ({} and {})", src(e.args[0]),
+                                  ast::op_text(e.op), src(e.args[1]), describe(a), describe(b)),
+                      "one side of * or / must be a plain number");
+        if (e.op == Op::div && b.unit != Unit::none)
+          return fail("dividing by a duration or percentage is not supported",
+                      "divide by a plain number");
+        Type t = a.unit != Unit::none ? a : b;
+        t.adaptive = a.adaptive && b.adaptive;
+        return set(id, t, l, period);
+      }
+      default: break;
+    }
+    return set(id, Type::error(), l, period);
+  }
+
+  Type in_list(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type a = expr(e.args[0], s);
+    const Type b = expr(e.args[1], s);
+    const Level l = join_levels({e.args[0], e.args[1]});
+    const bool period = join_period({e.args[0], e.args[1]});
+    if (a.is_error() || b.is_error()) return set(id, Type::error(), l, period);
+    const Kind element = b.kind == Kind::list ? b.element : b.kind;
+    const Type element_type{element, b.kind == Kind::list ? b.element_unit : b.unit,
+                            b.kind == Kind::list ? false : b.adaptive};
+    if (a.kind != element || (a.kind == Kind::number && !units_compatible(a, element_type))) {
+      diags_.error(DiagKind::type_mismatch, e.span,
+                   fmt::format("`{}` is {}, but the list holds {}", src(e.args[0]), describe(a),
+                               describe(element_type)),
+                   a.kind == Kind::text ? "text values are written in double quotes: (\"V3\", \"V4\")"
+                                        : "the list must hold values of the same kind");
+      return set(id, Type::error(), l, period);
+    }
+    return set(id, Type::boolean(), l, period);
+  }
+
+  Type previous(ExprId id, const ast::Expr& e, const Scope& s) {
+    if (s.context != Context::row) {
+      expr(e.args[0], s);
+      return misplaced_row(id, e, s);
+    }
+    Scope inner = s;
+    inner.in_previous = true;
+    const Type v = expr(e.args[0], inner);
+    const Type key = expr(e.args[1], inner);
+    Type order = v;
+    if (e.args[2].valid()) order = expr(e.args[2], inner);
+    Type cond = Type::boolean();
+    if (e.args[3].valid()) {
+      cond = expr(e.args[3], inner);
+      require_bool(e.args[3], cond, "`previous ... where`");
+    }
+    for (ExprId a : e.args) {
+      if (a.valid() && period_of(a)) {
+        diags_.error(DiagKind::type_mismatch, m_.expr(a).span,
+                     fmt::format("`{}` looks at the whole table, before any period; `{}` depends "
+                                 "on the period",
+                                 ast::op_text(e.op), src(a)),
+                     "filter by period in `where` or the aggregate's `where`, outside previous()");
+        return set(id, Type::error(), Level::row);
+      }
+    }
+    if (!order.is_error() && (order.kind == Kind::boolean || order.kind == Kind::list)) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[2].valid() ? e.args[2] : e.args[0]).span,
+                   fmt::format("rows cannot be ordered by {}", describe(order)),
+                   "order by a date, number or text, as in `order by start_date`");
+      return set(id, Type::error(), Level::row);
+    }
+    if (v.is_error() || key.is_error()) return set(id, Type::error(), Level::row);
+    if (key.kind == Kind::list) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[1]).span, "`per` needs a column, not a list", "");
+      return set(id, Type::error(), Level::row);
+    }
+    return set(id, v, Level::row);
+  }
+
+  const ast::Module& m_;
+  std::size_t named_files_;
+  Diagnostics& diags_;
+  Program p_;
+  std::map<std::string, std::uint32_t> tables_by_name_;
+  std::map<std::string, std::uint32_t> params_by_name_;
+  std::vector<Type> let_types_;
+  std::vector<std::string> benchmark_names_;
+  std::vector<Type> benchmark_types_;
+  const ast::IndicatorDecl* current_decl_ = nullptr;
+
+ public:
+  void set_current(const ast::IndicatorDecl* d) { current_decl_ = d; }
+};
+
+}  // namespace
+
+Program check_module(const ast::Module& module, std::size_t named_files, Diagnostics& diags) {
+  Checker checker(module, named_files, diags);
+  return checker.run();
+}
+
+}  // namespace tally::check

@@ -1,0 +1,208 @@
+#include "lang/check/front.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "lang/syntax/parse.hpp"
+#include "stdlib/std_files.hpp"
+
+namespace tally::check {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uintmax_t kMaxFileBytes = 256u << 20;
+
+struct Loader {
+  Frontend& out;
+  std::map<std::string, FileId> loaded;  // canonical path -> file
+
+  std::optional<std::string> read(const fs::path& path, std::string& error) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) {
+      error = ec.message();
+      return std::nullopt;
+    }
+    if (size > kMaxFileBytes) {
+      error = fmt::format("it is {} bytes; definition files are limited to {} bytes", size,
+                          kMaxFileBytes);
+      return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      error = "it cannot be opened";
+      return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  // Adds and parses a file once; returns its index in module.files.
+  std::optional<std::size_t> add(const std::string& key, const std::string& shown,
+                                 std::string text) {
+    if (auto it = loaded.find(key); it != loaded.end()) return file_index(it->second);
+    const FileId id = out.sources.add(shown, std::move(text));
+    loaded.emplace(key, id);
+    syntax::parse_file(out.sources, id, *out.module, out.diags);
+    return out.module->files.size() - 1;
+  }
+
+  std::size_t file_index(FileId id) const {
+    for (std::size_t i = 0; i < out.module->files.size(); ++i)
+      if (out.module->files[i].id == id) return i;
+    return 0;
+  }
+
+  std::optional<std::size_t> add_path(const fs::path& path, const std::string& shown) {
+    std::error_code ec;
+    const fs::path canonical = fs::weakly_canonical(path, ec);
+    const std::string key = ec ? path.string() : canonical.string();
+    if (auto it = loaded.find(key); it != loaded.end()) return file_index(it->second);
+    std::string error;
+    auto text = read(path, error);
+    if (!text) {
+      out.diags.error_nowhere(DiagKind::file_unreadable,
+                              fmt::format("cannot read {}: {}", shown, error),
+                              "check the path and that the file is readable");
+      return std::nullopt;
+    }
+    return add(key, shown, std::move(*text));
+  }
+};
+
+std::string display(const fs::path& p) { return p.lexically_normal().generic_string(); }
+
+}  // namespace
+
+std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths) {
+  auto front = std::make_unique<Frontend>();
+  Loader loader{*front, {}};
+
+  // 1. Files named on the command line, and every .tally below named folders (sorted).
+  std::vector<fs::path> files;
+  for (const std::string& arg : paths) {
+    std::error_code ec;
+    const fs::path p(arg);
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".tally") found.push_back(it->path());
+      }
+      if (ec) {
+        front->diags.error_nowhere(DiagKind::file_unreadable,
+                                   fmt::format("cannot read folder {}: {}", arg, ec.message()), "");
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty())
+        front->diags.error_nowhere(DiagKind::file_unreadable,
+                                   fmt::format("folder {} holds no .tally files", arg),
+                                   "name the folder that holds the definitions");
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      files.push_back(p);
+    } else {
+      front->diags.error_nowhere(DiagKind::file_unreadable,
+                                 fmt::format("no such file or folder: {}", arg),
+                                 "name .tally files or folders that hold them");
+    }
+  }
+  for (const fs::path& f : files) loader.add_path(f, display(f));
+  const std::size_t named = front->module->files.size();
+
+  // 2. Imports, breadth first; then look for loops among them.
+  std::map<std::size_t, std::vector<std::pair<std::size_t, Span>>> edges;
+  for (std::size_t i = 0; i < front->module->files.size(); ++i) {
+    const std::vector<ast::ImportDecl> imports = front->module->files[i].imports;
+    const FileId id = front->module->files[i].id;
+    const fs::path base = fs::path(front->sources.get(id).path()).parent_path();
+    for (const ast::ImportDecl& imp : imports) {
+      std::optional<std::size_t> target;
+      if (imp.path.rfind("std/", 0) == 0) {
+        for (const auto& f : stdlib::std_files()) {
+          if (f.path == imp.path) target = loader.add("<std>/" + f.path, f.path, f.text);
+        }
+        if (!target) {
+          std::vector<std::string> names;
+          for (const auto& f : stdlib::std_files()) names.push_back(f.path);
+          front->diags.error(DiagKind::import_missing, imp.span,
+                             fmt::format("the standard library has no file \"{}\"", imp.path),
+                             names.empty() ? std::string("")
+                                           : fmt::format("it has: {}", fmt::join(names, ", ")));
+          continue;
+        }
+      } else {
+        const fs::path p = base / imp.path;
+        std::error_code ec;
+        if (!fs::is_regular_file(p, ec)) {
+          front->diags.error(DiagKind::import_missing, imp.span,
+                             fmt::format("cannot find \"{}\" (looked for {})", imp.path, display(p)),
+                             "imports are relative to the importing file's folder");
+          continue;
+        }
+        target = loader.add_path(p, display(p));
+      }
+      if (target) edges[i].emplace_back(*target, imp.span);
+    }
+  }
+  // Depth-first search for a cycle; report each import that closes one.
+  std::vector<int> state(front->module->files.size(), 0);
+  std::vector<std::size_t> stack;
+  auto visit = [&](auto&& self, std::size_t f) -> void {
+    state[f] = 1;
+    stack.push_back(f);
+    for (const auto& [to, span] : edges[f]) {
+      if (state[to] == 1) {
+        std::string chain;
+        const auto start = std::find(stack.begin(), stack.end(), to);
+        for (auto it = start; it != stack.end(); ++it)
+          chain += front->sources.get(front->module->files[*it].id).path() + " -> ";
+        chain += front->sources.get(front->module->files[to].id).path();
+        front->diags.error(DiagKind::import_cycle, span,
+                           fmt::format("this import closes a loop: {}", chain),
+                           "move the shared declarations into one file that both import");
+      } else if (state[to] == 0) {
+        self(self, to);
+      }
+    }
+    stack.pop_back();
+    state[f] = 2;
+  };
+  for (std::size_t f = 0; f < state.size(); ++f)
+    if (state[f] == 0) visit(visit, f);
+
+  // 3. Check everything that parsed.
+  front->program = check_module(*front->module, named, front->diags);
+  front->diags.sort();
+  return front;
+}
+
+std::optional<ast::ExprId> parse_literal(const std::string& text, const std::string& origin,
+                                         SourceManager& sources, ast::Module& module,
+                                         Diagnostics& diags) {
+  // A literal is parsed as the value of a parameter declaration, so it follows the same grammar.
+  const std::string wrapped = "param __value = " + text + "\n";
+  const FileId id = sources.add(origin, wrapped);
+  const std::size_t before = diags.error_count();
+  syntax::parse_file(sources, id, module, diags);
+  const ast::File& file = module.files.back();
+  if (diags.error_count() != before || file.params.size() != 1 || !file.scenarios.empty() ||
+      !file.tables.empty() || !file.indicators.empty() || !file.imports.empty() ||
+      !file.params.front().doc.empty()) {
+    if (diags.error_count() == before)
+      diags.error_nowhere(DiagKind::bad_parameter,
+                          fmt::format("{}: `{}` is not a single value", origin, text), "");
+    return std::nullopt;
+  }
+  return file.params.front().value;
+}
+
+}  // namespace tally::check

@@ -1,0 +1,33 @@
+// The front end as one call: read the definition files and folders named on the command line,
+// follow their imports (relative to the importing file, or `std/...` from the standard library),
+// parse and check everything, and hand back the checked program with its sources.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lang/ast/ast.hpp"
+#include "lang/base/diagnostics.hpp"
+#include "lang/base/source.hpp"
+#include "lang/check/program.hpp"
+
+namespace tally::check {
+
+struct Frontend {
+  SourceManager sources;
+  std::unique_ptr<ast::Module> module = std::make_unique<ast::Module>();
+  Program program;
+  Diagnostics diags;
+};
+
+// Never throws for bad input: every problem is a diagnostic in the result.
+std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths);
+
+// Parses the text of one literal (a `--set` value) as an expression into `module`; reports
+// syntax errors against a source named `origin`.
+std::optional<ast::ExprId> parse_literal(const std::string& text, const std::string& origin,
+                                         SourceManager& sources, ast::Module& module,
+                                         Diagnostics& diags);
+
+}  // namespace tally::check

@@ -1,0 +1,437 @@
+// The compiler: checked program to plan. Lets become shared nodes, literals constants in base
+// units, plain numbers that meet weeks or years are scaled, `previous`/`next` and lookups become
+// derived columns shared by every indicator that asks for the same one.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "lang/plan/plan.hpp"
+#include "stdlib/builtins.hpp"
+
+namespace tally::plan {
+
+namespace {
+
+using ast::ExprId;
+using ast::ExprKind;
+using ast::Op;
+using check::Ref;
+
+class Compiler {
+ public:
+  explicit Compiler(const check::Program& program) : p_(program), m_(*program.module) {
+    for (const auto& t : p_.tables) {
+      TablePlan tp;
+      tp.schema = t.schema;
+      plan_.tables.push_back(std::move(tp));
+    }
+    for (const auto& param : p_.params) {
+      plan_.params.push_back(ParamSlot{param.name, param.value,
+                                       param.decl ? param.decl->doc : std::string()});
+    }
+  }
+
+  Plan run(const std::vector<std::uint32_t>& selected) {
+    for (std::uint32_t i : selected) indicator(i);
+    return std::move(plan_);
+  }
+
+ private:
+  NodeId add(Node n) {
+    plan_.nodes.push_back(std::move(n));
+    return static_cast<NodeId>(plan_.nodes.size() - 1);
+  }
+
+  NodeId constant(check::Constant c, Span span) {
+    Node n;
+    n.op = NodeOp::constant;
+    n.type = c.type;
+    n.span = span;
+    n.payload = static_cast<std::uint32_t>(plan_.constants.size());
+    plan_.constants.push_back(std::move(c));
+    return add(std::move(n));
+  }
+
+  NodeId number(const Rational& value, Span span) {
+    check::Constant c;
+    c.type = check::Type::number();
+    c.number = value;
+    return constant(std::move(c), span);
+  }
+
+  NodeId node(NodeOp op, check::Type type, Span span, NodeId a = kNone, NodeId b = kNone,
+              NodeId c = kNone, std::uint32_t payload = 0) {
+    Node n;
+    n.op = op;
+    n.type = type;
+    n.span = span;
+    n.a = a;
+    n.b = b;
+    n.c = c;
+    n.payload = payload;
+    for (NodeId child : {a, b, c})
+      if (child != kNone && plan_.nodes[static_cast<std::size_t>(child)].uses_period) n.uses_period = true;
+    if (op == NodeOp::period_start || op == NodeOp::period_end || op == NodeOp::window_start ||
+        op == NodeOp::window_end)
+      n.uses_period = true;
+    return add(std::move(n));
+  }
+
+  std::uint32_t column_slot(std::uint32_t table, const std::string& name) {
+    TablePlan& t = plan_.tables[table];
+    t.used = true;
+    for (std::uint32_t i = 0; i < t.columns.size(); ++i)
+      if (t.columns[i] == name) return i;
+    t.columns.push_back(name);
+    return static_cast<std::uint32_t>(t.columns.size() - 1);
+  }
+
+  // A plain number that meets weeks or years is read in that unit: scale it to the base unit.
+  NodeId adapt(NodeId n, const check::Type& mine, const check::Type& other) {
+    if (n == kNone || mine.kind != check::Kind::number || !mine.adaptive) return n;
+    const int f = check::unit_factor(other.unit);
+    if (f == 1) return n;
+    const Span s = plan_.nodes[static_cast<std::size_t>(n)].span;
+    return node(NodeOp::mul, check::Type::number(other.unit), s, n, number(f, s));
+  }
+
+  const check::Type& type(ExprId id) const { return p_.type(id); }
+
+  // What a node computes, as text: equal texts compute equal columns (used to share derived
+  // columns and sorts between indicators).
+  std::string structural(NodeId id) const {
+    if (id == kNone) return "_";
+    const Node& n = plan_.nodes[static_cast<std::size_t>(id)];
+    std::string s = node_op_name(n.op);
+    if (n.op == NodeOp::constant) return s + ":" + check::constant_source(plan_.constants[n.payload]);
+    if (n.op == NodeOp::column) return fmt::format("{}:{}.{}", s, table_, plan_.tables[table_].columns[n.payload]);
+    if (n.op == NodeOp::param || n.op == NodeOp::derived) s += fmt::format("#{}", n.payload);
+    if (n.a != kNone || n.b != kNone || n.c != kNone)
+      s += "(" + structural(n.a) + "," + structural(n.b) + "," + structural(n.c) + ")";
+    return s;
+  }
+
+  // ---- expressions ----
+  NodeId lower(ExprId id) {
+    if (!id.valid()) return kNone;
+    if (auto it = memo_.find(id.value); it != memo_.end()) return it->second;
+    const NodeId n = lower_uncached(id);
+    memo_[id.value] = n;
+    return n;
+  }
+
+  NodeId lower_uncached(ExprId id) {
+    const ast::Expr& e = m_.expr(id);
+    const check::Type& t = type(id);
+    switch (e.kind) {
+      case ExprKind::number:
+      case ExprKind::percent:
+      case ExprKind::duration:
+      case ExprKind::string:
+      case ExprKind::date:
+      case ExprKind::boolean:
+      case ExprKind::list: {
+        Diagnostics ignored;
+        auto c = check::constant_of(m_, id, nullptr, ignored, "a literal");
+        if (c) {
+          c->type.adaptive = t.adaptive;
+          return constant(std::move(*c), e.span);
+        }
+        break;  // a list of row values
+      }
+      default: break;
+    }
+    switch (e.kind) {
+      case ExprKind::list: {
+        // A list that holds row values: only as the right side of `in`; lowered element-wise by
+        // in_list below, so here it is a chain of coalesce-free `in` tests is not needed.
+        return kNone;
+      }
+      case ExprKind::name: return name(id, e, t);
+      case ExprKind::member: {
+        const Ref& r = p_.ref(id);
+        switch (r.what) {
+          case Ref::What::period_start: return node(NodeOp::period_start, t, e.span);
+          case Ref::What::period_end: return node(NodeOp::period_end, t, e.span);
+          case Ref::What::window_start: return node(NodeOp::window_start, t, e.span);
+          case Ref::What::window_end: return node(NodeOp::window_end, t, e.span);
+          case Ref::What::benchmark:
+            return node(NodeOp::ind_benchmark, t, e.span, kNone, kNone, kNone, r.index);
+          default: return kNone;
+        }
+      }
+      case ExprKind::lookup: return lookup(id, e, t);
+      case ExprKind::call: return call(id, e, t);
+      case ExprKind::unary:
+        return node(e.op == Op::not_ ? NodeOp::not_ : NodeOp::neg, t, e.span, lower(e.args[0]));
+      case ExprKind::binary: return binary(e, t);
+      case ExprKind::in_list: {
+        const NodeId a = lower(e.args[0]);
+        const ast::Expr& list = m_.expr(e.args[1]);
+        if (list.kind == ExprKind::list && !plan_constant(e.args[1])) {
+          // `x in (a, b, c)` with row values: x = a or x = b or x = c.
+          NodeId any = kNone;
+          for (ExprId item : list.args) {
+            const NodeId test = node(NodeOp::eq, check::Type::boolean(), e.span, a,
+                                     adapt(lower(item), type(item), type(e.args[0])));
+            any = any == kNone ? test : node(NodeOp::or_, check::Type::boolean(), e.span, any, test);
+          }
+          return e.negated ? node(NodeOp::not_, check::Type::boolean(), e.span, any) : any;
+        }
+        return node(e.negated ? NodeOp::not_in_list : NodeOp::in_list, t, e.span, a,
+                    lower(e.args[1]));
+      }
+      case ExprKind::in_period: {
+        const bool window = e.field == "window";
+        const NodeId lo = node(window ? NodeOp::window_start : NodeOp::period_start,
+                               check::Type::date(), e.span);
+        const NodeId hi = node(window ? NodeOp::window_end : NodeOp::period_end,
+                               check::Type::date(), e.span);
+        return node(NodeOp::in_range, t, e.span, lower(e.args[0]), lo, hi);
+      }
+      case ExprKind::between: {
+        const check::Type& ta = type(e.args[0]);
+        return node(NodeOp::in_range, t, e.span, lower(e.args[0]),
+                    adapt(lower(e.args[1]), type(e.args[1]), ta),
+                    adapt(lower(e.args[2]), type(e.args[2]), ta));
+      }
+      case ExprKind::is_known:
+        return node(e.negated ? NodeOp::is_missing : NodeOp::is_known, t, e.span, lower(e.args[0]));
+      case ExprKind::previous: return previous(id, e, t);
+      default: break;
+    }
+    return kNone;
+  }
+
+  bool plan_constant(ExprId id) const { return p_.levels[id.value] == check::Level::constant; }
+
+  NodeId name(ExprId id, const ast::Expr& e, const check::Type& t) {
+    const Ref& r = p_.ref(id);
+    switch (r.what) {
+      case Ref::What::column:
+        return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
+                    column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
+      case Ref::What::let: return let_nodes_.at(r.index);
+      case Ref::What::param: return node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
+      case Ref::What::value: return node(NodeOp::ind_value, t, e.span);
+      case Ref::What::target: return node(NodeOp::ind_target, t, e.span);
+      default: return kNone;
+    }
+  }
+
+  NodeId binary(const ast::Expr& e, const check::Type& t) {
+    const check::Type& ta = type(e.args[0]);
+    const check::Type& tb = type(e.args[1]);
+    NodeId a = lower(e.args[0]);
+    NodeId b = lower(e.args[1]);
+    // Dates and durations.
+    if (e.op == Op::add || e.op == Op::sub) {
+      if (ta.kind == check::Kind::number && tb.kind == check::Kind::date) {
+        std::swap(a, b);
+      }
+      const check::Type& dur = ta.kind == check::Kind::date ? tb : ta;
+      if (t.kind == check::Kind::date) {
+        if (e.op == Op::sub) b = node(NodeOp::neg, dur, e.span, b);
+        const check::Dimension d = check::dimension(dur.unit);
+        const NodeOp op = d == check::Dimension::months         ? NodeOp::date_add_months
+                          : d == check::Dimension::working_days ? NodeOp::date_add_working_days
+                                                                : NodeOp::date_add_days;
+        return node(op, t, e.span, a, b);
+      }
+    }
+    a = adapt(a, ta, tb);
+    b = adapt(b, tb, ta);
+    NodeOp op = NodeOp::add;
+    switch (e.op) {
+      case Op::add: op = NodeOp::add; break;
+      case Op::sub: op = NodeOp::sub; break;
+      case Op::mul: op = NodeOp::mul; break;
+      case Op::div: op = NodeOp::div; break;
+      case Op::eq: op = NodeOp::eq; break;
+      case Op::ne: op = NodeOp::ne; break;
+      case Op::lt: op = NodeOp::lt; break;
+      case Op::le: op = NodeOp::le; break;
+      case Op::gt: op = NodeOp::gt; break;
+      case Op::ge: op = NodeOp::ge; break;
+      case Op::and_: op = NodeOp::and_; break;
+      case Op::or_: op = NodeOp::or_; break;
+      default: break;
+    }
+    return node(op, t, e.span, a, b);
+  }
+
+  NodeId call(ExprId id, const ast::Expr& e, const check::Type& t) {
+    const auto builtin = static_cast<stdlib::Builtin>(p_.ref(id).index);
+    std::vector<NodeId> args;
+    for (ExprId a : e.args) args.push_back(lower(a));
+    args.resize(3, kNone);
+    NodeOp op = NodeOp::days;
+    switch (builtin) {
+      case stdlib::Builtin::days: op = NodeOp::days; break;
+      case stdlib::Builtin::working_days: op = NodeOp::working_days; break;
+      case stdlib::Builtin::weeks: op = NodeOp::weeks; break;
+      case stdlib::Builtin::months: op = NodeOp::months; break;
+      case stdlib::Builtin::age: op = NodeOp::age; break;
+      case stdlib::Builtin::active: op = NodeOp::active; break;
+      case stdlib::Builtin::coalesce:
+        op = NodeOp::coalesce;
+        args[0] = adapt(args[0], type(e.args[0]), type(e.args[1]));
+        args[1] = adapt(args[1], type(e.args[1]), type(e.args[0]));
+        break;
+      case stdlib::Builtin::abs: op = NodeOp::abs; break;
+    }
+    return node(op, t, e.span, args[0], args[1], args[2]);
+  }
+
+  NodeId lookup(ExprId id, const ast::Expr& e, const check::Type& t) {
+    const Ref& r = p_.ref(id);
+    const std::uint32_t target = r.index;
+    const auto& schema = plan_.tables[target].schema;
+    const std::uint32_t key_decl = *p_.tables[target].key;
+    Derived d;
+    d.kind = Derived::Kind::lookup;
+    d.table = table_;
+    d.type = t;
+    d.key = lower(e.args[0]);
+    d.target_table = target;
+    d.target_key = column_slot(target, schema.columns[key_decl].name);
+    d.target_column = column_slot(target, schema.columns[r.sub].name);
+    plan_.tables[target].key = d.target_key;
+    d.signature = fmt::format("lookup {}.{} by {}", schema.name, e.field, structural(d.key));
+    d.span = e.span;
+    return derived(std::move(d), t, e.span);
+  }
+
+  NodeId previous(ExprId, const ast::Expr& e, const check::Type& t) {
+    Derived d;
+    d.kind = e.op == Op::next ? Derived::Kind::next : Derived::Kind::previous;
+    d.table = table_;
+    d.type = t;
+    d.value = lower(e.args[0]);
+    d.key = lower(e.args[1]);
+    d.order = e.args[2].valid() ? lower(e.args[2]) : d.value;
+    d.where = lower(e.args[3]);
+    d.signature = fmt::format("per {} order by {}", structural(d.key), structural(d.order));
+    const std::string full = fmt::format("{} {} value {} where {}", ast::op_text(e.op), d.signature,
+                                         structural(d.value), structural(d.where));
+    if (auto it = derived_by_text_.find(full); it != derived_by_text_.end())
+      return node(NodeOp::derived, t, e.span, kNone, kNone, kNone, it->second);
+    const NodeId n = derived(std::move(d), t, e.span);
+    derived_by_text_[full] = plan_.nodes[static_cast<std::size_t>(n)].payload;
+    return n;
+  }
+
+  NodeId derived(Derived d, const check::Type& t, Span span) {
+    if (d.kind == Derived::Kind::lookup) {
+      for (std::uint32_t i = 0; i < plan_.derived.size(); ++i)
+        if (plan_.derived[i].signature == d.signature)
+          return node(NodeOp::derived, t, span, kNone, kNone, kNone, i);
+    }
+    plan_.derived.push_back(std::move(d));
+    return node(NodeOp::derived, t, span, kNone, kNone, kNone,
+                static_cast<std::uint32_t>(plan_.derived.size() - 1));
+  }
+
+  // ---- indicators ----
+  AggSpec agg(const ast::AggClause& c) {
+    AggSpec a;
+    const ast::Expr& e = m_.expr(c.aggregate);
+    a.op = e.op;
+    a.span = e.span;
+    if (!e.args.empty()) a.operand = lower(e.args[0]);
+    return a;
+  }
+
+  void indicator(std::uint32_t index) {
+    const check::Indicator& ci = p_.indicators[index];
+    const ast::IndicatorDecl& d = *ci.decl;
+    memo_.clear();
+    let_nodes_.clear();
+    table_ = ci.table;
+    plan_.tables[table_].used = true;
+
+    IndicatorPlan ip;
+    ip.index = index;
+    ip.name = ci.name;
+    ip.code = d.code ? d.code->text : "";
+    ip.title = d.title ? d.title->text : (d.heading.empty() ? ci.name : d.heading);
+    ip.description = d.description ? d.description->text : "";
+    ip.selected_by_default = ci.named_on_command_line;
+    ip.table = ci.table;
+    ip.cadence = d.period.value_or(ast::Cadence::quarter);
+    if (d.window) {
+      ip.window = d.window->kind;
+      ip.window_months = d.window->months;
+    }
+    for (const auto& l : d.lets) {
+      const NodeId n = lower(l.value);
+      let_nodes_.push_back(n);
+      ip.lets.push_back(Let{l.name.text, n});
+    }
+    if (d.where) ip.where = lower(*d.where);
+    ip.ratio = !d.value.has_value();
+    if (d.denominator) {
+      ip.denominator = agg(*d.denominator);
+      ip.denominator_where = lower(d.denominator->where);
+    }
+    if (d.numerator) {
+      ip.numerator = agg(*d.numerator);
+      ip.numerator_where = lower(d.numerator->where);
+    }
+    if (d.value) {
+      ip.value = agg(*d.value);
+      ip.value_where = lower(d.value->where);
+    }
+    ip.unit = ci.unit;
+    ip.unit_text = ci.unit == ast::UnitKind::rate && d.unit
+                       ? fmt::format("rate per {}", d.unit->per)
+                       : ast::unit_name(ci.unit);
+    ip.multiplier = ci.unit_multiplier;
+    ip.decimals = ci.decimals;
+    ip.polarity = ci.polarity;
+    ip.value_type = ci.value_type;
+    auto adapt_value = [&](ExprId id) { return adapt(lower(id), type(id), ci.value_type); };
+    if (d.target) {
+      const ast::Expr& t = m_.expr(*d.target);
+      if (t.kind == ExprKind::interval) {
+        ip.target_low = adapt_value(t.args[0]);
+        ip.target_high = adapt_value(t.args[1]);
+      } else {
+        ip.target = adapt_value(*d.target);
+      }
+    }
+    for (const auto& b : d.benchmarks)
+      ip.benchmarks.push_back(Benchmark{b.name.text, b.label, adapt_value(b.value)});
+    if (d.rag)
+      for (const auto& r : d.rag->rules) ip.rag.push_back(RagRule{r.colour, lower(r.when)});
+    if (d.trend) {
+      ip.has_trend = true;
+      ip.trend = d.trend->kind;
+      ip.stable_within = d.trend->stable_within.valid() ? adapt_value(d.trend->stable_within) : kNone;
+    }
+    ip.span = d.span;
+    plan_.indicators.push_back(std::move(ip));
+  }
+
+  const check::Program& p_;
+  const ast::Module& m_;
+  Plan plan_;
+  std::uint32_t table_ = 0;
+  std::map<std::uint32_t, NodeId> memo_;
+  std::vector<NodeId> let_nodes_;
+  std::map<std::string, std::uint32_t> derived_by_text_;
+};
+
+}  // namespace
+
+Plan compile(const check::Program& program, const std::vector<std::uint32_t>& selected) {
+  std::vector<std::uint32_t> chosen = selected;
+  if (chosen.empty()) {
+    for (std::uint32_t i = 0; i < program.indicators.size(); ++i)
+      if (program.indicators[i].named_on_command_line) chosen.push_back(i);
+  }
+  Compiler c(program);
+  return c.run(chosen);
+}
+
+}  // namespace tally::plan

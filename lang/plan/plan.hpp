@@ -1,0 +1,148 @@
+// The evaluation plan: what crosses from lang/ to runtime/. Expressions are lowered to a flat
+// vector of enum-tagged nodes (lets shared, constants folded to base units), evaluated a batch
+// of rows at a time; `previous`/`next` and key lookups become derived columns computed once per
+// table; each indicator is a set of node ids for its filters, aggregates and rules.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/ast/ast.hpp"
+#include "lang/base/source.hpp"
+#include "lang/check/program.hpp"
+#include "lang/plan/schema.hpp"
+
+namespace tally::plan {
+
+using NodeId = std::int32_t;  // index into Plan::nodes; -1 for none
+inline constexpr NodeId kNone = -1;
+
+enum class NodeOp : std::uint8_t {
+  // Leaves.
+  constant,       // payload: index into Plan::constants
+  param,          // payload: parameter index (its value comes with each run)
+  column,         // payload: index into the table's loaded columns
+  derived,        // payload: index into Plan::derived
+  period_start, period_end, window_start, window_end,
+  ind_value, ind_target, ind_benchmark,  // indicator level; payload: benchmark index
+  // Arithmetic and logic (a, b).
+  neg, add, sub, mul, div, eq, ne, lt, le, gt, ge, and_, or_, not_,
+  // Dates (a = date, b = amount in the unit's base: days, working days or months).
+  date_add_days, date_add_working_days, date_add_months,
+  // Tests.
+  in_list,        // a in b (b a list or a single value); negated by `not_in_list`
+  not_in_list,
+  in_range,       // a between b and c, inclusive (period and window tests, `between`)
+  is_known, is_missing,
+  // Built-in functions (a, b, c as their arguments).
+  days, working_days, weeks, months, age, active, coalesce, abs,
+};
+
+const char* node_op_name(NodeOp op);
+
+struct Node {
+  NodeOp op = NodeOp::constant;
+  check::Type type;        // kind and unit of the result (numbers in base units)
+  NodeId a = kNone, b = kNone, c = kNone;
+  std::uint32_t payload = 0;
+  bool uses_period = false;  // depends on period or window bounds
+  Span span;               // the source expression
+};
+
+// A column computed once over a whole table before indicators are evaluated.
+struct Derived {
+  enum class Kind : std::uint8_t { previous, next, lookup } kind = Kind::previous;
+  std::uint32_t table = 0;     // the table whose rows it belongs to
+  check::Type type;
+  // previous / next: over the whole table, ordered by `order` within each `key`.
+  NodeId value = kNone, key = kNone, order = kNone, where = kNone;
+  // lookup: the row of `target_table` whose key column equals `key`.
+  std::uint32_t target_table = 0;
+  std::uint32_t target_column = 0;  // index into the target table's loaded columns
+  std::uint32_t target_key = 0;     // index of the target's key among its loaded columns
+  std::string signature;            // the sort it needs, shared between derived columns
+  Span span;
+};
+
+struct AggSpec {
+  ast::Op op = ast::Op::count;  // count, count_distinct, sum, mean, median, min, max
+  NodeId operand = kNone;
+  Span span;
+};
+
+struct RagRule {
+  ast::Colour colour = ast::Colour::red;
+  NodeId when = kNone;  // kNone for `otherwise`
+};
+
+struct Benchmark {
+  std::string name;
+  std::string label;
+  NodeId value = kNone;
+};
+
+struct Let {
+  std::string name;
+  NodeId node = kNone;
+};
+
+struct IndicatorPlan {
+  std::uint32_t index = 0;  // into check::Program::indicators
+  std::string name, code, title, description;
+  bool selected_by_default = true;
+  std::uint32_t table = 0;
+  ast::Cadence cadence = ast::Cadence::quarter;
+  ast::WindowKind window = ast::WindowKind::period;
+  int window_months = 0;
+  std::vector<Let> lets;
+  NodeId where = kNone;
+  bool ratio = true;  // numerator/denominator; false: value
+  AggSpec denominator, numerator, value;
+  NodeId denominator_where = kNone, numerator_where = kNone, value_where = kNone;
+  ast::UnitKind unit = ast::UnitKind::percent;
+  std::string unit_text;          // "percent", "rate per 10000", ...
+  Rational multiplier = 100;
+  int decimals = 1;
+  ast::Polarity polarity = ast::Polarity::higher;
+  NodeId target = kNone, target_low = kNone, target_high = kNone;
+  std::vector<RagRule> rag;
+  bool has_trend = false;
+  ast::TrendKind trend = ast::TrendKind::previous_period;
+  NodeId stable_within = kNone;
+  std::vector<Benchmark> benchmarks;
+  check::Type value_type;
+  Span span;
+};
+
+struct TablePlan {
+  TableSchema schema;                 // the declared table
+  std::vector<std::string> columns;   // the columns indicators use, in load order
+  std::optional<std::uint32_t> key;   // the key among `columns`, when looked up
+  bool used = false;
+};
+
+struct ParamSlot {
+  std::string name;
+  check::Constant declared;  // the value in the definitions
+  std::string doc;
+};
+
+struct Plan {
+  std::vector<TablePlan> tables;
+  std::vector<Node> nodes;
+  std::vector<check::Constant> constants;
+  std::vector<ParamSlot> params;
+  std::vector<Derived> derived;
+  std::vector<IndicatorPlan> indicators;
+};
+
+// Lowers the checked program. Only indicators in `selected` (indices into the program's
+// indicators) are compiled; empty means those named on the command line.
+Plan compile(const check::Program& program, const std::vector<std::uint32_t>& selected);
+
+// A stable listing of the plan, for `tally check --emit plan`.
+std::string print(const Plan& plan);
+
+}  // namespace tally::plan

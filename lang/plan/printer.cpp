@@ -1,0 +1,130 @@
+#include <fmt/format.h>
+
+#include "lang/plan/plan.hpp"
+
+namespace tally::plan {
+
+const char* node_op_name(NodeOp op) {
+  switch (op) {
+    case NodeOp::constant: return "const";
+    case NodeOp::param: return "param";
+    case NodeOp::column: return "column";
+    case NodeOp::derived: return "derived";
+    case NodeOp::period_start: return "period.start";
+    case NodeOp::period_end: return "period.end";
+    case NodeOp::window_start: return "window.start";
+    case NodeOp::window_end: return "window.end";
+    case NodeOp::ind_value: return "value";
+    case NodeOp::ind_target: return "target";
+    case NodeOp::ind_benchmark: return "benchmark";
+    case NodeOp::neg: return "neg";
+    case NodeOp::add: return "add";
+    case NodeOp::sub: return "sub";
+    case NodeOp::mul: return "mul";
+    case NodeOp::div: return "div";
+    case NodeOp::eq: return "eq";
+    case NodeOp::ne: return "ne";
+    case NodeOp::lt: return "lt";
+    case NodeOp::le: return "le";
+    case NodeOp::gt: return "gt";
+    case NodeOp::ge: return "ge";
+    case NodeOp::and_: return "and";
+    case NodeOp::or_: return "or";
+    case NodeOp::not_: return "not";
+    case NodeOp::date_add_days: return "date_add_days";
+    case NodeOp::date_add_working_days: return "date_add_working_days";
+    case NodeOp::date_add_months: return "date_add_months";
+    case NodeOp::in_list: return "in_list";
+    case NodeOp::not_in_list: return "not_in_list";
+    case NodeOp::in_range: return "in_range";
+    case NodeOp::is_known: return "is_known";
+    case NodeOp::is_missing: return "is_missing";
+    case NodeOp::days: return "days";
+    case NodeOp::working_days: return "working_days";
+    case NodeOp::weeks: return "weeks";
+    case NodeOp::months: return "months";
+    case NodeOp::age: return "age";
+    case NodeOp::active: return "active";
+    case NodeOp::coalesce: return "coalesce";
+    case NodeOp::abs: return "abs";
+  }
+  return "?";
+}
+
+namespace {
+std::string ref(NodeId id) { return id == kNone ? "-" : fmt::format("n{}", id); }
+}  // namespace
+
+std::string print(const Plan& plan) {
+  std::string out;
+  for (std::size_t t = 0; t < plan.tables.size(); ++t) {
+    const TablePlan& tp = plan.tables[t];
+    if (!tp.used) continue;
+    out += fmt::format("table t{} {} reads {}.csv columns [{}]{}\n", t, tp.schema.name,
+                       tp.schema.name, fmt::join(tp.columns, ", "),
+                       tp.key ? fmt::format(" key {}", tp.columns[*tp.key]) : "");
+  }
+  for (std::size_t i = 0; i < plan.params.size(); ++i)
+    out += fmt::format("param p{} {} = {}\n", i, plan.params[i].name,
+                       check::constant_source(plan.params[i].declared));
+  for (std::size_t i = 0; i < plan.derived.size(); ++i) {
+    const Derived& d = plan.derived[i];
+    if (d.kind == Derived::Kind::lookup) {
+      out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
+                         d.target_table, d.target_column, d.target_key, ref(d.key));
+    } else {
+      out += fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {})\n", i,
+                         d.table, d.kind == Derived::Kind::previous ? "previous" : "next",
+                         ref(d.value), ref(d.key), ref(d.order), ref(d.where), d.signature);
+    }
+  }
+  for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
+    const Node& n = plan.nodes[i];
+    std::string args;
+    for (NodeId c : {n.a, n.b, n.c})
+      if (c != kNone) args += (args.empty() ? "" : ", ") + ref(c);
+    std::string extra;
+    switch (n.op) {
+      case NodeOp::constant: extra = " " + check::constant_source(plan.constants[n.payload]); break;
+      case NodeOp::param: extra = " " + plan.params[n.payload].name; break;
+      case NodeOp::column: extra = fmt::format(" #{}", n.payload); break;
+      case NodeOp::derived: extra = fmt::format(" d{}", n.payload); break;
+      case NodeOp::ind_benchmark: extra = fmt::format(" #{}", n.payload); break;
+      default: break;
+    }
+    out += fmt::format("n{} = {}{}{} : {}{}\n", i, node_op_name(n.op),
+                       args.empty() ? "" : "(" + args + ")", extra, check::describe(n.type),
+                       n.uses_period ? " [per period]" : "");
+  }
+  for (const IndicatorPlan& ip : plan.indicators) {
+    out += fmt::format("indicator {} on t{} every {}", ip.name, ip.table, ast::cadence_name(ip.cadence));
+    if (ip.window == ast::WindowKind::rolling_months) out += fmt::format(", window rolling {} months", ip.window_months);
+    if (ip.window == ast::WindowKind::year_to_date) out += ", window year to date";
+    out += "\n";
+    for (const Let& l : ip.lets) out += fmt::format("  let {} = {}\n", l.name, ref(l.node));
+    if (ip.where != kNone) out += fmt::format("  where {}\n", ref(ip.where));
+    auto agg = [&](const char* what, const AggSpec& a, NodeId where) {
+      out += fmt::format("  {} {}({}) where {}\n", what, ast::op_text(a.op), ref(a.operand), ref(where));
+    };
+    if (ip.ratio) {
+      agg("denominator", ip.denominator, ip.denominator_where);
+      agg("numerator", ip.numerator, ip.numerator_where);
+    } else {
+      agg("value", ip.value, ip.value_where);
+    }
+    out += fmt::format("  unit {} x{} decimals {} polarity {}\n", ip.unit_text,
+                       format_exact(ip.multiplier), ip.decimals, ast::polarity_name(ip.polarity));
+    if (ip.target != kNone) out += fmt::format("  target {}\n", ref(ip.target));
+    if (ip.target_low != kNone) out += fmt::format("  target {} .. {}\n", ref(ip.target_low), ref(ip.target_high));
+    for (const RagRule& r : ip.rag)
+      out += fmt::format("  rag {} {}\n", ast::colour_name(r.colour), r.when == kNone ? "otherwise" : "when " + ref(r.when));
+    if (ip.has_trend)
+      out += fmt::format("  trend {} stable within {}\n",
+                         ip.trend == ast::TrendKind::previous_period ? "previous period" : "same period last year",
+                         ref(ip.stable_within));
+    for (const Benchmark& b : ip.benchmarks) out += fmt::format("  benchmark {} {}\n", b.name, ref(b.value));
+  }
+  return out;
+}
+
+}  // namespace tally::plan

@@ -1,0 +1,72 @@
+// Columnar tables: every column is a vector of 64-bit integers (dates as day numbers, text as
+// codes into one run-wide string pool, decimals scaled by the column's scale, bools 0/1) with a
+// separate validity mask that says which cells are known.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "lang/plan/schema.hpp"
+
+namespace tally::runtime {
+
+// One validity bit per row: set = the cell is known, clear = missing.
+class Validity {
+ public:
+  void resize(std::size_t rows, bool known);
+  void set(std::size_t row, bool known);
+  bool known(std::size_t row) const { return (bits_[row >> 6] >> (row & 63)) & 1u; }
+  std::size_t size() const { return rows_; }
+  bool all_known() const;
+  void push_back(bool known);
+  void clear() { bits_.clear(); rows_ = 0; }
+
+ private:
+  std::vector<std::uint64_t> bits_;
+  std::size_t rows_ = 0;
+};
+
+// Interns text: equal strings get equal codes across every column and table of a run.
+class StringPool {
+ public:
+  std::uint32_t intern(std::string_view text);
+  // The code of `text`, or -1 when no cell or constant holds it.
+  std::int64_t find(std::string_view text) const;
+  const std::string& text(std::int64_t code) const { return strings_[static_cast<std::size_t>(code)]; }
+  std::size_t size() const { return strings_.size(); }
+
+ private:
+  // Open addressing over strings_. A slot holds part of the text's hash, its length (up to 15) and
+  // code + 1 (0 = empty), and the text's first 8 bytes, so that short texts are matched without
+  // reading strings_.
+  struct Slot {
+    std::uint64_t meta = 0;
+    std::uint64_t head = 0;
+  };
+  std::vector<std::string> strings_;
+  std::vector<Slot> slots_;
+};
+
+struct Column {
+  std::string name;
+  plan::ColumnType type = plan::ColumnType::text;
+  int scale = 0;                     // decimal: value = data[i] / 10^scale
+  std::vector<std::int64_t> data;    // one entry per row; 0 where missing
+  Validity validity;
+};
+
+struct Table {
+  std::string name;
+  std::string file;                  // the CSV path as given, for messages
+  std::vector<Column> columns;       // only the columns that were asked for, in asked order
+  std::vector<std::int64_t> lines;   // each row's line in the CSV file (the header is line 1)
+  std::size_t rejected = 0;          // rows skipped under --lenient
+
+  std::size_t rows() const { return lines.size(); }
+  const Column* find(std::string_view column) const;
+};
+
+}  // namespace tally::runtime

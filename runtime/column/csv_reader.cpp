@@ -1,0 +1,285 @@
+#include "runtime/column/csv_reader.hpp"
+
+#include <array>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+
+namespace tally::runtime {
+
+namespace {
+
+// Bytes that end an unquoted field: the separator and the two bytes of a line end.
+constexpr std::array<bool, 256> kStops = [] {
+  std::array<bool, 256> stops{};
+  stops[static_cast<unsigned char>(',')] = true;
+  stops[static_cast<unsigned char>('\n')] = true;
+  stops[static_cast<unsigned char>('\r')] = true;
+  return stops;
+}();
+
+constexpr char kBom[] = "\xEF\xBB\xBF";
+
+// Nonzero when some byte of `word` equals `byte`; the lowest set bit marks the first such byte.
+constexpr std::uint64_t bytes_equal(std::uint64_t word, unsigned char byte) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHighs = 0x8080808080808080u;
+  const std::uint64_t x = word ^ (kOnes * byte);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// The position of the first separator or line-end byte in data[i, n), or n. Eight bytes at a time
+// where the machine is little-endian, so that the lowest marked byte is the first in memory.
+std::size_t find_stop(const char* data, std::size_t i, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, data + i, 8);
+      const std::uint64_t hits =
+          bytes_equal(word, ',') | bytes_equal(word, '\n') | bytes_equal(word, '\r');
+      if (hits != 0) return i + static_cast<std::size_t>(std::countr_zero(hits) >> 3);
+    }
+  }
+  while (i < n && !kStops[static_cast<unsigned char>(data[i])]) ++i;
+  return i;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(const std::string& path, std::size_t block_size)
+    : buffer_(block_size == 0 ? 1 : block_size) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_)
+    error_ = CsvError{0, 0, std::string("cannot open the file (") + std::strerror(errno) + ")"};
+}
+
+CsvReader::~CsvReader() {
+  if (file_) std::fclose(file_);
+}
+
+void CsvReader::fail(std::int64_t line, std::int64_t column, std::string message) {
+  error_ = CsvError{line, column, std::move(message)};
+}
+
+// Keeps the unread bytes, moved to the front of the buffer, and reads after them as much as fits;
+// a buffer already full of unread bytes (one record longer than a block) is doubled first.
+bool CsvReader::fill() {
+  if (eof_ || error_ || !file_) return false;
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    base_ += begin_;
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  const std::size_t want = buffer_.size() - end_;
+  const std::size_t got = std::fread(buffer_.data() + end_, 1, want, file_);
+  end_ += got;
+  if (got < want) {
+    if (std::ferror(file_)) {
+      fail(0, 0, std::string("cannot read the file (") + std::strerror(errno) + ")");
+      return false;
+    }
+    eof_ = true;
+  }
+  return got > 0;
+}
+
+bool CsvReader::ensure(std::size_t bytes) {
+  while (end_ - begin_ < bytes)
+    if (!fill()) return false;
+  return true;
+}
+
+CsvReader::Step CsvReader::finish(std::vector<CsvField>& fields, std::size_t after,
+                                  std::int64_t line, std::uint64_t line_start) {
+  for (std::size_t k = 0; k + 2 < offsets_.size(); k += 3)
+    fields[offsets_[k]].text = std::string_view(storage_.data() + offsets_[k + 1], offsets_[k + 2]);
+  begin_ = after;
+  line_ = line;
+  line_start_ = line_start;
+  record_line_ = fields.front().line;
+  return Step::record;
+}
+
+// Parses one record starting at begin_. Nothing is committed unless it returns Step::record:
+// on Step::more the caller reads another block and the record is parsed again from its start.
+CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
+  const char* const data = buffer_.data();
+  const std::size_t n = end_;
+  std::size_t i = begin_;
+  std::int64_t line = line_;
+  std::uint64_t line_start = line_start_;
+  fields.clear();
+  storage_.clear();
+  offsets_.clear();
+  const auto column_at = [&](std::size_t pos) {
+    return static_cast<std::int64_t>(base_ + pos - line_start) + 1;
+  };
+  // A record ending in a line end of `width` bytes at `pos` (width 0 at the end of the file).
+  const auto end_line = [&](std::size_t pos, std::size_t width) {
+    return finish(fields, pos + width, line + 1, base_ + pos + width);
+  };
+
+  for (;;) {
+    CsvField field;
+    field.line = line;
+    field.column = column_at(i);
+    if (i < n && data[i] == '"') {
+      std::size_t from = ++i;  // first byte not yet taken into the field
+      bool escaped = false;
+      std::size_t stored = 0;
+      for (;;) {
+        const auto* quote = static_cast<const char*>(std::memchr(data + i, '"', n - i));
+        const std::size_t q = quote ? static_cast<std::size_t>(quote - data) : n;
+        for (const char* p = data + i; (p = static_cast<const char*>(std::memchr(
+                                            p, '\n', q - static_cast<std::size_t>(p - data))));
+             ++p) {
+          ++line;
+          line_start = base_ + static_cast<std::size_t>(p - data) + 1;
+        }
+        i = q;
+        if (!quote) {
+          if (!eof_) return Step::more;
+          fail(field.line, field.column,
+               "unterminated quoted field: the file ends before its closing quote");
+          return Step::fault;
+        }
+        if (q + 1 == n && !eof_) return Step::more;
+        if (q + 1 < n && data[q + 1] == '"') {
+          if (!escaped) {
+            escaped = true;
+            stored = storage_.size();
+          }
+          storage_.append(data + from, q + 1 - from);
+          i = from = q + 2;
+          continue;
+        }
+        if (escaped) {
+          storage_.append(data + from, q - from);
+          offsets_.insert(offsets_.end(), {fields.size(), stored, storage_.size() - stored});
+        } else {
+          field.text = std::string_view(data + from, q - from);
+        }
+        i = q + 1;
+        break;
+      }
+      fields.push_back(field);
+      if (i == n) return end_line(i, 0);
+      const char c = data[i];
+      if (c == ',') {
+        ++i;
+        continue;
+      }
+      if (c == '\n') return end_line(i, 1);
+      if (c == '\r') {
+        if (i + 1 == n) {
+          if (!eof_) return Step::more;
+          return end_line(i, 1);
+        }
+        if (data[i + 1] == '\n') return end_line(i, 2);
+      }
+      fail(line, column_at(i),
+           "unexpected text after closing quote; a quote inside a quoted field is written "
+           "twice (\"\")");
+      return Step::fault;
+    }
+
+    const std::size_t from = i;
+    std::size_t width = 0;  // of the line end found, 0 for a separator or the end of the file
+    for (;;) {
+      i = find_stop(data, i, n);
+      if (i == n) {
+        if (!eof_) return Step::more;
+        break;
+      }
+      if (data[i] == ',') break;
+      if (data[i] == '\n') {
+        width = 1;
+        break;
+      }
+      if (i + 1 == n) {
+        if (!eof_) return Step::more;
+        width = 1;
+        break;
+      }
+      if (data[i + 1] == '\n') {
+        width = 2;
+        break;
+      }
+      ++i;  // a carriage return on its own is text
+    }
+    field.text = std::string_view(data + from, i - from);
+    fields.push_back(field);
+    if (i < n && data[i] == ',') {
+      ++i;
+      continue;
+    }
+    return end_line(i, width);
+  }
+}
+
+bool CsvReader::next(std::vector<CsvField>& fields) {
+  if (!file_ || error_) return false;
+  const auto blank_record = [&](std::int64_t line) {
+    fields.clear();
+    fields.push_back(CsvField{std::string_view(), line, 1});
+    record_line_ = line;
+    return true;
+  };
+  if (pending_blanks_ > 0) {
+    --pending_blanks_;
+    return blank_record(pending_line_++);
+  }
+  if (first_) {
+    first_ = false;
+    ensure(3);
+    if (error_) return false;
+    if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, kBom, 3) == 0) {
+      begin_ += 3;
+      line_start_ = base_ + begin_;
+    }
+  }
+
+  // Blank lines are held back until a record follows them: at the end they are not records.
+  const std::int64_t first_blank = line_;
+  std::int64_t blanks = 0;
+  for (;;) {
+    if (!ensure(1)) break;
+    std::size_t width = 0;
+    if (buffer_[begin_] == '\n') {
+      width = 1;
+    } else if (buffer_[begin_] == '\r') {
+      if (!ensure(2))
+        width = 1;
+      else if (buffer_[begin_ + 1] == '\n')
+        width = 2;
+    }
+    if (width == 0) break;
+    begin_ += width;
+    ++blanks;
+    ++line_;
+    line_start_ = base_ + begin_;
+  }
+  if (error_ || begin_ == end_) return false;
+  if (blanks > 0) {
+    pending_blanks_ = blanks - 1;
+    pending_line_ = first_blank + 1;
+    return blank_record(first_blank);
+  }
+
+  for (;;) {
+    switch (parse(fields)) {
+      case Step::record:
+        return true;
+      case Step::fault:
+        return false;
+      case Step::more:
+        fill();
+        if (error_) return false;
+        break;
+    }
+  }
+}
+
+}  // namespace tally::runtime

@@ -1,0 +1,68 @@
+// A streaming RFC 4180 reader: quoted fields with doubled quotes, embedded commas and newlines,
+// CRLF or LF line ends, a UTF-8 byte order mark. It hands over one record at a time with the
+// line (1-based) and byte column of every field, reading the file in fixed-size blocks so memory
+// stays bounded whatever the file's size.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tally::runtime {
+
+struct CsvField {
+  std::string_view text;    // unquoted, with doubled quotes undone; valid until the next record
+  std::int64_t line = 0;    // line where the field starts
+  std::int64_t column = 0;  // 1-based column (in bytes) where the field starts
+};
+
+struct CsvError {
+  std::int64_t line = 0;
+  std::int64_t column = 0;
+  std::string message;      // e.g. "unterminated quoted field"
+};
+
+class CsvReader {
+ public:
+  // Opens `path`; on failure `error()` says why and `next()` returns false.
+  explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 20);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  // Reads the next record into `fields`. Returns false at the end of the file or on a malformed
+  // file (then `error()` is set). Empty lines at the end of the file are not records.
+  bool next(std::vector<CsvField>& fields);
+  // The line the last record started on.
+  std::int64_t record_line() const { return record_line_; }
+  const std::optional<CsvError>& error() const { return error_; }
+
+ private:
+  enum class Step : std::uint8_t { record, more, fault };
+  bool fill();
+  bool ensure(std::size_t bytes);
+  Step parse(std::vector<CsvField>& fields);
+  Step finish(std::vector<CsvField>& fields, std::size_t after, std::int64_t line,
+              std::uint64_t line_start);
+  void fail(std::int64_t line, std::int64_t column, std::string message);
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  bool first_ = true;
+  std::int64_t line_ = 1;
+  std::int64_t record_line_ = 0;
+  std::uint64_t base_ = 0;            // file offset of buffer_[0]
+  std::uint64_t line_start_ = 0;      // file offset where line_ starts
+  std::int64_t pending_blanks_ = 0;   // blank lines read ahead, still to hand over as records
+  std::int64_t pending_line_ = 0;     // the line of the first of them
+  std::string storage_;               // unescaped field text of the current record
+  std::vector<std::size_t> offsets_;  // (field index, start, size) triples of fields in storage_
+  std::optional<CsvError> error_;
+};
+
+}  // namespace tally::runtime

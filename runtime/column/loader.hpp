@@ -1,0 +1,45 @@
+// Loads one declared table from its CSV file into columns, reading only the columns asked for,
+// and reports every bad cell (file:line:column, the column's name and the text found). Strict
+// by default; lenient mode skips bad rows into a rejects file and counts them.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/plan/schema.hpp"
+#include "runtime/column/column.hpp"
+
+namespace tally::runtime {
+
+struct LoadIssue {
+  std::string file;
+  std::int64_t line = 0;    // 0 when the issue is about the whole file
+  std::int64_t column = 0;  // 0 when the issue is about a whole line or file
+  std::string message;      // what was found and what to do
+
+  // "file:line:column: error: message" (line/column left out when 0).
+  std::string render(const char* severity) const;
+};
+
+struct LoadOptions {
+  bool lenient = false;
+  // Under lenient: where rejected rows go, as CSV with columns line,reason,record. Created only
+  // when a row is rejected.
+  std::filesystem::path rejects_file;
+};
+
+struct LoadResult {
+  std::optional<Table> table;          // absent when the load failed
+  std::vector<LoadIssue> errors;       // strict mode: every bad cell; always: file-level faults
+  std::vector<LoadIssue> warnings;     // lenient mode: one summary per table that lost rows
+};
+
+// Reads `csv_path` for `schema`, keeping `columns` (names declared in `schema`) in that order.
+// Every key column among `columns` is checked for duplicate values.
+LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::string>& columns,
+                      const std::filesystem::path& csv_path, StringPool& pool,
+                      const LoadOptions& options);
+
+}  // namespace tally::runtime

@@ -1,0 +1,1127 @@
+#include "runtime/exec/executor.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "runtime/calendar/working_days.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+using check::Kind;
+using plan::kNone;
+using plan::NodeId;
+using plan::NodeOp;
+
+__extension__ typedef __int128 Int128;
+
+constexpr std::size_t kBatch = 4096;
+constexpr int kMaxScale = 18;
+
+std::int64_t pow10_i64(int n) {
+  std::int64_t p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+calendar::Cadence cadence_of(ast::Cadence c) {
+  switch (c) {
+    case ast::Cadence::month: return calendar::Cadence::month;
+    case ast::Cadence::quarter: return calendar::Cadence::quarter;
+    case ast::Cadence::year: return calendar::Cadence::year;
+  }
+  return calendar::Cadence::quarter;
+}
+
+// A batch of values: integers (bools 0/1, day numbers, text codes, numbers scaled by 10^scale)
+// or, for numbers that are not exact decimals, rationals; `known` says which cells have a value.
+// A vector of length one stands for every row (a constant).
+struct Vec {
+  Kind kind = Kind::number;
+  bool rational = false;
+  int scale = 0;
+  std::vector<std::int64_t> v;
+  std::vector<Rational> r;
+  std::vector<std::uint8_t> known;
+  const check::Constant* list = nullptr;  // a list constant (right side of `in`)
+
+  std::size_t size() const { return known.size(); }
+  bool one() const { return known.size() == 1; }
+  void resize(std::size_t n) {
+    known.assign(n, 0);
+    if (rational) r.assign(n, Rational(0));
+    else v.assign(n, 0);
+  }
+  Rational number(std::size_t i) const {
+    if (rational) return r[i];
+    return Rational(v[i]) / pow10_i64(scale);
+  }
+};
+
+std::size_t at(const Vec& x, std::size_t i) { return x.one() ? 0 : i; }
+
+// Converts a scaled vector to rationals in place.
+void to_rational(Vec& x) {
+  if (x.rational) return;
+  x.r.resize(x.v.size());
+  const std::int64_t d = pow10_i64(x.scale);
+  for (std::size_t i = 0; i < x.v.size(); ++i) x.r[i] = Rational(x.v[i], d);
+  x.rational = true;
+  x.v.clear();
+  x.scale = 0;
+}
+
+// Rescales `x` to `scale` (>= x.scale); false on overflow.
+bool rescale(Vec& x, int scale) {
+  if (x.rational || scale == x.scale) return true;
+  if (scale > kMaxScale) return false;
+  const std::int64_t f = pow10_i64(scale - x.scale);
+  for (std::size_t i = 0; i < x.v.size(); ++i) {
+    std::int64_t out;
+    if (__builtin_mul_overflow(x.v[i], f, &out)) return false;
+    x.v[i] = out;
+  }
+  x.scale = scale;
+  return true;
+}
+
+// Makes two numeric vectors comparable: same scale, or both rational.
+void align(Vec& a, Vec& b) {
+  if (a.rational || b.rational) {
+    to_rational(a);
+    to_rational(b);
+    return;
+  }
+  const int s = std::max(a.scale, b.scale);
+  if (!rescale(a, s) || !rescale(b, s)) {
+    to_rational(a);
+    to_rational(b);
+  }
+}
+
+// A constant as a one-row vector. Text is interned so that codes compare with the data's.
+Vec constant_vec(const check::Constant& c, StringPool& pool) {
+  Vec x;
+  x.kind = c.type.kind;
+  x.known.assign(1, 1);
+  switch (c.type.kind) {
+    case Kind::number: {
+      // An exact decimal becomes a scaled integer when it fits; otherwise a rational.
+      const BigInt den = boost::multiprecision::denominator(c.number);
+      int scale = 0;
+      BigInt d = den;
+      while (d % 10 == 0 && scale <= kMaxScale) {
+        d /= 10;
+        ++scale;
+      }
+      BigInt units = 0;
+      bool scaled = false;
+      for (int s = scale; s <= kMaxScale; ++s) {
+        const Rational u = c.number * pow10(s);
+        if (boost::multiprecision::denominator(u) == 1) {
+          units = boost::multiprecision::numerator(u);
+          scale = s;
+          scaled = units <= std::numeric_limits<std::int64_t>::max() &&
+                   units >= std::numeric_limits<std::int64_t>::min();
+          break;
+        }
+      }
+      if (scaled) {
+        x.v.assign(1, static_cast<std::int64_t>(units));
+        x.scale = scale;
+      } else {
+        x.rational = true;
+        x.r.assign(1, c.number);
+      }
+      break;
+    }
+    case Kind::date: x.v.assign(1, c.date); break;
+    case Kind::boolean: x.v.assign(1, c.boolean ? 1 : 0); break;
+    case Kind::text: x.v.assign(1, pool.intern(c.text)); break;
+    case Kind::list: x.list = &c; x.v.assign(1, 0); break;
+    case Kind::error: x.known.assign(1, 0); x.v.assign(1, 0); break;
+  }
+  return x;
+}
+
+Vec missing_vec(Kind kind) {
+  Vec x;
+  x.kind = kind;
+  x.v.assign(1, 0);
+  x.known.assign(1, 0);
+  return x;
+}
+
+Vec rational_vec(const std::optional<Rational>& value) {
+  Vec x;
+  x.kind = Kind::number;
+  x.rational = true;
+  x.r.assign(1, value.value_or(Rational(0)));
+  x.known.assign(1, value ? 1 : 0);
+  return x;
+}
+
+Vec column_slice(const Column& c, std::size_t begin, std::size_t n) {
+  Vec x;
+  switch (c.type) {
+    case plan::ColumnType::text: x.kind = Kind::text; break;
+    case plan::ColumnType::integer:
+    case plan::ColumnType::decimal: x.kind = Kind::number; break;
+    case plan::ColumnType::date: x.kind = Kind::date; break;
+    case plan::ColumnType::boolean: x.kind = Kind::boolean; break;
+  }
+  x.scale = c.scale;
+  x.v.assign(c.data.begin() + static_cast<std::ptrdiff_t>(begin),
+             c.data.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  x.known.resize(n);
+  for (std::size_t i = 0; i < n; ++i) x.known[i] = c.validity.known(begin + i) ? 1 : 0;
+  return x;
+}
+
+Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
+  Vec x;
+  x.kind = full.kind;
+  x.rational = full.rational;
+  x.scale = full.scale;
+  x.list = full.list;
+  if (full.one()) return full;
+  if (full.rational)
+    x.r.assign(full.r.begin() + static_cast<std::ptrdiff_t>(begin),
+               full.r.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  else
+    x.v.assign(full.v.begin() + static_cast<std::ptrdiff_t>(begin),
+               full.v.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  x.known.assign(full.known.begin() + static_cast<std::ptrdiff_t>(begin),
+                 full.known.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  return x;
+}
+
+// The bounds `in period` and `in window` test, and the indicator-level inputs of rag rules.
+struct Frame {
+  std::size_t id = 0;  // distinct for every (period, window) evaluated
+  Day period_start = 0, period_end = 0, window_start = 0, window_end = 0;
+  std::optional<Rational> value, target;
+  std::vector<std::optional<Rational>> benchmarks;
+};
+
+// Evaluates plan nodes over batches of one table's rows.
+class Evaluator {
+ public:
+  Evaluator(const plan::Plan& plan, Dataset& data, const std::vector<Vec>& params,
+            const std::vector<Vec>& constants, const std::vector<Vec>& derived,
+            std::vector<ExecError>& errors)
+      : plan_(plan), data_(data), params_(params), constants_(constants), derived_(derived),
+        errors_(errors), memo_(plan.nodes.size()) {}
+
+  void start_batch(const Table* table, std::size_t begin, std::size_t n) {
+    table_ = table;
+    begin_ = begin;
+    n_ = n;
+    ++batch_;
+  }
+  void set_frame(const Frame* frame) { frame_ = frame; }
+
+  const Vec& eval(NodeId id) {
+    Entry& e = memo_[static_cast<std::size_t>(id)];
+    const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
+    const std::size_t frame_id = node.uses_period || is_indicator_level(node.op) ? frame_->id + 1 : 0;
+    if (e.batch == batch_ && e.frame == frame_id) return e.value;
+    e.value = compute(node);
+    e.batch = batch_;
+    e.frame = frame_id;
+    return e.value;
+  }
+
+  // A condition as a mask: 1 where it holds (a missing condition does not hold).
+  void mask(NodeId id, std::vector<std::uint8_t>& out) {
+    if (id == kNone) return;
+    const Vec& c = eval(id);
+    for (std::size_t i = 0; i < n_; ++i) {
+      const std::size_t k = at(c, i);
+      if (!(c.known[k] && c.v[k])) out[i] = 0;
+    }
+  }
+
+  std::size_t rows() const { return n_; }
+  std::size_t begin() const { return begin_; }
+
+ private:
+  static bool is_indicator_level(NodeOp op) {
+    return op == NodeOp::ind_value || op == NodeOp::ind_target || op == NodeOp::ind_benchmark;
+  }
+
+  struct Entry {
+    std::size_t batch = SIZE_MAX;
+    std::size_t frame = SIZE_MAX;
+    Vec value;
+  };
+
+  // The common length of the operands: one when all are constants.
+  std::size_t length(std::initializer_list<const Vec*> xs) const {
+    for (const Vec* x : xs)
+      if (x && !x->one()) return x->size();
+    return 1;
+  }
+
+  void fault(const plan::Node& node, std::string message, std::string hint) {
+    for (const ExecError& e : errors_)
+      if (e.span == node.span) return;
+    errors_.push_back(ExecError{node.span, std::move(message), std::move(hint)});
+  }
+
+  Vec compute(const plan::Node& node) {
+    switch (node.op) {
+      case NodeOp::constant: return constants_[node.payload];
+      case NodeOp::param: return params_[node.payload];
+      case NodeOp::column: return column_slice(table_->columns[node.payload], begin_, n_);
+      case NodeOp::derived: return slice(derived_[node.payload], begin_, n_);
+      case NodeOp::period_start: return date_vec(frame_->period_start);
+      case NodeOp::period_end: return date_vec(frame_->period_end);
+      case NodeOp::window_start: return date_vec(frame_->window_start);
+      case NodeOp::window_end: return date_vec(frame_->window_end);
+      case NodeOp::ind_value: return rational_vec(frame_->value);
+      case NodeOp::ind_target: return rational_vec(frame_->target);
+      case NodeOp::ind_benchmark: return rational_vec(frame_->benchmarks.at(node.payload));
+      case NodeOp::neg: return negate(eval(node.a));
+      case NodeOp::abs: return absolute(eval(node.a));
+      case NodeOp::add:
+      case NodeOp::sub:
+      case NodeOp::mul:
+      case NodeOp::div: return arithmetic(node.op, eval(node.a), eval(node.b));
+      case NodeOp::eq:
+      case NodeOp::ne:
+      case NodeOp::lt:
+      case NodeOp::le:
+      case NodeOp::gt:
+      case NodeOp::ge: return compare(node.op, eval(node.a), eval(node.b));
+      case NodeOp::and_:
+      case NodeOp::or_: return logic(node.op, eval(node.a), eval(node.b));
+      case NodeOp::not_: {
+        Vec x = eval(node.a);
+        for (std::size_t i = 0; i < x.size(); ++i) x.v[i] = x.v[i] ? 0 : 1;
+        return x;
+      }
+      case NodeOp::is_known:
+      case NodeOp::is_missing: {
+        const Vec& a = eval(node.a);
+        Vec x;
+        x.kind = Kind::boolean;
+        x.v.resize(a.size());
+        x.known.assign(a.size(), 1);
+        for (std::size_t i = 0; i < a.size(); ++i)
+          x.v[i] = (a.known[i] != 0) == (node.op == NodeOp::is_known) ? 1 : 0;
+        return x;
+      }
+      case NodeOp::in_range: {
+        Vec lo = compare(NodeOp::ge, eval(node.a), eval(node.b));
+        Vec hi = compare(NodeOp::le, eval(node.a), eval(node.c));
+        return logic(NodeOp::and_, lo, hi);
+      }
+      case NodeOp::in_list:
+      case NodeOp::not_in_list: return in_list(node, eval(node.a), eval(node.b));
+      case NodeOp::date_add_days:
+      case NodeOp::date_add_working_days:
+      case NodeOp::date_add_months: return date_add(node, eval(node.a), eval(node.b));
+      case NodeOp::days:
+      case NodeOp::working_days:
+      case NodeOp::weeks:
+      case NodeOp::months:
+      case NodeOp::age: return between_dates(node, eval(node.a), eval(node.b));
+      case NodeOp::active: return active(eval(node.a), eval(node.b), eval(node.c));
+      case NodeOp::coalesce: {
+        Vec a = eval(node.a);
+        Vec b = eval(node.b);
+        const std::size_t n = length({&a, &b});
+        if (a.kind == Kind::number) align(a, b);
+        Vec x;
+        x.kind = a.kind;
+        x.rational = a.rational;
+        x.scale = a.scale;
+        x.list = a.list;
+        x.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          const Vec& src = a.known[at(a, i)] ? a : b;
+          const std::size_t k = at(src, i);
+          x.known[i] = src.known[k];
+          if (x.rational) x.r[i] = src.r[k];
+          else x.v[i] = src.v[k];
+        }
+        return x;
+      }
+    }
+    return missing_vec(Kind::error);
+  }
+
+  static Vec date_vec(Day d) {
+    Vec x;
+    x.kind = Kind::date;
+    x.v.assign(1, d);
+    x.known.assign(1, 1);
+    return x;
+  }
+
+  static Vec negate(Vec x) {
+    if (x.rational)
+      for (auto& r : x.r) r = -r;
+    else
+      for (auto& v : x.v) v = -v;
+    return x;
+  }
+  static Vec absolute(Vec x) {
+    if (x.rational)
+      for (auto& r : x.r) r = r < 0 ? Rational(-r) : r;
+    else
+      for (auto& v : x.v) v = v < 0 ? -v : v;
+    return x;
+  }
+
+  static Vec arithmetic(NodeOp op, Vec a, Vec b) {
+    const std::size_t n = std::max(a.size(), b.size()) == 1 ? 1 : std::max(a.size(), b.size());
+    Vec x;
+    x.kind = Kind::number;
+    x.known.resize(n);
+    for (std::size_t i = 0; i < n; ++i) x.known[i] = a.known[at(a, i)] && b.known[at(b, i)];
+    if (!a.rational && !b.rational && op != NodeOp::div) {
+      bool ok = true;
+      if (op == NodeOp::mul) {
+        x.scale = a.scale + b.scale;
+        ok = x.scale <= kMaxScale;
+        x.v.resize(n);
+        for (std::size_t i = 0; ok && i < n; ++i)
+          ok = !__builtin_mul_overflow(a.v[at(a, i)], b.v[at(b, i)], &x.v[i]);
+      } else {
+        Vec a2 = a, b2 = b;
+        const int s = std::max(a.scale, b.scale);
+        ok = rescale(a2, s) && rescale(b2, s);
+        x.scale = s;
+        x.v.resize(n);
+        for (std::size_t i = 0; ok && i < n; ++i) {
+          ok = op == NodeOp::add ? !__builtin_add_overflow(a2.v[at(a2, i)], b2.v[at(b2, i)], &x.v[i])
+                                 : !__builtin_sub_overflow(a2.v[at(a2, i)], b2.v[at(b2, i)], &x.v[i]);
+        }
+      }
+      if (ok) {
+        for (std::size_t i = 0; i < n; ++i)
+          if (!x.known[i]) x.v[i] = 0;
+        return x;
+      }
+    }
+    // Exact rationals: after a division, or when 64 bits would overflow.
+    to_rational(a);
+    to_rational(b);
+    x.rational = true;
+    x.scale = 0;
+    x.v.clear();
+    x.r.assign(n, Rational(0));
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!x.known[i]) continue;
+      const Rational& p = a.r[at(a, i)];
+      const Rational& q = b.r[at(b, i)];
+      switch (op) {
+        case NodeOp::add: x.r[i] = p + q; break;
+        case NodeOp::sub: x.r[i] = p - q; break;
+        case NodeOp::mul: x.r[i] = p * q; break;
+        default:
+          if (q == 0) x.known[i] = 0;  // division by zero is missing, like SQL's NULL
+          else x.r[i] = p / q;
+          break;
+      }
+    }
+    return x;
+  }
+
+  Vec compare(NodeOp op, Vec a, Vec b) const {
+    const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
+    Vec x;
+    x.kind = Kind::boolean;
+    x.v.assign(n, 0);
+    x.known.resize(n);
+    if (a.kind == Kind::number) align(a, b);
+    const bool text_order = a.kind == Kind::text && op != NodeOp::eq && op != NodeOp::ne;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t ia = at(a, i), ib = at(b, i);
+      x.known[i] = a.known[ia] && b.known[ib];
+      if (!x.known[i]) continue;
+      int c;
+      if (a.rational) {
+        c = a.r[ia] < b.r[ib] ? -1 : (b.r[ib] < a.r[ia] ? 1 : 0);
+      } else if (text_order) {
+        const int s = data_.pool.text(a.v[ia]).compare(data_.pool.text(b.v[ib]));
+        c = s < 0 ? -1 : s > 0 ? 1 : 0;
+      } else {
+        c = a.v[ia] < b.v[ib] ? -1 : (a.v[ia] > b.v[ib] ? 1 : 0);
+      }
+      bool r = false;
+      switch (op) {
+        case NodeOp::eq: r = c == 0; break;
+        case NodeOp::ne: r = c != 0; break;
+        case NodeOp::lt: r = c < 0; break;
+        case NodeOp::le: r = c <= 0; break;
+        case NodeOp::gt: r = c > 0; break;
+        default: r = c >= 0; break;
+      }
+      x.v[i] = r ? 1 : 0;
+    }
+    return x;
+  }
+
+  static Vec logic(NodeOp op, const Vec& a, const Vec& b) {
+    const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
+    Vec x;
+    x.kind = Kind::boolean;
+    x.v.assign(n, 0);
+    x.known.assign(n, 0);
+    const bool is_and = op == NodeOp::and_;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t ia = at(a, i), ib = at(b, i);
+      const bool ka = a.known[ia], kb = b.known[ib];
+      const bool va = ka && a.v[ia], vb = kb && b.v[ib];
+      if (is_and) {
+        if ((ka && !va) || (kb && !vb)) {
+          x.known[i] = 1;  // false and anything is false
+        } else if (ka && kb) {
+          x.known[i] = 1;
+          x.v[i] = 1;
+        }
+      } else {
+        if (va || vb) {
+          x.known[i] = 1;  // true or anything is true
+          x.v[i] = 1;
+        } else if (ka && kb) {
+          x.known[i] = 1;
+        }
+      }
+    }
+    return x;
+  }
+
+  Vec in_list(const plan::Node& node, Vec a, const Vec& list) {
+    const bool negated = node.op == NodeOp::not_in_list;
+    // The candidates as vectors of one, aligned to `a` one by one.
+    std::vector<Vec> items;
+    if (list.list) {
+      for (const check::Constant& c : list.list->items) items.push_back(constant_vec(c, data_.pool));
+    } else {
+      items.push_back(list);
+    }
+    const std::size_t n = a.size();
+    Vec x;
+    x.kind = Kind::boolean;
+    x.v.assign(n, 0);
+    x.known.assign(n, 0);
+    for (Vec& item : items) {
+      Vec eq = compare(NodeOp::eq, a, item);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = at(eq, i);
+        if (eq.known[k] && eq.v[k]) x.v[i] = 1;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      x.known[i] = a.known[i];
+      if (negated && x.known[i]) x.v[i] = x.v[i] ? 0 : 1;
+    }
+    return x;
+  }
+
+  // The whole-number value of amount cell i, or nullopt when it has a fraction.
+  static std::optional<std::int64_t> whole(const Vec& amount, std::size_t i) {
+    if (amount.rational) {
+      const Rational& r = amount.r[i];
+      if (boost::multiprecision::denominator(r) != 1) return std::nullopt;
+      return static_cast<std::int64_t>(boost::multiprecision::numerator(r));
+    }
+    const std::int64_t f = pow10_i64(amount.scale);
+    if (amount.v[i] % f != 0) return std::nullopt;
+    return amount.v[i] / f;
+  }
+
+  Vec date_add(const plan::Node& node, const Vec& date, const Vec& amount) {
+    const std::size_t n = length({&date, &amount});
+    Vec x;
+    x.kind = Kind::date;
+    x.v.assign(n, 0);
+    x.known.assign(n, 0);
+    const auto& wd = calendar::WorkingDays::england_and_wales();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t id = at(date, i), ia = at(amount, i);
+      if (!date.known[id] || !amount.known[ia]) continue;
+      const auto k = whole(amount, ia);
+      if (!k || *k > 100000 || *k < -100000) continue;
+      const Day d = static_cast<Day>(date.v[id]);
+      switch (node.op) {
+        case NodeOp::date_add_days: x.v[i] = d + *k; x.known[i] = 1; break;
+        case NodeOp::date_add_months: x.v[i] = add_months(d, static_cast<int>(*k)); x.known[i] = 1; break;
+        default: {
+          auto r = wd.add(d, *k);
+          if (!r) {
+            outside_holidays(node, d);
+            continue;
+          }
+          x.v[i] = *r;
+          x.known[i] = 1;
+        }
+      }
+    }
+    return x;
+  }
+
+  void outside_holidays(const plan::Node& node, Day d) {
+    const auto& wd = calendar::WorkingDays::england_and_wales();
+    fault(node,
+          fmt::format("working days cannot be counted for {}: the bank holiday table covers {} to {}",
+                      format_iso(d), format_iso(wd.first_day()), format_iso(wd.last_day())),
+          "check the dates in the data, or limit the rows with `where`");
+  }
+
+  Vec between_dates(const plan::Node& node, const Vec& a, const Vec& b) {
+    const std::size_t n = length({&a, &b});
+    Vec x;
+    x.kind = Kind::number;
+    x.v.assign(n, 0);
+    x.known.assign(n, 0);
+    const auto& wd = calendar::WorkingDays::england_and_wales();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t ia = at(a, i), ib = at(b, i);
+      if (!a.known[ia] || !b.known[ib]) continue;
+      const Day from = static_cast<Day>(a.v[ia]), to = static_cast<Day>(b.v[ib]);
+      x.known[i] = 1;
+      switch (node.op) {
+        case NodeOp::days: x.v[i] = to - from; break;
+        case NodeOp::weeks: x.v[i] = (to - from) / 7 * 7; break;
+        case NodeOp::months: x.v[i] = whole_months(from, to); break;
+        case NodeOp::age: x.v[i] = static_cast<std::int64_t>(age_years(from, to)) * 12; break;
+        default: {
+          auto r = wd.between(from, to);
+          if (!r) {
+            x.known[i] = 0;
+            outside_holidays(node, wd.covers(from) ? to : from);
+            continue;
+          }
+          x.v[i] = *r;
+        }
+      }
+    }
+    return x;
+  }
+
+  static Vec active(const Vec& start, const Vec& end, const Vec& when) {
+    const std::size_t n = std::max({start.size(), end.size(), when.size()});
+    Vec x;
+    x.kind = Kind::boolean;
+    x.v.assign(n, 0);
+    x.known.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t is = at(start, i), ie = at(end, i), iw = at(when, i);
+      if (!start.known[is] || !when.known[iw]) {
+        // start <= at is missing; `false and missing` could still decide it, but only when the
+        // end part is false: end known and end <= at.
+        if (end.known[ie] && when.known[iw] && end.v[ie] <= when.v[iw]) x.known[i] = 1;
+        continue;
+      }
+      x.known[i] = 1;
+      x.v[i] = start.v[is] <= when.v[iw] && (!end.known[ie] || end.v[ie] > when.v[iw]) ? 1 : 0;
+    }
+    return x;
+  }
+
+  const plan::Plan& plan_;
+  Dataset& data_;
+  const std::vector<Vec>& params_;
+  const std::vector<Vec>& constants_;
+  const std::vector<Vec>& derived_;
+  std::vector<ExecError>& errors_;
+  std::vector<Entry> memo_;
+  const Table* table_ = nullptr;
+  std::size_t begin_ = 0, n_ = 0, batch_ = 0;
+  const Frame* frame_ = nullptr;
+};
+
+// Accumulates one aggregate over the rows a mask selects.
+struct Accumulator {
+  ast::Op op = ast::Op::count;
+  std::int64_t count = 0;
+  Int128 units = 0;
+  int scale = -1;
+  Rational exact = 0;  // sums of rationals, and flushed integer sums
+  std::vector<Rational> values;        // median
+  std::unordered_set<std::int64_t> distinct;
+  std::set<Rational> distinct_exact;
+  std::optional<Rational> extreme;     // min / max
+
+  void add(const Vec* operand, const std::vector<std::uint8_t>& mask, std::size_t n) {
+    if (op == ast::Op::count) {
+      for (std::size_t i = 0; i < n; ++i) count += mask[i];
+      return;
+    }
+    const Vec& x = *operand;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!mask[i]) continue;
+      const std::size_t k = at(x, i);
+      if (!x.known[k]) continue;  // aggregates skip missing values
+      ++count;
+      switch (op) {
+        case ast::Op::count_distinct:
+          if (x.rational) distinct_exact.insert(x.r[k]);
+          else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
+          else distinct.insert(x.v[k]);
+          break;
+        case ast::Op::sum:
+        case ast::Op::mean:
+          if (x.rational) {
+            exact += x.r[k];
+          } else {
+            if (scale != x.scale) {
+              flush();
+              scale = x.scale;
+            }
+            units += x.v[k];
+          }
+          break;
+        case ast::Op::median: values.push_back(x.number(k)); break;
+        case ast::Op::min:
+        case ast::Op::max: {
+          const Rational v = x.number(k);
+          if (!extreme || (op == ast::Op::min ? v < *extreme : v > *extreme)) extreme = v;
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+
+  void flush() {
+    if (scale >= 0 && units != 0) {
+      const bool negative = units < 0;
+      Int128 u = negative ? -units : units;
+      BigInt big = 0;
+      BigInt place = 1;
+      while (u > 0) {
+        big += place * static_cast<unsigned>(u % 10);
+        u /= 10;
+        place *= 10;
+      }
+      if (negative) big = -big;
+      exact += Rational(big, pow10(scale));
+    }
+    units = 0;
+  }
+
+  std::optional<Rational> result() {
+    switch (op) {
+      case ast::Op::count: return Rational(count);
+      case ast::Op::count_distinct:
+        return Rational(static_cast<std::int64_t>(distinct.size() + distinct_exact.size()));
+      case ast::Op::sum: flush(); return exact;
+      case ast::Op::mean:
+        flush();
+        if (count == 0) return std::nullopt;
+        return Rational(exact / count);
+      case ast::Op::median: {
+        if (values.empty()) return std::nullopt;
+        std::sort(values.begin(), values.end());
+        const std::size_t mid = values.size() / 2;
+        if (values.size() % 2 == 1) return values[mid];
+        return Rational((values[mid - 1] + values[mid]) / 2);
+      }
+      case ast::Op::min:
+      case ast::Op::max: return extreme;
+      default: return std::nullopt;
+    }
+  }
+};
+
+// One (indicator, period) being accumulated.
+struct Job {
+  std::uint32_t indicator = 0;
+  Frame frame;
+  calendar::Period period;
+  Accumulator den, num, value;
+};
+
+// Evaluates every derived column of `table` over all its rows.
+void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluator& eval,
+                 std::vector<Vec>& derived,
+                 std::map<std::string, std::vector<std::uint32_t>>& sorts) {
+  const Table& table = *data.tables[t];
+  const std::size_t n = table.rows();
+  static const Frame none_frame;
+  eval.set_frame(&none_frame);
+  for (std::size_t di = 0; di < plan.derived.size(); ++di) {
+    const plan::Derived& d = plan.derived[di];
+    if (d.table != t) continue;
+    eval.start_batch(&table, 0, n);
+    Vec out;
+    out.kind = d.type.kind;
+    if (d.kind == plan::Derived::Kind::lookup) {
+      const Table& target = *data.tables[d.target_table];
+      const Column& key_col = target.columns[d.target_key];
+      const Column& val_col = target.columns[d.target_column];
+      Vec key = eval.eval(d.key);
+      Vec target_keys = column_slice(key_col, 0, target.rows());
+      std::unordered_map<std::int64_t, std::uint32_t> index;
+      std::map<Rational, std::uint32_t> exact_index;
+      const bool numeric = key.kind == Kind::number;
+      if (numeric) {
+        for (std::uint32_t r = 0; r < target.rows(); ++r)
+          if (target_keys.known[r]) exact_index.emplace(target_keys.number(r), r);
+      } else {
+        for (std::uint32_t r = 0; r < target.rows(); ++r)
+          if (target_keys.known[r]) index.emplace(target_keys.v[r], r);
+      }
+      out.scale = val_col.scale;
+      out.v.assign(n, 0);
+      out.known.assign(n, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = at(key, i);
+        if (!key.known[k]) continue;
+        std::optional<std::uint32_t> row;
+        if (numeric) {
+          auto it = exact_index.find(key.number(k));
+          if (it != exact_index.end()) row = it->second;
+        } else {
+          auto it = index.find(key.v[k]);
+          if (it != index.end()) row = it->second;
+        }
+        if (!row || !val_col.validity.known(*row)) continue;
+        out.v[i] = val_col.data[*row];
+        out.known[i] = 1;
+      }
+      derived[di] = std::move(out);
+      continue;
+    }
+    // previous / next: one sort per (table, key, order), shared.
+    Vec key = eval.eval(d.key);
+    Vec order = eval.eval(d.order);
+    Vec value = eval.eval(d.value);
+    std::vector<std::uint8_t> eligible(n, 1);
+    if (d.where != kNone) eval.mask(d.where, eligible);
+    const std::string sort_key = fmt::format("{}|{}", t, d.signature);
+    auto it = sorts.find(sort_key);
+    if (it == sorts.end()) {
+      std::vector<std::uint32_t> perm;
+      perm.reserve(n);
+      for (std::uint32_t r = 0; r < n; ++r)
+        if (key.known[at(key, r)] && order.known[at(order, r)]) perm.push_back(r);
+      if (order.kind == Kind::number) to_rational(order);
+      std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
+        const std::int64_t kx = key.v.empty() ? 0 : key.v[at(key, x)];
+        const std::int64_t ky = key.v.empty() ? 0 : key.v[at(key, y)];
+        if (key.rational) {
+          const Rational& a = key.r[at(key, x)];
+          const Rational& b = key.r[at(key, y)];
+          if (a != b) return a < b;
+        } else if (kx != ky) {
+          return kx < ky;
+        }
+        if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
+        if (order.kind == Kind::text)
+          return data.pool.text(order.v[at(order, x)]) < data.pool.text(order.v[at(order, y)]);
+        return order.v[at(order, x)] < order.v[at(order, y)];
+      });
+      it = sorts.emplace(sort_key, std::move(perm)).first;
+    }
+    const std::vector<std::uint32_t>& perm = it->second;
+    out.rational = value.rational;
+    out.scale = value.scale;
+    out.list = nullptr;
+    if (out.rational) out.r.assign(n, Rational(0));
+    else out.v.assign(n, 0);
+    out.known.assign(n, 0);
+    auto same_key = [&](std::uint32_t x, std::uint32_t y) {
+      if (key.rational) return key.r[at(key, x)] == key.r[at(key, y)];
+      return key.v[at(key, x)] == key.v[at(key, y)];
+    };
+    const bool forward = d.kind == plan::Derived::Kind::previous;
+    const std::size_t m = perm.size();
+    std::optional<std::uint32_t> last;
+    for (std::size_t step = 0; step < m; ++step) {
+      const std::uint32_t row = perm[forward ? step : m - 1 - step];
+      if (last && !same_key(*last, row)) last.reset();
+      if (last) {
+        const std::size_t k = at(value, *last);
+        out.known[row] = value.known[k];
+        if (out.rational) out.r[row] = value.r[k];
+        else out.v[row] = value.v[k];
+      }
+      if (eligible[row]) last = row;
+      else if (last && !same_key(*last, row)) last.reset();
+    }
+    derived[di] = std::move(out);
+  }
+}
+
+Rational abs_r(const Rational& r) { return r < 0 ? Rational(-r) : r; }
+
+}  // namespace
+
+Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
+                     const LoadOptions& options) {
+  Dataset data;
+  data.tables.resize(plan.tables.size());
+  for (std::size_t t = 0; t < plan.tables.size(); ++t) {
+    const plan::TablePlan& tp = plan.tables[t];
+    if (!tp.used) continue;
+    const std::filesystem::path file = data_dir / (tp.schema.name + ".csv");
+    LoadResult r = load_table(tp.schema, tp.columns, file, data.pool, options);
+    for (auto& e : r.errors) data.errors.push_back(std::move(e));
+    for (auto& w : r.warnings) data.warnings.push_back(std::move(w));
+    if (r.table) data.tables[t] = std::move(*r.table);
+  }
+  return data;
+}
+
+std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind, const RunRequest& request) {
+  const calendar::Cadence cadence = cadence_of(ind.cadence);
+  calendar::Period last;
+  if (request.period.cadence) {
+    // The period asked for, seen at this indicator's cadence: the one holding its last day.
+    const calendar::Period asked = calendar::resolve(request.period, *request.period.cadence);
+    last = calendar::period_containing(cadence, asked.end);
+  } else {
+    last = calendar::period_containing(cadence, request.period.day);
+  }
+  const int history = request.history > 0 ? request.history : 2;
+  std::vector<calendar::Period> out;
+  for (int k = history - 1; k >= 0; --k) out.push_back(calendar::shift(last, -k));
+  return out;
+}
+
+namespace {
+
+calendar::Window window_of(const plan::IndicatorPlan& ind, const calendar::Period& p) {
+  switch (ind.window) {
+    case ast::WindowKind::rolling_months: return calendar::rolling_months(p, ind.window_months);
+    case ast::WindowKind::year_to_date: return calendar::year_to_date(p);
+    case ast::WindowKind::period: break;
+  }
+  return calendar::Window{p.start, p.end};
+}
+
+calendar::Period comparator(const plan::IndicatorPlan& ind, const calendar::Period& p) {
+  return ind.trend == ast::TrendKind::previous_period ? calendar::shift(p, -1)
+                                                      : calendar::same_period_last_year(p);
+}
+
+struct Engine {
+  const plan::Plan& plan;
+  Dataset& data;
+  const RunRequest& request;
+  std::vector<ExecError>& errors;
+  std::vector<Vec> params, constants, derived;
+
+  Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<ExecError>& e)
+      : plan(p), data(d), request(r), errors(e) {
+    for (const check::Constant& c : plan.constants) constants.push_back(constant_vec(c, data.pool));
+    for (std::size_t i = 0; i < plan.params.size(); ++i) {
+      const check::Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
+      params.push_back(constant_vec(c, data.pool));
+    }
+    derived.resize(plan.derived.size());
+  }
+
+  std::vector<std::uint32_t> selected() const {
+    std::vector<std::uint32_t> out = request.indicators;
+    if (out.empty())
+      for (std::uint32_t i = 0; i < plan.indicators.size(); ++i)
+        if (plan.indicators[i].selected_by_default) out.push_back(i);
+    return out;
+  }
+
+  // Evaluates one indicator-level expression (target, rag rule, benchmark) in a frame.
+  std::optional<Rational> scalar(Evaluator& eval, NodeId id) {
+    if (id == kNone) return std::nullopt;
+    const Vec& v = eval.eval(id);
+    if (!v.known[0]) return std::nullopt;
+    return v.number(0);
+  }
+  bool holds(Evaluator& eval, NodeId id) {
+    const Vec& v = eval.eval(id);
+    return v.known[0] && v.v[0];
+  }
+
+  // Fills jobs for every table in one pass over its rows.
+  void accumulate(std::vector<Job>& jobs, Evaluator& eval) {
+    std::map<std::string, std::vector<std::uint32_t>> sorts;
+    for (std::uint32_t t = 0; t < plan.tables.size(); ++t) {
+      if (!data.tables[t]) continue;
+      bool wanted = false;
+      for (const Job& j : jobs) wanted = wanted || plan.indicators[j.indicator].table == t;
+      bool needed_by_lookup = false;
+      for (const plan::Derived& d : plan.derived) needed_by_lookup = needed_by_lookup || d.table == t;
+      if (!wanted && !needed_by_lookup) continue;
+      materialize(plan, data, t, eval, derived, sorts);
+      if (!wanted) continue;
+      const Table& table = *data.tables[t];
+      std::vector<std::uint8_t> base, den, num;
+      for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
+        const std::size_t n = std::min(kBatch, table.rows() - begin);
+        eval.start_batch(&table, begin, n);
+        for (Job& job : jobs) {
+          const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
+          if (ind.table != t) continue;
+          eval.set_frame(&job.frame);
+          base.assign(n, 1);
+          eval.mask(ind.where, base);
+          if (ind.ratio) {
+            den = base;
+            eval.mask(ind.denominator_where, den);
+            job.den.add(ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr, den, n);
+            num = den;
+            eval.mask(ind.numerator_where, num);
+            job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, num, n);
+          } else {
+            eval.mask(ind.value_where, base);
+            job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
+          }
+        }
+      }
+    }
+  }
+};
+
+Job make_job(const plan::Plan& plan, std::uint32_t indicator, const calendar::Period& p,
+             std::size_t frame_id) {
+  const plan::IndicatorPlan& ind = plan.indicators[indicator];
+  Job job;
+  job.indicator = indicator;
+  job.period = p;
+  const calendar::Window w = window_of(ind, p);
+  job.frame.id = frame_id;
+  job.frame.period_start = p.start;
+  job.frame.period_end = p.end;
+  job.frame.window_start = w.start;
+  job.frame.window_end = w.end;
+  job.den.op = ind.denominator.op;
+  job.num.op = ind.numerator.op;
+  job.value.op = ind.value.op;
+  return job;
+}
+
+}  // namespace
+
+RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
+                  std::vector<ExecError>& errors) {
+  Engine engine(plan, data, request, errors);
+  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  const std::vector<std::uint32_t> chosen = engine.selected();
+
+  // Every (indicator, period) to compute: the periods shown and their trend comparators.
+  std::vector<Job> jobs;
+  std::map<std::pair<std::uint32_t, Day>, std::size_t> job_of;
+  auto want = [&](std::uint32_t i, const calendar::Period& p) {
+    const auto key = std::make_pair(i, p.start);
+    if (job_of.count(key)) return;
+    job_of[key] = jobs.size();
+    jobs.push_back(make_job(plan, i, p, jobs.size()));
+  };
+  for (std::uint32_t i : chosen) {
+    const plan::IndicatorPlan& ind = plan.indicators[i];
+    for (const calendar::Period& p : shown_periods(ind, request)) {
+      want(i, p);
+      if (ind.has_trend) want(i, comparator(ind, p));
+    }
+  }
+  engine.accumulate(jobs, eval);
+
+  // Figures, colours and trends, once per indicator and period.
+  std::vector<PeriodResult> figures(jobs.size());
+  static const Table* no_table = nullptr;
+  (void)no_table;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    Job& job = jobs[j];
+    const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
+    PeriodResult& r = figures[j];
+    r.period = job.period;
+    r.window = calendar::Window{job.frame.window_start, job.frame.window_end};
+    if (ind.ratio) {
+      r.numerator = job.num.result();
+      r.denominator = job.den.result();
+      if (!r.denominator || *r.denominator == 0) {
+        r.note = "the denominator is 0: no rows to measure in this period";
+      } else if (r.numerator) {
+        r.value = Rational(*r.numerator / *r.denominator * ind.multiplier);
+      }
+    } else {
+      r.value = job.value.result();
+      if (!r.value) r.note = "no rows with a value in this period";
+    }
+    eval.start_batch(nullptr, 0, 1);
+    job.frame.value = r.value;
+    eval.set_frame(&job.frame);
+    r.target = engine.scalar(eval, ind.target);
+    r.target_low = engine.scalar(eval, ind.target_low);
+    r.target_high = engine.scalar(eval, ind.target_high);
+    job.frame.target = r.target;
+    for (const plan::Benchmark& b : ind.benchmarks) r.benchmarks.push_back(engine.scalar(eval, b.value));
+    job.frame.benchmarks = r.benchmarks;
+    if (r.value) {
+      eval.start_batch(nullptr, 0, 1);
+      for (const plan::RagRule& rule : ind.rag) {
+        if (rule.when == kNone || engine.holds(eval, rule.when)) {
+          r.rag = rule.colour == ast::Colour::red     ? Rag::red
+                  : rule.colour == ast::Colour::amber ? Rag::amber
+                                                      : Rag::green;
+          break;
+        }
+      }
+    }
+  }
+
+  RunResult result;
+  result.period_label = request.period_label;
+  for (std::uint32_t i : chosen) {
+    const plan::IndicatorPlan& ind = plan.indicators[i];
+    IndicatorResult ir;
+    ir.plan = &ind;
+    for (const calendar::Period& p : shown_periods(ind, request)) {
+      PeriodResult r = figures[job_of.at({i, p.start})];
+      if (ind.has_trend) {
+        const calendar::Period c = comparator(ind, p);
+        const PeriodResult& before = figures[job_of.at({i, c.start})];
+        r.comparator = calendar::label(c);
+        if (r.value && before.value) {
+          const Rational change = *r.value - *before.value;
+          r.change = change;
+          Rational tolerance = 0;
+          eval.start_batch(nullptr, 0, 1);
+          if (auto t = engine.scalar(eval, ind.stable_within)) tolerance = abs_r(*t);
+          if (ind.polarity == ast::Polarity::range && r.target_low && r.target_high) {
+            auto distance = [&](const Rational& v) -> Rational {
+              if (v < *r.target_low) return *r.target_low - v;
+              if (v > *r.target_high) return v - *r.target_high;
+              return 0;
+            };
+            const Rational d_now = distance(*r.value), d_before = distance(*before.value);
+            if (abs_r(change) <= tolerance || d_now == d_before) r.trend = Trend::stable;
+            else r.trend = d_now < d_before ? Trend::improving : Trend::deteriorating;
+          } else if (abs_r(change) <= tolerance) {
+            r.trend = Trend::stable;
+          } else {
+            const bool up = change > 0;
+            r.trend = (up == (ind.polarity != ast::Polarity::lower)) ? Trend::improving
+                                                                      : Trend::deteriorating;
+          }
+        }
+      }
+      ir.results.push_back(std::move(r));
+    }
+    result.indicators.push_back(std::move(ir));
+  }
+  for (std::size_t t = 0; t < plan.tables.size(); ++t) {
+    if (!data.tables[t]) continue;
+    result.tables.push_back(TableInfo{plan.tables[t].schema.name, data.tables[t]->file,
+                                      data.tables[t]->rows(), data.tables[t]->rejected});
+  }
+  std::sort(result.tables.begin(), result.tables.end(),
+            [](const TableInfo& a, const TableInfo& b) { return a.name < b.name; });
+  return result;
+}
+
+}  // namespace tally::runtime

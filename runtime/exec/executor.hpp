@@ -1,0 +1,73 @@
+// The executor: runs a Plan over loaded tables. Each table is read once; derived columns
+// (previous/next, lookups) are computed once per table; then every indicator that reads the
+// table is evaluated for every period asked, a batch of rows at a time, with filters as masks
+// over whole batches. Figures are accumulated in integers and turned into exact rationals once
+// per indicator and period.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/check/types.hpp"
+#include "lang/plan/plan.hpp"
+#include "runtime/calendar/period.hpp"
+#include "runtime/column/column.hpp"
+#include "runtime/column/loader.hpp"
+#include "runtime/result/result.hpp"
+
+namespace tally::runtime {
+
+// The tables a plan reads, loaded once and shared by every run over them.
+struct Dataset {
+  StringPool pool;
+  std::vector<std::optional<Table>> tables;  // by plan table index; empty when unused or failed
+  std::vector<LoadIssue> errors;
+  std::vector<LoadIssue> warnings;
+};
+
+Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
+                     const LoadOptions& options);
+
+// A fault found while evaluating (a date outside the bank holiday table, say).
+struct ExecError {
+  Span span;
+  std::string message;
+  std::string hint;
+};
+
+struct RunRequest {
+  calendar::PeriodArg period;
+  std::string period_label;
+  int history = 0;                           // periods shown; 0 = default (2)
+  std::vector<check::Constant> params;       // one value per plan parameter
+  std::vector<std::uint32_t> indicators;     // plan indicator indices to run; empty = default
+};
+
+RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
+                  std::vector<ExecError>& errors);
+
+// The rows behind one indicator's figure in one period.
+struct ExplainRow {
+  std::int64_t line = 0;
+  bool in_numerator = false;
+  std::vector<std::pair<std::string, std::string>> values;  // column or let, shown value
+  std::string reason;
+};
+
+struct ExplainResult {
+  std::string indicator;
+  std::string period_label;
+  std::string table;
+  std::vector<ExplainRow> rows;  // denominator rows (value indicators: the rows aggregated)
+};
+
+ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
+                      std::uint32_t indicator, std::vector<ExecError>& errors);
+
+// Periods shown for an indicator, oldest first.
+std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,
+                                            const RunRequest& request);
+
+}  // namespace tally::runtime

@@ -1,0 +1,57 @@
+// What an evaluation produces: for each indicator, one result per period with its exact figures,
+// colour and direction of travel. Renderers (cli/) turn these into tables, JSON, CSV and HTML.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/base/number.hpp"
+#include "lang/plan/plan.hpp"
+#include "runtime/calendar/period.hpp"
+
+namespace tally::runtime {
+
+enum class Rag { none, red, amber, green };
+enum class Trend { none, improving, deteriorating, stable };
+
+const char* rag_name(Rag rag);
+const char* trend_name(Trend trend);
+
+struct PeriodResult {
+  calendar::Period period;
+  calendar::Window window;                        // what `in window` meant
+  std::optional<Rational> numerator, denominator; // ratio indicators
+  std::optional<Rational> value;                  // missing when it cannot be computed
+  std::optional<Rational> target, target_low, target_high;
+  Rag rag = Rag::none;
+  Trend trend = Trend::none;
+  std::optional<Rational> change;                 // value minus the comparator's value
+  std::string comparator;                         // the comparator period's label
+  std::vector<std::optional<Rational>> benchmarks;
+  std::string note;                               // why the value is missing
+};
+
+struct IndicatorResult {
+  const plan::IndicatorPlan* plan = nullptr;
+  std::vector<PeriodResult> results;  // oldest first; the last is the period asked for
+};
+
+struct TableInfo {
+  std::string name;
+  std::string file;
+  std::size_t rows = 0;
+  std::size_t rejected = 0;
+};
+
+struct RunResult {
+  std::string period_label;  // the period asked for, as a label
+  std::vector<IndicatorResult> indicators;
+  std::vector<TableInfo> tables;
+
+  // Colours of the period asked for: red, amber, green, none.
+  std::array<int, 4> summary() const;
+};
+
+}  // namespace tally::runtime

@@ -1,0 +1,32 @@
+// The built-in functions, declared once as data: name, signature and a one-line description.
+// The checker types calls from this list, the executor runs them by id, and docs/ lists them.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace tally::stdlib {
+
+enum class Builtin {
+  days,          // days(a, b): calendar days from a to b
+  working_days,  // working_days(a, b): Monday-Friday days after a up to b, less bank holidays
+  weeks,         // weeks(a, b): whole weeks from a to b
+  months,        // months(a, b): whole months from a to b
+  age,           // age(dob, at): whole years
+  active,        // active(start, end, at): start <= at and (end is missing or end > at)
+  coalesce,      // coalesce(a, b): a, or b when a is missing
+  abs,           // abs(x): x without its sign
+};
+
+struct BuiltinInfo {
+  Builtin id;
+  const char* name;
+  const char* signature;
+  const char* doc;
+  int arity;
+};
+
+std::span<const BuiltinInfo> builtins();
+const BuiltinInfo* find_builtin(std::string_view name);
+
+}  // namespace tally::stdlib
