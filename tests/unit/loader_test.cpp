@@ -233,14 +233,14 @@ TEST_F(LoaderTest, MissingColumn) {
                                 col("uasc", ColumnType::boolean)});
   const auto r = load(schema, {"child_id", "dob"}, "child_id,DOB ,uasc\nC1,2010-01-01,1\n");
   EXPECT_EQ(only_error(r), path_of("children") +
-                               ":1: error: missing column 'dob' declared in table children; the "
+                               ":1:1: error: missing column 'dob' declared in table children; the "
                                "header has: child_id, DOB , uasc ('DOB ' differs only in case or "
                                "spaces: rename it to 'dob')");
   const auto plain = load(schema, {"uasc"}, "child_id,dob\n");
   EXPECT_EQ(plain.errors.at(0).message,
             "missing column 'uasc' declared in table children; the header has: child_id, dob");
   EXPECT_EQ(plain.errors[0].line, 1);
-  EXPECT_EQ(plain.errors[0].column, 0);
+  EXPECT_EQ(plain.errors[0].column, 1);
 }
 
 TEST_F(LoaderTest, DuplicatedHeaderName) {
