@@ -1,15 +1,457 @@
-// The validation commands: compare, sweep and explain.
+// The validation commands: compare (the same indicators under other parameters), sweep (one
+// parameter over a range) and explain (the rows behind a figure).
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
 
 #include "cli/render.hpp"
 #include "cli/session.hpp"
 
 namespace tally::cli {
 
-int compare_command(const RunOptions&) { return usage_error("compare is not available yet", ""); }
-int sweep_command(const RunOptions&) { return usage_error("sweep is not available yet", ""); }
-int explain_command(const RunOptions&) { return usage_error("explain is not available yet", ""); }
+namespace {
+
+using runtime::PeriodResult;
+using runtime::Rag;
+
+std::string render(const nlohmann::ordered_json& j) { return j.dump(2) + "\n"; }
+
+nlohmann::ordered_json params_json(const plan::Plan& plan, const std::vector<check::Constant>& values) {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (std::size_t i = 0; i < plan.params.size(); ++i)
+    items.emplace_back(plan.params[i].name, check::constant_display(values[i]));
+  std::sort(items.begin(), items.end());
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (auto& [k, v] : items) j[k] = v;
+  return j;
+}
+
+// One figure as compare and sweep show it.
+nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  nlohmann::ordered_json j;
+  if (ind.ratio) {
+    if (r.numerator) j["numerator"] = count_json(*r.numerator);
+    if (r.denominator) j["denominator"] = count_json(*r.denominator);
+  }
+  j["value"] = r.value ? nlohmann::ordered_json(value_text(*r.value, ind.decimals))
+                       : nlohmann::ordered_json(nullptr);
+  j["rag"] = runtime::rag_name(r.rag);
+  return j;
+}
+
+std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (!r.value) return "-";
+  return fmt::format("{}{} {}", value_text(*r.value, ind.decimals),
+                     ind.unit == ast::UnitKind::percent ? "%" : "", runtime::rag_name(r.rag));
+}
+
+struct NamedRun {
+  std::string name;
+  std::vector<std::string> scenarios;
+  std::vector<std::string> sets;
+  std::vector<check::Constant> params;
+  runtime::RunResult result;
+};
+
+std::string format_of(const RunOptions& o) { return o.format.empty() ? "table" : o.format; }
+
+}  // namespace
+
+int compare_command(const RunOptions& o) {
+  if (!o.against.empty())
+    return usage_error("--against is not supported yet",
+                       "compare the two versions with two `tally run ... --format csv` outputs");
+  Session s;
+  RunOptions base = o;
+  base.scenarios.clear();
+  base.sets.clear();
+  // Runs: one per --scenario, one per NAME: prefix of --set; plain --set applies to all.
+  std::vector<NamedRun> runs;
+  std::vector<std::string> common_sets;
+  for (const std::string& sc : o.scenarios) runs.push_back(NamedRun{sc, {sc}, {}, {}, {}});
+  for (const std::string& set : o.sets) {
+    const auto colon = set.find(':');
+    const auto eq = set.find('=');
+    if (colon != std::string::npos && (eq == std::string::npos || colon < eq)) {
+      const std::string name = set.substr(0, colon);
+      auto it = std::find_if(runs.begin(), runs.end(), [&](const NamedRun& r) { return r.name == name; });
+      if (it == runs.end()) {
+        runs.push_back(NamedRun{name, {}, {}, {}, {}});
+        it = runs.end() - 1;
+      }
+      it->sets.push_back(set.substr(colon + 1));
+    } else {
+      common_sets.push_back(set);
+    }
+  }
+  if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}});
+  if (auto status = open_session(base, s)) return *status;
+  for (NamedRun& run : runs) {
+    std::vector<std::string> scenarios;
+    for (const std::string& sc : run.scenarios)
+      if (!(sc == "current" && !s.front->program.find_scenario("current"))) scenarios.push_back(sc);
+    std::vector<std::string> sets = common_sets;
+    sets.insert(sets.end(), run.sets.begin(), run.sets.end());
+    if (auto status = resolve_params(*s.front, scenarios, sets, run.params)) return *status;
+  }
+  for (NamedRun& run : runs) {
+    runtime::RunRequest request = s.request;
+    request.params = run.params;
+    std::vector<runtime::ExecError> errors;
+    run.result = runtime::execute(s.plan, s.data, request, errors);
+    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+  }
+
+  // Colour changes against the first run, in the period asked and in every period shown.
+  const runtime::RunResult& first = runs.front().result;
+  int changing = 0;
+  std::vector<std::string> sentences;
+  for (std::size_t r = 1; r < runs.size(); ++r) {
+    std::map<std::pair<Rag, Rag>, int> moves;
+    int cells = 0, changed_cells = 0;
+    for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+      const auto& a = first.indicators[i].results;
+      const auto& b = runs[r].result.indicators[i].results;
+      for (std::size_t p = 0; p < a.size(); ++p) {
+        ++cells;
+        if (a[p].rag != b[p].rag) ++changed_cells;
+      }
+      if (a.back().rag != b.back().rag) ++moves[{a.back().rag, b.back().rag}];
+    }
+    if (moves.empty()) {
+      sentences.push_back(fmt::format("{} changes no colour in {} ({} of {} figures shown change colour)",
+                                       runs[r].name, first.period_label, changed_cells, cells));
+      continue;
+    }
+    std::vector<std::string> parts;
+    for (const auto& [move, count] : moves)
+      parts.push_back(fmt::format("{} {} indicator{} {}", count, runtime::rag_name(move.first),
+                                  count == 1 ? "" : "s", runtime::rag_name(move.second)));
+    sentences.push_back(fmt::format("{} turns {} in {}, and {} of the {} figures shown", runs[r].name,
+                                    fmt::join(parts, ", "), first.period_label, changed_cells, cells));
+  }
+  for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+    for (std::size_t r = 1; r < runs.size(); ++r) {
+      if (runs[r].result.indicators[i].results.back().rag != first.indicators[i].results.back().rag) {
+        ++changing;
+        break;
+      }
+    }
+  }
+
+  const std::string format = format_of(o);
+  std::string text;
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["period"] = first.period_label;
+    nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
+    for (const NamedRun& run : runs)
+      jruns.push_back({{"name", run.name}, {"parameters", params_json(s.plan, run.params)}});
+    j["runs"] = jruns;
+    nlohmann::ordered_json inds = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = *first.indicators[i].plan;
+      nlohmann::ordered_json ji;
+      ji["name"] = ind.name;
+      ji["code"] = ind.code;
+      ji["title"] = ind.title;
+      nlohmann::ordered_json results = nlohmann::ordered_json::array();
+      for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
+        const PeriodResult& a = first.indicators[i].results[p];
+        nlohmann::ordered_json jr;
+        jr["period"] = calendar::label(a.period);
+        jr["start"] = format_iso(a.period.start);
+        jr["end"] = format_iso(a.period.end);
+        nlohmann::ordered_json rr = nlohmann::ordered_json::array();
+        bool changed = false;
+        for (const NamedRun& run : runs) {
+          const PeriodResult& b = run.result.indicators[i].results[p];
+          rr.push_back(figure_json(b, ind));
+          changed = changed || b.rag != a.rag;
+        }
+        jr["runs"] = rr;
+        jr["rag_changed"] = changed;
+        results.push_back(jr);
+      }
+      ji["results"] = results;
+      inds.push_back(ji);
+    }
+    j["indicators"] = inds;
+    j["summary"] = {{"indicators_changing_colour", changing}, {"sentences", sentences}};
+    text = render(j);
+  } else if (format == "csv") {
+    text = "indicator,code,period";
+    for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
+    text += ",rag_changed\n";
+    for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = *first.indicators[i].plan;
+      for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
+        const PeriodResult& a = first.indicators[i].results[p];
+        text += fmt::format("{},{},{}", csv_field(ind.name), csv_field(ind.code), calendar::label(a.period));
+        bool changed = false;
+        for (const NamedRun& run : runs) {
+          const PeriodResult& b = run.result.indicators[i].results[p];
+          text += fmt::format(",{},{}", b.value ? value_text(*b.value, ind.decimals) : "",
+                              runtime::rag_name(b.rag));
+          changed = changed || b.rag != a.rag;
+        }
+        text += changed ? ",yes\n" : ",no\n";
+      }
+    }
+  } else {
+    text = fmt::format("{}: {}\n\n", first.period_label,
+                       fmt::join([&] {
+                         std::vector<std::string> names;
+                         for (const NamedRun& run : runs) names.push_back(run.name);
+                         return names;
+                       }(), " vs "));
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"Code", "Indicator", "Period"};
+    for (const NamedRun& run : runs) header.push_back(run.name);
+    header.push_back("");
+    rows.push_back(header);
+    for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = *first.indicators[i].plan;
+      for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
+        const PeriodResult& a = first.indicators[i].results[p];
+        std::vector<std::string> row = {ind.code, ind.title, calendar::label(a.period)};
+        bool changed = false;
+        for (const NamedRun& run : runs) {
+          const PeriodResult& b = run.result.indicators[i].results[p];
+          row.push_back(figure_text(b, ind));
+          changed = changed || b.rag != a.rag;
+        }
+        row.push_back(changed ? "* colour changes" : "");
+        rows.push_back(row);
+      }
+    }
+    std::vector<std::size_t> width(header.size(), 0);
+    for (const auto& row : rows)
+      for (std::size_t c = 0; c < row.size(); ++c)
+        width[c] = std::max(width[c], std::min<std::size_t>(display_width(row[c]), c == 1 ? 50 : 200));
+    for (const auto& row : rows) {
+      std::string line;
+      for (std::size_t c = 0; c < row.size(); ++c) line += (c ? "  " : "") + pad_right(row[c], width[c]);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      text += line + "\n";
+    }
+    text += "\n";
+    for (const auto& sentence : sentences) text += sentence + "\n";
+  }
+  return write_output(text, o.output) ? 0 : 1;
+}
+
+namespace {
+
+// The values of --vary: FROM..TO[:STEP] (numbers, in the parameter's unit) or A,B,C.
+std::optional<std::vector<std::string>> vary_values(const std::string& spec, std::string& error) {
+  std::vector<std::string> out;
+  const auto dots = spec.find("..");
+  if (dots == std::string::npos) {
+    std::size_t start = 0;
+    while (true) {
+      const auto comma = spec.find(',', start);
+      std::string item = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+      while (!item.empty() && item.back() == ' ') item.pop_back();
+      if (item.empty()) {
+        error = "an empty value in the list";
+        return std::nullopt;
+      }
+      out.push_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return out;
+  }
+  const std::string from_text = spec.substr(0, dots);
+  std::string rest = spec.substr(dots + 2);
+  std::string step_text = "1";
+  if (const auto colon = rest.find(':'); colon != std::string::npos) {
+    step_text = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  auto from = parse_decimal(from_text), to = parse_decimal(rest), step = parse_decimal(step_text);
+  if (!from || !to || !step) {
+    error = "FROM, TO and STEP must be plain numbers, as in 5..20 or 80..95:2.5";
+    return std::nullopt;
+  }
+  if (*step <= 0) {
+    error = "STEP must be more than 0";
+    return std::nullopt;
+  }
+  if (*to < *from) {
+    error = "TO must not be less than FROM";
+    return std::nullopt;
+  }
+  for (Rational v = *from; v <= *to; v += *step) {
+    out.push_back(format_exact(v));
+    if (out.size() > 10000) {
+      error = "that range has more than 10,000 values";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int sweep_command(const RunOptions& o) {
+  const auto eq = o.vary.find('=');
+  if (eq == std::string::npos || eq == 0)
+    return usage_error(fmt::format("--vary '{}' is not NAME=FROM..TO[:STEP] or NAME=A,B,C", o.vary),
+                       "write, for example, --vary cp_visit_days=5..20");
+  const std::string name = o.vary.substr(0, eq);
+  std::string error;
+  auto values = vary_values(o.vary.substr(eq + 1), error);
+  if (!values) return usage_error(fmt::format("--vary {}: {}", name, error), "");
+  Session s;
+  if (auto status = open_session(o, s)) return *status;
+  auto index = s.front->program.find_param(name);
+  if (!index) {
+    std::vector<std::string> names;
+    for (const auto& p : s.front->program.params) names.push_back(p.name);
+    const std::string best = closest_name(name, names);
+    return usage_error(fmt::format("--vary: unknown parameter '{}'", name),
+                       best.empty() ? "" : fmt::format("did you mean '{}'?", best));
+  }
+  struct Row {
+    std::string shown;
+    runtime::RunResult result;
+  };
+  std::vector<Row> rows;
+  for (const std::string& value : *values) {
+    std::vector<std::string> sets = o.sets;
+    sets.push_back(name + "=" + value);
+    std::vector<check::Constant> params;
+    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
+    runtime::RunRequest request = s.request;
+    request.params = params;
+    request.history = 1;
+    std::vector<runtime::ExecError> errors;
+    Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, request, errors)};
+    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+    rows.push_back(std::move(row));
+  }
+  const std::string format = format_of(o);
+  std::string text;
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["period"] = s.request.period_label;
+    j["parameter"] = name;
+    nlohmann::ordered_json inds = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = s.plan.indicators[i];
+      nlohmann::ordered_json ji;
+      ji["name"] = ind.name;
+      nlohmann::ordered_json jrows = nlohmann::ordered_json::array();
+      for (const Row& row : rows) {
+        nlohmann::ordered_json jr;
+        jr["parameter_value"] = row.shown;
+        for (auto& [k, v] : figure_json(row.result.indicators[i].results.back(), ind).items()) jr[k] = v;
+        jrows.push_back(jr);
+      }
+      ji["rows"] = jrows;
+      inds.push_back(ji);
+    }
+    j["indicators"] = inds;
+    text = render(j);
+  } else if (format == "csv") {
+    text = "indicator,parameter_value,numerator,denominator,value,rag\n";
+    for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = s.plan.indicators[i];
+      for (const Row& row : rows) {
+        const PeriodResult& r = row.result.indicators[i].results.back();
+        text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
+                            ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
+                            ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+                            r.value ? value_text(*r.value, ind.decimals) : "", runtime::rag_name(r.rag));
+      }
+    }
+  } else {
+    text = fmt::format("{}: {} from {} to {}\n", s.request.period_label, name, rows.front().shown,
+                       rows.back().shown);
+    for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
+      const plan::IndicatorPlan& ind = s.plan.indicators[i];
+      text += fmt::format("\n{} {}\n", ind.code, ind.title);
+      std::size_t w = name.size();
+      for (const Row& row : rows) w = std::max(w, display_width(row.shown));
+      text += fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(name, w), "num / den", "value", "rag");
+      for (const Row& row : rows) {
+        const PeriodResult& r = row.result.indicators[i].results.back();
+        const std::string nd = ind.ratio && r.numerator && r.denominator
+                                   ? fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator))
+                                   : "";
+        text += fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(row.shown, w), nd,
+                            r.value ? value_text(*r.value, ind.decimals) : "-", runtime::rag_name(r.rag));
+      }
+    }
+  }
+  return write_output(text, o.output) ? 0 : 1;
+}
+
+int explain_command(const RunOptions& o) {
+  if (o.indicators.size() != 1)
+    return usage_error("explain needs exactly one --indicator NAME", "name the indicator whose figure to explain");
+  Session s;
+  if (auto status = open_session(o, s)) return *status;
+  const runtime::ExplainRows which = o.rows == "passing" ? runtime::ExplainRows::passing
+                                     : o.rows == "all"   ? runtime::ExplainRows::all
+                                                         : runtime::ExplainRows::failing;
+  const SourceManager& sources = s.front->sources;
+  auto source = [&](Span span) {
+    const std::string& text = sources.get(span.file).text();
+    return text.substr(span.begin, span.end - span.begin);
+  };
+  std::vector<runtime::ExecError> errors;
+  const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.request, 0, which,
+                                                    static_cast<std::size_t>(o.limit), source, errors);
+  if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
+  const std::string format = format_of(o);
+  std::string text;
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["indicator"] = r.indicator;
+    j["period"] = r.period_label;
+    j["table"] = r.table;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& row : r.rows) {
+      nlohmann::ordered_json jr;
+      jr["line"] = row.line;
+      jr["in_numerator"] = row.in_numerator;
+      nlohmann::ordered_json values = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : row.values) values[k] = v;
+      jr["values"] = values;
+      if (!row.reason.empty()) jr["reason"] = row.reason;
+      rows.push_back(jr);
+    }
+    j["rows"] = rows;
+    text = render(j);
+  } else if (format == "csv") {
+    std::vector<std::string> names;
+    if (!r.rows.empty())
+      for (const auto& [k, v] : r.rows.front().values) names.push_back(k);
+    text = "line,in_numerator";
+    for (const auto& n : names) text += "," + csv_field(n);
+    text += ",reason\n";
+    for (const auto& row : r.rows) {
+      text += fmt::format("{},{}", row.line, row.in_numerator ? "yes" : "no");
+      for (const auto& [k, v] : row.values) text += "," + csv_field(v);
+      text += "," + csv_field(row.reason) + "\n";
+    }
+  } else {
+    text = fmt::format("{} in {}: {} row{} of {}.csv\n\n", r.indicator, r.period_label, r.rows.size(),
+                       r.rows.size() == 1 ? "" : "s", r.table);
+    for (const auto& row : r.rows) {
+      std::vector<std::string> parts;
+      for (const auto& [k, v] : row.values) parts.push_back(fmt::format("{}={}", k, v));
+      text += fmt::format("line {:>6}  {}  {}\n", row.line, row.in_numerator ? "counted " : "NOT counted",
+                          fmt::join(parts, "  "));
+      if (!row.reason.empty()) text += fmt::format("             because {}\n", row.reason);
+    }
+  }
+  return write_output(text, o.output) ? 0 : 1;
+}
 
 }  // namespace tally::cli

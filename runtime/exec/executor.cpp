@@ -747,8 +747,8 @@ struct Job {
 
 // Evaluates every derived column of `table` over all its rows.
 void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluator& eval,
-                 std::vector<Vec>& derived,
-                 std::map<std::string, std::vector<std::uint32_t>>& sorts) {
+                 std::vector<Vec>& derived, const std::vector<check::Constant>& params) {
+  auto& sorts = data.sorts;
   const Table& table = *data.tables[t];
   const std::size_t n = table.rows();
   static const Frame none_frame;
@@ -802,7 +802,10 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     Vec value = eval.eval(d.value);
     std::vector<std::uint8_t> eligible(n, 1);
     if (d.where != kNone) eval.mask(d.where, eligible);
-    const std::string sort_key = fmt::format("{}|{}", t, d.signature);
+    // A sort that reads parameters is keyed by their values too.
+    std::string sort_key = fmt::format("{}|{}", t, d.signature);
+    if (d.signature.find("param#") != std::string::npos)
+      for (const check::Constant& c : params) sort_key += "|" + check::constant_source(c);
     auto it = sorts.find(sort_key);
     if (it == sorts.end()) {
       std::vector<std::uint32_t> perm;
@@ -948,7 +951,6 @@ struct Engine {
 
   // Fills jobs for every table in one pass over its rows.
   void accumulate(std::vector<Job>& jobs, Evaluator& eval) {
-    std::map<std::string, std::vector<std::uint32_t>> sorts;
     for (std::uint32_t t = 0; t < plan.tables.size(); ++t) {
       if (!data.tables[t]) continue;
       bool wanted = false;
@@ -956,7 +958,7 @@ struct Engine {
       bool needed_by_lookup = false;
       for (const plan::Derived& d : plan.derived) needed_by_lookup = needed_by_lookup || d.table == t;
       if (!wanted && !needed_by_lookup) continue;
-      materialize(plan, data, t, eval, derived, sorts);
+      materialize(plan, data, t, eval, derived, request.params);
       if (!wanted) continue;
       const Table& table = *data.tables[t];
       std::vector<std::uint8_t> base, den, num;
@@ -1122,6 +1124,201 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
   std::sort(result.tables.begin(), result.tables.end(),
             [](const TableInfo& a, const TableInfo& b) { return a.name < b.name; });
   return result;
+}
+
+
+namespace {
+
+// A cell as text for explanations: numbers in their unit ("13 days"), dates ISO, text as is.
+std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, const StringPool& pool) {
+  const std::size_t k = at(x, i);
+  if (!x.known[k]) return "missing";
+  switch (x.kind) {
+    case Kind::boolean: return x.v[k] ? "true" : "false";
+    case Kind::date: return format_iso(static_cast<Day>(x.v[k]));
+    case Kind::text: return pool.text(x.v[k]);
+    case Kind::number: {
+      const Rational shown = x.number(k) / check::unit_factor(type.unit);
+      std::string text = format_exact(shown);
+      if (type.unit == check::Unit::percent) return text + "%";
+      if (type.unit != check::Unit::none) {
+        std::string unit = check::unit_text(type.unit);
+        if (shown == 1) unit.pop_back();
+        text += " " + unit;
+      }
+      return text;
+    }
+    default: return "?";
+  }
+}
+
+const char* comparison_text(NodeOp op, bool holds) {
+  switch (op) {
+    case NodeOp::eq: return holds ? "=" : "!=";
+    case NodeOp::ne: return holds ? "!=" : "=";
+    case NodeOp::lt: return holds ? "<" : ">=";
+    case NodeOp::le: return holds ? "<=" : ">";
+    case NodeOp::gt: return holds ? ">" : "<=";
+    case NodeOp::ge: return holds ? ">=" : "<";
+    default: return "?";
+  }
+}
+
+struct Explainer {
+  const plan::Plan& plan;
+  Evaluator& eval;
+  const StringPool& pool;
+  const std::function<std::string(Span)>& source;
+  std::map<NodeId, std::string> let_names;  // a let's node is named by the let
+
+  std::string src(NodeId id) const {
+    if (auto it = let_names.find(id); it != let_names.end()) return it->second;
+    return source(plan.nodes[static_cast<std::size_t>(id)].span);
+  }
+  std::string val(NodeId id, std::size_t i) {
+    return cell_text(eval.eval(id), i, plan.nodes[static_cast<std::size_t>(id)].type, pool);
+  }
+  // Whether the condition holds for row i: 1 true, 0 false, -1 missing.
+  int state(NodeId id, std::size_t i) {
+    const Vec& v = eval.eval(id);
+    const std::size_t k = at(v, i);
+    if (!v.known[k]) return -1;
+    return v.v[k] ? 1 : 0;
+  }
+  bool is_leaf_value(NodeId id) const {
+    const NodeOp op = plan.nodes[static_cast<std::size_t>(id)].op;
+    return op == NodeOp::constant;
+  }
+  // "gap 13 days" or, for a literal, "10 days".
+  std::string named(NodeId id, std::size_t i) {
+    const std::string v = val(id, i);
+    if (is_leaf_value(id)) return v;
+    const std::string s = src(id);
+    return s == v ? s : s + " " + v;
+  }
+
+  // Why condition `id` decided row i the way it did.
+  std::string reason(NodeId id, std::size_t i) {
+    const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+    const int st = state(id, i);
+    switch (n.op) {
+      case NodeOp::and_: {
+        if (st == 1) return reason(n.a, i) + " and " + reason(n.b, i);
+        if (state(n.a, i) != 1) return reason(n.a, i);
+        return reason(n.b, i);
+      }
+      case NodeOp::or_: {
+        if (st == 1) return state(n.a, i) == 1 ? reason(n.a, i) : reason(n.b, i);
+        return reason(n.a, i) + " and " + reason(n.b, i);
+      }
+      case NodeOp::eq:
+      case NodeOp::ne:
+      case NodeOp::lt:
+      case NodeOp::le:
+      case NodeOp::gt:
+      case NodeOp::ge:
+        if (st == -1) return missing_side(n, i);
+        return fmt::format("{} {} {}", named(n.a, i), comparison_text(n.op, st == 1), named(n.b, i));
+      case NodeOp::in_range:
+        if (st == -1) return missing_side(n, i);
+        if (plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::period_start ||
+            plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::window_start)
+          return fmt::format("{} is {} the {}", named(n.a, i), st == 1 ? "in" : "not in",
+                             plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::period_start ? "period" : "window");
+        return fmt::format("{} is {} {} and {}", named(n.a, i), st == 1 ? "between" : "not between",
+                           val(n.b, i), val(n.c, i));
+      case NodeOp::in_list:
+      case NodeOp::not_in_list: {
+        if (st == -1) return missing_side(n, i);
+        const bool inside = (st == 1) == (n.op == NodeOp::in_list);
+        return fmt::format("{} is {} {}", named(n.a, i), inside ? "in" : "not in", src(n.b));
+      }
+      case NodeOp::is_known:
+      case NodeOp::is_missing: {
+        const bool known = state(n.a, i) != -1 && eval.eval(n.a).known[at(eval.eval(n.a), i)];
+        return fmt::format("{} is {}", src(n.a), known ? "known" : "missing");
+      }
+      case NodeOp::not_:
+        if (st == -1) return reason(n.a, i);
+        return fmt::format("not ({})", reason(n.a, i));
+      default:
+        if (st == -1) return fmt::format("{} is missing", src(id));
+        return fmt::format("{} is {}", src(id), st == 1 ? "true" : "false");
+    }
+  }
+
+  std::string missing_side(const plan::Node& n, std::size_t i) {
+    for (NodeId side : {n.a, n.b, n.c}) {
+      if (side == kNone) continue;
+      const Vec& v = eval.eval(side);
+      if (!v.known[at(v, i)]) return fmt::format("{} is missing", src(side));
+    }
+    return fmt::format("{} is missing", source(n.span));
+  }
+};
+
+}  // namespace
+
+ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
+                      std::uint32_t indicator, ExplainRows which, std::size_t limit,
+                      const std::function<std::string(Span)>& source,
+                      std::vector<ExecError>& errors) {
+  Engine engine(plan, data, request, errors);
+  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  const plan::IndicatorPlan& ind = plan.indicators[indicator];
+  const calendar::Period period = shown_periods(ind, request).back();
+  ExplainResult out;
+  out.indicator = ind.name;
+  out.period_label = calendar::label(period);
+  out.table = plan.tables[ind.table].schema.name;
+  if (!data.tables[ind.table]) return out;
+
+  // Derived columns of every table this indicator reads.
+  for (std::uint32_t t = 0; t < plan.tables.size(); ++t)
+    if (data.tables[t]) materialize(plan, data, t, eval, engine.derived, request.params);
+
+  Job job = make_job(plan, indicator, period, 0);
+  const Table& table = *data.tables[ind.table];
+  Explainer ex{plan, eval, data.pool, source, {}};
+  for (const plan::Let& let : ind.lets) ex.let_names.emplace(let.node, let.name);
+  std::vector<ExplainRow> failing, passing;
+  std::vector<std::uint8_t> base, den, num;
+  for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
+    const std::size_t n = std::min(kBatch, table.rows() - begin);
+    eval.start_batch(&table, begin, n);
+    eval.set_frame(&job.frame);
+    base.assign(n, 1);
+    eval.mask(ind.where, base);
+    den = base;
+    eval.mask(ind.ratio ? ind.denominator_where : ind.value_where, den);
+    num = den;
+    if (ind.ratio) eval.mask(ind.numerator_where, num);
+    const NodeId operand = ind.ratio ? ind.numerator.operand : ind.value.operand;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!den[i]) continue;
+      if (!ind.ratio && operand != kNone && !eval.eval(operand).known[at(eval.eval(operand), i)]) continue;
+      ExplainRow row;
+      row.line = table.lines[begin + i];
+      row.in_numerator = num[i] != 0;
+      for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        const Column& col = table.columns[c];
+        Vec cell = column_slice(col, begin + i, 1);
+        row.values.emplace_back(col.name, cell_text(cell, 0, check::Type{cell.kind}, data.pool));
+      }
+      for (const plan::Let& let : ind.lets)
+        row.values.emplace_back(let.name, ex.val(let.node, i));
+      if (!ind.ratio && operand != kNone) row.values.emplace_back(ex.src(operand), ex.val(operand, i));
+      if (ind.ratio && ind.numerator_where != kNone) row.reason = ex.reason(ind.numerator_where, i);
+      (row.in_numerator ? passing : failing).push_back(std::move(row));
+    }
+  }
+  if (which != ExplainRows::passing)
+    for (auto& r : failing) out.rows.push_back(std::move(r));
+  if (which != ExplainRows::failing)
+    for (auto& r : passing) out.rows.push_back(std::move(r));
+  if (!ind.ratio && which == ExplainRows::failing) out.rows = std::move(passing);  // value rows
+  if (limit > 0 && out.rows.size() > limit) out.rows.resize(limit);
+  return out;
 }
 
 }  // namespace tally::runtime

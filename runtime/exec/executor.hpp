@@ -6,6 +6,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,9 @@ struct Dataset {
   std::vector<std::optional<Table>> tables;  // by plan table index; empty when unused or failed
   std::vector<LoadIssue> errors;
   std::vector<LoadIssue> warnings;
+  // Row orders for previous/next, by table and what they sort on: computed once and shared by
+  // every indicator and every run (compare, sweep) over this data.
+  std::map<std::string, std::vector<std::uint32_t>> sorts;
 };
 
 Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
@@ -63,8 +68,13 @@ struct ExplainResult {
   std::vector<ExplainRow> rows;  // denominator rows (value indicators: the rows aggregated)
 };
 
+enum class ExplainRows { failing, passing, all };
+
+// `source` gives the text of a span, to name expressions in reasons ("gap 13 days > ...").
 ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                      std::uint32_t indicator, std::vector<ExecError>& errors);
+                      std::uint32_t indicator, ExplainRows rows, std::size_t limit,
+                      const std::function<std::string(Span)>& source,
+                      std::vector<ExecError>& errors);
 
 // Periods shown for an indicator, oldest first.
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,

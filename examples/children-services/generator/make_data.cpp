@@ -487,7 +487,7 @@ std::vector<Leaver> leavers_in(Quarter q, Rng& rng) {
 }
 
 // Shares per mille of children in care placed far from home, and living outside the area.
-constexpr int kFarAtReport = 245, kOutsideAtReport = 170, kOutsideBeforeReport = 200;
+constexpr int kFarAtReport = 245, kOutsideAtReport = 170, kOutsideBeforeReport = 185;
 constexpr int kFarAtMinutes = 165;
 // Share per mille of children settled in care who are in a permanent placement, at least.
 constexpr int kPermanentAtReport = 740, kPermanentAtMinutes = 720;
@@ -827,38 +827,18 @@ void build_care(World& w, Rng& rng) {
 // ---- Schools (60) and their Ofsted inspections ------------------------------------------------
 
 void build_schools(World& w, Rng& rng) {
-  std::vector<std::string> stems = {"Alder",        "Ashcombe",
-                                    "Badgers Hill", "Bramble",
-                                    "Brookside",    "Castle View",
-                                    "Cedar",        "Chestnut",
-                                    "Clover",       "Copse Hill",
-                                    "Deanfield",    "Elm Tree",
-                                    "Fernhill",     "Foxglove",
-                                    "Gorse Hill",   "Hawthorn",
-                                    "Hazel Grove",  "Heathland",
-                                    "Holly Lane",   "Juniper",
-                                    "Kestrel",      "Lark Rise",
-                                    "Linden",       "Maple",
-                                    "Meadowbank",   "Mill Lane",
-                                    "Oakfield",     "Orchard",
-                                    "Pinewood",     "Poplar",
-                                    "Riverside",    "Rowan",
-                                    "Sandpit Lane", "Sycamore",
-                                    "Thistle",      "Valley Road",
-                                    "Willow",       "Wren",
-                                    "Yew Tree",     "Acorn",
-                                    "Blackbird",    "Bluebell",
-                                    "Church Lane",  "Coppice",
-                                    "Dovecote",     "Fieldway",
-                                    "Green Lane",   "Heron",
-                                    "Kingfisher",   "Larch",
-                                    "Moorside",     "Nightingale",
-                                    "Otter",        "Primrose",
-                                    "Redwood",      "Skylark",
-                                    "Spinney",      "Swallowfield Road",
-                                    "Teasel",       "Whitegate",
-                                    "Windmill",     "Woodpecker",
-                                    "Aspen",        "Hornbeam"};
+  std::vector<std::string> stems = {
+      "Alder",       "Ashcombe",   "Badgers Hill", "Bramble",     "Brookside",   "Castle View",
+      "Cedar",       "Chestnut",   "Clover",       "Copse Hill",  "Deanfield",   "Elm Tree",
+      "Fernhill",    "Foxglove",   "Gorse Hill",   "Hawthorn",    "Hazel Grove", "Heathland",
+      "Holly Lane",  "Juniper",    "Kestrel",      "Lark Rise",   "Linden",      "Maple",
+      "Meadowbank",  "Mill Lane",  "Oakfield",     "Orchard",     "Pinewood",    "Poplar",
+      "Riverside",   "Rowan",      "Sandpit Lane", "Sycamore",    "Thistle",     "Valley Road",
+      "Willow",      "Wren",       "Yew Tree",     "Acorn",       "Blackbird",   "Bluebell",
+      "Church Lane", "Coppice",    "Dovecote",     "Fieldway",    "Green Lane",  "Heron",
+      "Kingfisher",  "Larch",      "Moorside",     "Nightingale", "Otter",       "Primrose",
+      "Redwood",     "Skylark",    "Spinney",      "Stonebridge", "Teasel",      "Whitegate",
+      "Windmill",    "Woodpecker", "Aspen",        "Hornbeam"};
   rng.shuffle(stems);
 
   // Inspection dates outside the two quarters whose reports named every inspection published.
@@ -1535,7 +1515,7 @@ int report(const Data& d) {
       expect(!r.trend_depends_on_rounding,
              fmt::format("{} {}: the trend differs when worked out from rounded values", ind.code,
                          q.label()));
-      if (r.value && !ind.boundary_intended && q != Quarter{2016, 4})
+      if (r.value && !ind.boundary_intended)
         expect(margin_tenths(ind, *r.value) >= 5,
                fmt::format("{} {} is within 0.5 of a RAG edge", ind.code, q.label()));
     }
