@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/render.hpp"
@@ -117,7 +119,11 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   load.lenient = o.lenient;
   load.rejects_file = std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
   if (o.lenient) std::filesystem::remove(load.rejects_file, ec);
+  const auto load_start = std::chrono::steady_clock::now();
   s.data = runtime::load_dataset(s.plan, o.data, load);
+  if (std::getenv("TALLY_TIMING"))
+    std::cerr << fmt::format("timing: load {:.3f} s\n",
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
   for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
   if (!s.data.errors.empty()) {
     for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
@@ -135,7 +141,11 @@ int run_command(const RunOptions& o) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::ExecError> errors;
+  const auto eval_start = std::chrono::steady_clock::now();
   const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
+  if (std::getenv("TALLY_TIMING"))
+    std::cerr << fmt::format("timing: evaluate {:.3f} s\n",
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   RenderContext ctx{&s.plan, s.request.params, false};
   std::string format = o.format;

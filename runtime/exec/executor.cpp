@@ -251,6 +251,10 @@ class Evaluator {
 
   std::size_t rows() const { return n_; }
   std::size_t begin() const { return begin_; }
+  // Frees the values kept from the last batch (after whole-table evaluation).
+  void release() {
+    for (Entry& e : memo_) e = Entry{};
+  }
 
  private:
   static bool is_indicator_level(NodeOp op) {
@@ -320,6 +324,8 @@ class Evaluator {
         return x;
       }
       case NodeOp::in_range: {
+        Vec fast;
+        if (fast_range(eval(node.a), eval(node.b), eval(node.c), fast)) return fast;
         Vec lo = compare(NodeOp::ge, eval(node.a), eval(node.b));
         Vec hi = compare(NodeOp::le, eval(node.a), eval(node.c));
         return logic(NodeOp::and_, lo, hi);
@@ -437,14 +443,61 @@ class Evaluator {
     return x;
   }
 
-  Vec compare(NodeOp op, Vec a, Vec b) const {
+  // Calls f(i, ia, ib) for every row, with the broadcast of constants decided outside the loop.
+  template <typename F>
+  static void each(const Vec& a, const Vec& b, std::size_t n, F f) {
+    if (a.one() && b.one()) {
+      for (std::size_t i = 0; i < n; ++i) f(i, 0, 0);
+    } else if (a.one()) {
+      for (std::size_t i = 0; i < n; ++i) f(i, 0, i);
+    } else if (b.one()) {
+      for (std::size_t i = 0; i < n; ++i) f(i, i, 0);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) f(i, i, i);
+    }
+  }
+
+  template <typename Cmp>
+  static void compare_ints(const Vec& a, const Vec& b, Vec& x, Cmp cmp) {
+    const std::int64_t* av = a.v.data();
+    const std::int64_t* bv = b.v.data();
+    const std::uint8_t* ak = a.known.data();
+    const std::uint8_t* bk = b.known.data();
+    std::int64_t* xv = x.v.data();
+    std::uint8_t* xk = x.known.data();
+    each(a, b, x.size(), [&](std::size_t i, std::size_t ia, std::size_t ib) {
+      xk[i] = ak[ia] & bk[ib];
+      xv[i] = cmp(av[ia], bv[ib]) & xk[i];
+    });
+  }
+
+  Vec compare(NodeOp op, const Vec& a0, const Vec& b0) const {
+    if (a0.kind == Kind::number && (a0.rational || b0.rational || a0.scale != b0.scale)) {
+      Vec a = a0, b = b0;
+      align(a, b);
+      return compare_aligned(op, a, b);
+    }
+    return compare_aligned(op, a0, b0);
+  }
+
+  Vec compare_aligned(NodeOp op, const Vec& a, const Vec& b) const {
     const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
     Vec x;
     x.kind = Kind::boolean;
     x.v.assign(n, 0);
-    x.known.resize(n);
-    if (a.kind == Kind::number) align(a, b);
+    x.known.assign(n, 0);
     const bool text_order = a.kind == Kind::text && op != NodeOp::eq && op != NodeOp::ne;
+    if (!a.rational && !text_order) {
+      switch (op) {
+        case NodeOp::eq: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p == q; }); break;
+        case NodeOp::ne: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p != q; }); break;
+        case NodeOp::lt: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p < q; }); break;
+        case NodeOp::le: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p <= q; }); break;
+        case NodeOp::gt: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p > q; }); break;
+        default: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p >= q; }); break;
+      }
+      return x;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t ia = at(a, i), ib = at(b, i);
       x.known[i] = a.known[ia] && b.known[ib];
@@ -452,11 +505,9 @@ class Evaluator {
       int c;
       if (a.rational) {
         c = a.r[ia] < b.r[ib] ? -1 : (b.r[ib] < a.r[ia] ? 1 : 0);
-      } else if (text_order) {
-        const int s = data_.pool.text(a.v[ia]).compare(data_.pool.text(b.v[ib]));
-        c = s < 0 ? -1 : s > 0 ? 1 : 0;
       } else {
-        c = a.v[ia] < b.v[ib] ? -1 : (a.v[ia] > b.v[ib] ? 1 : 0);
+        const int t = data_.pool.text(a.v[ia]).compare(data_.pool.text(b.v[ib]));
+        c = t < 0 ? -1 : t > 0 ? 1 : 0;
       }
       bool r = false;
       switch (op) {
@@ -472,32 +523,63 @@ class Evaluator {
     return x;
   }
 
+  // `a between lo and hi` where lo and hi are one value each (period and window bounds): one
+  // pass instead of two comparisons and an `and`.
+  bool fast_range(const Vec& a, const Vec& lo, const Vec& hi, Vec& x) const {
+    if (a.rational || lo.rational || hi.rational || !lo.one() || !hi.one()) return false;
+    if (a.kind == Kind::text || (a.kind == Kind::number && (a.scale != lo.scale || a.scale != hi.scale)))
+      return false;
+    const std::size_t n = a.size();
+    x.kind = Kind::boolean;
+    x.v.resize(n);
+    x.known.resize(n);
+    if (!lo.known[0] || !hi.known[0]) {
+      // Missing bounds: missing, unless the known bound alone rules the row out.
+      for (std::size_t i = 0; i < n; ++i) {
+        const bool out_low = lo.known[0] && a.known[i] && a.v[i] < lo.v[0];
+        const bool out_high = hi.known[0] && a.known[i] && a.v[i] > hi.v[0];
+        x.known[i] = out_low || out_high;
+        x.v[i] = 0;
+      }
+      return true;
+    }
+    const std::int64_t l = lo.v[0], h = hi.v[0];
+    const std::int64_t* av = a.v.data();
+    const std::uint8_t* ak = a.known.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      x.known[i] = ak[i];
+      x.v[i] = (av[i] >= l) & (av[i] <= h) & ak[i];
+    }
+    return true;
+  }
+
   static Vec logic(NodeOp op, const Vec& a, const Vec& b) {
     const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
     Vec x;
     x.kind = Kind::boolean;
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    const bool is_and = op == NodeOp::and_;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t ia = at(a, i), ib = at(b, i);
-      const bool ka = a.known[ia], kb = b.known[ib];
-      const bool va = ka && a.v[ia], vb = kb && b.v[ib];
-      if (is_and) {
-        if ((ka && !va) || (kb && !vb)) {
-          x.known[i] = 1;  // false and anything is false
-        } else if (ka && kb) {
-          x.known[i] = 1;
-          x.v[i] = 1;
-        }
-      } else {
-        if (va || vb) {
-          x.known[i] = 1;  // true or anything is true
-          x.v[i] = 1;
-        } else if (ka && kb) {
-          x.known[i] = 1;
-        }
-      }
+    x.v.resize(n);
+    x.known.resize(n);
+    const std::int64_t* av = a.v.data();
+    const std::int64_t* bv = b.v.data();
+    const std::uint8_t* ak = a.known.data();
+    const std::uint8_t* bk = b.known.data();
+    std::int64_t* xv = x.v.data();
+    std::uint8_t* xk = x.known.data();
+    if (op == NodeOp::and_) {
+      // false and anything is false; true and true is true; otherwise missing.
+      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
+        const bool fa = ak[ia] && !av[ia], fb = bk[ib] && !bv[ib];
+        const bool both = ak[ia] && bk[ib];
+        xk[i] = fa | fb | both;
+        xv[i] = both & (av[ia] != 0) & (bv[ib] != 0);
+      });
+    } else {
+      // true or anything is true; false or false is false; otherwise missing.
+      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
+        const bool ta = ak[ia] && av[ia], tb = bk[ib] && bv[ib];
+        xk[i] = ta | tb | (ak[ia] & bk[ib]);
+        xv[i] = ta | tb;
+      });
     }
     return x;
   }
@@ -660,39 +742,48 @@ struct Accumulator {
       for (std::size_t i = 0; i < n; ++i) count += mask[i];
       return;
     }
-    const Vec& x = *operand;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!mask[i]) continue;
-      const std::size_t k = at(x, i);
-      if (!x.known[k]) continue;  // aggregates skip missing values
+    for (std::size_t i = 0; i < n; ++i)
+      if (mask[i]) add_one(*operand, at(*operand, i));
+  }
+
+  // Row i of a batch.
+  void add_row(const Vec* operand, std::size_t i) {
+    if (op == ast::Op::count) {
       ++count;
-      switch (op) {
-        case ast::Op::count_distinct:
-          if (x.rational) distinct_exact.insert(x.r[k]);
-          else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
-          else distinct.insert(x.v[k]);
-          break;
-        case ast::Op::sum:
-        case ast::Op::mean:
-          if (x.rational) {
-            exact += x.r[k];
-          } else {
-            if (scale != x.scale) {
-              flush();
-              scale = x.scale;
-            }
-            units += x.v[k];
+      return;
+    }
+    add_one(*operand, at(*operand, i));
+  }
+
+  void add_one(const Vec& x, std::size_t k) {
+    if (!x.known[k]) return;  // aggregates skip missing values
+    ++count;
+    switch (op) {
+      case ast::Op::count_distinct:
+        if (x.rational) distinct_exact.insert(x.r[k]);
+        else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
+        else distinct.insert(x.v[k]);
+        break;
+      case ast::Op::sum:
+      case ast::Op::mean:
+        if (x.rational) {
+          exact += x.r[k];
+        } else {
+          if (scale != x.scale) {
+            flush();
+            scale = x.scale;
           }
-          break;
-        case ast::Op::median: values.push_back(x.number(k)); break;
-        case ast::Op::min:
-        case ast::Op::max: {
-          const Rational v = x.number(k);
-          if (!extreme || (op == ast::Op::min ? v < *extreme : v > *extreme)) extreme = v;
-          break;
+          units += x.v[k];
         }
-        default: break;
+        break;
+      case ast::Op::median: values.push_back(x.number(k)); break;
+      case ast::Op::min:
+      case ast::Op::max: {
+        const Rational v = x.number(k);
+        if (!extreme || (op == ast::Op::min ? v < *extreme : v > *extreme)) extreme = v;
+        break;
       }
+      default: break;
     }
   }
 
@@ -744,6 +835,91 @@ struct Job {
   calendar::Period period;
   Accumulator den, num, value;
 };
+
+// Rows with a known key and order, sorted by (key, order) and then by row: a stable LSD radix
+// sort of 64-bit packed keys when both fit in 32 bits each (day numbers, codes, whole numbers),
+// and no sort at all when the rows already come in that order. Empty when the keys do not pack.
+std::vector<std::uint32_t> packed_order(const Vec& key, const Vec& order, std::size_t n) {
+  if (key.rational || order.rational || order.kind == Kind::text || order.kind == Kind::list ||
+      key.kind == Kind::list)
+    return {};
+  std::int64_t kmin = INT64_MAX, kmax = INT64_MIN, omin = INT64_MAX, omax = INT64_MIN;
+  std::size_t m = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t ik = at(key, r), io = at(order, r);
+    if (!key.known[ik] || !order.known[io]) continue;
+    ++m;
+    kmin = std::min(kmin, key.v[ik]);
+    kmax = std::max(kmax, key.v[ik]);
+    omin = std::min(omin, order.v[io]);
+    omax = std::max(omax, order.v[io]);
+  }
+  if (m == 0) return std::vector<std::uint32_t>{};
+  if (static_cast<std::uint64_t>(kmax - kmin) >= (1ull << 32) ||
+      static_cast<std::uint64_t>(omax - omin) >= (1ull << 32))
+    return {};
+  std::vector<std::uint64_t> keys;
+  std::vector<std::uint32_t> rows;
+  keys.reserve(m);
+  rows.reserve(m);
+  bool sorted = true;
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t ik = at(key, r), io = at(order, r);
+    if (!key.known[ik] || !order.known[io]) continue;
+    const std::uint64_t packed = (static_cast<std::uint64_t>(key.v[ik] - kmin) << 32) |
+                                 static_cast<std::uint64_t>(order.v[io] - omin);
+    if (!keys.empty() && packed < keys.back()) sorted = false;
+    keys.push_back(packed);
+    rows.push_back(static_cast<std::uint32_t>(r));
+  }
+  if (sorted) return rows;
+  const std::uint64_t top = (static_cast<std::uint64_t>(kmax - kmin) << 32) |
+                            static_cast<std::uint64_t>(omax - omin);
+  std::vector<std::uint64_t> keys2(m);
+  std::vector<std::uint32_t> rows2(m);
+  std::vector<std::size_t> count(1 << 16);
+  for (int shift = 0; shift < 64 && (top >> shift) != 0; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (std::size_t i = 0; i < m; ++i) ++count[(keys[i] >> shift) & 0xFFFF];
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::size_t slot = count[(keys[i] >> shift) & 0xFFFF]++;
+      keys2[slot] = keys[i];
+      rows2[slot] = rows[i];
+    }
+    keys.swap(keys2);
+    rows.swap(rows2);
+  }
+  return rows;
+}
+
+// The general case: any key and order, compared exactly; ties stay in file order.
+std::vector<std::uint32_t> compared_order(Vec key, Vec order, std::size_t n, const StringPool& pool) {
+  std::vector<std::uint32_t> perm;
+  perm.reserve(n);
+  for (std::uint32_t r = 0; r < n; ++r)
+    if (key.known[at(key, r)] && order.known[at(order, r)]) perm.push_back(r);
+  if (order.kind == Kind::number) to_rational(order);
+  if (key.kind == Kind::number) to_rational(key);
+  std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
+    if (key.rational) {
+      const Rational& a = key.r[at(key, x)];
+      const Rational& b = key.r[at(key, y)];
+      if (a != b) return a < b;
+    } else if (key.v[at(key, x)] != key.v[at(key, y)]) {
+      return key.v[at(key, x)] < key.v[at(key, y)];
+    }
+    if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
+    if (order.kind == Kind::text) return pool.text(order.v[at(order, x)]) < pool.text(order.v[at(order, y)]);
+    return order.v[at(order, x)] < order.v[at(order, y)];
+  });
+  return perm;
+}
 
 // Evaluates every derived column of `table` over all its rows.
 void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluator& eval,
@@ -808,26 +984,8 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
       for (const check::Constant& c : params) sort_key += "|" + check::constant_source(c);
     auto it = sorts.find(sort_key);
     if (it == sorts.end()) {
-      std::vector<std::uint32_t> perm;
-      perm.reserve(n);
-      for (std::uint32_t r = 0; r < n; ++r)
-        if (key.known[at(key, r)] && order.known[at(order, r)]) perm.push_back(r);
-      if (order.kind == Kind::number) to_rational(order);
-      std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
-        const std::int64_t kx = key.v.empty() ? 0 : key.v[at(key, x)];
-        const std::int64_t ky = key.v.empty() ? 0 : key.v[at(key, y)];
-        if (key.rational) {
-          const Rational& a = key.r[at(key, x)];
-          const Rational& b = key.r[at(key, y)];
-          if (a != b) return a < b;
-        } else if (kx != ky) {
-          return kx < ky;
-        }
-        if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
-        if (order.kind == Kind::text)
-          return data.pool.text(order.v[at(order, x)]) < data.pool.text(order.v[at(order, y)]);
-        return order.v[at(order, x)] < order.v[at(order, y)];
-      });
+      std::vector<std::uint32_t> perm = packed_order(key, order, n);
+      if (perm.empty() && n > 0) perm = compared_order(key, order, n, data.pool);
       it = sorts.emplace(sort_key, std::move(perm)).first;
     }
     const std::vector<std::uint32_t>& perm = it->second;
@@ -858,6 +1016,7 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     }
     derived[di] = std::move(out);
   }
+  eval.release();
 }
 
 Rational abs_r(const Rational& r) { return r < 0 ? Rational(-r) : r; }
@@ -950,6 +1109,73 @@ struct Engine {
   }
 
   // Fills jobs for every table in one pass over its rows.
+  const plan::Node& node(NodeId id) const { return plan.nodes[static_cast<std::size_t>(id)]; }
+
+  void conjuncts(NodeId id, std::vector<NodeId>& out) const {
+    if (id == kNone) return;
+    if (node(id).op == NodeOp::and_) {
+      conjuncts(node(id).a, out);
+      conjuncts(node(id).b, out);
+    } else {
+      out.push_back(id);
+    }
+  }
+
+  // An indicator whose rows fall into periods by one date: `X in period` (or `in window`)
+  // among conditions that do not depend on the period. Its rows are then evaluated once per
+  // batch and each is added to the periods whose bounds hold its date, instead of evaluating
+  // every condition once per period.
+  struct Buckets {
+    bool ok = false;
+    NodeId anchor = kNone;
+    std::vector<NodeId> rest;   // the other conditions of where and denominator/value where
+    std::vector<std::size_t> jobs;  // sorted by lower bound
+    std::vector<Day> lo, hi;
+  };
+
+  Buckets buckets(std::uint32_t indicator, const std::vector<Job>& jobs) const {
+    const plan::IndicatorPlan& ind = plan.indicators[indicator];
+    Buckets b;
+    std::vector<NodeId> all;
+    conjuncts(ind.where, all);
+    conjuncts(ind.ratio ? ind.denominator_where : ind.value_where, all);
+    NodeId range = kNone;
+    for (NodeId c : all) {
+      if (!node(c).uses_period) {
+        b.rest.push_back(c);
+        continue;
+      }
+      if (range != kNone) return {};
+      range = c;
+    }
+    if (range == kNone) return {};
+    const plan::Node& r = node(range);
+    if (r.op != NodeOp::in_range || node(r.a).uses_period) return {};
+    const NodeOp lo_op = node(r.b).op, hi_op = node(r.c).op;
+    const bool period = lo_op == NodeOp::period_start && hi_op == NodeOp::period_end;
+    const bool window = lo_op == NodeOp::window_start && hi_op == NodeOp::window_end;
+    if (!period && !window) return {};
+    if (node(r.a).type.kind != Kind::date) return {};
+    for (NodeId other : {ind.numerator_where, ind.numerator.operand, ind.denominator.operand, ind.value.operand})
+      if (other != kNone && node(other).uses_period) return {};
+    b.anchor = r.a;
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+      if (jobs[j].indicator == indicator) b.jobs.push_back(j);
+    auto low = [&](std::size_t j) { return window ? jobs[j].frame.window_start : jobs[j].frame.period_start; };
+    auto high = [&](std::size_t j) { return window ? jobs[j].frame.window_end : jobs[j].frame.period_end; };
+    std::sort(b.jobs.begin(), b.jobs.end(), [&](std::size_t x, std::size_t y) { return low(x) < low(y); });
+    for (std::size_t j : b.jobs) {
+      b.lo.push_back(low(j));
+      b.hi.push_back(high(j));
+    }
+    // Upper bounds must rise with lower bounds for the search below (equal-length windows).
+    for (std::size_t k = 1; k < b.hi.size(); ++k)
+      if (b.hi[k] < b.hi[k - 1]) return {};
+    b.ok = true;
+    return b;
+  }
+
+  // Fills jobs for every table in one pass over its rows.
   void accumulate(std::vector<Job>& jobs, Evaluator& eval) {
     for (std::uint32_t t = 0; t < plan.tables.size(); ++t) {
       if (!data.tables[t]) continue;
@@ -961,13 +1187,61 @@ struct Engine {
       materialize(plan, data, t, eval, derived, request.params);
       if (!wanted) continue;
       const Table& table = *data.tables[t];
+      // Indicators evaluated by buckets, and the jobs left to evaluate period by period.
+      std::vector<Buckets> bucketed;
+      std::vector<std::uint8_t> in_bucket(jobs.size(), 0);
+      std::vector<std::uint8_t> seen(plan.indicators.size(), 0);
+      for (const Job& job : jobs) {
+        if (plan.indicators[job.indicator].table != t || seen[job.indicator]) continue;
+        seen[job.indicator] = 1;
+        Buckets b = buckets(job.indicator, jobs);
+        if (!b.ok) continue;
+        for (std::size_t j : b.jobs) in_bucket[j] = 1;
+        bucketed.push_back(std::move(b));
+      }
+      static const Frame none_frame;
       std::vector<std::uint8_t> base, den, num;
       for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
         const std::size_t n = std::min(kBatch, table.rows() - begin);
         eval.start_batch(&table, begin, n);
-        for (Job& job : jobs) {
+        for (const Buckets& b : bucketed) {
+          const plan::IndicatorPlan& ind = plan.indicators[jobs[b.jobs.front()].indicator];
+          eval.set_frame(&none_frame);
+          den.assign(n, 1);
+          for (NodeId c : b.rest) eval.mask(c, den);
+          const Vec& anchor = eval.eval(b.anchor);
+          num = den;
+          const Vec* den_operand = nullptr;
+          const Vec* num_operand = nullptr;
+          if (ind.ratio) {
+            eval.mask(ind.numerator_where, num);
+            if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+            if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
+          } else if (ind.value.operand != kNone) {
+            den_operand = &eval.eval(ind.value.operand);
+          }
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t k = at(anchor, i);
+            if (!den[i] || !anchor.known[k]) continue;
+            const Day d = static_cast<Day>(anchor.v[k]);
+            // The first job whose upper bound reaches d; then every job whose lower bound does.
+            std::size_t first = static_cast<std::size_t>(
+                std::lower_bound(b.hi.begin(), b.hi.end(), d) - b.hi.begin());
+            for (std::size_t q = first; q < b.jobs.size() && b.lo[q] <= d; ++q) {
+              Job& job = jobs[b.jobs[q]];
+              if (ind.ratio) {
+                job.den.add_row(den_operand, i);
+                if (num[i]) job.num.add_row(num_operand, i);
+              } else {
+                job.value.add_row(den_operand, i);
+              }
+            }
+          }
+        }
+        for (std::size_t j = 0; j < jobs.size(); ++j) {
+          Job& job = jobs[j];
           const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
-          if (ind.table != t) continue;
+          if (ind.table != t || in_bucket[j]) continue;
           eval.set_frame(&job.frame);
           base.assign(n, 1);
           eval.mask(ind.where, base);
