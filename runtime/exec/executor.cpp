@@ -995,24 +995,34 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     if (out.rational) out.r.assign(n, Rational(0));
     else out.v.assign(n, 0);
     out.known.assign(n, 0);
-    auto same_key = [&](std::uint32_t x, std::uint32_t y) {
-      if (key.rational) return key.r[at(key, x)] == key.r[at(key, y)];
-      return key.v[at(key, x)] == key.v[at(key, y)];
-    };
     const bool forward = d.kind == plan::Derived::Kind::previous;
     const std::size_t m = perm.size();
-    std::optional<std::uint32_t> last;
+    // Walk each key's rows in order, carrying the last eligible row's key and value in locals so
+    // that every row is read once.
+    bool have_last = false;
+    std::int64_t last_key = 0, last_value = 0;
+    Rational last_key_exact, last_value_exact;
+    bool last_known = false;
     for (std::size_t step = 0; step < m; ++step) {
       const std::uint32_t row = perm[forward ? step : m - 1 - step];
-      if (last && !same_key(*last, row)) last.reset();
-      if (last) {
-        const std::size_t k = at(value, *last);
-        out.known[row] = value.known[k];
-        if (out.rational) out.r[row] = value.r[k];
-        else out.v[row] = value.v[k];
+      const std::size_t kk = at(key, row);
+      const bool same = have_last && (key.rational ? key.r[kk] == last_key_exact : key.v[kk] == last_key);
+      if (same) {
+        out.known[row] = last_known;
+        if (out.rational) out.r[row] = last_value_exact;
+        else out.v[row] = last_value;
+      } else {
+        have_last = false;
       }
-      if (eligible[row]) last = row;
-      else if (last && !same_key(*last, row)) last.reset();
+      if (eligible[row]) {
+        have_last = true;
+        if (key.rational) last_key_exact = key.r[kk];
+        else last_key = key.v[kk];
+        const std::size_t kv = at(value, row);
+        last_known = value.known[kv];
+        if (value.rational) last_value_exact = value.r[kv];
+        else last_value = value.v[kv];
+      }
     }
     derived[di] = std::move(out);
   }
