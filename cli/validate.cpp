@@ -349,7 +349,8 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         nlohmann::ordered_json jr;
         jr["parameter_value"] = row.shown;
-        for (auto& [k, v] : figure_json(row.result.indicators[i].results.back(), ind).items()) jr[k] = v;
+        const nlohmann::ordered_json figure = figure_json(row.result.indicators[i].results.back(), ind);
+        for (const auto& item : figure.items()) jr[item.key()] = item.value();
         jrows.push_back(jr);
       }
       ji["rows"] = jrows;
