@@ -58,9 +58,14 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
       for (const Diagnostic& d : diags.items()) {
         if (d.kind == DiagKind::bad_parameter) why = fmt::format("--set {}: {}", name, d.message);
       }
-      return usage_error(why, fmt::format("'{}' is {}, as declared: {}", name,
-                                          check::describe(p.params[*index].value.type),
-                                          check::constant_source(p.params[*index].value)));
+      const check::Constant& declared = p.params[*index].value;
+      std::string hint = fmt::format("'{}' is {}, as declared: {}", name,
+                                     check::describe(declared.type), check::constant_source(declared));
+      if (declared.type.kind == check::Kind::number && declared.type.unit != check::Unit::none)
+        hint = fmt::format("'{0}' is declared as {1}; a plain number is read in its unit, so "
+                           "--set {0}=15 means 15 {2}",
+                           name, check::constant_source(declared), check::unit_text(declared.type.unit));
+      return usage_error(why, hint);
     }
     out[*index] = std::move(*value);
   }

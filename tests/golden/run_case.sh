@@ -13,7 +13,8 @@ dir=$2
 shared=${TALLY_SHARED:-$(cd "$here/../../.." && pwd)/shared}
 cd "$dir" || exit 2
 line=$(sed -e "s#\${TALLY_SHARED}#${shared}#g" cmd | sed -e '/^#/d' | head -n 1)
-read -r -a words <<<"$line"
+# Words are split as the shell would, so a value with spaces can be quoted.
+eval "words=($line)"
 if [ "${words[0]}" != "tally" ]; then
   echo "cmd must start with 'tally': $line" >&2
   exit 2
