@@ -140,6 +140,15 @@ int main(int argc, char** argv) {
   explain_cmd->add_option("--limit", explain_options.limit, "at most this many rows")
       ->check(CLI::Range(0, 100000000));
 
+  RunOptions describe_options;
+  auto* describe_cmd = app.add_subcommand("describe", "each indicator in plain words, as a councillor reads it");
+  describe_cmd->add_option("DEFS", describe_options.defs, "definition files or folders")->required();
+  describe_cmd->add_option("--indicator", describe_options.indicators, "only these indicators (default: all)");
+  describe_cmd->add_option("--set", describe_options.sets, "NAME=VALUE: describe with a parameter overridden");
+  describe_cmd->add_option("--scenario", describe_options.scenarios, "describe under a declared scenario");
+  describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -151,6 +160,7 @@ int main(int argc, char** argv) {
   if (*compare_cmd) return compare_command(compare_options);
   if (*sweep_cmd) return sweep_command(sweep_options);
   if (*explain_cmd) return explain_command(explain_options);
+  if (*describe_cmd) return describe_command(describe_options);
   return 2;
 }
 

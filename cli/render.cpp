@@ -277,7 +277,7 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
   return out;
 }
 
-std::string run_markdown(const RunResult& result, const RenderContext&) {
+std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
   std::string out = fmt::format("# {} scorecard\n\n", result.period_label);
   out += "| Code | Indicator | Period | Numerator | Denominator | Value | Target | RAG | Trend |\n";
   out += "|---|---|---|---:|---:|---:|---:|---|---|\n";
@@ -302,10 +302,18 @@ std::string run_markdown(const RunResult& result, const RenderContext&) {
     }
   }
   out += "\n" + summary_line(result) + "\n";
+  if (!ctx.descriptions.empty()) {
+    out += "\n## Definitions\n\n";
+    for (const IndicatorResult& ir : result.indicators) {
+      const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
+      if (i < ctx.descriptions.size())
+        out += fmt::format("- **{} {}**: {}\n", esc(ir.plan->code), esc(ir.plan->title), esc(ctx.descriptions[i]));
+    }
+  }
   return out;
 }
 
-std::string run_html(const RunResult& result, const RenderContext&) {
+std::string run_html(const RunResult& result, const RenderContext& ctx) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += fmt::format("<title>{} scorecard</title>\n", html_escape(result.period_label));
   out +=
@@ -329,7 +337,18 @@ std::string run_html(const RunResult& result, const RenderContext&) {
           r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }
   }
-  out += fmt::format("</table>\n<p>{}</p>\n</body>\n</html>\n", html_escape(summary_line(result)));
+  out += fmt::format("</table>\n<p>{}</p>\n", html_escape(summary_line(result)));
+  if (!ctx.descriptions.empty()) {
+    out += "<h2>Definitions</h2>\n<dl>\n";
+    for (const IndicatorResult& ir : result.indicators) {
+      const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
+      if (i < ctx.descriptions.size())
+        out += fmt::format("<dt>{} {}</dt><dd>{}</dd>\n", html_escape(ir.plan->code),
+                           html_escape(ir.plan->title), html_escape(ctx.descriptions[i]));
+    }
+    out += "</dl>\n";
+  }
+  out += "</body>\n</html>\n";
   return out;
 }
 

@@ -15,6 +15,7 @@ struct RenderContext {
   const plan::Plan* plan = nullptr;
   std::vector<check::Constant> params;  // the values used, one per plan parameter
   bool color = false;
+  std::vector<std::string> descriptions;  // plain words, by plan indicator (report footnotes)
 };
 
 // Value and change: exactly `decimals` places. Targets and benchmarks: rounded to `decimals`

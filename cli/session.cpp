@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/render.hpp"
+#include "lang/check/describe.hpp"
 
 namespace tally::cli {
 
@@ -152,7 +153,9 @@ int run_command(const RunOptions& o) {
     std::cerr << fmt::format("timing: evaluate {:.3f} s\n",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-  RenderContext ctx{&s.plan, s.request.params, false};
+  RenderContext ctx{&s.plan, s.request.params, false, {}};
+  for (const plan::IndicatorPlan& ind : s.plan.indicators)
+    ctx.descriptions.push_back(check::describe_indicator(s.front->program, ind.index, s.request.params));
   std::string format = o.format;
   if (format.empty()) format = o.output.empty() && stdout_color() ? "table" : "table";
   ctx.color = format == "table" && o.output.empty() && stdout_color();

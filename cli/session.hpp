@@ -44,5 +44,6 @@ bool stderr_color();
 int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);
 int explain_command(const RunOptions& options);
+int describe_command(const RunOptions& options);
 
 }  // namespace tally::cli

@@ -7,6 +7,7 @@
 
 #include "cli/render.hpp"
 #include "cli/session.hpp"
+#include "lang/check/describe.hpp"
 
 namespace tally::cli {
 
@@ -453,6 +454,39 @@ int explain_command(const RunOptions& o) {
     }
   }
   return write_output(text, o.output) ? 0 : 1;
+}
+
+int describe_command(const RunOptions& o) {
+  auto front = check::load_definitions(o.defs);
+  print_diagnostics_if_any(*front, o.diagnostics);
+  if (front->diags.has_errors()) return 1;
+  std::vector<check::Constant> params;
+  if (auto status = resolve_params(*front, o.scenarios, o.sets, params)) return *status;
+  const check::Program& p = front->program;
+  std::vector<std::uint32_t> chosen;
+  for (const std::string& name : o.indicators) {
+    auto i = p.find_indicator(name);
+    if (!i) {
+      std::vector<std::string> names;
+      for (const auto& ind : p.indicators) names.push_back(ind.name);
+      const std::string best = closest_name(name, names);
+      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
+                         best.empty() ? "" : fmt::format("did you mean '{}'?", best));
+    }
+    chosen.push_back(*i);
+  }
+  if (chosen.empty())
+    for (std::uint32_t i = 0; i < p.indicators.size(); ++i)
+      if (p.indicators[i].named_on_command_line) chosen.push_back(i);
+  std::string text;
+  for (std::uint32_t i : chosen) {
+    const auto& d = *p.indicators[i].decl;
+    text += fmt::format("{}{}{}\n{}\n\n", d.code ? d.code->text + " " : "",
+                        d.title ? d.title->text : p.indicators[i].name,
+                        d.code || d.title ? fmt::format(" ({})", p.indicators[i].name) : "",
+                        check::describe_indicator(p, i, params));
+  }
+  return write_output(text, "") ? 0 : 1;
 }
 
 }  // namespace tally::cli

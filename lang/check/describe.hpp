@@ -1,0 +1,18 @@
+// Plain-words renderings of indicators ("Of the child protection visits where ... the
+// percentage where gap is at most cp_visit_days (10 days). ..."), for `tally describe`, report
+// footnotes and comparisons of two versions of a definition.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lang/check/program.hpp"
+
+namespace tally::check {
+
+// The indicator as sentences, with parameters shown at the values in `params` (one per
+// program parameter; the declared values when empty).
+std::string describe_indicator(const Program& program, std::uint32_t indicator,
+                               const std::vector<Constant>& params);
+
+}  // namespace tally::check
