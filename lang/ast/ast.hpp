@@ -234,6 +234,10 @@ struct Module {
 
 // A stable, indented rendering of the tree (for `tally check --emit ast` and golden tests).
 std::string print(const Module& module, const SourceManager& sources);
+// Each clause of an indicator as (clause, normalised source text), in a fixed order: for
+// printing and for saying what changed between two versions of a definition.
+std::vector<std::pair<std::string, std::string>> clause_texts(const Module& module,
+                                                              const IndicatorDecl& indicator);
 // One expression as tally source text (normalised spacing, minimal parentheses).
 std::string expr_source(const Module& module, ExprId id);
 

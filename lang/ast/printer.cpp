@@ -108,6 +108,50 @@ const char* column_type_text(ColumnType t) {
 
 std::string expr_source(const Module& module, ExprId id) { return source_of(module, id, 0); }
 
+std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, const IndicatorDecl& i) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto ex = [&](ExprId id) { return expr_source(m, id); };
+  if (i.code) out.emplace_back("code", quote(i.code->text));
+  if (i.title) out.emplace_back("title", quote(i.title->text));
+  if (i.description) out.emplace_back("description", quote(i.description->text));
+  if (i.from) out.emplace_back("from", i.from->text);
+  if (i.period) out.emplace_back("period", cadence_name(*i.period));
+  if (i.window) {
+    const WindowClause& w = *i.window;
+    out.emplace_back("window", w.kind == WindowKind::rolling_months ? fmt::format("rolling {} months", w.months)
+                               : w.kind == WindowKind::year_to_date ? "year to date"
+                                                                    : "period");
+  }
+  for (const LetClause& l : i.lets) out.emplace_back("let " + l.name.text, "= " + ex(l.value));
+  if (i.where) out.emplace_back("where", ex(*i.where));
+  auto agg = [&](const char* what, const std::optional<AggClause>& a) {
+    if (a) out.emplace_back(what, ex(a->aggregate) + (a->where.valid() ? " where " + ex(a->where) : ""));
+  };
+  agg("denominator", i.denominator);
+  agg("numerator", i.numerator);
+  agg("value", i.value);
+  if (i.unit)
+    out.emplace_back("unit", std::string(unit_name(i.unit->kind)) +
+                                 (i.unit->kind == UnitKind::rate ? " per " + i.unit->per : ""));
+  if (i.decimals) out.emplace_back("decimals", std::to_string(*i.decimals));
+  if (i.polarity) out.emplace_back("polarity", polarity_name(*i.polarity));
+  if (i.target) out.emplace_back("target", ex(*i.target));
+  if (i.rag) {
+    std::string rules;
+    for (const RagRule& r : i.rag->rules)
+      rules += (rules.empty() ? "" : "; ") + std::string(colour_name(r.colour)) + " " +
+               (r.when.valid() ? "when " + ex(r.when) : "otherwise");
+    out.emplace_back("rag", rules);
+  }
+  if (i.trend)
+    out.emplace_back("trend", std::string(i.trend->kind == TrendKind::previous_period ? "previous period"
+                                                                                   : "same period last year") +
+                                  (i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within) : ""));
+  for (const BenchmarkClause& b : i.benchmarks)
+    out.emplace_back("benchmark " + b.name.text, ex(b.value) + (b.label.empty() ? "" : " " + quote(b.label)));
+  return out;
+}
+
 std::string print(const Module& m, const SourceManager& sources) {
   std::string out;
   auto at = [&](Span s) {
@@ -136,48 +180,20 @@ std::string print(const Module& m, const SourceManager& sources) {
     }
     for (const IndicatorDecl& i : f.indicators) {
       out += fmt::format("  indicator {} {}\n", i.name.text, at(i.name.span));
-      if (i.code) out += fmt::format("    code {}\n", quote(i.code->text));
-      if (i.title) out += fmt::format("    title {}\n", quote(i.title->text));
-      if (i.description) out += fmt::format("    description {}\n", quote(i.description->text));
-      if (i.from) out += fmt::format("    from {}\n", i.from->text);
-      if (i.period) out += fmt::format("    period {}\n", cadence_name(*i.period));
-      if (i.window) {
-        const WindowClause& w = *i.window;
-        out += w.kind == WindowKind::rolling_months ? fmt::format("    window rolling {} months\n", w.months)
-               : w.kind == WindowKind::year_to_date ? "    window year to date\n"
-                                                    : "    window period\n";
+      for (const auto& [clause, text] : clause_texts(m, i)) {
+        if (clause == "rag") {
+          out += "    rag\n";
+          std::size_t start = 0;
+          while (start < text.size()) {
+            const std::size_t semi = text.find("; ", start);
+            out += "      " + text.substr(start, semi == std::string::npos ? std::string::npos : semi - start) + "\n";
+            if (semi == std::string::npos) break;
+            start = semi + 2;
+          }
+        } else {
+          out += fmt::format("    {}{}{}\n", clause, text.empty() ? "" : " ", text);
+        }
       }
-      for (const LetClause& l : i.lets) out += fmt::format("    let {} = {}\n", l.name.text, ex(l.value));
-      if (i.where) out += fmt::format("    where {}\n", ex(*i.where));
-      auto agg = [&](const char* what, const std::optional<AggClause>& a) {
-        if (!a) return;
-        out += fmt::format("    {} {}{}\n", what, ex(a->aggregate),
-                           a->where.valid() ? " where " + ex(a->where) : "");
-      };
-      agg("denominator", i.denominator);
-      agg("numerator", i.numerator);
-      agg("value", i.value);
-      if (i.unit)
-        out += fmt::format("    unit {}{}\n", unit_name(i.unit->kind),
-                           i.unit->kind == UnitKind::rate ? " per " + i.unit->per : "");
-      if (i.decimals) out += fmt::format("    decimals {}\n", *i.decimals);
-      if (i.polarity) out += fmt::format("    polarity {}\n", polarity_name(*i.polarity));
-      if (i.target) out += fmt::format("    target {}\n", ex(*i.target));
-      if (i.rag) {
-        out += "    rag\n";
-        for (const RagRule& r : i.rag->rules)
-          out += fmt::format("      {} {}\n", colour_name(r.colour),
-                             r.when.valid() ? "when " + ex(r.when) : "otherwise");
-      }
-      if (i.trend)
-        out += fmt::format("    trend {}{}\n",
-                           i.trend->kind == TrendKind::previous_period ? "previous period"
-                                                                       : "same period last year",
-                           i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within)
-                                                          : "");
-      for (const BenchmarkClause& b : i.benchmarks)
-        out += fmt::format("    benchmark {} {}{}\n", b.name.text, ex(b.value),
-                           b.label.empty() ? "" : " " + quote(b.label));
     }
   }
   return out;
