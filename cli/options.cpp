@@ -16,6 +16,7 @@
 namespace tally::cli {
 
 bool stderr_color() { return ::isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) != 0; }
 bool stdout_color() { return ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
 void print_diagnostics(const Diagnostics& diags, const SourceManager& sources,

@@ -114,6 +114,17 @@ std::string pad_left(const std::string& s, std::size_t width) {
   return w >= width ? s : std::string(width - w, ' ') + s;
 }
 
+std::string cut(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width || width == 0) return s;
+  std::size_t keep = 0, chars = 0;
+  while (keep < s.size() && chars + 1 < width) {
+    ++keep;
+    while (keep < s.size() && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) ++keep;
+    ++chars;
+  }
+  return s.substr(0, keep) + "…";
+}
+
 std::string summary_line(const RunResult& result) {
   const auto c = result.summary();
   const std::size_t n = result.indicators.size();
@@ -195,7 +206,13 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     const plan::IndicatorPlan& ind = *ir.plan;
     std::vector<std::string> row = {ind.code, ind.title};
     std::vector<std::string> values;
-    for (const PeriodResult& r : ir.results) values.push_back(shown_value(r, ind));
+    bool same_periods = ir.results.size() == period_labels.size();
+    for (std::size_t k = 0; same_periods && k < ir.results.size(); ++k)
+      same_periods = calendar::label(ir.results[k].period) == period_labels[k];
+    // An indicator at another cadence names its own periods beside its values.
+    for (const PeriodResult& r : ir.results)
+      values.push_back(same_periods ? shown_value(r, ind)
+                                    : calendar::label(r.period) + ": " + shown_value(r, ind));
     // Indicators at another cadence show their own periods' values in order.
     values.resize(period_labels.size(), "");
     for (auto& v : values) row.push_back(v);
@@ -208,7 +225,11 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     row.push_back(last.rag == Rag::none ? "-" : runtime::rag_name(last.rag));
     std::string trend = last.trend == Trend::none ? "" : fmt::format("{} {}", arrow(last.trend), runtime::trend_name(last.trend));
     if (last.change && last.trend != Trend::none)
-      trend += fmt::format(" ({}{})", *last.change > 0 ? "+" : "", value_text(*last.change, ind.decimals));
+      {
+      const std::string change = value_text(*last.change, ind.decimals);
+      const bool zero = change.find_first_not_of("0.-") == std::string::npos;
+      trend += fmt::format(" ({}{})", *last.change > 0 && !zero ? "+" : "", change);
+    }
     row.push_back(trend);
     if (!last.value && !last.note.empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));

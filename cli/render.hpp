@@ -42,5 +42,7 @@ std::string html_escape(const std::string& s);
 std::size_t display_width(const std::string& s);
 std::string pad_right(const std::string& s, std::size_t width);
 std::string pad_left(const std::string& s, std::size_t width);
+// `s` cut to `width` characters, ending in "…" when cut.
+std::string cut(const std::string& s, std::size_t width);
 
 }  // namespace tally::cli

@@ -11,6 +11,14 @@
 
 namespace tally::cli {
 
+namespace {
+// TALLY_TIMING=1 prints how long loading and evaluation took, on standard error.
+bool timing_wanted() {
+  const char* v = std::getenv("TALLY_TIMING");
+  return v != nullptr && *v != 0 && std::string_view(v) != "0";
+}
+}  // namespace
+
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
                                   const std::vector<std::string>& sets,
                                   std::vector<check::Constant>& out) {
@@ -127,7 +135,7 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   if (o.lenient) std::filesystem::remove(load.rejects_file, ec);
   const auto load_start = std::chrono::steady_clock::now();
   s.data = runtime::load_dataset(s.plan, o.data, load);
-  if (std::getenv("TALLY_TIMING"))
+  if (timing_wanted())
     std::cerr << fmt::format("timing: load {:.3f} s\n",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
   for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
@@ -149,7 +157,7 @@ int run_command(const RunOptions& o) {
   std::vector<runtime::ExecError> errors;
   const auto eval_start = std::chrono::steady_clock::now();
   const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
-  if (std::getenv("TALLY_TIMING"))
+  if (timing_wanted())
     std::cerr << fmt::format("timing: evaluate {:.3f} s\n",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
@@ -157,7 +165,8 @@ int run_command(const RunOptions& o) {
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
     ctx.descriptions.push_back(check::describe_indicator(s.front->program, ind.index, s.request.params));
   std::string format = o.format;
-  if (format.empty()) format = o.output.empty() && stdout_color() ? "table" : "table";
+  // The table is for people at a terminal; anywhere else the default is the stable JSON.
+  if (format.empty()) format = o.output.empty() && stdout_is_terminal() ? "table" : "json";
   ctx.color = format == "table" && o.output.empty() && stdout_color();
   std::string text;
   if (format == "json") text = run_json(result, ctx).dump(2) + "\n";

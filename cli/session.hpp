@@ -39,6 +39,7 @@ void print_diagnostics_if_any(const check::Frontend& front, const std::string& f
 int usage_error(const std::string& message, const std::string& hint);
 bool write_output(const std::string& text, const std::string& path);
 bool stdout_color();
+bool stdout_is_terminal();
 bool stderr_color();
 
 int compare_command(const RunOptions& options);

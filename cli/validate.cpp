@@ -55,7 +55,10 @@ struct NamedRun {
   runtime::RunResult result;
 };
 
-std::string format_of(const RunOptions& o) { return o.format.empty() ? "table" : o.format; }
+std::string format_of(const RunOptions& o) {
+  if (!o.format.empty()) return o.format;
+  return o.output.empty() && stdout_is_terminal() ? "table" : "json";
+}
 
 }  // namespace
 
@@ -85,6 +88,11 @@ int compare_command(const RunOptions& o) {
     } else {
       common_sets.push_back(set);
     }
+  }
+  if (runs.empty() && !common_sets.empty()) {
+    // Plain --set values with nothing else: they are one run, compared with the declared values.
+    runs.push_back(NamedRun{"run1", {}, common_sets, {}, {}});
+    common_sets.clear();
   }
   if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}});
   if (auto status = open_session(base, s)) return *status;
@@ -233,7 +241,11 @@ int compare_command(const RunOptions& o) {
         width[c] = std::max(width[c], std::min<std::size_t>(display_width(row[c]), c == 1 ? 50 : 200));
     for (const auto& row : rows) {
       std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) line += (c ? "  " : "") + pad_right(row[c], width[c]);
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        std::string cell = row[c];
+        if (display_width(cell) > width[c]) cell = cut(cell, width[c]);
+        line += (c ? "  " : "") + pad_right(cell, width[c]);
+      }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       text += line + "\n";
     }

@@ -44,7 +44,7 @@ std::string source_of(const Module& m, ExprId id, int outer) {
   switch (e.kind) {
     case ExprKind::number: s = e.text; break;
     case ExprKind::percent: s = e.text + "%"; break;
-    case ExprKind::duration: s = e.text + " " + duration_unit_name(e.unit); break;
+    case ExprKind::duration: s = e.text + " " + duration_unit_name(e.unit, e.text != "1"); break;
     case ExprKind::string: s = quote(e.text); break;
     case ExprKind::date: s = e.text; break;
     case ExprKind::boolean: s = e.text; break;

@@ -93,23 +93,34 @@ class Checker {
  private:
   // ---- declarations ----
   void declare_all() {
+    // Every declaration in file and position order, so that the first one is the one kept.
+    struct Declared {
+      const ast::Name* name;
+      const char* what;
+    };
+    std::vector<Declared> all;
+    for (const auto& f : m_.files) {
+      for (const auto& t : f.tables) all.push_back({&t.name, "table"});
+      for (const auto& p : f.params) all.push_back({&p.name, "parameter"});
+      for (const auto& s : f.scenarios) all.push_back({&s.name, "scenario"});
+      for (const auto& i : f.indicators) all.push_back({&i.name, "indicator"});
+    }
+    std::stable_sort(all.begin(), all.end(), [](const Declared& a, const Declared& b) {
+      if (a.name->span.file != b.name->span.file) return a.name->span.file < b.name->span.file;
+      return a.name->span.begin < b.name->span.begin;
+    });
     std::map<std::string, Span> seen;
-    auto declare = [&](const ast::Name& n, const char* what) {
-      if (n.text.empty()) return;
+    for (const Declared& d : all) {
+      const ast::Name& n = *d.name;
+      if (n.text.empty()) continue;
       auto [it, fresh] = seen.emplace(n.text, n.span);
       if (!fresh) {
         diags_.error(DiagKind::duplicate_name, n.span,
-                     fmt::format("`{}` is declared twice (this {})", n.text, what),
+                     fmt::format("`{}` is declared twice (this {})", n.text, d.what),
                      "rename one of them; tables, parameters, scenarios and indicators share one "
                      "set of names")
             .labels.push_back(Label{it->second, "first declared here"});
       }
-    };
-    for (const auto& f : m_.files) {
-      for (const auto& t : f.tables) declare(t.name, "table");
-      for (const auto& p : f.params) declare(p.name, "parameter");
-      for (const auto& s : f.scenarios) declare(s.name, "scenario");
-      for (const auto& i : f.indicators) declare(i.name, "indicator");
     }
   }
 

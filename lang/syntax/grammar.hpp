@@ -188,7 +188,7 @@ struct lookup_suffix
     : seq<tok<one<'['>>, must<expression>, must<close_bracket>, must<lookup_dot>,
           must<lookup_column>> {};
 struct member_name : tok<name> {};
-struct member_suffix : seq<tok<one<'.'>>, must<member_name>> {};
+struct member_suffix : seq<one<'.'>, not_at<one<'.'>>, ws, must<member_name>> {};
 struct name_expr : seq<name, ws, opt<sor<call_suffix, lookup_suffix, member_suffix>>> {};
 
 struct agg_word : sor<kw_sum, kw_mean, kw_median, kw_min, kw_max> {};

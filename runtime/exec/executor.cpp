@@ -1335,7 +1335,9 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
         r.value = Rational(*r.numerator / *r.denominator * ind.multiplier);
       }
     } else {
-      r.value = job.value.result();
+      // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
+      const bool counts = job.value.op == ast::Op::count || job.value.op == ast::Op::count_distinct;
+      if (counts || job.value.count > 0) r.value = job.value.result();
       if (!r.value) r.note = "no rows with a value in this period";
     }
     eval.start_batch(nullptr, 0, 1);
