@@ -62,10 +62,148 @@ std::string format_of(const RunOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// What changed in one indicator between two versions of its definition, clause by clause, and in
+// the parameters it reads.
+std::vector<std::string> definition_changes(const check::Program& before, std::uint32_t b,
+                                            const std::vector<check::Constant>& before_params,
+                                            const check::Program& after, std::uint32_t a,
+                                            const std::vector<check::Constant>& after_params) {
+  std::vector<std::string> out;
+  const auto old_clauses = ast::clause_texts(*before.module, *before.indicators[b].decl);
+  const auto new_clauses = ast::clause_texts(*after.module, *after.indicators[a].decl);
+  auto find = [](const auto& clauses, const std::string& name) -> const std::string* {
+    for (const auto& [k, v] : clauses)
+      if (k == name) return &v;
+    return nullptr;
+  };
+  for (const auto& [name, text] : new_clauses) {
+    const std::string* old = find(old_clauses, name);
+    if (!old) out.push_back(fmt::format("{} added: {}", name, text));
+    else if (*old != text) out.push_back(fmt::format("{} changed from {} to {}", name, *old, text));
+  }
+  for (const auto& [name, text] : old_clauses)
+    if (!find(new_clauses, name)) out.push_back(fmt::format("{} removed (was {})", name, text));
+  for (std::size_t i = 0; i < after.params.size(); ++i) {
+    auto j = before.find_param(after.params[i].name);
+    if (!j) continue;
+    const std::string was = check::constant_source(before_params[*j]);
+    const std::string now = check::constant_source(after_params[i]);
+    if (was != now) out.push_back(fmt::format("{} changed from {} to {}", after.params[i].name, was, now));
+  }
+  return out;
+}
+
+// `compare --against OLD`: the same data under the old and the new definitions.
+int compare_versions(const RunOptions& o) {
+  Session now;
+  if (auto status = open_session(o, now)) return *status;
+  auto old_front = check::load_definitions(o.against);
+  print_diagnostics_if_any(*old_front, o.diagnostics);
+  if (old_front->diags.has_errors()) return 1;
+  std::vector<check::Constant> old_params;
+  if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params)) return *status;
+  // The old versions of the indicators being reported, by name.
+  std::vector<std::uint32_t> old_selected;
+  std::vector<std::optional<std::uint32_t>> old_of(now.plan.indicators.size());
+  for (std::size_t i = 0; i < now.plan.indicators.size(); ++i) {
+    if (auto j = old_front->program.find_indicator(now.plan.indicators[i].name)) {
+      old_of[i] = static_cast<std::uint32_t>(old_selected.size());
+      old_selected.push_back(*j);
+    }
+  }
+  std::vector<runtime::ExecError> errors;
+  const runtime::RunResult after = runtime::execute(now.plan, now.data, now.request, errors);
+  if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
+  std::optional<runtime::RunResult> before;
+  plan::Plan old_plan;
+  runtime::Dataset old_data;
+  if (!old_selected.empty()) {
+    old_plan = plan::compile(old_front->program, old_selected);
+    runtime::LoadOptions load;
+    load.lenient = o.lenient;
+    load.rejects_file = "/dev/null";
+    old_data = runtime::load_dataset(old_plan, o.data, load);
+    if (!old_data.errors.empty()) {
+      for (const auto& e : old_data.errors) std::cerr << e.render("error") << "\n";
+      return 1;
+    }
+    runtime::RunRequest request = now.request;
+    request.params = old_params;
+    request.indicators.clear();
+    for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
+    before = runtime::execute(old_plan, old_data, request, errors);
+    if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
+  }
+  const std::string format = o.format.empty() ? (o.output.empty() && stdout_is_terminal() ? "table" : "json") : o.format;
+  nlohmann::ordered_json j;
+  j["period"] = after.period_label;
+  j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
+               {{"name", "after"}, {"definitions", fmt::format("{}", fmt::join(o.defs, " "))}}};
+  nlohmann::ordered_json inds = nlohmann::ordered_json::array();
+  std::string text = fmt::format("{}: {} (before) vs {} (after)\n", after.period_label,
+                                 fmt::join(o.against, " "), fmt::join(o.defs, " "));
+  int changing = 0;
+  for (std::size_t i = 0; i < after.indicators.size(); ++i) {
+    const plan::IndicatorPlan& ind = *after.indicators[i].plan;
+    nlohmann::ordered_json ji;
+    ji["name"] = ind.name;
+    ji["code"] = ind.code;
+    ji["title"] = ind.title;
+    std::vector<std::string> changes;
+    const runtime::IndicatorResult* old_result = nullptr;
+    if (old_of[i] && before) {
+      old_result = &before->indicators[*old_of[i]];
+      changes = definition_changes(old_front->program, old_plan.indicators[*old_of[i]].index, old_params,
+                                   now.front->program, ind.index, now.request.params);
+    } else {
+      changes.push_back("new indicator: not in the earlier definitions");
+    }
+    ji["changes"] = changes;
+    text += fmt::format("\n{} {}\n", ind.code, ind.title);
+    for (const auto& c : changes) text += fmt::format("  {}\n", c);
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
+    bool changed_now = false;
+    for (std::size_t p = 0; p < after.indicators[i].results.size(); ++p) {
+      const PeriodResult& a = after.indicators[i].results[p];
+      nlohmann::ordered_json jr;
+      jr["period"] = calendar::label(a.period);
+      nlohmann::ordered_json rr = nlohmann::ordered_json::array();
+      std::string before_text = "-";
+      bool changed = false;
+      if (old_result && p < old_result->results.size()) {
+        const PeriodResult& b = old_result->results[p];
+        rr.push_back(figure_json(b, *old_result->plan));
+        before_text = figure_text(b, *old_result->plan);
+        changed = b.rag != a.rag;
+      } else {
+        rr.push_back(nullptr);
+      }
+      rr.push_back(figure_json(a, ind));
+      jr["runs"] = rr;
+      jr["rag_changed"] = changed;
+      if (p + 1 == after.indicators[i].results.size()) changed_now = changed;
+      results.push_back(jr);
+      text += fmt::format("  {}  {:<14} -> {}{}\n", calendar::label(a.period), before_text,
+                          figure_text(a, ind), changed ? "  * colour changes" : "");
+    }
+    if (changed_now) ++changing;
+    ji["results"] = results;
+    inds.push_back(ji);
+  }
+  j["indicators"] = inds;
+  j["summary"] = {{"indicators_changing_colour", changing}};
+  text += fmt::format("\n{} indicator{} change{} colour in {}\n", changing, changing == 1 ? "" : "s",
+                      changing == 1 ? "s" : "", after.period_label);
+  if (format == "json") text = render(j);
+  return write_output(text, o.output) ? 0 : 1;
+}
+
+}  // namespace
+
 int compare_command(const RunOptions& o) {
-  if (!o.against.empty())
-    return usage_error("--against is not supported yet",
-                       "compare the two versions with two `tally run ... --format csv` outputs");
+  if (!o.against.empty()) return compare_versions(o);
   Session s;
   RunOptions base = o;
   base.scenarios.clear();
