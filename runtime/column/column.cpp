@@ -47,6 +47,24 @@ void Validity::push_back(bool known) {
   ++rows_;
 }
 
+void Validity::append(const Validity& other) {
+  if (other.rows_ == 0) return;
+  const std::size_t shift = rows_ & 63;
+  if (shift == 0) {
+    bits_.insert(bits_.end(), other.bits_.begin(), other.bits_.end());
+  } else {
+    // Each word of `other` fills the free high bits of the last word and starts the next one.
+    bits_.reserve((rows_ + other.rows_ + 63) / 64);
+    for (const std::uint64_t word : other.bits_) {
+      bits_.back() |= word << shift;
+      bits_.push_back(word >> (64 - shift));
+    }
+  }
+  rows_ += other.rows_;
+  bits_.resize((rows_ + 63) / 64);
+  if (!bits_.empty()) bits_.back() &= tail_mask(rows_);
+}
+
 namespace {
 constexpr std::size_t kFirstSlots = 1024;
 constexpr std::uint64_t kCodeBits = 0xFFFFFFFFu;
@@ -74,20 +92,30 @@ Probe probe_of(std::string_view text) {
 bool decided_by_slot(std::string_view text) { return text.size() <= kHeadBytes; }
 }  // namespace
 
+void StringPool::rehash(std::size_t count) {
+  std::vector<Slot> slots(count);
+  const std::size_t mask = slots.size() - 1;
+  for (const Slot& old : slots_) {
+    if (old.meta == 0) continue;
+    const auto code = static_cast<std::size_t>((old.meta & kCodeBits) - 1);
+    std::size_t i = probe_of(strings_[code]).hash & mask;
+    while (slots[i].meta != 0) i = (i + 1) & mask;
+    slots[i] = old;
+  }
+  slots_ = std::move(slots);
+}
+
+void StringPool::reserve(std::size_t strings) {
+  std::size_t count = slots_.empty() ? kFirstSlots : slots_.size();
+  while (strings * 2 > count) count *= 2;
+  if (count > slots_.size()) rehash(count);
+  strings_.reserve(strings);
+}
+
 std::uint32_t StringPool::intern(std::string_view text) {
   // Keep the table at most half full so probe runs stay short.
-  if ((strings_.size() + 1) * 2 > slots_.size()) {
-    std::vector<Slot> slots(slots_.empty() ? kFirstSlots : slots_.size() * 2);
-    const std::size_t mask = slots.size() - 1;
-    for (const Slot& old : slots_) {
-      if (old.meta == 0) continue;
-      const auto code = static_cast<std::size_t>((old.meta & kCodeBits) - 1);
-      std::size_t i = probe_of(strings_[code]).hash & mask;
-      while (slots[i].meta != 0) i = (i + 1) & mask;
-      slots[i] = old;
-    }
-    slots_ = std::move(slots);
-  }
+  if ((strings_.size() + 1) * 2 > slots_.size())
+    rehash(slots_.empty() ? kFirstSlots : slots_.size() * 2);
   const Probe p = probe_of(text);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = p.hash & mask;; i = (i + 1) & mask) {

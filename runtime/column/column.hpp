@@ -22,6 +22,8 @@ class Validity {
   std::size_t size() const { return rows_; }
   bool all_known() const;
   void push_back(bool known);
+  // Adds the rows of `other` after these.
+  void append(const Validity& other);
   void clear() { bits_.clear(); rows_ = 0; }
 
  private:
@@ -37,8 +39,11 @@ class StringPool {
   std::int64_t find(std::string_view text) const;
   const std::string& text(std::int64_t code) const { return strings_[static_cast<std::size_t>(code)]; }
   std::size_t size() const { return strings_.size(); }
+  // Makes room for `strings` texts in all without growing the table again.
+  void reserve(std::size_t strings);
 
  private:
+  void rehash(std::size_t slots);
   // Open addressing over strings_. A slot holds part of the text's hash, its length (up to 15) and
   // code + 1 (0 = empty), and the text's first 8 bytes, so that short texts are matched without
   // reading strings_.

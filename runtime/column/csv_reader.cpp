@@ -47,10 +47,27 @@ std::size_t find_stop(const char* data, std::size_t i, std::size_t n) {
 }  // namespace
 
 CsvReader::CsvReader(const std::string& path, std::size_t block_size)
-    : buffer_(block_size == 0 ? 1 : block_size) {
+    : CsvReader(path, CsvRange{}, block_size) {}
+
+CsvReader::CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size)
+    : buffer_(block_size == 0 ? 1 : block_size),
+      first_(range.begin == 0),
+      stop_at_quote_(range.stop_at_quote),
+      end_offset_(range.end) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (!file_)
+  if (!file_) {
     error_ = CsvError{0, 0, std::string("cannot open the file (") + std::strerror(errno) + ")"};
+    return;
+  }
+  line_ = range.first_line;
+  if (range.begin > 0) {
+    if (fseeko(file_, static_cast<off_t>(range.begin), SEEK_SET) != 0) {
+      error_ = CsvError{0, 0, std::string("cannot read the file (") + std::strerror(errno) + ")"};
+      return;
+    }
+    base_ = range.begin;
+    line_start_ = range.begin;
+  }
 }
 
 CsvReader::~CsvReader() {
@@ -64,7 +81,7 @@ void CsvReader::fail(std::int64_t line, std::int64_t column, std::string message
 // Keeps the unread bytes, moved to the front of the buffer, and reads after them as much as fits;
 // a buffer already full of unread bytes (one record longer than a block) is doubled first.
 bool CsvReader::fill() {
-  if (eof_ || error_ || !file_) return false;
+  if (eof_ || halted() || !file_) return false;
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     base_ += begin_;
@@ -72,11 +89,17 @@ bool CsvReader::fill() {
     begin_ = 0;
   }
   if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
-  const std::size_t want = buffer_.size() - end_;
-  const std::size_t got = std::fread(buffer_.data() + end_, 1, want, file_);
+  const std::uint64_t left = end_offset_ - (base_ + end_);
+  const std::size_t room = buffer_.size() - end_;
+  const std::size_t want = left < room ? static_cast<std::size_t>(left) : room;
+  const std::size_t got = want == 0 ? 0 : std::fread(buffer_.data() + end_, 1, want, file_);
+  if (stop_at_quote_ && got > 0 && std::memchr(buffer_.data() + end_, '"', got)) {
+    quote_found_ = true;
+    return false;
+  }
   end_ += got;
-  if (got < want) {
-    if (std::ferror(file_)) {
+  if (got < want || want == 0) {
+    if (want > 0 && std::ferror(file_)) {
       fail(0, 0, std::string("cannot read the file (") + std::strerror(errno) + ")");
       return false;
     }
@@ -220,7 +243,7 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
 }
 
 bool CsvReader::next(std::vector<CsvField>& fields) {
-  if (!file_ || error_) return false;
+  if (!file_ || halted()) return false;
   const auto blank_record = [&](std::int64_t line) {
     fields.clear();
     fields.push_back(CsvField{std::string_view(), line, 1});
@@ -234,7 +257,7 @@ bool CsvReader::next(std::vector<CsvField>& fields) {
   if (first_) {
     first_ = false;
     ensure(3);
-    if (error_) return false;
+    if (halted()) return false;
     if (end_ - begin_ >= 3 && std::memcmp(buffer_.data() + begin_, kBom, 3) == 0) {
       begin_ += 3;
       line_start_ = base_ + begin_;
@@ -261,7 +284,7 @@ bool CsvReader::next(std::vector<CsvField>& fields) {
     ++line_;
     line_start_ = base_ + begin_;
   }
-  if (error_ || begin_ == end_) return false;
+  if (halted() || begin_ == end_) return false;
   if (blanks > 0) {
     pending_blanks_ = blanks - 1;
     pending_line_ = first_blank + 1;
@@ -276,7 +299,7 @@ bool CsvReader::next(std::vector<CsvField>& fields) {
         return false;
       case Step::more:
         fill();
-        if (error_) return false;
+        if (halted()) return false;
         break;
     }
   }

@@ -1,7 +1,7 @@
 // A streaming RFC 4180 reader: quoted fields with doubled quotes, embedded commas and newlines,
 // CRLF or LF line ends, a UTF-8 byte order mark. It hands over one record at a time with the
-// line (1-based) and byte column of every field, reading the file in fixed-size blocks so memory
-// stays bounded whatever the file's size.
+// line (1-based) and byte column of every field, reading the file (or a byte range of it that
+// starts at a line) in fixed-size blocks so memory stays bounded whatever the file's size.
 #pragma once
 
 #include <cstdint>
@@ -26,10 +26,22 @@ struct CsvError {
   std::string message;      // e.g. "unterminated quoted field"
 };
 
+// A part of a file to read: from `begin`, which must be the start of a line (then a byte order
+// mark there is text), up to `end`, numbering lines from `first_line`.
+struct CsvRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = UINT64_MAX;
+  std::int64_t first_line = 1;
+  // Stop, with `stopped_at_quote()` set, on reading a block that holds a double quote: for
+  // readers of a part of a file that was cut where no quoted field could span the cut.
+  bool stop_at_quote = false;
+};
+
 class CsvReader {
  public:
   // Opens `path`; on failure `error()` says why and `next()` returns false.
   explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 20);
+  CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size = 1 << 20);
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -40,6 +52,11 @@ class CsvReader {
   // The line the last record started on.
   std::int64_t record_line() const { return record_line_; }
   const std::optional<CsvError>& error() const { return error_; }
+  bool stopped_at_quote() const { return quote_found_; }
+  // Where the next record starts (file offset and line), once no blank lines are held back.
+  bool blanks_pending() const { return pending_blanks_ > 0; }
+  std::uint64_t next_offset() const { return base_ + begin_; }
+  std::int64_t next_line() const { return line_; }
 
  private:
   enum class Step : std::uint8_t { record, more, fault };
@@ -49,11 +66,15 @@ class CsvReader {
   Step finish(std::vector<CsvField>& fields, std::size_t after, std::int64_t line,
               std::uint64_t line_start);
   void fail(std::int64_t line, std::int64_t column, std::string message);
+  bool halted() const { return error_.has_value() || quote_found_; }
   std::FILE* file_ = nullptr;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   bool first_ = true;
+  bool stop_at_quote_ = false;
+  bool quote_found_ = false;
+  std::uint64_t end_offset_ = UINT64_MAX;  // file offset where reading stops
   std::int64_t line_ = 1;
   std::int64_t record_line_ = 0;
   std::uint64_t base_ = 0;            // file offset of buffer_[0]

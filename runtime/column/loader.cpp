@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -13,6 +14,7 @@
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
 #include "runtime/column/csv_reader.hpp"
+#include "runtime/column/load_part.hpp"
 
 namespace tally::runtime {
 
@@ -23,7 +25,7 @@ using plan::ColumnType;
 
 constexpr std::size_t kMaxErrors = 100;
 constexpr int kMaxScale = 18;
-constexpr std::size_t kRejectsFlushBytes = 1 << 20;
+constexpr std::size_t kRejectsSpillBytes = 8 << 20;
 constexpr std::size_t kShownBytes = 60;
 constexpr std::size_t kSampleRows = 1024;
 
@@ -241,17 +243,6 @@ int read_bool(std::string_view text) {
 
 // ---- Per-column state -----------------------------------------------------------------------
 
-struct Slot {
-  const ColumnSchema* schema = nullptr;
-  ColumnType type = ColumnType::text;
-  bool nullable = false;
-  bool key = false;
-  std::size_t field = 0;  // index of the column in the header
-  const DateFormat* date = nullptr;
-  // Key columns: value (at the column's current scale) -> line of the row that holds it.
-  std::unordered_map<std::int64_t, std::int64_t> keys;
-};
-
 // One row's converted cells, held until the whole row is known to be good.
 struct Cell {
   std::int64_t value = 0;
@@ -280,7 +271,7 @@ bool fits_rescaled(const std::vector<std::int64_t>& data, int by, std::size_t& b
   return true;
 }
 
-void rescale(Column& column, Slot& slot, int scale) {
+void rescale(Column& column, LoadSlot& slot, int scale) {
   const std::int64_t factor = kPow10[scale - column.scale];
   for (std::int64_t& v : column.data) v *= factor;
   if (!slot.keys.empty()) {
@@ -292,9 +283,10 @@ void rescale(Column& column, Slot& slot, int scale) {
   column.scale = scale;
 }
 
-// Converts one cell into `cell`; on bad data returns false with the message in `bad`.
-bool convert(const Slot& slot, const Column& column, const std::vector<std::int64_t>& lines,
-             const CsvField& field, Cell& cell, std::string& bad) {
+// Converts one cell into `cell`; on bad data returns false with the message in `bad`, and sets
+// `scale_trouble` when the cell failed only because of the scale the column had reached.
+bool convert(const LoadSlot& slot, const Column& column, const std::vector<std::int64_t>& lines,
+             const CsvField& field, Cell& cell, std::string& bad, bool& scale_trouble) {
   const ColumnSchema& c = *slot.schema;
   cell.field = &field;
   cell.scale = column.scale;
@@ -336,11 +328,13 @@ bool convert(const Slot& slot, const Column& column, const std::vector<std::int6
       const auto units = parse_scaled(text, scale);
       if (!units) {
         bad = msg_decimal_too_large(text, c, scale);
+        scale_trouble = true;
         return false;
       }
       std::size_t row = 0;
       if (scale > column.scale && !fits_rescaled(column.data, scale - column.scale, row)) {
         bad = msg_rescale_overflow(text, c, scale, lines[row]);
+        scale_trouble = true;
         return false;
       }
       cell.value = *units;
@@ -370,7 +364,7 @@ bool convert(const Slot& slot, const Column& column, const std::vector<std::int6
 }
 
 // The line of an earlier row holding the same key as `cell`, or 0.
-std::int64_t earlier_key(const Slot& slot, const Column& column, const Cell& cell,
+std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell& cell,
                          const StringPool& pool) {
   if (!cell.known) return 0;
   std::int64_t value = cell.value;
@@ -394,6 +388,12 @@ class Errors {
   Errors(const std::string& file, std::vector<LoadIssue>& out) : file_(file), out_(out) {}
   void add(std::int64_t line, std::int64_t column, std::string message) {
     if (count_++ < kMaxErrors) out_.push_back(LoadIssue{file_, line, column, std::move(message)});
+  }
+  // Errors already made, `count` of them of which the first are `kept`.
+  void add_kept(std::vector<LoadIssue>& kept, std::size_t count) {
+    for (LoadIssue& issue : kept)
+      if (out_.size() < kMaxErrors) out_.push_back(std::move(issue));
+    count_ += count;
   }
   void close() {
     if (count_ > kMaxErrors)
@@ -420,10 +420,130 @@ void append_csv_field(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// Appends `text` (rows of table,line,reason) to the rejects file, creating it and its folder, with
-// a header when the file is new or empty. Serialised so that tables loaded on several threads of
-// one run can share the file.
-bool flush_rejects(const std::filesystem::path& path, std::string& text, std::string& error) {
+std::string error_text() { return std::strerror(errno); }
+
+// Whether a key cell of a later part, `value` at `scale` (or `text`), is among the keys of
+// `slot`, held at `column`'s scale and as codes of `pool`.
+bool among_keys(const LoadSlot& slot, const Column& column, const StringPool& pool,
+                std::int64_t value, int scale, std::string_view text) {
+  if (slot.type == ColumnType::text) {
+    value = pool.find(text);
+    if (value < 0) return false;
+  } else if (slot.type == ColumnType::decimal && scale > column.scale) {
+    const std::int64_t factor = kPow10[scale - column.scale];
+    if (value % factor != 0) return false;
+    value /= factor;
+  } else if (slot.type == ColumnType::decimal && scale < column.scale) {
+    const std::int64_t factor = kPow10[column.scale - scale];
+    const std::int64_t limit = std::numeric_limits<std::int64_t>::max() / factor;
+    if (value > limit || value < -limit) return false;
+    value *= factor;
+  }
+  return slot.keys.count(value) > 0;
+}
+
+// Whether no key cell of a row of `second` that reached the key check holds a key of `first`.
+bool keys_disjoint(const TablePart& first, const TablePart& second) {
+  for (std::size_t k = 0; k < first.slots.size(); ++k) {
+    const LoadSlot& slot = first.slots[k];
+    if (!slot.key || slot.keys.empty()) continue;
+    const Column& mine = first.table.columns[k];
+    const Column& theirs = second.table.columns[k];
+    if (slot.type == ColumnType::text) {
+      // Each text once: 0 unknown, 1 not a key of `first`, 2 a key of `first`.
+      std::vector<std::uint8_t> seen(second.pool.size(), 0);
+      for (std::size_t r = 0; r < theirs.data.size(); ++r) {
+        if (!theirs.validity.known(r)) continue;
+        std::uint8_t& s = seen[static_cast<std::size_t>(theirs.data[r])];
+        if (s == 0)
+          s = among_keys(slot, mine, first.pool, 0, 0, second.pool.text(theirs.data[r])) ? 2 : 1;
+        if (s == 2) return false;
+      }
+    } else {
+      for (std::size_t r = 0; r < theirs.data.size(); ++r)
+        if (theirs.validity.known(r) &&
+            among_keys(slot, mine, first.pool, theirs.data[r], theirs.scale, {}))
+          return false;
+    }
+    for (const TablePart::DuplicateCell& d : second.duplicates)
+      if (d.slot == k && among_keys(slot, mine, first.pool, d.value, d.scale, d.text)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---- Rejects --------------------------------------------------------------------------------
+
+RejectsBuffer::RejectsBuffer(RejectsBuffer&& other) noexcept
+    : text_(std::move(other.text_)), spill_(other.spill_), spilled_(other.spilled_) {
+  other.spill_ = nullptr;
+  other.spilled_ = 0;
+}
+
+RejectsBuffer& RejectsBuffer::operator=(RejectsBuffer&& other) noexcept {
+  if (this != &other) {
+    if (spill_) std::fclose(spill_);
+    text_ = std::move(other.text_);
+    spill_ = other.spill_;
+    spilled_ = other.spilled_;
+    other.spill_ = nullptr;
+    other.spilled_ = 0;
+  }
+  return *this;
+}
+
+RejectsBuffer::~RejectsBuffer() {
+  if (spill_) std::fclose(spill_);
+}
+
+void RejectsBuffer::add(const std::string& table, std::int64_t line, std::string_view reason) {
+  text_ += table;
+  text_ += ',';
+  text_ += std::to_string(line);
+  text_ += ',';
+  append_csv_field(text_, reason);
+  text_ += '\n';
+  if (text_.size() < kRejectsSpillBytes) return;
+  // Past the limit the rows go to a temporary file; without one they stay in memory.
+  if (!spill_) spill_ = std::tmpfile();
+  if (spill_ && std::fwrite(text_.data(), 1, text_.size(), spill_) == text_.size()) {
+    spilled_ += text_.size();
+    text_.clear();
+  }
+}
+
+bool RejectsBuffer::copy_to(std::FILE* out, std::string& error) {
+  if (spill_) {
+    if (std::fflush(spill_) != 0 || std::fseek(spill_, 0, SEEK_SET) != 0) {
+      error = error_text();
+      return false;
+    }
+    std::vector<char> block(1 << 20);
+    std::uint64_t left = spilled_;
+    while (left > 0) {
+      const std::size_t want = left < block.size() ? static_cast<std::size_t>(left) : block.size();
+      if (std::fread(block.data(), 1, want, spill_) != want) {
+        error = "cannot read back the rejected rows";
+        return false;
+      }
+      if (std::fwrite(block.data(), 1, want, out) != want) {
+        error = error_text();
+        return false;
+      }
+      left -= want;
+    }
+  }
+  if (std::fwrite(text_.data(), 1, text_.size(), out) != text_.size()) {
+    error = error_text();
+    return false;
+  }
+  return true;
+}
+
+// Serialised so that loads on several threads of one run can share the file.
+bool write_rejects(const std::filesystem::path& path, std::vector<RejectsBuffer>& buffers,
+                   std::string& error) {
   static std::mutex mutex;
   const std::lock_guard<std::mutex> lock(mutex);
   std::error_code ec;
@@ -432,22 +552,22 @@ bool flush_rejects(const std::filesystem::path& path, std::string& text, std::st
   const bool fresh = ec || size == 0;
   std::FILE* f = std::fopen(path.c_str(), "ab");
   if (!f) {
-    error = std::strerror(errno);
+    error = error_text();
     return false;
   }
   bool ok = true;
-  if (fresh) ok = std::fputs("table,line,reason\n", f) >= 0;
-  ok = ok && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (!ok) error = std::strerror(errno);
-  if (std::fclose(f) != 0 && ok) {
-    error = std::strerror(errno);
+  if (fresh && std::fputs("table,line,reason\n", f) < 0) {
+    error = error_text();
     ok = false;
   }
-  text.clear();
+  for (RejectsBuffer& b : buffers)
+    if (ok) ok = b.copy_to(f, error);
+  if (std::fclose(f) != 0 && ok) {
+    error = error_text();
+    ok = false;
+  }
   return ok;
 }
-
-}  // namespace
 
 std::string LoadIssue::render(const char* severity) const {
   std::string out = file;
@@ -458,16 +578,23 @@ std::string LoadIssue::render(const char* severity) const {
   return out + fmt::format(": {}: {}", severity, message);
 }
 
-LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::string>& columns,
-                      const std::filesystem::path& csv_path, StringPool& pool,
-                      const LoadOptions& options) {
-  LoadResult result;
-  const std::string file = csv_path.string();
-  Errors errors(file, result.errors);
+// ---- Loading --------------------------------------------------------------------------------
+
+std::unique_ptr<TableLayout> read_layout(const plan::TableSchema& schema,
+                                         const std::vector<std::string>& columns,
+                                         const std::filesystem::path& csv_path,
+                                         std::unique_ptr<CsvReader>& reader) {
+  reader.reset();
+  auto layout = std::make_unique<TableLayout>();
+  layout->schema = &schema;
+  layout->path = csv_path;
+  layout->file = csv_path.string();
+  const std::string& file = layout->file;
+  Errors errors(file, layout->errors);
 
   // The asked-for columns as declared, and their date layouts.
-  std::vector<Slot> slots(columns.size());
-  std::vector<std::optional<DateFormat>> layouts(columns.size());
+  std::vector<LoadSlot>& slots = layout->slots;
+  slots.resize(columns.size());
   for (std::size_t k = 0; k < columns.size(); ++k) {
     slots[k].schema = schema.find(columns[k]);
     if (!slots[k].schema) {
@@ -477,44 +604,46 @@ LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::st
     slots[k].type = slots[k].schema->type;
     slots[k].nullable = slots[k].schema->nullable;
     slots[k].key = slots[k].schema->key;
+    layout->any_key = layout->any_key || slots[k].key;
     if (slots[k].schema->type != ColumnType::date) continue;
     if (slots[k].schema->date_format.empty()) {
       slots[k].date = &DateFormat::iso();
+    } else if (auto parsed = DateFormat::parse(slots[k].schema->date_format)) {
+      layout->layouts.push_back(std::make_unique<DateFormat>(std::move(*parsed)));
+      slots[k].date = layout->layouts.back().get();
     } else {
-      layouts[k] = DateFormat::parse(slots[k].schema->date_format);
-      if (layouts[k])
-        slots[k].date = &*layouts[k];
-      else
-        errors.add(0, 0, msg_bad_layout(*slots[k].schema));
+      errors.add(0, 0, msg_bad_layout(*slots[k].schema));
     }
   }
   if (errors.count() > 0) {
     errors.close();
-    return result;
+    return layout;
   }
 
-  CsvReader reader(file);
+  auto opened = std::make_unique<CsvReader>(file);
   std::vector<CsvField> fields;
-  if (!reader.next(fields)) {
-    if (reader.error() && reader.error()->line == 0)
-      errors.add(0, 0, msg_cannot_open(reader.error()->message, schema.name));
-    else if (reader.error())
-      errors.add(reader.error()->line, reader.error()->column, reader.error()->message);
+  if (!opened->next(fields)) {
+    const auto& fault = opened->error();
+    if (fault && fault->line == 0)
+      errors.add(0, 0, msg_cannot_open(fault->message, schema.name));
+    else if (fault)
+      errors.add(fault->line, fault->column, fault->message);
     else
       errors.add(0, 0, msg_empty_file(schema.name));
     errors.close();
-    return result;
+    return layout;
   }
 
   // Map the asked-for columns onto the header by exact name.
   const std::size_t width = fields.size();
+  layout->width = width;
   std::vector<std::string> header;
   header.reserve(width);
   for (const CsvField& f : fields) header.emplace_back(f.text);
   std::vector<std::int64_t> header_columns;
   for (const CsvField& f : fields) header_columns.push_back(f.column);
-  const std::int64_t header_line = reader.record_line();
-  for (Slot& slot : slots) {
+  const std::int64_t header_line = opened->record_line();
+  for (LoadSlot& slot : slots) {
     const std::string& name = slot.schema->name;
     std::size_t found = width;
     for (std::size_t h = 0; h < width; ++h) {
@@ -538,43 +667,71 @@ LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::st
   }
   if (errors.count() > 0) {
     errors.close();
-    return result;
+    return layout;
   }
 
-  Table table;
-  table.name = schema.name;
-  table.file = file;
-  table.columns.resize(slots.size());
-  for (std::size_t k = 0; k < slots.size(); ++k) {
-    table.columns[k].name = slots[k].schema->name;
-    table.columns[k].type = slots[k].schema->type;
-  }
+  std::error_code size_error;
+  const auto bytes = std::filesystem::file_size(csv_path, size_error);
+  layout->file_bytes = size_error ? 0 : bytes;
+  layout->body_known = !opened->blanks_pending();
+  layout->body_offset = opened->next_offset();
+  layout->body_line = opened->next_line();
+  reader = std::move(opened);
+  return layout;
+}
 
+std::unique_ptr<TablePart> start_part(const TableLayout& layout) {
+  auto part = std::make_unique<TablePart>();
+  part->slots = layout.slots;
+  Table& table = part->table;
+  table.name = layout.schema->name;
+  table.file = layout.file;
+  table.columns.resize(layout.slots.size());
+  for (std::size_t k = 0; k < layout.slots.size(); ++k) {
+    table.columns[k].name = layout.slots[k].schema->name;
+    table.columns[k].type = layout.slots[k].schema->type;
+  }
+  part->rejects.emplace_back();
+  return part;
+}
+
+void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, StringPool& pool,
+               const LoadOptions& options, std::uint64_t range_bytes) {
+  const std::string& file = layout.file;
+  const std::string& name = layout.schema->name;
+  const std::size_t width = layout.width;
+  const bool any_key = layout.any_key;
+  std::vector<LoadSlot>& slots = part.slots;
+  Table& table = part.table;
   const std::size_t count = slots.size();
-  bool any_key = false;
-  for (const Slot& slot : slots) any_key = any_key || slot.key;
+  const auto add_error = [&](std::int64_t line, std::int64_t column, std::string message) {
+    if (part.error_count++ < kMaxErrors)
+      part.errors.push_back(LoadIssue{file, line, column, std::move(message)});
+  };
+  if (part.rejects.empty()) part.rejects.emplace_back();
+  RejectsBuffer& rejects = part.rejects.back();
+
+  std::vector<CsvField> fields;
   std::vector<Cell> cells(count);
   std::vector<RowIssue> issues;
   std::string bad;
-  std::string rejects;
-  bool rejects_ok = true;
-  std::string rejects_error;
+  std::string reason;
   // The first rows' size gives an estimate of the row count, to size the columns once.
   std::size_t sampled_rows = 0, sampled_bytes = 0;
-  std::error_code size_error;
-  const auto file_bytes = std::filesystem::file_size(csv_path, size_error);
 
   while (reader.next(fields)) {
     const std::int64_t line = reader.record_line();
-    if (sampled_rows < kSampleRows && !size_error) {
+    if (sampled_rows < kSampleRows && range_bytes > 0) {
       for (const CsvField& f : fields) sampled_bytes += f.text.size() + 1;
       if (++sampled_rows == kSampleRows && sampled_bytes > 0) {
-        const std::size_t rows = file_bytes / sampled_bytes * kSampleRows / 10 * 11;
+        const std::size_t rows =
+            table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
         table.lines.reserve(rows);
         for (Column& column : table.columns) column.data.reserve(rows);
       }
     }
     issues.clear();
+    bool converted = false;
     if (fields.size() != width) {
       const bool blank = fields.size() == 1 && fields[0].text.empty();
       issues.push_back(
@@ -582,10 +739,12 @@ LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::st
     } else {
       for (std::size_t k = 0; k < count; ++k) {
         const CsvField& f = fields[slots[k].field];
-        if (!convert(slots[k], table.columns[k], table.lines, f, cells[k], bad))
+        if (!convert(slots[k], table.columns[k], table.lines, f, cells[k], bad,
+                     part.scale_trouble))
           issues.push_back({f.line, f.column, std::move(bad)});
       }
-      if (any_key && issues.empty()) {
+      converted = issues.empty();
+      if (any_key && converted) {
         for (std::size_t k = 0; k < count; ++k) {
           if (!slots[k].key) continue;
           if (const std::int64_t first = earlier_key(slots[k], table.columns[k], cells[k], pool)) {
@@ -600,26 +759,26 @@ LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::st
     }
 
     if (!issues.empty()) {
+      if (converted && part.record_duplicates) {
+        for (std::size_t k = 0; k < count; ++k)
+          if (slots[k].key && cells[k].known)
+            part.duplicates.push_back({k, cells[k].value, cells[k].scale,
+                                       std::string(slots[k].type == ColumnType::text
+                                                       ? cells[k].text
+                                                       : std::string_view())});
+      }
       if (!options.lenient) {
-        for (RowIssue& issue : issues)
-          errors.add(issue.line, issue.column, std::move(issue.message));
+        for (RowIssue& issue : issues) add_error(issue.line, issue.column, std::move(issue.message));
         continue;
       }
       ++table.rejected;
       if (options.rejects_file.empty()) continue;
-      rejects += schema.name;
-      rejects += ',';
-      rejects += std::to_string(line);
-      rejects += ',';
-      std::string reason;
+      reason.clear();
       for (std::size_t k = 0; k < issues.size(); ++k) {
         if (k > 0) reason += "; ";
         reason += issues[k].message;
       }
-      append_csv_field(rejects, reason);
-      rejects += '\n';
-      if (rejects.size() >= kRejectsFlushBytes && rejects_ok)
-        rejects_ok = flush_rejects(options.rejects_file, rejects, rejects_error);
+      rejects.add(name, line, reason);
       continue;
     }
 
@@ -637,19 +796,131 @@ LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::st
     table.lines.push_back(line);
   }
 
-  if (const auto& fault = reader.error()) errors.add(fault->line, fault->column, fault->message);
-  if (!rejects.empty() && rejects_ok && !options.rejects_file.empty())
-    rejects_ok = flush_rejects(options.rejects_file, rejects, rejects_error);
-  if (!rejects_ok)
-    errors.add(0, 0, msg_rejects_failed(options.rejects_file.string(), rejects_error));
+  if (const auto& fault = reader.error()) part.fault = *fault;
+  part.stopped_at_quote = reader.stopped_at_quote();
+}
+
+bool join_parts(const TableLayout& layout, TablePart& first, TablePart& second) {
+  if (first.fault) return true;  // one pass stops at the fault: `second` is never reached
+  if (second.stopped_at_quote || second.scale_trouble) return false;
+  const std::size_t count = first.slots.size();
+
+  // Every decimal value must hold at the larger of the two parts' scales: then a single pass
+  // meets no scale it cannot hold either.
+  std::vector<int> scales(count, 0);
+  for (std::size_t k = 0; k < count; ++k) {
+    if (first.slots[k].type != ColumnType::decimal) continue;
+    const Column& a = first.table.columns[k];
+    const Column& b = second.table.columns[k];
+    scales[k] = a.scale > b.scale ? a.scale : b.scale;
+    std::size_t row = 0;
+    if (scales[k] > a.scale && !fits_rescaled(a.data, scales[k] - a.scale, row)) return false;
+    if (scales[k] > b.scale && !fits_rescaled(b.data, scales[k] - b.scale, row)) return false;
+  }
+  // A key of `first` met again in `second` changes which of `second`'s rows a single pass keeps.
+  if (layout.any_key && !keys_disjoint(first, second)) return false;
+
+  const std::vector<std::uint32_t> map = merge_pool(first.pool, std::move(second.pool));
+  remap_text(second.table, map);
+  for (std::size_t k = 0; k < count; ++k) {
+    Column& a = first.table.columns[k];
+    Column& b = second.table.columns[k];
+    if (a.type == ColumnType::decimal) {
+      for (Column* c : {&a, &b}) {
+        if (c->scale == scales[k]) continue;
+        const std::int64_t factor = kPow10[scales[k] - c->scale];
+        for (std::int64_t& v : c->data) v *= factor;
+        c->scale = scales[k];
+      }
+    }
+    a.data.insert(a.data.end(), b.data.begin(), b.data.end());
+    a.validity.append(b.validity);
+    // The keys are not carried over: a joined part is not read on.
+    first.slots[k].keys = {};
+  }
+  Table& table = first.table;
+  table.lines.insert(table.lines.end(), second.table.lines.begin(), second.table.lines.end());
+  table.rejected += second.table.rejected;
+  for (LoadIssue& issue : second.errors)
+    if (first.errors.size() < kMaxErrors) first.errors.push_back(std::move(issue));
+  first.error_count += second.error_count;
+  first.fault = second.fault;
+  for (RejectsBuffer& b : second.rejects) first.rejects.push_back(std::move(b));
+  second = TablePart{};
+  return true;
+}
+
+std::vector<std::uint32_t> merge_pool(StringPool& into, StringPool&& from) {
+  if (into.size() == 0) {
+    into = std::move(from);
+    return {};
+  }
+  std::vector<std::uint32_t> map(from.size());
+  into.reserve(into.size() + from.size());
+  for (std::size_t code = 0; code < from.size(); ++code)
+    map[code] = into.intern(from.text(static_cast<std::int64_t>(code)));
+  return map;
+}
+
+void remap_text(Table& table, const std::vector<std::uint32_t>& map) {
+  if (map.empty()) return;
+  for (Column& column : table.columns) {
+    if (column.type != ColumnType::text) continue;
+    std::vector<std::int64_t>& data = column.data;
+    if (column.validity.all_known()) {
+      for (std::int64_t& v : data) v = map[static_cast<std::size_t>(v)];
+      continue;
+    }
+    for (std::size_t r = 0; r < data.size(); ++r)
+      if (column.validity.known(r)) data[r] = map[static_cast<std::size_t>(data[r])];
+  }
+}
+
+std::optional<std::string> write_part_rejects(TablePart* part, const LoadOptions& options) {
+  if (!part || !options.lenient || options.rejects_file.empty()) return std::nullopt;
+  bool any = false;
+  for (const RejectsBuffer& b : part->rejects) any = any || !b.empty();
+  if (!any) return std::nullopt;
+  std::string error;
+  if (write_rejects(options.rejects_file, part->rejects, error)) return std::nullopt;
+  return error;
+}
+
+LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> part,
+                       const LoadOptions& options, const std::optional<std::string>& rejects_error) {
+  LoadResult result;
+  if (!part) {
+    result.errors = layout.errors;
+    return result;
+  }
+  const std::string& file = layout.file;
+  Errors errors(file, result.errors);
+  errors.add_kept(part->errors, part->error_count);
+  if (part->fault) errors.add(part->fault->line, part->fault->column, part->fault->message);
+  if (rejects_error)
+    errors.add(0, 0, msg_rejects_failed(options.rejects_file.string(), *rejects_error));
   errors.close();
   if (errors.count() > 0) return result;
 
+  Table& table = part->table;
   if (table.rejected > 0)
-    result.warnings.push_back(LoadIssue{
-        file, 0, 0, msg_skipped(table.rejected, schema.name, options.rejects_file.string())});
+    result.warnings.push_back(LoadIssue{file, 0, 0,
+                                        msg_skipped(table.rejected, layout.schema->name,
+                                                    options.rejects_file.string())});
   result.table = std::move(table);
   return result;
+}
+
+LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::string>& columns,
+                      const std::filesystem::path& csv_path, StringPool& pool,
+                      const LoadOptions& options) {
+  std::unique_ptr<CsvReader> reader;
+  const auto layout = read_layout(schema, columns, csv_path, reader);
+  if (!reader) return finish_load(*layout, nullptr, options, std::nullopt);
+  auto part = start_part(*layout);
+  read_rows(*layout, *part, *reader, pool, options, layout->file_bytes);
+  const auto rejects_error = write_part_rejects(part.get(), options);
+  return finish_load(*layout, std::move(part), options, rejects_error);
 }
 
 }  // namespace tally::runtime

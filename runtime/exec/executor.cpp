@@ -1292,34 +1292,44 @@ Job make_job(const plan::Plan& plan, std::uint32_t indicator, const calendar::Pe
 
 }  // namespace
 
-RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                  std::vector<ExecError>& errors) {
-  Engine engine(plan, data, request, errors);
-  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
-  const std::vector<std::uint32_t> chosen = engine.selected();
+namespace {
 
-  // Every (indicator, period) to compute: the periods shown and their trend comparators.
+// Every (indicator, period) to compute: the periods shown and their trend comparators.
+struct JobSet {
+  std::vector<std::uint32_t> chosen;
   std::vector<Job> jobs;
   std::map<std::pair<std::uint32_t, Day>, std::size_t> job_of;
+};
+
+JobSet plan_jobs(const plan::Plan& plan, const RunRequest& request, std::vector<std::uint32_t> chosen) {
+  JobSet set;
+  set.chosen = std::move(chosen);
+  std::vector<Job>& jobs = set.jobs;
+  auto& job_of = set.job_of;
   auto want = [&](std::uint32_t i, const calendar::Period& p) {
     const auto key = std::make_pair(i, p.start);
     if (job_of.count(key)) return;
     job_of[key] = jobs.size();
     jobs.push_back(make_job(plan, i, p, jobs.size()));
   };
-  for (std::uint32_t i : chosen) {
+  for (std::uint32_t i : set.chosen) {
     const plan::IndicatorPlan& ind = plan.indicators[i];
     for (const calendar::Period& p : shown_periods(ind, request)) {
       want(i, p);
       if (ind.has_trend) want(i, comparator(ind, p));
     }
   }
-  engine.accumulate(jobs, eval);
+  return set;
+}
 
+// Figures, colours and trends from accumulated jobs.
+RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& request, Engine& engine,
+                 Evaluator& eval, JobSet& set) {
+  std::vector<Job>& jobs = set.jobs;
+  const auto& job_of = set.job_of;
+  const auto& chosen = set.chosen;
   // Figures, colours and trends, once per indicator and period.
   std::vector<PeriodResult> figures(jobs.size());
-  static const Table* no_table = nullptr;
-  (void)no_table;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     Job& job = jobs[j];
     const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
@@ -1412,6 +1422,16 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
   return result;
 }
 
+}  // namespace
+
+RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
+                  std::vector<ExecError>& errors) {
+  Engine engine(plan, data, request, errors);
+  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  JobSet set = plan_jobs(plan, request, engine.selected());
+  engine.accumulate(set.jobs, eval);
+  return finish(plan, data, request, engine, eval, set);
+}
 
 namespace {
 
