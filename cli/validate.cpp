@@ -2,6 +2,7 @@
 // parameter over a range) and explain (the rows behind a figure).
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -472,7 +473,33 @@ int sweep_command(const RunOptions& o) {
     runtime::RunResult result;
   };
   std::vector<Row> rows;
+  // Resolve every value first (each is checked as a --set would be), then evaluate them all at
+  // once where the plan allows.
+  std::vector<check::Constant> constants;
   for (const std::string& value : *values) {
+    std::vector<std::string> sets = o.sets;
+    sets.push_back(name + "=" + value);
+    std::vector<check::Constant> params;
+    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
+    constants.push_back(params[*index]);
+  }
+  {
+    runtime::RunRequest request = s.request;
+    std::vector<check::Constant> base;
+    if (auto status = resolve_params(*s.front, o.scenarios, o.sets, base)) return *status;
+    request.params = base;
+    request.history = 1;
+    std::vector<runtime::ExecError> errors;
+    auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
+    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+    if (all && !std::getenv("TALLY_SWEEP_BY_RUNS")) {
+      for (std::size_t k = 0; k < all->size(); ++k)
+        rows.push_back(Row{check::constant_display(constants[k]), std::move((*all)[k])});
+    }
+  }
+  const bool evaluated_at_once = !rows.empty();
+  for (const std::string& value : *values) {
+    if (evaluated_at_once) break;
     std::vector<std::string> sets = o.sets;
     sets.push_back(name + "=" + value);
     std::vector<check::Constant> params;

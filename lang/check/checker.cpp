@@ -288,6 +288,7 @@ class Checker {
     }
 
     const Table* table = nullptr;
+    table_unknown_ = false;
     if (d.from) {
       auto it = tables_by_name_.find(d.from->text);
       if (it == tables_by_name_.end()) {
@@ -299,6 +300,15 @@ class Checker {
         ind.table = it->second;
         table = &p_.tables[it->second];
       }
+    }
+    ind_table_ = table;
+    // With its table unknown, the indicator's column names cannot be resolved: say so once.
+    table_unknown_ = d.from && !table;
+    if (d.window && d.window->kind == ast::WindowKind::rolling_months &&
+        (d.window->months < 1 || d.window->months > 600)) {
+      diags_.error(DiagKind::bad_literal, d.window->span,
+                   fmt::format("a rolling window of {} months is not possible", d.window->months),
+                   "give from 1 to 600 months, as in `window rolling 12 months`");
     }
 
     // Units and display.
@@ -382,6 +392,8 @@ class Checker {
     Scope constant;
     constant.context = Context::constant;
     constant.indicator = &ind;
+    constant.table = table;
+    table_unknown_ = d.from && !table;
     benchmark_types_.clear();
     if (d.target) target(d, ind, constant);
     if (ind.polarity == ast::Polarity::range && (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
@@ -451,6 +463,7 @@ class Checker {
     Scope s;
     s.context = Context::indicator;
     s.indicator = &ind;
+    s.table = ind_table_;
     bool otherwise = false;
     for (const auto& rule : r.rules) {
       if (otherwise) {
@@ -761,6 +774,7 @@ class Checker {
                                              : "a target or benchmark is a fixed number or parameter");
       return set(id, Type::error(), Level::indicator);
     }
+    if (table_unknown_) return set(id, Type::error(), Level::row);  // reported at `from`
     // Unknown: suggest the nearest name in reach.
     std::vector<std::string> candidates = param_names();
     if (ind && s.context == Context::row)
@@ -1153,6 +1167,8 @@ class Checker {
   std::vector<std::string> benchmark_names_;
   std::vector<Type> benchmark_types_;
   const ast::IndicatorDecl* current_decl_ = nullptr;
+  const Table* ind_table_ = nullptr;
+  bool table_unknown_ = false;
 
  public:
   void set_current(const ast::IndicatorDecl* d) { current_decl_ = d; }

@@ -135,6 +135,16 @@ std::optional<Constant> constant_of(const ast::Module& m, ast::ExprId id, const 
                 std::move(hint));
     return std::nullopt;
   };
+  if (declared->kind == Kind::list && c->type.kind != Kind::list &&
+      (declared->element == Kind::error || declared->element == c->type.kind)) {
+    // `("E11")` is one value in parentheses; for a list parameter it is a list of one.
+    Constant list;
+    list.type.kind = Kind::list;
+    list.type.element = c->type.kind;
+    list.type.element_unit = c->type.unit;
+    list.items.push_back(std::move(*c));
+    return list;
+  }
   if (declared->kind != c->type.kind) {
     return mismatch(fmt::format("give {}", describe(*declared)));
   }

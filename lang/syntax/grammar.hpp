@@ -50,6 +50,19 @@ struct nested {
   }
 };
 
+}  // namespace tally::syntax::grammar
+
+// nested<R> matches exactly what R matches (it only counts depth), so PEGTL's grammar analysis
+// treats it as seq<R>.
+#include <tao/pegtl/contrib/analyze_traits.hpp>
+namespace tao::pegtl {
+template <typename Name, typename Rule>
+struct analyze_traits<Name, tally::syntax::grammar::nested<Rule>>
+    : analyze_traits<Name, typename seq<Rule>::rule_t> {};
+}  // namespace tao::pegtl
+
+namespace tally::syntax::grammar {
+
 // ---- Layout: white space and comments ----
 struct comment : seq<one<'#'>, until<eolf>> {};
 struct space_char : one<' ', '\t', '\r', '\n', '\f', '\v'> {};

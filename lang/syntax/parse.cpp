@@ -97,8 +97,15 @@ bool starts_declaration(std::string_view rest) {
   return false;
 }
 
-// The start of the next line, after `offset`, whose first word begins a declaration.
-std::size_t recovery_point(std::string_view text, std::size_t offset) {
+// Where parsing resumes after an error at `offset`: the error's own position when a declaration
+// starts there at the beginning of a line (a missing `}` is found at the next `indicator`),
+// otherwise the next line whose first word begins a declaration.
+std::size_t recovery_point(std::string_view text, std::size_t offset, std::size_t declaration_start) {
+  if (offset > declaration_start && starts_declaration(text.substr(offset))) {
+    std::size_t b = offset;
+    while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t')) --b;
+    if (b == 0 || text[b - 1] == '\n') return offset;
+  }
   std::size_t pos = text.find('\n', offset);
   while (pos != std::string_view::npos) {
     std::size_t p = pos + 1;
@@ -764,7 +771,7 @@ void parse_file(const SourceManager& sources, FileId id, ast::Module& module, Di
       } else {
         diags.error(DiagKind::syntax, s, fmt::format("{}, found {}", what, found_at(text, at)));
       }
-      pos = recovery_point(text, at);
+      pos = recovery_point(text, at, pos);
     }
   }
 }

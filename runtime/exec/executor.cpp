@@ -834,6 +834,62 @@ struct Job {
   Frame frame;
   calendar::Period period;
   Accumulator den, num, value;
+  // Sweeps: the compared quantity of every row that meets the numerator's other conditions,
+  // sorted once; every threshold is then answered by a binary search.
+  std::vector<std::int64_t> quantities;
+  int quantity_scale = 0;
+  std::vector<Rational> exact_quantities;
+
+  void collect(const Vec& x, std::size_t i) {
+    const std::size_t k = at(x, i);
+    if (!x.known[k]) return;  // a missing quantity meets no threshold
+    if (x.rational || !exact_quantities.empty() ||
+        (!quantities.empty() && x.scale != quantity_scale)) {
+      for (std::int64_t q : quantities) exact_quantities.push_back(Rational(q) / pow10_i64(quantity_scale));
+      quantities.clear();
+      exact_quantities.push_back(x.number(k));
+      return;
+    }
+    quantity_scale = x.scale;
+    quantities.push_back(x.v[k]);
+  }
+
+  // How many collected quantities q satisfy `q op limit`.
+  std::int64_t count_meeting(NodeOp op, const Rational& limit) const {
+    std::size_t n, below, not_above;
+    if (!exact_quantities.empty()) {
+      n = exact_quantities.size();
+      below = static_cast<std::size_t>(std::lower_bound(exact_quantities.begin(), exact_quantities.end(), limit) -
+                                       exact_quantities.begin());
+      not_above = static_cast<std::size_t>(std::upper_bound(exact_quantities.begin(), exact_quantities.end(), limit) -
+                                           exact_quantities.begin());
+    } else {
+      n = quantities.size();
+      const std::int64_t d = pow10_i64(quantity_scale);
+      below = static_cast<std::size_t>(
+          std::partition_point(quantities.begin(), quantities.end(),
+                               [&](std::int64_t q) { return Rational(q, d) < limit; }) - quantities.begin());
+      not_above = static_cast<std::size_t>(
+          std::partition_point(quantities.begin(), quantities.end(),
+                               [&](std::int64_t q) { return !(limit < Rational(q, d)); }) - quantities.begin());
+    }
+    switch (op) {
+      case NodeOp::lt: return static_cast<std::int64_t>(below);
+      case NodeOp::le: return static_cast<std::int64_t>(not_above);
+      case NodeOp::gt: return static_cast<std::int64_t>(n - not_above);
+      case NodeOp::ge: return static_cast<std::int64_t>(n - below);
+      case NodeOp::eq: return static_cast<std::int64_t>(not_above - below);
+      default: return static_cast<std::int64_t>(n - (not_above - below));
+    }
+  }
+};
+
+// A numerator condition `quantity op limit` where only `limit` reads the swept parameter.
+struct Threshold {
+  NodeId quantity = kNone;
+  NodeId limit = kNone;
+  NodeOp op = NodeOp::le;
+  std::vector<NodeId> others;  // the numerator's other conditions
 };
 
 // Rows with a known key and order, sorted by (key, order) and then by row: a stable LSD radix
@@ -1087,6 +1143,11 @@ struct Engine {
   const RunRequest& request;
   std::vector<ExecError>& errors;
   std::vector<Vec> params, constants, derived;
+  std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
+
+  const Threshold* threshold(std::uint32_t indicator) const {
+    return indicator < thresholds.size() ? thresholds[indicator] : nullptr;
+  }
 
   Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<ExecError>& e)
       : plan(p), data(d), request(r), errors(e) {
@@ -1223,7 +1284,13 @@ struct Engine {
           num = den;
           const Vec* den_operand = nullptr;
           const Vec* num_operand = nullptr;
-          if (ind.ratio) {
+          const Threshold* th = threshold(jobs[b.jobs.front()].indicator);
+          const Vec* quantity = nullptr;
+          if (th) {
+            for (NodeId c : th->others) eval.mask(c, num);
+            quantity = &eval.eval(th->quantity);
+            if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+          } else if (ind.ratio) {
             eval.mask(ind.numerator_where, num);
             if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
             if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
@@ -1241,7 +1308,11 @@ struct Engine {
               Job& job = jobs[b.jobs[q]];
               if (ind.ratio) {
                 job.den.add_row(den_operand, i);
-                if (num[i]) job.num.add_row(num_operand, i);
+                if (quantity) {
+                  if (num[i]) job.collect(*quantity, i);
+                } else if (num[i]) {
+                  job.num.add_row(num_operand, i);
+                }
               } else {
                 job.value.add_row(den_operand, i);
               }
@@ -1260,8 +1331,15 @@ struct Engine {
             eval.mask(ind.denominator_where, den);
             job.den.add(ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr, den, n);
             num = den;
-            eval.mask(ind.numerator_where, num);
-            job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, num, n);
+            if (const Threshold* th = threshold(job.indicator)) {
+              for (NodeId c : th->others) eval.mask(c, num);
+              const Vec& quantity = eval.eval(th->quantity);
+              for (std::size_t i = 0; i < n; ++i)
+                if (num[i]) job.collect(quantity, i);
+            } else {
+              eval.mask(ind.numerator_where, num);
+              job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, num, n);
+            }
           } else {
             eval.mask(ind.value_where, base);
             job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
@@ -1431,6 +1509,138 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
   JobSet set = plan_jobs(plan, request, engine.selected());
   engine.accumulate(set.jobs, eval);
   return finish(plan, data, request, engine, eval, set);
+}
+
+namespace {
+
+bool reads_param(const plan::Plan& plan, NodeId id, std::uint32_t param, std::map<NodeId, bool>& memo) {
+  if (id == kNone) return false;
+  if (auto it = memo.find(id); it != memo.end()) return it->second;
+  const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+  bool r = n.op == NodeOp::param && n.payload == param;
+  if (n.op == NodeOp::derived) {
+    const plan::Derived& d = plan.derived[n.payload];
+    for (NodeId c : {d.value, d.key, d.order, d.where}) r = r || reads_param(plan, c, param, memo);
+  }
+  for (NodeId c : {n.a, n.b, n.c}) r = r || reads_param(plan, c, param, memo);
+  memo[id] = r;
+  return r;
+}
+
+// True when the node reads nothing of a row or a period: a constant or parameter expression.
+bool row_free(const plan::Plan& plan, NodeId id) {
+  if (id == kNone) return true;
+  const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+  switch (n.op) {
+    case NodeOp::constant:
+    case NodeOp::param: return true;
+    case NodeOp::column:
+    case NodeOp::derived:
+    case NodeOp::period_start:
+    case NodeOp::period_end:
+    case NodeOp::window_start:
+    case NodeOp::window_end:
+    case NodeOp::ind_value:
+    case NodeOp::ind_target:
+    case NodeOp::ind_benchmark: return false;
+    default: return row_free(plan, n.a) && row_free(plan, n.b) && row_free(plan, n.c);
+  }
+}
+
+NodeOp flipped(NodeOp op) {
+  switch (op) {
+    case NodeOp::lt: return NodeOp::gt;
+    case NodeOp::le: return NodeOp::ge;
+    case NodeOp::gt: return NodeOp::lt;
+    case NodeOp::ge: return NodeOp::le;
+    default: return op;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
+                                                    const RunRequest& request, std::uint32_t param,
+                                                    const std::vector<check::Constant>& values,
+                                                    std::vector<ExecError>& errors) {
+  Engine engine(plan, data, request, errors);
+  const std::vector<std::uint32_t> chosen = engine.selected();
+  // Each indicator either ignores the parameter or reads it only as one threshold of its
+  // numerator; otherwise every value needs a run of its own.
+  std::vector<Threshold> thresholds(plan.indicators.size());
+  engine.thresholds.assign(plan.indicators.size(), nullptr);
+  std::map<NodeId, bool> memo;
+  auto reads = [&](NodeId id) { return reads_param(plan, id, param, memo); };
+  for (std::uint32_t i : chosen) {
+    const plan::IndicatorPlan& ind = plan.indicators[i];
+    std::vector<NodeId> elsewhere = {ind.where, ind.denominator_where, ind.denominator.operand,
+                                     ind.numerator.operand, ind.value_where, ind.value.operand,
+                                     ind.target, ind.target_low, ind.target_high, ind.stable_within};
+    for (const plan::RagRule& r : ind.rag) elsewhere.push_back(r.when);
+    for (const plan::Benchmark& b : ind.benchmarks) elsewhere.push_back(b.value);
+    for (NodeId id : elsewhere)
+      if (reads(id)) return std::nullopt;
+    if (!reads(ind.numerator_where)) continue;
+    if (!ind.ratio || ind.numerator.op != ast::Op::count) return std::nullopt;
+    std::vector<NodeId> parts;
+    engine.conjuncts(ind.numerator_where, parts);
+    Threshold& th = thresholds[i];
+    for (NodeId c : parts) {
+      if (!reads(c)) {
+        th.others.push_back(c);
+        continue;
+      }
+      const plan::Node& n = plan.nodes[static_cast<std::size_t>(c)];
+      const bool comparison = n.op == NodeOp::lt || n.op == NodeOp::le || n.op == NodeOp::gt ||
+                              n.op == NodeOp::ge || n.op == NodeOp::eq || n.op == NodeOp::ne;
+      if (!comparison || th.limit != kNone) return std::nullopt;
+      if (!reads(n.a) && row_free(plan, n.b)) {
+        th.quantity = n.a;
+        th.limit = n.b;
+        th.op = n.op;
+      } else if (!reads(n.b) && row_free(plan, n.a)) {
+        th.quantity = n.b;
+        th.limit = n.a;
+        th.op = flipped(n.op);
+      } else {
+        return std::nullopt;
+      }
+      if (plan.nodes[static_cast<std::size_t>(th.quantity)].type.kind != Kind::number &&
+          plan.nodes[static_cast<std::size_t>(th.quantity)].type.kind != Kind::date)
+        return std::nullopt;
+    }
+    engine.thresholds[i] = &th;
+  }
+
+  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  JobSet set = plan_jobs(plan, request, chosen);
+  engine.accumulate(set.jobs, eval);
+  for (Job& job : set.jobs) {
+    std::sort(job.quantities.begin(), job.quantities.end());
+    std::sort(job.exact_quantities.begin(), job.exact_quantities.end());
+  }
+  std::vector<RunResult> out;
+  for (const check::Constant& value : values) {
+    RunRequest one = request;
+    one.params[param] = value;
+    engine.params[param] = constant_vec(value, data.pool);
+    // Only the numerators of threshold indicators change from one value to the next.
+    for (Job& job : set.jobs) {
+      const Threshold* th = engine.threshold(job.indicator);
+      if (!th) continue;
+      eval.start_batch(nullptr, 0, 1);
+      eval.set_frame(&job.frame);
+      const Vec& limit = eval.eval(th->limit);
+      job.num = Accumulator{};
+      job.num.op = ast::Op::count;
+      if (limit.known[0]) {
+        const Rational t = limit.kind == Kind::date ? Rational(limit.v[0]) : limit.number(0);
+        job.num.count = job.count_meeting(th->op, t);
+      }
+    }
+    out.push_back(finish(plan, data, one, engine, eval, set));
+  }
+  return out;
 }
 
 namespace {

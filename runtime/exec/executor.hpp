@@ -53,6 +53,15 @@ struct RunRequest {
 RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
                   std::vector<ExecError>& errors);
 
+// A sweep of one parameter over `values`: one result per value. Where every selected indicator
+// either ignores the parameter or reads it only as the threshold of one comparison in its
+// numerator (`gap <= cp_visit_days`), the rows are evaluated once and each threshold is answered
+// from the sorted quantities; otherwise nullopt (run each value instead).
+std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
+                                                    const RunRequest& request, std::uint32_t param,
+                                                    const std::vector<check::Constant>& values,
+                                                    std::vector<ExecError>& errors);
+
 // The rows behind one indicator's figure in one period.
 struct ExplainRow {
   std::int64_t line = 0;

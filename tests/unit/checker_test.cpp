@@ -359,12 +359,12 @@ TEST(CheckerLevels, MisplacedValuesAreReported) {
                                "indicator a { from visits period month value count\n"
                                "  rag { green when visit_date in period  red otherwise } }\n");
   EXPECT_TRUE(row_in_rag->has(DiagKind::row_value_misplaced)) << row_in_rag->messages();
-  // A bare column in a rag rule is reported as an unknown name (see the findings).
+  // A bare column in a rag rule is a row value where only indicator-level values may stand.
   auto column_in_rag = check_text(std::string(kDeclarations) +
                                   "indicator a { from visits period month value count\n"
                                   "  rag { green when n > 1  red otherwise } }\n");
   ASSERT_EQ(column_in_rag->diags.items().size(), 1u) << column_in_rag->messages();
-  EXPECT_EQ(column_in_rag->diags.items()[0].kind, DiagKind::unknown_name);
+  EXPECT_EQ(column_in_rag->diags.items()[0].kind, DiagKind::row_value_misplaced);
   auto agg_in_where = check_text(std::string(kDeclarations) +
                                  "indicator a { from visits period month where count > 3 value count }\n");
   EXPECT_TRUE(agg_in_where->has(DiagKind::aggregate_misplaced)) << agg_in_where->messages();
@@ -522,9 +522,19 @@ TEST(CheckerScenarios, OverridesThatDoNotFit) {
                "unknown parameter `cp_visit_day`");
   expect_error("scenario s { cp_visit_days = 15  cp_visit_days = 16 }", DiagKind::duplicate_name,
                "scenario `s` sets `cp_visit_days` twice");
-  // One code in parentheses is text, not a list of one.
-  expect_error("scenario s { codes = (\"E41\") }", DiagKind::bad_parameter,
-               "parameter `codes` is a list, but \"E41\" is text");
+  // A number for a list of text is still wrong.
+  expect_error("scenario s { codes = 41 }", DiagKind::bad_parameter,
+               "parameter `codes` is a list, but 41 is a plain number");
+}
+
+TEST(CheckerScenarios, OneValueForAListParameterIsAListOfOne) {
+  auto c = check_text(std::string(kDeclarations) + "scenario s { codes = (\"E41\") }");
+  ASSERT_TRUE(c->diags.items().empty()) << c->messages();
+  const Scenario& s = c->program.scenarios.at(c->program.find_scenario("s").value());
+  ASSERT_EQ(s.overrides.size(), 1u);
+  EXPECT_EQ(s.overrides[0].second.type.kind, Kind::list);
+  ASSERT_EQ(s.overrides[0].second.items.size(), 1u);
+  EXPECT_EQ(s.overrides[0].second.items[0].text, "E41");
 }
 
 // ---- constant_of ----

@@ -15,16 +15,8 @@
 #include "lang/base/diagnostics.hpp"
 #include "lang/base/source.hpp"
 #include "lang/syntax/grammar.hpp"
+#include <tao/pegtl/contrib/analyze.hpp>
 #include "lang/syntax/parse.hpp"
-
-// grammar.hpp gives its custom `nested<>` rule no analyze_traits, so analyze<>() does not compile
-// against it as shipped. nested<R> matches exactly what R matches (it only counts depth), so it
-// is analysed as seq<R>.
-namespace tao::pegtl {
-template <typename Name, typename Rule>
-struct analyze_traits<Name, tally::syntax::grammar::nested<Rule>>
-    : analyze_traits<Name, typename seq<Rule>::rule_t> {};
-}  // namespace tao::pegtl
 
 namespace tally {
 namespace {
