@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "lang/check/front.hpp"
+#include "lang/plan/plan.hpp"
+#include "runtime/exec/executor.hpp"
 
 namespace {
 
@@ -56,6 +58,122 @@ void parse_and_check(benchmark::State& state) {
   state.counters["indicators"] = static_cast<double>(state.range(0));
 }
 BENCHMARK(parse_and_check)->Arg(1000)->Unit(benchmark::kMillisecond);
+
+// Writes cp_visits.csv with `rows` visits of rows/20 children, every 5-15 days from 2014-04-01,
+// in child order or shuffled, and the definitions of the on-time indicator.
+std::filesystem::path write_visits(std::int64_t rows, bool sorted) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   fmt::format("tally_bench_visits_{}_{}", rows, sorted ? "sorted" : "shuffled");
+  std::filesystem::create_directories(dir / "data");
+  if (!std::filesystem::exists(dir / "data" / "cp_visits.csv")) {
+    std::vector<std::string> lines;
+    lines.reserve(static_cast<std::size_t>(rows));
+    std::uint64_t state = 42;
+    auto next = [&] {
+      state += 0x9E3779B97F4A7C15ull;
+      std::uint64_t z = state;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      return z ^ (z >> 31);
+    };
+    const std::int64_t children = std::max<std::int64_t>(1, rows / 20);
+    for (std::int64_t c = 0; c < children; ++c) {
+      tally::Day day = tally::days_from_civil(2014, 4, 1) + static_cast<tally::Day>(next() % 400);
+      for (std::int64_t k = 0; k < rows / children; ++k) {
+        day += 5 + static_cast<tally::Day>(next() % 11);
+        lines.push_back(fmt::format("C{:07},P{:07},{}\n", c, c, tally::format_iso(day)));
+      }
+    }
+    if (!sorted)
+      for (std::size_t i = lines.size(); i > 1; --i) std::swap(lines[i - 1], lines[next() % i]);
+    std::ofstream out(dir / "data" / "cp_visits.csv");
+    out << "child_id,plan_id,visit_date\n";
+    for (const auto& l : lines) out << l;
+  }
+  std::ofstream defs(dir / "defs.tally");
+  defs << R"tally(
+table cp_visits { child_id text  plan_id text  visit_date date }
+param cp_visit_days = 10 days
+indicator cp_visits_on_time {
+  from        cp_visits
+  period      quarter
+  let gap     = days(previous(visit_date per child_id), visit_date)
+  denominator count where visit_date in period and gap is known
+  numerator   count where gap <= cp_visit_days
+  target      90%
+  rag { green when value >= target  amber when value >= target - 5  red otherwise }
+  trend previous period
+}
+)tally";
+  return dir;
+}
+
+struct Loaded {
+  std::unique_ptr<tally::check::Frontend> front;
+  tally::plan::Plan plan;
+  tally::runtime::Dataset data;
+  tally::runtime::RunRequest request;
+};
+
+Loaded load(const std::filesystem::path& dir) {
+  Loaded l;
+  l.front = tally::check::load_definitions({(dir / "defs.tally").string()});
+  l.plan = tally::plan::compile(l.front->program, {});
+  l.data = tally::runtime::load_dataset(l.plan, dir / "data", tally::runtime::LoadOptions{});
+  l.request.period = *tally::calendar::parse_period_arg("2017-18Q4");
+  l.request.period_label = "2017-18 Q4";
+  l.request.history = 12;
+  for (const auto& p : l.front->program.params) l.request.params.push_back(p.value);
+  return l;
+}
+
+constexpr std::int64_t kRows = 2'000'000;
+
+void load_visits(benchmark::State& state) {
+  const auto dir = write_visits(kRows, false);
+  for (auto _ : state) {
+    Loaded l = load(dir);
+    if (!l.data.errors.empty()) state.SkipWithError("data did not load");
+    benchmark::DoNotOptimize(l);
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(load_visits)->Unit(benchmark::kMillisecond);
+
+// Evaluation alone, the sort included: 12 quarters and their comparators.
+void evaluate_visits(benchmark::State& state) {
+  const bool sorted = state.range(0) != 0;
+  Loaded l = load(write_visits(kRows, sorted));
+  for (auto _ : state) {
+    l.data.sorts.clear();
+    std::vector<tally::runtime::ExecError> errors;
+    auto result = tally::runtime::execute(l.plan, l.data, l.request, errors);
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+  state.SetLabel(sorted ? "rows in (child, date) order" : "rows shuffled");
+}
+BENCHMARK(evaluate_visits)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+// A sweep of 100 thresholds against one run (ratio = sweep / run).
+void sweep_100_thresholds(benchmark::State& state) {
+  Loaded l = load(write_visits(kRows, false));
+  std::vector<tally::check::Constant> values;
+  for (int d = 1; d <= 100; ++d) {
+    tally::check::Constant c = l.request.params[0];
+    c.number = d;
+    values.push_back(c);
+  }
+  for (auto _ : state) {
+    l.data.sorts.clear();
+    std::vector<tally::runtime::ExecError> errors;
+    auto results = tally::runtime::execute_sweep(l.plan, l.data, l.request, 0, values, errors);
+    if (!results) state.SkipWithError("the sweep was not evaluated at once");
+    benchmark::DoNotOptimize(results);
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(sweep_100_thresholds)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
