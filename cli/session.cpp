@@ -81,6 +81,23 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
   return std::nullopt;
 }
 
+std::optional<int> select_indicators(const check::Program& p, const std::vector<std::string>& names,
+                                     std::vector<std::uint32_t>& chosen) {
+  for (const std::string& name : names) {
+    auto i = p.find_indicator(name);
+    if (!i) {
+      std::vector<std::string> all;
+      for (const auto& ind : p.indicators) all.push_back(ind.name);
+      const std::string best = closest_name(name, all);
+      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
+                         best.empty() ? "tally describe lists the indicators"
+                                      : fmt::format("did you mean '{}'?", best));
+    }
+    if (std::find(chosen.begin(), chosen.end(), *i) == chosen.end()) chosen.push_back(*i);
+  }
+  return std::nullopt;
+}
+
 bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
                         const std::string& format) {
   if (errors.empty()) return false;
@@ -109,18 +126,7 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
 
   std::vector<std::uint32_t> chosen;
   const check::Program& p = s.front->program;
-  for (const std::string& name : o.indicators) {
-    auto i = p.find_indicator(name);
-    if (!i) {
-      std::vector<std::string> names;
-      for (const auto& ind : p.indicators) names.push_back(ind.name);
-      const std::string best = closest_name(name, names);
-      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
-                         best.empty() ? "tally check --emit ast lists the indicators"
-                                      : fmt::format("did you mean '{}'?", best));
-    }
-    if (std::find(chosen.begin(), chosen.end(), *i) == chosen.end()) chosen.push_back(*i);
-  }
+  if (auto status = select_indicators(p, o.indicators, chosen)) return status;
   s.plan = plan::compile(p, chosen);
   for (std::uint32_t i = 0; i < s.plan.indicators.size(); ++i) s.request.indicators.push_back(i);
   if (s.plan.indicators.empty()) return usage_error("there are no indicators to evaluate", "name .tally files that declare indicators");

@@ -30,6 +30,10 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
                                   const std::vector<std::string>& sets,
                                   std::vector<check::Constant>& out);
 
+// The indicators named by --indicator, in the order named; an unknown name is a usage error.
+std::optional<int> select_indicators(const check::Program& program, const std::vector<std::string>& names,
+                                     std::vector<std::uint32_t>& chosen);
+
 // Prints evaluation faults; returns true if there were any.
 bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
                         const std::string& format);

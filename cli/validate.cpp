@@ -641,17 +641,7 @@ int describe_command(const RunOptions& o) {
   if (auto status = resolve_params(*front, o.scenarios, o.sets, params)) return *status;
   const check::Program& p = front->program;
   std::vector<std::uint32_t> chosen;
-  for (const std::string& name : o.indicators) {
-    auto i = p.find_indicator(name);
-    if (!i) {
-      std::vector<std::string> names;
-      for (const auto& ind : p.indicators) names.push_back(ind.name);
-      const std::string best = closest_name(name, names);
-      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
-                         best.empty() ? "" : fmt::format("did you mean '{}'?", best));
-    }
-    chosen.push_back(*i);
-  }
+  if (auto status = select_indicators(p, o.indicators, chosen)) return *status;
   if (chosen.empty())
     for (std::uint32_t i = 0; i < p.indicators.size(); ++i)
       if (p.indicators[i].named_on_command_line) chosen.push_back(i);

@@ -38,16 +38,6 @@ Type type_of_column(plan::ColumnType t) {
   return Type::error();
 }
 
-Unit unit_of(ast::DurationUnit u) {
-  switch (u) {
-    case ast::DurationUnit::days: return Unit::days;
-    case ast::DurationUnit::working_days: return Unit::working_days;
-    case ast::DurationUnit::weeks: return Unit::weeks;
-    case ast::DurationUnit::months: return Unit::months;
-    case ast::DurationUnit::years: return Unit::years;
-  }
-  return Unit::none;
-}
 
 // What an expression may see, by where it stands.
 enum class Context : std::uint8_t {

@@ -30,16 +30,6 @@ std::optional<std::uint32_t> Program::find_table(const std::string& name) const 
 
 namespace {
 
-Unit unit_of(ast::DurationUnit u) {
-  switch (u) {
-    case ast::DurationUnit::days: return Unit::days;
-    case ast::DurationUnit::working_days: return Unit::working_days;
-    case ast::DurationUnit::weeks: return Unit::weeks;
-    case ast::DurationUnit::months: return Unit::months;
-    case ast::DurationUnit::years: return Unit::years;
-  }
-  return Unit::none;
-}
 
 // The literal as written, before it meets a declared type.
 std::optional<Constant> literal(const ast::Module& m, ast::ExprId id, Diagnostics& diags,

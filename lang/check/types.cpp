@@ -4,6 +4,17 @@
 
 namespace tally::check {
 
+Unit unit_of(ast::DurationUnit u) {
+  switch (u) {
+    case ast::DurationUnit::days: return Unit::days;
+    case ast::DurationUnit::working_days: return Unit::working_days;
+    case ast::DurationUnit::weeks: return Unit::weeks;
+    case ast::DurationUnit::months: return Unit::months;
+    case ast::DurationUnit::years: return Unit::years;
+  }
+  return Unit::none;
+}
+
 Dimension dimension(Unit unit) {
   switch (unit) {
     case Unit::none: return Dimension::none;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/ast/ast.hpp"
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
 
@@ -16,6 +17,9 @@ enum class Kind : std::uint8_t { error, boolean, number, text, date, list };
 // Units of numbers. Weeks are counted in days and years in months, so `6 weeks` compares with
 // days and `1 year` with months; calendar days, working days and months never mix.
 enum class Unit : std::uint8_t { none, days, working_days, weeks, months, years, percent };
+
+// The unit a duration literal is written in.
+Unit unit_of(ast::DurationUnit unit);
 
 enum class Dimension : std::uint8_t { none, days, working_days, months, percent };
 Dimension dimension(Unit unit);
