@@ -129,7 +129,10 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   if (auto status = select_indicators(p, o.indicators, chosen)) return status;
   s.plan = plan::compile(p, chosen);
   for (std::uint32_t i = 0; i < s.plan.indicators.size(); ++i) s.request.indicators.push_back(i);
-  if (s.plan.indicators.empty()) return usage_error("there are no indicators to evaluate", "name .tally files that declare indicators");
+  if (s.plan.indicators.empty())
+    return usage_error("there are no indicators to evaluate",
+                       "name .tally files that declare indicators; indicators in files that are "
+                       "only imported run when named with --indicator NAME");
 
   std::error_code ec;
   if (!std::filesystem::is_directory(o.data, ec))

@@ -363,12 +363,9 @@ class Builder {
     for (const auto& c : n.children)
       if (c->kind != NK::rparen) items.push_back(expr(*c));
     const Span s = span(n);
-    if (items.size() == 1) {
-      // Parentheses only group; the span widens to include them.
-      ast::Expr e = module_.expr(items[0]);
-      (void)e;
-      return items[0];
-    }
+    // Parentheses group, except around one string: ("P1") is a list of one code, as it is
+    // in `param placed_with_parents = ("P1")`.
+    if (items.size() == 1 && module_.expr(items[0]).kind != ast::ExprKind::string) return items[0];
     return make(ast::ExprKind::list, s, std::move(items));
   }
 

@@ -281,10 +281,12 @@ TEST(ParseForms, InAndNotInAList) {
   EXPECT_EQ(expr_tree("not rec in codes"), "(not (in rec codes))");
 }
 
-TEST(ParseForms, OneValueInParenthesesIsNotAList) {
-  // ("E11") is a parenthesised string: a one-element list cannot be written.
-  EXPECT_EQ(expr_tree("(\"E11\")"), "\"E11\"");
-  EXPECT_EQ(expr_tree("rec in (\"E11\")"), "(in rec \"E11\")");
+TEST(ParseForms, OneStringInParenthesesIsAListOfOne) {
+  // ("E11") is a list of one code; parentheses around anything else only group.
+  EXPECT_EQ(expr_tree("(\"E11\")"), "(list \"E11\")");
+  EXPECT_EQ(expr_tree("rec in (\"E11\")"), "(in rec (list \"E11\"))");
+  EXPECT_EQ(expr_tree("(10)"), "10");
+  EXPECT_EQ(expr_tree("(a + b) * c"), "(* (+ a b) c)");
 }
 
 TEST(ParseForms, Between) {
