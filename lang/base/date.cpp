@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace tally {
 
 // Civil-calendar conversions after the well-known era-based algorithm (proleptic Gregorian).
@@ -109,37 +111,125 @@ const DateFormat& DateFormat::iso() {
 
 namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The value of the two digits at s[0, 2), or -1.
+int two_digits(const char* s) {
+  const unsigned a = static_cast<unsigned char>(s[0]) - '0';
+  const unsigned b = static_cast<unsigned char>(s[1]) - '0';
+  return a <= 9 && b <= 9 ? static_cast<int>(a * 10 + b) : -1;
+}
+
+// The day number of a date known to be valid, years 0 to 9999: days_from_civil without the eras.
+Day days_from_valid(int year, int month, int day) {
+  static constexpr int kBefore[] = {306, 337, 0, 31, 61, 92, 122, 153, 184, 214, 245, 275};
+  const int y = year - (month <= 2 ? 1 : 0) + 400;  // from 400 years earlier, so never negative
+  const int doe = y * 365 + y / 4 - y / 100 + y / 400 + kBefore[month - 1] + day - 1;
+  return static_cast<Day>(doe - 146097 - 719468);
+}
+
+// A date's day number into `out`; false when the month or the day does not exist.
+bool checked_day(int year, int month, int day, Day& out) {
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > 28 && day > days_in_month(year, month)) return false;
+  out = days_from_valid(year, month, day);
+  return true;
+}
+
+// Whether the eight bytes at `s` are all ASCII digits.
+bool eight_digits(const char* s) {
+  std::uint64_t word;
+  std::memcpy(&word, s, 8);
+  // Each byte minus '0' must lie in 0..9: no borrow below '0', nothing at or above 10.
+  const std::uint64_t low = word - 0x3030303030303030u;
+  const std::uint64_t high = word + 0x4646464646464646u;  // carries into bit 7 from '9' + 1 on
+  return ((word | low | high) & 0x8080808080808080u) == 0;
+}
 }  // namespace
 
 std::optional<Day> DateFormat::read(std::string_view text) const {
+  const char* const s = text.data();
+  const std::size_t n = text.size();
+  // The common ten-character layouts: two-digit day and month, four-digit year, two separators.
+  if (n == 10 && pieces_.size() == 5 && pieces_[1].part == Part::literal &&
+      pieces_[3].part == Part::literal) {
+    const Part first = pieces_[0].part, middle = pieces_[2].part, last = pieces_[4].part;
+    char digits[8];
+    int year = 0, month = 0, day = 0;
+    bool fixed = true;
+    if (first == Part::year4 && middle == Part::month2 && last == Part::day2) {
+      if (s[4] != pieces_[1].literal || s[7] != pieces_[3].literal) return std::nullopt;
+      std::memcpy(digits, s, 4);
+      std::memcpy(digits + 4, s + 5, 2);
+      std::memcpy(digits + 6, s + 8, 2);
+      if (!eight_digits(digits)) return std::nullopt;
+      year = two_digits(s) * 100 + two_digits(s + 2);
+      month = two_digits(s + 5);
+      day = two_digits(s + 8);
+    } else if ((first == Part::day2 || first == Part::month2) && middle != first &&
+               (middle == Part::day2 || middle == Part::month2) && last == Part::year4) {
+      if (s[2] != pieces_[1].literal || s[5] != pieces_[3].literal) return std::nullopt;
+      std::memcpy(digits, s, 2);
+      std::memcpy(digits + 2, s + 3, 2);
+      std::memcpy(digits + 4, s + 6, 4);
+      if (!eight_digits(digits)) return std::nullopt;
+      const int a = two_digits(s), b = two_digits(s + 3);
+      year = two_digits(s + 6) * 100 + two_digits(s + 8);
+      day = first == Part::day2 ? a : b;
+      month = first == Part::day2 ? b : a;
+    } else {
+      fixed = false;
+    }
+    if (fixed) {
+      Day out = 0;
+      if (!checked_day(year, month, day, out)) return std::nullopt;
+      return out;
+    }
+  }
+
   int day = 0, month = 0, year = 0;
   std::size_t pos = 0;
-  auto digits = [&](std::size_t min, std::size_t max, int& out) {
-    std::size_t n = 0;
-    int v = 0;
-    while (n < max && pos < text.size() && is_digit(text[pos])) {
-      v = v * 10 + (text[pos] - '0');
-      ++pos;
-      ++n;
-    }
-    out = v;
-    return n >= min;
+  // One or two digits; the second only when it is a digit.
+  const auto short_number = [&](int& out) {
+    if (pos >= n || !is_digit(s[pos])) return false;
+    out = s[pos++] - '0';
+    if (pos < n && is_digit(s[pos])) out = out * 10 + (s[pos++] - '0');
+    return true;
   };
   for (const Piece& p : pieces_) {
-    bool ok = true;
     switch (p.part) {
-      case Part::day1: ok = digits(1, 2, day); break;
-      case Part::day2: ok = digits(2, 2, day); break;
-      case Part::month1: ok = digits(1, 2, month); break;
-      case Part::month2: ok = digits(2, 2, month); break;
-      case Part::year4: ok = digits(4, 4, year); break;
-      case Part::literal: ok = pos < text.size() && text[pos] == p.literal; ++pos; break;
+      case Part::literal:
+        if (pos >= n || s[pos] != p.literal) return std::nullopt;
+        ++pos;
+        break;
+      case Part::day2:
+      case Part::month2: {
+        if (pos + 2 > n) return std::nullopt;
+        const int v = two_digits(s + pos);
+        if (v < 0) return std::nullopt;
+        (p.part == Part::day2 ? day : month) = v;
+        pos += 2;
+        break;
+      }
+      case Part::year4: {
+        if (pos + 4 > n) return std::nullopt;
+        const int hi = two_digits(s + pos), lo = two_digits(s + pos + 2);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        year = hi * 100 + lo;
+        pos += 4;
+        break;
+      }
+      case Part::day1:
+        if (!short_number(day)) return std::nullopt;
+        break;
+      case Part::month1:
+        if (!short_number(month)) return std::nullopt;
+        break;
     }
-    if (!ok) return std::nullopt;
   }
-  if (pos != text.size()) return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
-  return days_from_civil(year, month, day);
+  if (pos != n) return std::nullopt;
+  Day out = 0;
+  if (!checked_day(year, month, day, out)) return std::nullopt;
+  return out;
 }
 
 std::string format_iso(Day day) {

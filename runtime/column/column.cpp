@@ -1,7 +1,7 @@
 #include "runtime/column/column.hpp"
 
+#include <bit>
 #include <cstring>
-#include <functional>
 
 namespace tally::runtime {
 
@@ -68,57 +68,90 @@ void Validity::append(const Validity& other) {
 namespace {
 constexpr std::size_t kFirstSlots = 1024;
 constexpr std::uint64_t kCodeBits = 0xFFFFFFFFu;
+constexpr std::uint64_t kLengthBits = std::uint64_t{15} << 32;
+constexpr int kTagShift = 36;  // the hash bits a slot keeps: 36 to 63
 constexpr std::size_t kHeadBytes = 8;
 
-struct Probe {
-  std::uint64_t hash;
-  std::uint64_t tag;   // meta without the code: hash bits and the length
-  std::uint64_t head;  // the first bytes of the text, zero padded
-};
-
-Probe probe_of(std::string_view text) {
-  Probe p;
-  p.hash = std::hash<std::string_view>{}(text);
-  const std::uint64_t length = text.size() < 15 ? text.size() : 15;
-  p.tag = (p.hash & ~kCodeBits & ~(std::uint64_t{15} << 32)) | (length << 32);
-  p.head = 0;
-  if (!text.empty())
-    std::memcpy(&p.head, text.data(), text.size() < kHeadBytes ? text.size() : kHeadBytes);
-  return p;
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53u;
+  h ^= h >> 33;
+  return h;
 }
 
-// Whether a slot whose tag and head match those of `text` is known to hold `text` without reading
-// strings_: true when the head holds the whole text and the tag its exact length.
+// The first n (at most 8) bytes at p, zero padded.
+std::uint64_t load(const char* p, std::size_t n) {
+  std::uint64_t word = 0;
+  if (n > 0) std::memcpy(&word, p, n);
+  return word;
+}
+
+std::uint64_t hash_of(std::string_view text) {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15u * (n + 1);
+  for (; n > 8; n -= 8, p += 8) h = mix(h ^ load(p, 8));
+  return mix(h ^ load(p, n));
+}
+
 bool decided_by_slot(std::string_view text) { return text.size() <= kHeadBytes; }
 }  // namespace
 
+// The parts of a slot that a text must match: hash bits and length, and the first bytes.
+struct StringPool::Probe {
+  std::uint64_t hash;
+  std::uint64_t tag;   // meta without the code
+  std::uint64_t head;  // the first bytes of the text, zero padded
+};
+
+StringPool::Probe StringPool::probe_of(std::string_view text) {
+  Probe p;
+  p.hash = hash_of(text);
+  const std::uint64_t length = text.size() < 15 ? text.size() : 15;
+  p.tag = (p.hash & ~kCodeBits & ~kLengthBits) | (length << 32);
+  p.head =
+      text.empty() ? 0 : load(text.data(), text.size() < kHeadBytes ? text.size() : kHeadBytes);
+  return p;
+}
+
 void StringPool::rehash(std::size_t count) {
   std::vector<Slot> slots(count);
-  const std::size_t mask = slots.size() - 1;
+  const std::size_t mask = count - 1;
+  const int shift = 64 - std::countr_zero(count);
   for (const Slot& old : slots_) {
     if (old.meta == 0) continue;
-    const auto code = static_cast<std::size_t>((old.meta & kCodeBits) - 1);
-    std::size_t i = probe_of(strings_[code]).hash & mask;
+    std::size_t i;
+    if (shift >= kTagShift) {
+      i = static_cast<std::size_t>(old.meta >> shift);
+    } else {
+      const auto code = static_cast<std::size_t>((old.meta & kCodeBits) - 1);
+      i = static_cast<std::size_t>(hash_of(strings_[code]) >> shift);
+    }
     while (slots[i].meta != 0) i = (i + 1) & mask;
     slots[i] = old;
   }
   slots_ = std::move(slots);
+  shift_ = shift;
+}
+
+void StringPool::grow_for(std::size_t strings) {
+  // Keep the table at most half full so probe runs stay short.
+  if (strings * 2 <= slots_.size()) return;
+  std::size_t count = slots_.empty() ? kFirstSlots : slots_.size() * 2;
+  while (strings * 2 > count) count *= 2;
+  rehash(count);
 }
 
 void StringPool::reserve(std::size_t strings) {
-  std::size_t count = slots_.empty() ? kFirstSlots : slots_.size();
-  while (strings * 2 > count) count *= 2;
-  if (count > slots_.size()) rehash(count);
+  grow_for(strings);
   strings_.reserve(strings);
 }
 
-std::uint32_t StringPool::intern(std::string_view text) {
-  // Keep the table at most half full so probe runs stay short.
-  if ((strings_.size() + 1) * 2 > slots_.size())
-    rehash(slots_.empty() ? kFirstSlots : slots_.size() * 2);
-  const Probe p = probe_of(text);
+std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = p.hash & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = first_slot(p.hash);; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (slot.meta == 0) {
       const auto code = static_cast<std::uint32_t>(strings_.size());
@@ -134,11 +167,30 @@ std::uint32_t StringPool::intern(std::string_view text) {
   }
 }
 
+std::uint32_t StringPool::intern(std::string_view text) {
+  grow_for(strings_.size() + 1);
+  return insert(text, probe_of(text));
+}
+
+void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes) {
+  constexpr std::size_t kBatch = 256;
+  Probe probes[kBatch];
+  for (std::size_t from = 0; from < n; from += kBatch) {
+    const std::size_t count = n - from < kBatch ? n - from : kBatch;
+    grow_for(strings_.size() + count);
+    for (std::size_t k = 0; k < count; ++k) {
+      probes[k] = probe_of(texts[from + k]);
+      __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
+    }
+    for (std::size_t k = 0; k < count; ++k) codes[from + k] = insert(texts[from + k], probes[k]);
+  }
+}
+
 std::int64_t StringPool::find(std::string_view text) const {
   if (slots_.empty()) return -1;
   const Probe p = probe_of(text);
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = p.hash & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = first_slot(p.hash);; i = (i + 1) & mask) {
     const Slot& slot = slots_[i];
     if (slot.meta == 0) return -1;
     if ((slot.meta & ~kCodeBits) == p.tag && slot.head == p.head) {

@@ -35,6 +35,9 @@ class Validity {
 class StringPool {
  public:
   std::uint32_t intern(std::string_view text);
+  // Interns texts[0, n) in order into codes[0, n), as n calls of intern would, faster: the table
+  // places of all are looked up before any is read.
+  void intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes);
   // The code of `text`, or -1 when no cell or constant holds it.
   std::int64_t find(std::string_view text) const;
   const std::string& text(std::int64_t code) const { return strings_[static_cast<std::size_t>(code)]; }
@@ -43,16 +46,25 @@ class StringPool {
   void reserve(std::size_t strings);
 
  private:
-  void rehash(std::size_t slots);
-  // Open addressing over strings_. A slot holds part of the text's hash, its length (up to 15) and
-  // code + 1 (0 = empty), and the text's first 8 bytes, so that short texts are matched without
-  // reading strings_.
+  // Open addressing over strings_. A slot holds the top bits of the text's hash, its length (up
+  // to 15) and code + 1 (0 = empty), and the text's first 8 bytes, so that short texts are matched
+  // without reading strings_. A text's first slot is given by the top bits of its hash, which the
+  // slot keeps, so growing the table does not read strings_ either.
   struct Slot {
     std::uint64_t meta = 0;
     std::uint64_t head = 0;
   };
+  struct Probe;
+  static Probe probe_of(std::string_view text);
+  void rehash(std::size_t slots);
+  void grow_for(std::size_t strings);
+  std::uint32_t insert(std::string_view text, const Probe& probe);
+  std::size_t first_slot(std::uint64_t hash) const {
+    return static_cast<std::size_t>(hash >> shift_);
+  }
   std::vector<std::string> strings_;
   std::vector<Slot> slots_;
+  int shift_ = 64;  // 64 - log2(slots_.size())
 };
 
 struct Column {

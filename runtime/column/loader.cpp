@@ -9,7 +9,6 @@
 #include <limits>
 #include <mutex>
 #include <system_error>
-#include <unordered_map>
 
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
@@ -258,6 +257,39 @@ struct RowIssue {
   std::string message;
 };
 
+// Texts of kept cells of one column waiting to be interned together (see StringPool::intern_all),
+// with the rows whose codes they give.
+class TextBatch {
+ public:
+  static constexpr std::size_t kTexts = 256;
+  bool add(std::string_view text, std::size_t row) {
+    bytes_.append(text);
+    ends_.push_back(bytes_.size());
+    rows_.push_back(row);
+    return rows_.size() == kTexts;
+  }
+  void flush(StringPool& pool, std::vector<std::int64_t>& data) {
+    const std::size_t n = rows_.size();
+    if (n == 0) return;
+    views_.resize(n);
+    codes_.resize(n);
+    for (std::size_t k = 0, from = 0; k < n; from = ends_[k++])
+      views_[k] = std::string_view(bytes_.data() + from, ends_[k] - from);
+    pool.intern_all(views_.data(), n, codes_.data());
+    for (std::size_t k = 0; k < n; ++k) data[rows_[k]] = codes_[k];
+    bytes_.clear();
+    ends_.clear();
+    rows_.clear();
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<std::size_t> ends_;
+  std::vector<std::size_t> rows_;
+  std::vector<std::string_view> views_;
+  std::vector<std::uint32_t> codes_;
+};
+
 // Whether every value of `data` still fits in 64 bits once multiplied by 10^by; when one does not,
 // `bad` is its row.
 bool fits_rescaled(const std::vector<std::int64_t>& data, int by, std::size_t& bad) {
@@ -274,12 +306,7 @@ bool fits_rescaled(const std::vector<std::int64_t>& data, int by, std::size_t& b
 void rescale(Column& column, LoadSlot& slot, int scale) {
   const std::int64_t factor = kPow10[scale - column.scale];
   for (std::int64_t& v : column.data) v *= factor;
-  if (!slot.keys.empty()) {
-    std::unordered_map<std::int64_t, std::int64_t> keys;
-    keys.reserve(slot.keys.size());
-    for (const auto& [value, line] : slot.keys) keys.emplace(value * factor, line);
-    slot.keys = std::move(keys);
-  }
+  slot.keys.scale_by(factor);
   column.scale = scale;
 }
 
@@ -376,8 +403,7 @@ std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell&
     if (value % factor != 0) return 0;
     value /= factor;
   }
-  const auto it = slot.keys.find(value);
-  return it == slot.keys.end() ? 0 : it->second;
+  return slot.keys.find(value);
 }
 
 // ---- Issues and rejects ---------------------------------------------------------------------
@@ -439,7 +465,7 @@ bool among_keys(const LoadSlot& slot, const Column& column, const StringPool& po
     if (value > limit || value < -limit) return false;
     value *= factor;
   }
-  return slot.keys.count(value) > 0;
+  return slot.keys.find(value) != 0;
 }
 
 // Whether no key cell of a row of `second` that reached the key check holds a key of `first`.
@@ -472,6 +498,58 @@ bool keys_disjoint(const TablePart& first, const TablePart& second) {
 }
 
 }  // namespace
+
+// ---- Keys -----------------------------------------------------------------------------------
+
+namespace {
+std::size_t key_place(std::int64_t value, std::size_t mask) {
+  auto h = static_cast<std::uint64_t>(value);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdu;
+  h ^= h >> 33;
+  return static_cast<std::size_t>(h) & mask;
+}
+}  // namespace
+
+std::int64_t KeyLines::find(std::int64_t value) const {
+  if (entries_.empty()) return 0;
+  const std::size_t mask = entries_.size() - 1;
+  for (std::size_t i = key_place(value, mask);; i = (i + 1) & mask) {
+    const Entry& e = entries_[i];
+    if (e.line == 0) return 0;
+    if (e.value == value) return e.line;
+  }
+}
+
+void KeyLines::add(std::int64_t value, std::int64_t line) {
+  // At most half full.
+  if ((count_ + 1) * 2 > entries_.size()) {
+    std::vector<Entry> old(entries_.empty() ? 1024 : entries_.size() * 2);
+    old.swap(entries_);
+    count_ = 0;
+    for (const Entry& e : old)
+      if (e.line != 0) add(e.value, e.line);
+  }
+  const std::size_t mask = entries_.size() - 1;
+  for (std::size_t i = key_place(value, mask);; i = (i + 1) & mask) {
+    Entry& e = entries_[i];
+    if (e.line == 0) {
+      e = Entry{value, line};
+      ++count_;
+      return;
+    }
+    if (e.value == value) return;
+  }
+}
+
+void KeyLines::scale_by(std::int64_t factor) {
+  if (count_ == 0 || factor == 1) return;
+  std::vector<Entry> old(entries_.size());
+  old.swap(entries_);
+  count_ = 0;
+  for (const Entry& e : old)
+    if (e.line != 0) add(e.value * factor, e.line);
+}
 
 // ---- Rejects --------------------------------------------------------------------------------
 
@@ -716,6 +794,12 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   std::vector<RowIssue> issues;
   std::string bad;
   std::string reason;
+  // Text outside key columns is interned a batch at a time; key columns need each row's text in
+  // the pool before the next row's key is looked up.
+  std::vector<std::unique_ptr<TextBatch>> batches(count);
+  for (std::size_t k = 0; k < count; ++k)
+    if (slots[k].type == ColumnType::text && !slots[k].key)
+      batches[k] = std::make_unique<TextBatch>();
   // The first rows' size gives an estimate of the row count, to size the columns once.
   std::size_t sampled_rows = 0, sampled_bytes = 0;
 
@@ -739,8 +823,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     } else {
       for (std::size_t k = 0; k < count; ++k) {
         const CsvField& f = fields[slots[k].field];
-        if (!convert(slots[k], table.columns[k], table.lines, f, cells[k], bad,
-                     part.scale_trouble))
+        if (!convert(slots[k], table.columns[k], table.lines, f, cells[k], bad, part.scale_trouble))
           issues.push_back({f.line, f.column, std::move(bad)});
       }
       converted = issues.empty();
@@ -762,13 +845,14 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       if (converted && part.record_duplicates) {
         for (std::size_t k = 0; k < count; ++k)
           if (slots[k].key && cells[k].known)
-            part.duplicates.push_back({k, cells[k].value, cells[k].scale,
-                                       std::string(slots[k].type == ColumnType::text
-                                                       ? cells[k].text
-                                                       : std::string_view())});
+            part.duplicates.push_back(
+                {k, cells[k].value, cells[k].scale,
+                 std::string(slots[k].type == ColumnType::text ? cells[k].text
+                                                               : std::string_view())});
       }
       if (!options.lenient) {
-        for (RowIssue& issue : issues) add_error(issue.line, issue.column, std::move(issue.message));
+        for (RowIssue& issue : issues)
+          add_error(issue.line, issue.column, std::move(issue.message));
         continue;
       }
       ++table.rejected;
@@ -788,14 +872,20 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       std::int64_t value = cell.value;
       if (slots[k].type == ColumnType::decimal && cell.scale > column.scale)
         rescale(column, slots[k], cell.scale);
-      if (slots[k].type == ColumnType::text && cell.known) value = pool.intern(cell.text);
+      const bool batched = batches[k] && cell.known;
+      if (slots[k].type == ColumnType::text && cell.known && !batched)
+        value = pool.intern(cell.text);
       column.data.push_back(value);
       column.validity.push_back(cell.known);
-      if (slots[k].key && cell.known) slots[k].keys.emplace(value, line);
+      if (batched && batches[k]->add(cell.text, column.data.size() - 1))
+        batches[k]->flush(pool, column.data);
+      if (slots[k].key && cell.known) slots[k].keys.add(value, line);
     }
     table.lines.push_back(line);
   }
 
+  for (std::size_t k = 0; k < count; ++k)
+    if (batches[k]) batches[k]->flush(pool, table.columns[k].data);
   if (const auto& fault = reader.error()) part.fault = *fault;
   part.stopped_at_quote = reader.stopped_at_quote();
 }
@@ -855,10 +945,13 @@ std::vector<std::uint32_t> merge_pool(StringPool& into, StringPool&& from) {
     into = std::move(from);
     return {};
   }
+  // No reserve: most texts of one table are often in the pool already (the same ids).
   std::vector<std::uint32_t> map(from.size());
-  into.reserve(into.size() + from.size());
+  std::vector<std::string_view> texts;
+  texts.reserve(from.size());
   for (std::size_t code = 0; code < from.size(); ++code)
-    map[code] = into.intern(from.text(static_cast<std::int64_t>(code)));
+    texts.emplace_back(from.text(static_cast<std::int64_t>(code)));
+  into.intern_all(texts.data(), texts.size(), map.data());
   return map;
 }
 
@@ -887,7 +980,8 @@ std::optional<std::string> write_part_rejects(TablePart* part, const LoadOptions
 }
 
 LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> part,
-                       const LoadOptions& options, const std::optional<std::string>& rejects_error) {
+                       const LoadOptions& options,
+                       const std::optional<std::string>& rejects_error) {
   LoadResult result;
   if (!part) {
     result.errors = layout.errors;
@@ -904,9 +998,9 @@ LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> par
 
   Table& table = part->table;
   if (table.rejected > 0)
-    result.warnings.push_back(LoadIssue{file, 0, 0,
-                                        msg_skipped(table.rejected, layout.schema->name,
-                                                    options.rejects_file.string())});
+    result.warnings.push_back(
+        LoadIssue{file, 0, 0,
+                  msg_skipped(table.rejected, layout.schema->name, options.rejects_file.string())});
   result.table = std::move(table);
   return result;
 }

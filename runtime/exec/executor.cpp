@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "runtime/calendar/working_days.hpp"
+#include "runtime/column/parallel_load.hpp"
 
 namespace tally::runtime {
 
@@ -1093,14 +1094,21 @@ Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_d
                      const LoadOptions& options) {
   Dataset data;
   data.tables.resize(plan.tables.size());
+  // The used tables, loaded at once; results, errors and warnings in table order.
+  std::vector<TableRequest> requests;
+  std::vector<std::size_t> table_of;
   for (std::size_t t = 0; t < plan.tables.size(); ++t) {
     const plan::TablePlan& tp = plan.tables[t];
     if (!tp.used) continue;
-    const std::filesystem::path file = data_dir / (tp.schema.name + ".csv");
-    LoadResult r = load_table(tp.schema, tp.columns, file, data.pool, options);
+    requests.push_back({&tp.schema, tp.columns, data_dir / (tp.schema.name + ".csv")});
+    table_of.push_back(t);
+  }
+  std::vector<LoadResult> loaded = load_tables(requests, data.pool, options);
+  for (std::size_t k = 0; k < loaded.size(); ++k) {
+    LoadResult& r = loaded[k];
     for (auto& e : r.errors) data.errors.push_back(std::move(e));
     for (auto& w : r.warnings) data.warnings.push_back(std::move(w));
-    if (r.table) data.tables[t] = std::move(*r.table);
+    if (r.table) data.tables[table_of[k]] = std::move(*r.table);
   }
   return data;
 }

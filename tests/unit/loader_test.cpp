@@ -57,14 +57,15 @@ class LoaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / "tally_loader_test" /
-           (std::string(info->name()) + "_" + std::to_string(::getpid()));
+    // One folder per test and process, right under the temporary folder: tests run at once
+    // (ctest -j) must not remove a folder another is creating.
+    dir_ = fs::temp_directory_path() /
+           (std::string("tally_loader_test_") + info->name() + "_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
   void TearDown() override {
     std::error_code ec;
     fs::remove_all(dir_, ec);
-    fs::remove(dir_.parent_path(), ec);  // only once empty, when no other run is using it
   }
 
   fs::path write(const std::string& name, const std::string& content) {
@@ -490,6 +491,61 @@ TEST_F(LoaderTest, LenientStillFailsOnAMissingColumn) {
   const auto r = load(table_schema("t", {col("a", ColumnType::integer)}), {"a"}, "b\n1\n", lenient);
   EXPECT_FALSE(r.table);
   EXPECT_EQ(r.errors.size(), 1u);
+}
+
+TEST_F(LoaderTest, ManyTextRowsKeepTheirTexts) {
+  // More rows than text is interned at a time, with empty cells and repeats among them.
+  const auto schema =
+      table_schema("t", {col("a", ColumnType::text, true),
+                         col("k", ColumnType::text, false, "", true), col("b", ColumnType::text)});
+  std::string content = "a,k,b\n";
+  std::vector<std::string> a, b;
+  for (int r = 0; r < 1000; ++r) {
+    a.push_back(r % 7 == 0 ? "" : std::string("a") + std::to_string(r % 13));
+    b.push_back(std::string("b") + std::to_string(r * 31 % 997) +
+                std::string(static_cast<std::size_t>(r % 20), 'x'));
+    content += a.back() + std::string(",k") + std::to_string(r) + "," + b.back() + "\n";
+  }
+  const auto r = load(schema, {"a", "k", "b"}, content);
+  ASSERT_TRUE(r.table) << ::testing::PrintToString(messages(r.errors));
+  const Table& t = *r.table;
+  ASSERT_EQ(t.rows(), 1000u);
+  for (std::size_t k = 0; k < 1000; ++k) {
+    EXPECT_EQ(t.columns[0].validity.known(k), !a[k].empty());
+    if (a[k].empty())
+      EXPECT_EQ(t.columns[0].data[k], 0);
+    else
+      EXPECT_EQ(pool_.text(t.columns[0].data[k]), a[k]);
+    EXPECT_EQ(pool_.text(t.columns[1].data[k]), std::string("k") + std::to_string(k));
+    EXPECT_EQ(pool_.text(t.columns[2].data[k]), b[k]);
+  }
+}
+
+TEST_F(LoaderTest, ManyRejectedRowsAllReachTheFileInOrder) {
+  // More rejected rows than are held in memory at once.
+  LoadOptions lenient;
+  lenient.lenient = true;
+  lenient.rejects_file = dir_ / "rejects.csv";
+  std::string content = "n\n";
+  for (int r = 0; r < 100000; ++r) content += r % 10 == 0 ? "1\n" : "not a number\n";
+  const auto r = load(table_schema("t", {col("n", ColumnType::integer)}), {"n"}, content, lenient);
+  ASSERT_TRUE(r.table);
+  EXPECT_EQ(r.table->rows(), 10000u);
+  EXPECT_EQ(r.table->rejected, 90000u);
+  const std::string all = slurp(lenient.rejects_file);
+  std::istringstream lines(all);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "table,line,reason");
+  std::size_t count = 0;
+  std::int64_t last = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    const std::int64_t at = std::stoll(line.substr(2));
+    EXPECT_GT(at, last);
+    last = at;
+  }
+  EXPECT_EQ(count, 90000u);
 }
 
 TEST_F(LoaderTest, RenderLeavesOutUnknownPositions) {
