@@ -17,9 +17,11 @@
 namespace tally::runtime {
 
 // The values of a key column seen so far, each with the line of the row that holds it: open
-// addressing over (value, line) pairs, line 0 marking a free place (rows start at line 2).
+// addressing over (value, line) pairs, line 0 marking a free place (rows start at line 2). For
+// text, whose values are string pool codes, a line per code instead.
 class KeyLines {
  public:
+  explicit KeyLines(bool codes = false) : codes_(codes) {}
   // The line holding `value`, or 0.
   std::int64_t find(std::int64_t value) const;
   // Records `value` at `line` unless it is there already.
@@ -33,6 +35,8 @@ class KeyLines {
     std::int64_t value = 0;
     std::int64_t line = 0;
   };
+  bool codes_ = false;
+  std::vector<std::int64_t> by_code_;  // codes_: the line of each code, 0 for none
   std::vector<Entry> entries_;
   std::size_t count_ = 0;
 };

@@ -512,6 +512,10 @@ std::size_t key_place(std::int64_t value, std::size_t mask) {
 }  // namespace
 
 std::int64_t KeyLines::find(std::int64_t value) const {
+  if (codes_) {
+    const auto code = static_cast<std::uint64_t>(value);
+    return code < by_code_.size() ? by_code_[code] : 0;
+  }
   if (entries_.empty()) return 0;
   const std::size_t mask = entries_.size() - 1;
   for (std::size_t i = key_place(value, mask);; i = (i + 1) & mask) {
@@ -522,6 +526,15 @@ std::int64_t KeyLines::find(std::int64_t value) const {
 }
 
 void KeyLines::add(std::int64_t value, std::int64_t line) {
+  if (codes_) {
+    const auto code = static_cast<std::size_t>(value);
+    if (code >= by_code_.size()) by_code_.resize(code + 1, 0);
+    if (by_code_[code] == 0) {
+      by_code_[code] = line;
+      ++count_;
+    }
+    return;
+  }
   // At most half full.
   if ((count_ + 1) * 2 > entries_.size()) {
     std::vector<Entry> old(entries_.empty() ? 1024 : entries_.size() * 2);
@@ -543,7 +556,7 @@ void KeyLines::add(std::int64_t value, std::int64_t line) {
 }
 
 void KeyLines::scale_by(std::int64_t factor) {
-  if (count_ == 0 || factor == 1) return;
+  if (codes_ || count_ == 0 || factor == 1) return;
   std::vector<Entry> old(entries_.size());
   old.swap(entries_);
   count_ = 0;
@@ -682,6 +695,7 @@ std::unique_ptr<TableLayout> read_layout(const plan::TableSchema& schema,
     slots[k].type = slots[k].schema->type;
     slots[k].nullable = slots[k].schema->nullable;
     slots[k].key = slots[k].schema->key;
+    slots[k].keys = KeyLines(slots[k].type == ColumnType::text);
     layout->any_key = layout->any_key || slots[k].key;
     if (slots[k].schema->type != ColumnType::date) continue;
     if (slots[k].schema->date_format.empty()) {
@@ -926,7 +940,7 @@ bool join_parts(const TableLayout& layout, TablePart& first, TablePart& second) 
     a.data.insert(a.data.end(), b.data.begin(), b.data.end());
     a.validity.append(b.validity);
     // The keys are not carried over: a joined part is not read on.
-    first.slots[k].keys = {};
+    first.slots[k].keys = KeyLines();
   }
   Table& table = first.table;
   table.lines.insert(table.lines.end(), second.table.lines.begin(), second.table.lines.end());

@@ -36,14 +36,14 @@ class CsvReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / "tally_csv_reader_test" /
-           (std::string(info->name()) + "_" + std::to_string(::getpid()));
+    // One folder per test and process, with no shared parent that another test could remove.
+    dir_ = fs::temp_directory_path() /
+           ("tally_csv_reader_test_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
   void TearDown() override {
     std::error_code ec;
     fs::remove_all(dir_, ec);
-    fs::remove(dir_.parent_path(), ec);  // only once empty, when no other run is using it
   }
 
   std::string write(const std::string& content) {
