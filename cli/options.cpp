@@ -88,9 +88,12 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
       ->required();
   cmd->add_option("--history", o.history, "periods to show, ending with --period (default 2)")
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--set", o.sets, "NAME=VALUE: override a parameter for this run");
-  cmd->add_option("--scenario", o.scenarios, "apply a declared scenario");
-  cmd->add_option("--indicator", o.indicators, "only these indicators (default: all)");
+  cmd->add_option("--set", o.sets, "NAME=VALUE: override a parameter for this run")
+      ->allow_extra_args(false);
+  cmd->add_option("--scenario", o.scenarios, "apply a declared scenario")
+      ->allow_extra_args(false);
+  cmd->add_option("--indicator", o.indicators, "only these indicators (default: all)")
+      ->allow_extra_args(false);
   if (with_format) {
     cmd->add_option("--format", o.format, "table, json, csv, markdown or html")
         ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}));
@@ -144,9 +147,12 @@ int main(int argc, char** argv) {
   RunOptions describe_options;
   auto* describe_cmd = app.add_subcommand("describe", "each indicator in plain words, as a councillor reads it");
   describe_cmd->add_option("DEFS", describe_options.defs, "definition files or folders")->required();
-  describe_cmd->add_option("--indicator", describe_options.indicators, "only these indicators (default: all)");
-  describe_cmd->add_option("--set", describe_options.sets, "NAME=VALUE: describe with a parameter overridden");
-  describe_cmd->add_option("--scenario", describe_options.scenarios, "describe under a declared scenario");
+  describe_cmd->add_option("--indicator", describe_options.indicators, "only these indicators (default: all)")
+      ->allow_extra_args(false);
+  describe_cmd->add_option("--set", describe_options.sets, "NAME=VALUE: describe with a parameter overridden")
+      ->allow_extra_args(false);
+  describe_cmd->add_option("--scenario", describe_options.scenarios, "describe under a declared scenario")
+      ->allow_extra_args(false);
   describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
