@@ -134,6 +134,14 @@ std::string summary_line(const RunResult& result) {
   return s;
 }
 
+nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind) {
+  nlohmann::ordered_json j;
+  j["name"] = ind.name;
+  j["code"] = ind.code;
+  j["title"] = ind.title;
+  return j;
+}
+
 nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ctx) {
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
@@ -142,10 +150,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
-    nlohmann::ordered_json ji;
-    ji["name"] = ind.name;
-    ji["code"] = ind.code;
-    ji["title"] = ind.title;
+    nlohmann::ordered_json ji = indicator_json(ind);
     ji["unit"] = ind.unit_text;
     ji["polarity"] = ast::polarity_name(ind.polarity);
     nlohmann::ordered_json results = nlohmann::ordered_json::array();

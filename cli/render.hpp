@@ -26,6 +26,9 @@ std::string trimmed_text(const Rational& v, int decimals);
 // Whole numbers as JSON numbers, other exact values as decimal strings.
 nlohmann::ordered_json count_json(const Rational& v);
 
+// An indicator's name, code and title: the opening keys of its entry in every JSON document.
+nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind);
+
 nlohmann::ordered_json run_json(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_table(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_csv(const runtime::RunResult& result, const RenderContext& ctx);

@@ -148,10 +148,7 @@ int compare_versions(const RunOptions& o) {
   int changing = 0;
   for (std::size_t i = 0; i < after.indicators.size(); ++i) {
     const plan::IndicatorPlan& ind = *after.indicators[i].plan;
-    nlohmann::ordered_json ji;
-    ji["name"] = ind.name;
-    ji["code"] = ind.code;
-    ji["title"] = ind.title;
+    nlohmann::ordered_json ji = indicator_json(ind);
     std::vector<std::string> changes;
     const runtime::IndicatorResult* old_result = nullptr;
     if (old_of[i] && before) {
@@ -300,10 +297,7 @@ int compare_command(const RunOptions& o) {
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
-      nlohmann::ordered_json ji;
-      ji["name"] = ind.name;
-      ji["code"] = ind.code;
-      ji["title"] = ind.title;
+      nlohmann::ordered_json ji = indicator_json(ind);
       nlohmann::ordered_json results = nlohmann::ordered_json::array();
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
         const PeriodResult& a = first.indicators[i].results[p];

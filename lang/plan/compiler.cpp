@@ -143,8 +143,8 @@ class Compiler {
     }
     switch (e.kind) {
       case ExprKind::list: {
-        // A list that holds row values: only as the right side of `in`; lowered element-wise by
-        // in_list below, so here it is a chain of coalesce-free `in` tests is not needed.
+        // A list of row values stands only on the right of `in`, where the in_list case below
+        // lowers it element by element; it is never a value of its own.
         return kNone;
       }
       case ExprKind::name: return name(id, e, t);

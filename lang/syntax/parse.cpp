@@ -259,10 +259,9 @@ class Builder {
       default: break;
     }
     // A node kind the builder does not know: an engine fault, reported rather than hidden.
-    diags_.error(ast_fault_kind(), span(n), "internal error: unexpected syntax node");
+    diags_.error(DiagKind::syntax, span(n), "internal error: unexpected syntax node");
     return make(ast::ExprKind::number, span(n));
   }
-  static DiagKind ast_fault_kind() { return DiagKind::syntax; }
 
   ast::ExprId fold(const Node& n, ast::Op op) {
     ast::ExprId left = expr(*n.children.front());
