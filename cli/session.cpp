@@ -17,6 +17,20 @@ bool timing_wanted() {
   const char* v = std::getenv("TALLY_TIMING");
   return v != nullptr && *v != 0 && std::string_view(v) != "0";
 }
+
+// TALLY_THREADS=N loads and evaluates on N threads (default: one per core); the figures do not
+// depend on it. Nullopt when it is set to anything but a whole number from 1 to 256.
+std::optional<unsigned> threads_wanted() {
+  const char* v = std::getenv("TALLY_THREADS");
+  if (v == nullptr || *v == 0) return 0u;
+  unsigned n = 0;
+  for (const char* c = v; *c; ++c) {
+    if (*c < '0' || *c > '9' || n > 256) return std::nullopt;
+    n = n * 10 + static_cast<unsigned>(*c - '0');
+  }
+  if (n < 1 || n > 256) return std::nullopt;
+  return n;
+}
 }  // namespace
 
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
@@ -121,6 +135,11 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   s.request.period_label =
       period->cadence ? calendar::label(calendar::resolve(*period, *period->cadence)) : o.period;
   s.request.history = o.history;
+  const std::optional<unsigned> threads = threads_wanted();
+  if (!threads)
+    return usage_error(fmt::format("TALLY_THREADS='{}' is not a number of threads", std::getenv("TALLY_THREADS")),
+                       "set it to a whole number from 1 to 256, or unset it to use every core");
+  s.request.threads = *threads;
 
   if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params)) return status;
 
@@ -140,6 +159,7 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
                        "name the folder that holds TABLE.csv for each table");
   runtime::LoadOptions load;
   load.lenient = o.lenient;
+  load.threads = s.request.threads;
   load.rejects_file = std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
   if (o.lenient) std::filesystem::remove(load.rejects_file, ec);
   const auto load_start = std::chrono::steady_clock::now();
@@ -165,10 +185,16 @@ int run_command(const RunOptions& o) {
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::ExecError> errors;
   const auto eval_start = std::chrono::steady_clock::now();
+  std::vector<runtime::TableTiming> timings;
+  if (timing_wanted()) s.request.timings = &timings;
   const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
-  if (timing_wanted())
+  if (timing_wanted()) {
+    for (const runtime::TableTiming& t : timings)
+      std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n", t.table,
+                               t.derive_seconds, t.evaluate_seconds);
     std::cerr << fmt::format("timing: evaluate {:.3f} s\n",
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
+  }
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   RenderContext ctx{&s.plan, s.request.params, false, {}};
   for (const plan::IndicatorPlan& ind : s.plan.indicators)

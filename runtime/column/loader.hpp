@@ -28,6 +28,7 @@ struct LoadOptions {
   // Under lenient: where rejected rows go, as CSV with columns line,reason,record. Created only
   // when a row is rejected.
   std::filesystem::path rejects_file;
+  unsigned threads = 0;  // threads to load on; 0 = one per core
 };
 
 struct LoadResult {

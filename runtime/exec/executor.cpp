@@ -3,14 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <exception>
+#include <chrono>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
+#include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "runtime/calendar/working_days.hpp"
 #include "runtime/column/parallel_load.hpp"
+#include "runtime/exec/in_parts.hpp"
+#include "runtime/exec/radix_sort.hpp"
 
 namespace tally::runtime {
 
@@ -24,6 +30,8 @@ using plan::NodeOp;
 __extension__ typedef __int128 Int128;
 
 constexpr std::size_t kBatch = 4096;
+// Tables of at least this many rows are evaluated in two halves at once.
+constexpr std::size_t kParallelRows = std::size_t{1} << 16;
 constexpr int kMaxScale = 18;
 
 std::int64_t pow10_i64(int n) {
@@ -48,10 +56,11 @@ struct Vec {
   Kind kind = Kind::number;
   bool rational = false;
   int scale = 0;
-  std::vector<std::int64_t> v;
+  BigVector<std::int64_t> v;
   std::vector<Rational> r;
-  std::vector<std::uint8_t> known;
+  BigVector<std::uint8_t> known;
   const check::Constant* list = nullptr;  // a list constant (right side of `in`)
+  std::shared_ptr<const std::vector<Vec>> items;  // its items, text interned when it was made
 
   std::size_t size() const { return known.size(); }
   bool one() const { return known.size() == 1; }
@@ -146,7 +155,14 @@ Vec constant_vec(const check::Constant& c, StringPool& pool) {
     case Kind::date: x.v.assign(1, c.date); break;
     case Kind::boolean: x.v.assign(1, c.boolean ? 1 : 0); break;
     case Kind::text: x.v.assign(1, pool.intern(c.text)); break;
-    case Kind::list: x.list = &c; x.v.assign(1, 0); break;
+    case Kind::list: {
+      x.list = &c;
+      x.v.assign(1, 0);
+      auto items = std::make_shared<std::vector<Vec>>();
+      for (const check::Constant& item : c.items) items->push_back(constant_vec(item, pool));
+      x.items = std::move(items);
+      break;
+    }
     case Kind::error: x.known.assign(1, 0); x.v.assign(1, 0); break;
   }
   return x;
@@ -192,6 +208,7 @@ Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
   x.rational = full.rational;
   x.scale = full.scale;
   x.list = full.list;
+  x.items = full.items;
   if (full.one()) return full;
   if (full.rational)
     x.r.assign(full.r.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -201,6 +218,32 @@ Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
                full.v.begin() + static_cast<std::ptrdiff_t>(begin + n));
   x.known.assign(full.known.begin() + static_cast<std::ptrdiff_t>(begin),
                  full.known.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  return x;
+}
+
+// A derived column over a whole table. Previous/next values that are whole numbers within 2^31
+// of each other (day numbers, text codes) are kept as 32-bit offsets from `base`, -1 where
+// missing: the walk that fills them then writes one small cell per row, in shuffled row order,
+// instead of a value and a flag.
+struct DerivedColumn {
+  Vec wide;
+  BigVector<std::int32_t> narrow;
+  std::int64_t base = 0;
+  bool is_narrow = false;
+};
+
+Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
+  if (!d.is_narrow) return slice(d.wide, begin, n);
+  Vec x;
+  x.kind = d.wide.kind;
+  x.scale = d.wide.scale;
+  x.v.resize(n);
+  x.known.resize(n);
+  const std::int32_t* from = d.narrow.data() + begin;
+  for (std::size_t i = 0; i < n; ++i) {
+    x.known[i] = from[i] >= 0;
+    x.v[i] = from[i] >= 0 ? d.base + from[i] : 0;
+  }
   return x;
 }
 
@@ -216,7 +259,7 @@ struct Frame {
 class Evaluator {
  public:
   Evaluator(const plan::Plan& plan, Dataset& data, const std::vector<Vec>& params,
-            const std::vector<Vec>& constants, const std::vector<Vec>& derived,
+            const std::vector<Vec>& constants, const std::vector<DerivedColumn>& derived,
             std::vector<ExecError>& errors)
       : plan_(plan), data_(data), params_(params), constants_(constants), derived_(derived),
         errors_(errors), memo_(plan.nodes.size()) {}
@@ -352,6 +395,7 @@ class Evaluator {
         x.rational = a.rational;
         x.scale = a.scale;
         x.list = a.list;
+        x.items = a.items;
         x.resize(n);
         for (std::size_t i = 0; i < n; ++i) {
           const Vec& src = a.known[at(a, i)] ? a : b;
@@ -587,13 +631,11 @@ class Evaluator {
 
   Vec in_list(const plan::Node& node, Vec a, const Vec& list) {
     const bool negated = node.op == NodeOp::not_in_list;
-    // The candidates as vectors of one, aligned to `a` one by one.
+    // The candidates as vectors of one, aligned to `a` one by one. Their text was interned when
+    // the list was made, so that evaluation only reads the string pool.
     std::vector<Vec> items;
-    if (list.list) {
-      for (const check::Constant& c : list.list->items) items.push_back(constant_vec(c, data_.pool));
-    } else {
-      items.push_back(list);
-    }
+    if (list.items) items = *list.items;
+    else items.push_back(list);
     const std::size_t n = a.size();
     Vec x;
     x.kind = Kind::boolean;
@@ -718,7 +760,7 @@ class Evaluator {
   Dataset& data_;
   const std::vector<Vec>& params_;
   const std::vector<Vec>& constants_;
-  const std::vector<Vec>& derived_;
+  const std::vector<DerivedColumn>& derived_;
   std::vector<ExecError>& errors_;
   std::vector<Entry> memo_;
   const Table* table_ = nullptr;
@@ -734,7 +776,10 @@ struct Accumulator {
   int scale = -1;
   Rational exact = 0;  // sums of rationals, and flushed integer sums
   std::vector<Rational> values;        // median
-  std::unordered_set<std::int64_t> distinct;
+  // count distinct of whole values: gathered, then sorted and made unique when counted (and
+  // whenever the repeats would double what was kept), which costs less than a hash set.
+  std::vector<std::int64_t> distinct;
+  std::size_t distinct_kept = 0;
   std::set<Rational> distinct_exact;
   std::optional<Rational> extreme;     // min / max
 
@@ -763,7 +808,7 @@ struct Accumulator {
       case ast::Op::count_distinct:
         if (x.rational) distinct_exact.insert(x.r[k]);
         else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
-        else distinct.insert(x.v[k]);
+        else add_distinct(x.v[k]);
         break;
       case ast::Op::sum:
       case ast::Op::mean:
@@ -788,6 +833,29 @@ struct Accumulator {
     }
   }
 
+  // Adds what `o` accumulated over other rows of the same job.
+  void merge(Accumulator&& o) {
+    count += o.count;
+    o.flush();
+    flush();
+    exact += o.exact;
+    values.insert(values.end(), o.values.begin(), o.values.end());
+    distinct.insert(distinct.end(), o.distinct.begin(), o.distinct.end());
+    distinct_exact.merge(o.distinct_exact);
+    if (o.extreme && (!extreme || (op == ast::Op::min ? *o.extreme < *extreme : *o.extreme > *extreme)))
+      extreme = o.extreme;
+  }
+
+  void add_distinct(std::int64_t v) {
+    distinct.push_back(v);
+    if (distinct.size() >= std::max<std::size_t>(2 * distinct_kept, 1u << 16)) unique_distinct();
+  }
+  void unique_distinct() {
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    distinct_kept = distinct.size();
+  }
+
   void flush() {
     if (scale >= 0 && units != 0) {
       const bool negative = units < 0;
@@ -809,6 +877,7 @@ struct Accumulator {
     switch (op) {
       case ast::Op::count: return Rational(count);
       case ast::Op::count_distinct:
+        unique_distinct();
         return Rational(static_cast<std::int64_t>(distinct.size() + distinct_exact.size()));
       case ast::Op::sum: flush(); return exact;
       case ast::Op::mean:
@@ -841,13 +910,50 @@ struct Job {
   int quantity_scale = 0;
   std::vector<Rational> exact_quantities;
 
+  // The same indicator and period with nothing accumulated yet.
+  Job fresh() const {
+    Job job;
+    job.indicator = indicator;
+    job.frame = frame;
+    job.period = period;
+    job.den.op = den.op;
+    job.num.op = num.op;
+    job.value.op = value.op;
+    return job;
+  }
+
+  // Adds what `o` (a fresh() copy) accumulated over other rows.
+  void merge(Job&& o) {
+    den.merge(std::move(o.den));
+    num.merge(std::move(o.num));
+    value.merge(std::move(o.value));
+    if (o.quantities.empty() && o.exact_quantities.empty()) return;
+    if (quantities.empty() && exact_quantities.empty()) {
+      quantities = std::move(o.quantities);
+      quantity_scale = o.quantity_scale;
+      exact_quantities = std::move(o.exact_quantities);
+      return;
+    }
+    if (exact_quantities.empty() && o.exact_quantities.empty() && quantity_scale == o.quantity_scale) {
+      quantities.insert(quantities.end(), o.quantities.begin(), o.quantities.end());
+      return;
+    }
+    make_exact();
+    o.make_exact();
+    exact_quantities.insert(exact_quantities.end(), o.exact_quantities.begin(), o.exact_quantities.end());
+  }
+
+  void make_exact() {
+    for (std::int64_t q : quantities) exact_quantities.push_back(Rational(q) / pow10_i64(quantity_scale));
+    quantities.clear();
+  }
+
   void collect(const Vec& x, std::size_t i) {
     const std::size_t k = at(x, i);
     if (!x.known[k]) return;  // a missing quantity meets no threshold
     if (x.rational || !exact_quantities.empty() ||
         (!quantities.empty() && x.scale != quantity_scale)) {
-      for (std::int64_t q : quantities) exact_quantities.push_back(Rational(q) / pow10_i64(quantity_scale));
-      quantities.clear();
+      make_exact();
       exact_quantities.push_back(x.number(k));
       return;
     }
@@ -893,94 +999,306 @@ struct Threshold {
   std::vector<NodeId> others;  // the numerator's other conditions
 };
 
-// Rows with a known key and order, sorted by (key, order) and then by row: a stable LSD radix
-// sort of 64-bit packed keys when both fit in 32 bits each (day numbers, codes, whole numbers),
-// and no sort at all when the rows already come in that order. Empty when the keys do not pack.
-std::vector<std::uint32_t> packed_order(const Vec& key, const Vec& order, std::size_t n) {
-  if (key.rational || order.rational || order.kind == Kind::text || order.kind == Kind::list ||
-      key.kind == Kind::list)
-    return {};
-  std::int64_t kmin = INT64_MAX, kmax = INT64_MIN, omin = INT64_MAX, omax = INT64_MIN;
-  std::size_t m = 0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t ik = at(key, r), io = at(order, r);
-    if (!key.known[ik] || !order.known[io]) continue;
-    ++m;
-    kmin = std::min(kmin, key.v[ik]);
-    kmax = std::max(kmax, key.v[ik]);
-    omin = std::min(omin, order.v[io]);
-    omax = std::max(omax, order.v[io]);
-  }
-  if (m == 0) return std::vector<std::uint32_t>{};
-  if (static_cast<std::uint64_t>(kmax - kmin) >= (1ull << 32) ||
-      static_cast<std::uint64_t>(omax - omin) >= (1ull << 32))
-    return {};
-  std::vector<std::uint64_t> keys;
-  std::vector<std::uint32_t> rows;
-  keys.reserve(m);
-  rows.reserve(m);
-  bool sorted = true;
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t ik = at(key, r), io = at(order, r);
-    if (!key.known[ik] || !order.known[io]) continue;
-    const std::uint64_t packed = (static_cast<std::uint64_t>(key.v[ik] - kmin) << 32) |
-                                 static_cast<std::uint64_t>(order.v[io] - omin);
-    if (!keys.empty() && packed < keys.back()) sorted = false;
-    keys.push_back(packed);
-    rows.push_back(static_cast<std::uint32_t>(r));
-  }
-  if (sorted) return rows;
-  const std::uint64_t top = (static_cast<std::uint64_t>(kmax - kmin) << 32) |
-                            static_cast<std::uint64_t>(omax - omin);
-  std::vector<std::uint64_t> keys2(m);
-  std::vector<std::uint32_t> rows2(m);
-  std::vector<std::size_t> count(1 << 16);
-  for (int shift = 0; shift < 64 && (top >> shift) != 0; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (std::size_t i = 0; i < m; ++i) ++count[(keys[i] >> shift) & 0xFFFF];
-    std::size_t sum = 0;
-    for (auto& c : count) {
-      const std::size_t here = c;
-      c = sum;
-      sum += here;
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::size_t slot = count[(keys[i] >> shift) & 0xFFFF]++;
-      keys2[slot] = keys[i];
-      rows2[slot] = rows[i];
-    }
-    keys.swap(keys2);
-    rows.swap(rows2);
-  }
-  return rows;
+// `x << s`, and 0 when s is 64 (a part of a packed word that takes no bits).
+std::uint64_t shift_left(std::uint64_t x, int s) { return s >= 64 ? 0 : x << s; }
+std::uint64_t shift_right(std::uint64_t x, int s) { return s >= 64 ? 0 : x >> s; }
+std::uint64_t low_bits(int bits) { return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1; }
+
+// The bits needed for 0 .. hi - lo.
+int bits_between(std::int64_t lo, std::int64_t hi) {
+  return std::bit_width(static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo));
 }
 
-// The general case: any key and order, compared exactly; ties stay in file order.
-std::vector<std::uint32_t> compared_order(Vec key, Vec order, std::size_t n, const StringPool& pool) {
+double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// Whether a batch of keys or orders can be packed into a word: whole values (day numbers, text
+// codes, numbers of one scale across batches); text orders compare as text, so they cannot.
+bool packable(const Vec& x, bool is_order, int& scale) {
+  if (x.rational || x.kind == Kind::list || (is_order && x.kind == Kind::text)) return false;
+  if (scale < 0) scale = x.scale;
+  return scale == x.scale;
+}
+
+// The general case: any key and order, compared exactly, ties in file order; each key's rows
+// numbered by the key's rank.
+SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& pool) {
   std::vector<std::uint32_t> perm;
   perm.reserve(n);
   for (std::uint32_t r = 0; r < n; ++r)
     if (key.known[at(key, r)] && order.known[at(order, r)]) perm.push_back(r);
   if (order.kind == Kind::number) to_rational(order);
   if (key.kind == Kind::number) to_rational(key);
+  auto key_less = [&](std::uint32_t x, std::uint32_t y) {
+    if (key.rational) return key.r[at(key, x)] < key.r[at(key, y)];
+    return key.v[at(key, x)] < key.v[at(key, y)];
+  };
   std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (key.rational) {
-      const Rational& a = key.r[at(key, x)];
-      const Rational& b = key.r[at(key, y)];
-      if (a != b) return a < b;
-    } else if (key.v[at(key, x)] != key.v[at(key, y)]) {
-      return key.v[at(key, x)] < key.v[at(key, y)];
-    }
+    if (key_less(x, y)) return true;
+    if (key_less(y, x)) return false;
     if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
     if (order.kind == Kind::text) return pool.text(order.v[at(order, x)]) < pool.text(order.v[at(order, y)]);
     return order.v[at(order, x)] < order.v[at(order, y)];
   });
-  return perm;
+  SortedRows sorted;
+  sorted.row_bits = n > 1 ? std::bit_width(n - 1) : 0;
+  sorted.words.reserve(perm.size());
+  std::uint64_t rank = 0;
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    if (i > 0 && key_less(perm[i - 1], perm[i])) ++rank;
+    sorted.words.push_back(shift_left(rank, sorted.row_bits) | perm[i]);
+  }
+  return sorted;
 }
+
+// One thread's stretch of rows in packing: the ranges of its keys and orders, and how many rows
+// have both known.
+struct Stretch {
+  std::int64_t klo = INT64_MAX, khi = INT64_MIN, olo = INT64_MAX, ohi = INT64_MIN;
+  std::size_t known = 0;
+  bool in_order = true;
+};
+
+// Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
+// each row in [from, to) whose key and order are known, in row order; it is called twice per
+// part (ranges, then words), with `parts` parts at once. Empty when the three do not fit in 64
+// bits.
+template <typename ForRows>
+std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, ForRows for_rows) {
+  std::vector<std::size_t> bounds(parts + 1);
+  for (unsigned p = 0; p <= parts; ++p) bounds[p] = (n * p / parts + kBatch - 1) / kBatch * kBatch;
+  bounds[parts] = n;
+  std::vector<Stretch> stretch(parts);
+  in_parts(parts, [&](unsigned p) {
+    Stretch& s = stretch[p];
+    for_rows(bounds[p], bounds[p + 1], p, [&s](std::size_t, std::int64_t k, std::int64_t o) {
+      ++s.known;
+      s.klo = std::min(s.klo, k);
+      s.khi = std::max(s.khi, k);
+      s.olo = std::min(s.olo, o);
+      s.ohi = std::max(s.ohi, o);
+    });
+  });
+  Stretch all;
+  for (const Stretch& s : stretch) {
+    all.known += s.known;
+    all.klo = std::min(all.klo, s.klo);
+    all.khi = std::max(all.khi, s.khi);
+    all.olo = std::min(all.olo, s.olo);
+    all.ohi = std::max(all.ohi, s.ohi);
+  }
+  SortedRows sorted;
+  sorted.row_bits = n > 1 ? std::bit_width(n - 1) : 0;
+  sorted.order_in_word = true;
+  if (all.known == 0) return sorted;
+  sorted.order_bits = bits_between(all.olo, all.ohi);
+  sorted.order_min = all.olo;
+  if (bits_between(all.klo, all.khi) + sorted.order_bits + sorted.row_bits > 64) return std::nullopt;
+  const int rb = sorted.row_bits, kshift = sorted.row_bits + sorted.order_bits;
+  const std::uint64_t klo = static_cast<std::uint64_t>(all.klo), olo = static_cast<std::uint64_t>(all.olo);
+  BigVector<std::uint64_t>& words = sorted.words;
+  words.resize(all.known);
+  std::vector<std::size_t> start(parts + 1, 0);
+  for (unsigned p = 0; p < parts; ++p) start[p + 1] = start[p] + stretch[p].known;
+  in_parts(parts, [&](unsigned p) {
+    std::uint64_t* out = words.data() + start[p];
+    std::uint64_t last = 0;
+    bool in_order = true;
+    for_rows(bounds[p], bounds[p + 1], p, [&](std::size_t row, std::int64_t k, std::int64_t o) {
+      const std::uint64_t w = shift_left(static_cast<std::uint64_t>(k) - klo, kshift) |
+                              shift_left(static_cast<std::uint64_t>(o) - olo, rb) | row;
+      in_order = in_order && w >= last;
+      last = w;
+      *out++ = w;
+    });
+    stretch[p].in_order = in_order;
+  });
+  bool in_order = true;
+  for (unsigned p = 0; p < parts; ++p) {
+    in_order = in_order && stretch[p].in_order;
+    if (p > 0 && start[p] > 0 && start[p] < words.size()) in_order = in_order && words[start[p]] >= words[start[p] - 1];
+  }
+  if (!in_order) radix_sort_bits(words, rb, 64, threads);
+  return sorted;
+}
+
+// Sorts the rows of `table` for a previous/next on (d.key, d.order). When the key, the order
+// and the row number fit in one 64-bit word together, each row is packed and the words are radix
+// sorted (or left as they are when the rows already come in order). Key and order columns are
+// read in place, half the rows on each of two threads; other expressions are evaluated a batch
+// at a time, so the table is never copied whole. Otherwise rows are compared exactly.
+SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table& table, Evaluator& eval,
+                     const StringPool& pool, unsigned threads) {
+  const std::size_t n = table.rows();
+  const plan::Node& kn = plan.nodes[static_cast<std::size_t>(d.key)];
+  const plan::Node& on = plan.nodes[static_cast<std::size_t>(d.order)];
+  std::optional<SortedRows> packed;
+  int order_scale = 0;
+  if (kn.op == NodeOp::column && on.op == NodeOp::column &&
+      table.columns[on.payload].type != plan::ColumnType::text) {
+    const Column& kc = table.columns[kn.payload];
+    const Column& oc = table.columns[on.payload];
+    const unsigned parts = n >= kParallelRows ? threads : 1;
+    order_scale = oc.scale;
+    packed = pack_rows(n, parts, threads, [&](std::size_t from, std::size_t to, unsigned, auto f) {
+      const std::int64_t* kd = kc.data.data();
+      const std::int64_t* od = oc.data.data();
+      for (std::size_t r = from; r < to; ++r)
+        if (kc.validity.known(r) && oc.validity.known(r)) f(r, kd[r], od[r]);
+    });
+  } else {
+    int key_scale = -1;
+    order_scale = -1;
+    bool packs = true;
+    auto for_rows = [&](std::size_t from, std::size_t to, unsigned, auto f) {
+      for (std::size_t begin = from; packs && begin < to; begin += kBatch) {
+        const std::size_t nb = std::min(kBatch, to - begin);
+        eval.start_batch(&table, begin, nb);
+        const Vec& key = eval.eval(d.key);
+        const Vec& order = eval.eval(d.order);
+        packs = packable(key, false, key_scale) && packable(order, true, order_scale);
+        for (std::size_t i = 0; packs && i < nb; ++i) {
+          const std::size_t ik = at(key, i), io = at(order, i);
+          if (key.known[ik] && order.known[io]) f(begin + i, key.v[ik], order.v[io]);
+        }
+      }
+    };
+    packed = pack_rows(n, 1, threads, for_rows);
+    if (!packs) packed.reset();  // a batch held rationals, text orders or another scale
+  }
+  if (packed) {
+    packed->order_scale = std::max(order_scale, 0);
+    return std::move(*packed);
+  }
+  eval.start_batch(&table, 0, n);
+  return compared_order(eval.eval(d.key), eval.eval(d.order), n, pool);
+}
+
+// Fills `out` with each row's previous (or next) eligible value of the same key, walking the
+// sorted rows once and carrying the last eligible row's key and value.
+void walk_sorted(const SortedRows& sorted, bool forward, const std::vector<std::uint8_t>& eligible,
+                 const Vec* value, DerivedColumn& column, unsigned threads) {
+  Vec& out = column.wide;
+  std::int32_t* narrow = column.is_narrow ? column.narrow.data() : nullptr;
+  const BigVector<std::uint64_t>& words = sorted.words;
+  const std::size_t m = words.size();
+  const std::uint64_t row_mask = low_bits(sorted.row_bits);
+  const std::uint64_t order_mask = low_bits(sorted.order_bits);
+  const int key_shift = sorted.row_bits + sorted.order_bits;
+  // Walks words [from, to): each key's rows lie within one stretch, and stretches write
+  // different rows, so two can be walked at once.
+  auto walk = [&](std::size_t from, std::size_t to) {
+    bool have_last = false, last_known = false;
+    std::uint64_t last_key = 0;
+    std::int64_t last_value = 0;
+    Rational last_exact;
+    for (std::size_t step = from; step < to; ++step) {
+      const std::uint64_t w = words[forward ? step : to - 1 - (step - from)];
+      const std::size_t row = static_cast<std::size_t>(w & row_mask);
+      const std::uint64_t key = shift_right(w, key_shift);
+      if (have_last && key == last_key) {
+        if (narrow) {
+          // From the words: always known, and within 2^31 of the base.
+          narrow[row] = static_cast<std::int32_t>(last_value - column.base);
+        } else {
+          out.known[row] = last_known;
+          if (out.rational) out.r[row] = last_exact;
+          else out.v[row] = last_value;
+        }
+      } else {
+        have_last = false;
+      }
+      if (!eligible.empty() && !eligible[row]) continue;
+      have_last = true;
+      last_key = key;
+      if (!value) {
+        last_known = true;
+        last_value = static_cast<std::int64_t>((shift_right(w, sorted.row_bits) & order_mask) +
+                                               static_cast<std::uint64_t>(sorted.order_min));
+        continue;
+      }
+      const std::size_t k = at(*value, row);
+      last_known = value->known[k];
+      if (value->rational) last_exact = value->r[k];
+      else last_value = value->v[k];
+    }
+  };
+  // One stretch per thread, each beginning where a key begins.
+  const unsigned parts = m >= kParallelRows ? threads : 1;
+  std::vector<std::size_t> bounds(parts + 1, m);
+  bounds[0] = 0;
+  for (unsigned p = 1; p < parts; ++p) {
+    std::size_t b = std::max(bounds[p - 1], m * p / parts);
+    while (b > 0 && b < m && shift_right(words[b], key_shift) == shift_right(words[b - 1], key_shift)) ++b;
+    bounds[p] = b;
+  }
+  in_parts(parts, [&](unsigned p) { walk(bounds[p], bounds[p + 1]); });
+}
+
+// The row of each key in a lookup's target table (the first, should a key repeat): a table
+// indexed by the key itself when the keys are whole values (text codes, day numbers) spread over
+// a range not much larger than the rows, a hash map when they are spread wider, and an ordered
+// map of exact values for numbers, whose scales may differ from the looked-up key's.
+class KeyIndex {
+ public:
+  KeyIndex(const Column& keys, bool numeric) : numeric_(numeric) {
+    const std::size_t rows = keys.data.size();
+    if (numeric_) {
+      for (std::size_t r = 0; r < rows; ++r)
+        if (keys.validity.known(r))
+          exact_.emplace(Rational(keys.data[r]) / pow10_i64(keys.scale), static_cast<std::int64_t>(r));
+      return;
+    }
+    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (!keys.validity.known(r)) continue;
+      lo = std::min(lo, keys.data[r]);
+      hi = std::max(hi, keys.data[r]);
+    }
+    if (lo > hi) return;
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    if (span < std::max<std::uint64_t>(4 * rows, 1u << 16)) {
+      lo_ = lo;
+      direct_.assign(span + 1, -1);
+      for (std::size_t r = 0; r < rows; ++r) {
+        if (!keys.validity.known(r)) continue;
+        std::int64_t& slot = direct_[static_cast<std::size_t>(keys.data[r] - lo)];
+        if (slot < 0) slot = static_cast<std::int64_t>(r);
+      }
+      return;
+    }
+    hashed_.reserve(rows);
+    for (std::size_t r = 0; r < rows; ++r)
+      if (keys.validity.known(r)) hashed_.emplace(keys.data[r], static_cast<std::int64_t>(r));
+  }
+
+  // The target row holding key cell k, or -1.
+  std::int64_t find(const Vec& key, std::size_t k) const {
+    if (numeric_) {
+      auto it = exact_.find(key.number(k));
+      return it == exact_.end() ? -1 : it->second;
+    }
+    if (!direct_.empty()) {
+      const std::uint64_t off = static_cast<std::uint64_t>(key.v[k]) - static_cast<std::uint64_t>(lo_);
+      return off < direct_.size() ? direct_[static_cast<std::size_t>(off)] : -1;
+    }
+    auto it = hashed_.find(key.v[k]);
+    return it == hashed_.end() ? -1 : it->second;
+  }
+
+ private:
+  bool numeric_;
+  std::int64_t lo_ = 0;
+  std::vector<std::int64_t> direct_;
+  std::unordered_map<std::int64_t, std::int64_t> hashed_;
+  std::map<Rational, std::int64_t> exact_;
+};
 
 // Evaluates every derived column of `table` over all its rows.
 void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluator& eval,
-                 std::vector<Vec>& derived, const std::vector<check::Constant>& params) {
+                 std::vector<DerivedColumn>& derived, const std::vector<check::Constant>& params,
+                 unsigned threads) {
   auto& sorts = data.sorts;
   const Table& table = *data.tables[t];
   const std::size_t n = table.rows();
@@ -996,92 +1314,68 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
       const Table& target = *data.tables[d.target_table];
       const Column& key_col = target.columns[d.target_key];
       const Column& val_col = target.columns[d.target_column];
-      Vec key = eval.eval(d.key);
-      Vec target_keys = column_slice(key_col, 0, target.rows());
-      std::unordered_map<std::int64_t, std::uint32_t> index;
-      std::map<Rational, std::uint32_t> exact_index;
-      const bool numeric = key.kind == Kind::number;
-      if (numeric) {
-        for (std::uint32_t r = 0; r < target.rows(); ++r)
-          if (target_keys.known[r]) exact_index.emplace(target_keys.number(r), r);
-      } else {
-        for (std::uint32_t r = 0; r < target.rows(); ++r)
-          if (target_keys.known[r]) index.emplace(target_keys.v[r], r);
-      }
+      const Vec& key = eval.eval(d.key);
+      const KeyIndex index(key_col, key.kind == Kind::number);
       out.scale = val_col.scale;
       out.v.assign(n, 0);
       out.known.assign(n, 0);
       for (std::size_t i = 0; i < n; ++i) {
         const std::size_t k = at(key, i);
         if (!key.known[k]) continue;
-        std::optional<std::uint32_t> row;
-        if (numeric) {
-          auto it = exact_index.find(key.number(k));
-          if (it != exact_index.end()) row = it->second;
-        } else {
-          auto it = index.find(key.v[k]);
-          if (it != index.end()) row = it->second;
-        }
-        if (!row || !val_col.validity.known(*row)) continue;
-        out.v[i] = val_col.data[*row];
+        const std::int64_t row = index.find(key, k);
+        if (row < 0 || !val_col.validity.known(static_cast<std::size_t>(row))) continue;
+        out.v[i] = val_col.data[static_cast<std::size_t>(row)];
         out.known[i] = 1;
       }
-      derived[di] = std::move(out);
+      derived[di] = DerivedColumn{std::move(out), {}, 0, false};
       continue;
     }
     // previous / next: one sort per (table, key, order), shared.
-    Vec key = eval.eval(d.key);
-    Vec order = eval.eval(d.order);
-    Vec value = eval.eval(d.value);
-    std::vector<std::uint8_t> eligible(n, 1);
-    if (d.where != kNone) eval.mask(d.where, eligible);
-    // A sort that reads parameters is keyed by their values too.
     std::string sort_key = fmt::format("{}|{}", t, d.signature);
     if (d.signature.find("param#") != std::string::npos)
       for (const check::Constant& c : params) sort_key += "|" + check::constant_source(c);
     auto it = sorts.find(sort_key);
-    if (it == sorts.end()) {
-      std::vector<std::uint32_t> perm = packed_order(key, order, n);
-      if (perm.empty() && n > 0) perm = compared_order(key, order, n, data.pool);
-      it = sorts.emplace(sort_key, std::move(perm)).first;
-    }
-    const std::vector<std::uint32_t>& perm = it->second;
-    out.rational = value.rational;
-    out.scale = value.scale;
-    out.list = nullptr;
-    if (out.rational) out.r.assign(n, Rational(0));
-    else out.v.assign(n, 0);
-    out.known.assign(n, 0);
-    const bool forward = d.kind == plan::Derived::Kind::previous;
-    const std::size_t m = perm.size();
-    // Walk each key's rows in order, carrying the last eligible row's key and value in locals so
-    // that every row is read once.
-    bool have_last = false;
-    std::int64_t last_key = 0, last_value = 0;
-    Rational last_key_exact, last_value_exact;
-    bool last_known = false;
-    for (std::size_t step = 0; step < m; ++step) {
-      const std::uint32_t row = perm[forward ? step : m - 1 - step];
-      const std::size_t kk = at(key, row);
-      const bool same = have_last && (key.rational ? key.r[kk] == last_key_exact : key.v[kk] == last_key);
-      if (same) {
-        out.known[row] = last_known;
-        if (out.rational) out.r[row] = last_value_exact;
-        else out.v[row] = last_value;
-      } else {
-        have_last = false;
-      }
-      if (eligible[row]) {
-        have_last = true;
-        if (key.rational) last_key_exact = key.r[kk];
-        else last_key = key.v[kk];
-        const std::size_t kv = at(value, row);
-        last_known = value.known[kv];
-        if (value.rational) last_value_exact = value.r[kv];
-        else last_value = value.v[kv];
+    if (it == sorts.end()) it = sorts.emplace(sort_key, sort_rows(plan, d, table, eval, data.pool, threads)).first;
+    const SortedRows& sorted = it->second;
+    std::vector<std::uint8_t> eligible;
+    if (d.where != kNone) {
+      eligible.resize(n);
+      std::vector<std::uint8_t> part;
+      for (std::size_t begin = 0; begin < n; begin += kBatch) {
+        const std::size_t nb = std::min(kBatch, n - begin);
+        eval.start_batch(&table, begin, nb);
+        part.assign(nb, 1);
+        eval.mask(d.where, part);
+        std::copy(part.begin(), part.end(), eligible.begin() + static_cast<std::ptrdiff_t>(begin));
       }
     }
-    derived[di] = std::move(out);
+    // The value is read from the sorted words when it is the order itself (the usual
+    // `previous(visit_date per child_id)`); otherwise it is evaluated over the whole table.
+    Vec value;
+    const bool from_words = sorted.order_in_word && d.value == d.order;
+    if (from_words) {
+      out.scale = sorted.order_scale;
+    } else {
+      eval.start_batch(&table, 0, n);
+      value = eval.eval(d.value);
+      out.rational = value.rational;
+      out.scale = value.scale;
+    }
+    DerivedColumn& column = derived[di];
+    column = DerivedColumn{};
+    column.is_narrow = from_words && sorted.order_bits < 31;
+    if (column.is_narrow) {
+      column.base = sorted.order_min;
+      column.narrow.assign(n, -1);
+    } else if (out.rational) {
+      out.r.assign(n, Rational(0));
+      out.known.assign(n, 0);
+    } else {
+      out.v.assign(n, 0);
+      out.known.assign(n, 0);
+    }
+    column.wide = std::move(out);
+    walk_sorted(sorted, d.kind == plan::Derived::Kind::previous, eligible, from_words ? nullptr : &value, column, threads);
   }
   eval.release();
 }
@@ -1103,7 +1397,9 @@ Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_d
     requests.push_back({&tp.schema, tp.columns, data_dir / (tp.schema.name + ".csv")});
     table_of.push_back(t);
   }
-  std::vector<LoadResult> loaded = load_tables(requests, data.pool, options);
+  ParallelOptions parallel;
+  parallel.threads = options.threads;
+  std::vector<LoadResult> loaded = load_tables(requests, data.pool, options, parallel);
   for (std::size_t k = 0; k < loaded.size(); ++k) {
     LoadResult& r = loaded[k];
     for (auto& e : r.errors) data.errors.push_back(std::move(e));
@@ -1150,8 +1446,14 @@ struct Engine {
   Dataset& data;
   const RunRequest& request;
   std::vector<ExecError>& errors;
-  std::vector<Vec> params, constants, derived;
+  std::vector<Vec> params, constants;
+  std::vector<DerivedColumn> derived;
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
+
+  unsigned threads() const {
+    if (request.threads > 0) return request.threads;
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
 
   const Threshold* threshold(std::uint32_t indicator) const {
     return indicator < thresholds.size() ? thresholds[indicator] : nullptr;
@@ -1263,7 +1565,9 @@ struct Engine {
       bool needed_by_lookup = false;
       for (const plan::Derived& d : plan.derived) needed_by_lookup = needed_by_lookup || d.table == t;
       if (!wanted && !needed_by_lookup) continue;
-      materialize(plan, data, t, eval, derived, request.params);
+      const auto derive_start = std::chrono::steady_clock::now();
+      materialize(plan, data, t, eval, derived, request.params, threads());
+      const auto evaluate_start = std::chrono::steady_clock::now();
       if (!wanted) continue;
       const Table& table = *data.tables[t];
       // Indicators evaluated by buckets, and the jobs left to evaluate period by period.
@@ -1278,80 +1582,121 @@ struct Engine {
         for (std::size_t j : b.jobs) in_bucket[j] = 1;
         bucketed.push_back(std::move(b));
       }
-      static const Frame none_frame;
-      std::vector<std::uint8_t> base, den, num;
-      for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
-        const std::size_t n = std::min(kBatch, table.rows() - begin);
-        eval.start_batch(&table, begin, n);
-        for (const Buckets& b : bucketed) {
-          const plan::IndicatorPlan& ind = plan.indicators[jobs[b.jobs.front()].indicator];
-          eval.set_frame(&none_frame);
-          den.assign(n, 1);
-          for (NodeId c : b.rest) eval.mask(c, den);
-          const Vec& anchor = eval.eval(b.anchor);
-          num = den;
-          const Vec* den_operand = nullptr;
-          const Vec* num_operand = nullptr;
-          const Threshold* th = threshold(jobs[b.jobs.front()].indicator);
-          const Vec* quantity = nullptr;
-          if (th) {
-            for (NodeId c : th->others) eval.mask(c, num);
-            quantity = &eval.eval(th->quantity);
-            if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
-          } else if (ind.ratio) {
-            eval.mask(ind.numerator_where, num);
-            if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
-            if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
-          } else if (ind.value.operand != kNone) {
-            den_operand = &eval.eval(ind.value.operand);
+      // Big tables in one stretch of rows per thread, each with its own evaluator and
+      // accumulators; the later stretches' are then added to the first's in row order, which
+      // gives the figures one pass would.
+      const std::size_t rows = table.rows();
+      const unsigned parts = rows < kParallelRows ? 1 : threads();
+      if (parts == 1) {
+        accumulate_rows(t, 0, rows, jobs, eval, bucketed, in_bucket);
+      } else {
+        std::vector<std::size_t> bounds(parts + 1, rows);
+        for (unsigned p = 0; p < parts; ++p) bounds[p] = (rows * p / parts + kBatch - 1) / kBatch * kBatch;
+        std::vector<std::vector<Job>> other_jobs(parts - 1);
+        std::vector<std::vector<ExecError>> other_errors(parts - 1);
+        std::vector<std::unique_ptr<Evaluator>> other_evals;
+        for (unsigned p = 1; p < parts; ++p) {
+          for (const Job& job : jobs) other_jobs[p - 1].push_back(job.fresh());
+          other_evals.push_back(std::make_unique<Evaluator>(plan, data, params, constants, derived, other_errors[p - 1]));
+        }
+        in_parts(parts, [&](unsigned p) {
+          if (p == 0) accumulate_rows(t, bounds[0], bounds[1], jobs, eval, bucketed, in_bucket);
+          else accumulate_rows(t, bounds[p], bounds[p + 1], other_jobs[p - 1], *other_evals[p - 1], bucketed, in_bucket);
+        });
+        for (unsigned p = 1; p < parts; ++p) {
+          for (std::size_t j = 0; j < jobs.size(); ++j) jobs[j].merge(std::move(other_jobs[p - 1][j]));
+          for (ExecError& e : other_errors[p - 1]) {
+            bool seen_span = false;
+            for (const ExecError& have : errors) seen_span = seen_span || have.span == e.span;
+            if (!seen_span) errors.push_back(std::move(e));
           }
-          for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t k = at(anchor, i);
-            if (!den[i] || !anchor.known[k]) continue;
-            const Day d = static_cast<Day>(anchor.v[k]);
-            // The first job whose upper bound reaches d; then every job whose lower bound does.
-            std::size_t first = static_cast<std::size_t>(
-                std::lower_bound(b.hi.begin(), b.hi.end(), d) - b.hi.begin());
-            for (std::size_t q = first; q < b.jobs.size() && b.lo[q] <= d; ++q) {
-              Job& job = jobs[b.jobs[q]];
-              if (ind.ratio) {
-                job.den.add_row(den_operand, i);
-                if (quantity) {
-                  if (num[i]) job.collect(*quantity, i);
-                } else if (num[i]) {
-                  job.num.add_row(num_operand, i);
-                }
-              } else {
-                job.value.add_row(den_operand, i);
+        }
+      }
+      if (request.timings)
+        request.timings->push_back(TableTiming{
+            plan.tables[t].schema.name, seconds_between(derive_start, evaluate_start),
+            seconds_between(evaluate_start, std::chrono::steady_clock::now())});
+    }
+  }
+
+  // Adds rows [from, to) of table t to the jobs that read it.
+  void accumulate_rows(std::uint32_t t, std::size_t from, std::size_t to, std::vector<Job>& jobs,
+                       Evaluator& eval, const std::vector<Buckets>& bucketed,
+                       const std::vector<std::uint8_t>& in_bucket) {
+    const Table& table = *data.tables[t];
+    static const Frame none_frame;
+    std::vector<std::uint8_t> base, den, num;
+    for (std::size_t begin = from; begin < to; begin += kBatch) {
+      const std::size_t n = std::min(kBatch, to - begin);
+      eval.start_batch(&table, begin, n);
+      for (const Buckets& b : bucketed) {
+        const plan::IndicatorPlan& ind = plan.indicators[jobs[b.jobs.front()].indicator];
+        eval.set_frame(&none_frame);
+        den.assign(n, 1);
+        for (NodeId c : b.rest) eval.mask(c, den);
+        const Vec& anchor = eval.eval(b.anchor);
+        num = den;
+        const Vec* den_operand = nullptr;
+        const Vec* num_operand = nullptr;
+        const Threshold* th = threshold(jobs[b.jobs.front()].indicator);
+        const Vec* quantity = nullptr;
+        if (th) {
+          for (NodeId c : th->others) eval.mask(c, num);
+          quantity = &eval.eval(th->quantity);
+          if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+        } else if (ind.ratio) {
+          eval.mask(ind.numerator_where, num);
+          if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+          if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
+        } else if (ind.value.operand != kNone) {
+          den_operand = &eval.eval(ind.value.operand);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t k = at(anchor, i);
+          if (!den[i] || !anchor.known[k]) continue;
+          const Day d = static_cast<Day>(anchor.v[k]);
+          // The first job whose upper bound reaches d; then every job whose lower bound does.
+          std::size_t first = static_cast<std::size_t>(
+              std::lower_bound(b.hi.begin(), b.hi.end(), d) - b.hi.begin());
+          for (std::size_t q = first; q < b.jobs.size() && b.lo[q] <= d; ++q) {
+            Job& job = jobs[b.jobs[q]];
+            if (ind.ratio) {
+              job.den.add_row(den_operand, i);
+              if (quantity) {
+                if (num[i]) job.collect(*quantity, i);
+              } else if (num[i]) {
+                job.num.add_row(num_operand, i);
               }
+            } else {
+              job.value.add_row(den_operand, i);
             }
           }
         }
-        for (std::size_t j = 0; j < jobs.size(); ++j) {
-          Job& job = jobs[j];
-          const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
-          if (ind.table != t || in_bucket[j]) continue;
-          eval.set_frame(&job.frame);
-          base.assign(n, 1);
-          eval.mask(ind.where, base);
-          if (ind.ratio) {
-            den = base;
-            eval.mask(ind.denominator_where, den);
-            job.den.add(ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr, den, n);
-            num = den;
-            if (const Threshold* th = threshold(job.indicator)) {
-              for (NodeId c : th->others) eval.mask(c, num);
-              const Vec& quantity = eval.eval(th->quantity);
-              for (std::size_t i = 0; i < n; ++i)
-                if (num[i]) job.collect(quantity, i);
-            } else {
-              eval.mask(ind.numerator_where, num);
-              job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, num, n);
-            }
+      }
+      for (std::size_t j = 0; j < jobs.size(); ++j) {
+        Job& job = jobs[j];
+        const plan::IndicatorPlan& ind = plan.indicators[job.indicator];
+        if (ind.table != t || in_bucket[j]) continue;
+        eval.set_frame(&job.frame);
+        base.assign(n, 1);
+        eval.mask(ind.where, base);
+        if (ind.ratio) {
+          den = base;
+          eval.mask(ind.denominator_where, den);
+          job.den.add(ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr, den, n);
+          num = den;
+          if (const Threshold* th = threshold(job.indicator)) {
+            for (NodeId c : th->others) eval.mask(c, num);
+            const Vec& quantity = eval.eval(th->quantity);
+            for (std::size_t i = 0; i < n; ++i)
+              if (num[i]) job.collect(quantity, i);
           } else {
-            eval.mask(ind.value_where, base);
-            job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
+            eval.mask(ind.numerator_where, num);
+            job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, num, n);
           }
+        } else {
+          eval.mask(ind.value_where, base);
+          job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
         }
       }
     }
@@ -1799,7 +2144,7 @@ ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& r
 
   // Derived columns of every table this indicator reads.
   for (std::uint32_t t = 0; t < plan.tables.size(); ++t)
-    if (data.tables[t]) materialize(plan, data, t, eval, engine.derived, request.params);
+    if (data.tables[t]) materialize(plan, data, t, eval, engine.derived, request.params, engine.threads());
 
   Job job = make_job(plan, indicator, period, 0);
   const Table& table = *data.tables[ind.table];

@@ -21,6 +21,19 @@
 
 namespace tally::runtime {
 
+// The rows of a table in the order a previous/next walks them: sorted by (key, order), ties in
+// file order. Each row is one word: its key's rank, then (when `order_in_word`) its order value
+// less `order_min`, then its row number in the low `row_bits`. Rows whose key or order is missing
+// are left out.
+struct SortedRows {
+  BigVector<std::uint64_t> words;
+  int row_bits = 0;
+  int order_bits = 0;
+  bool order_in_word = false;
+  std::int64_t order_min = 0;
+  int order_scale = 0;  // of a number order: value = (bits + order_min) / 10^order_scale
+};
+
 // The tables a plan reads, loaded once and shared by every run over them.
 struct Dataset {
   StringPool pool;
@@ -29,7 +42,7 @@ struct Dataset {
   std::vector<LoadIssue> warnings;
   // Row orders for previous/next, by table and what they sort on: computed once and shared by
   // every indicator and every run (compare, sweep) over this data.
-  std::map<std::string, std::vector<std::uint32_t>> sorts;
+  std::map<std::string, SortedRows> sorts;
 };
 
 Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
@@ -42,12 +55,22 @@ struct ExecError {
   std::string hint;
 };
 
+// How long one table took to evaluate, for TALLY_TIMING: its derived columns (previous/next,
+// lookups) and then its indicators' rows.
+struct TableTiming {
+  std::string table;
+  double derive_seconds = 0;
+  double evaluate_seconds = 0;
+};
+
 struct RunRequest {
   calendar::PeriodArg period;
   std::string period_label;
   int history = 0;                           // periods shown; 0 = default (2)
   std::vector<check::Constant> params;       // one value per plan parameter
   std::vector<std::uint32_t> indicators;     // plan indicator indices to run; empty = default
+  unsigned threads = 0;                      // threads to evaluate on; 0 = one per core
+  std::vector<TableTiming>* timings = nullptr;  // filled in when given
 };
 
 RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,

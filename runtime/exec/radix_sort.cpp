@@ -1,0 +1,120 @@
+#include "runtime/exec/radix_sort.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "runtime/exec/in_parts.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+constexpr int kMaxDigitBits = 12;
+// Below this many words a second thread costs more than it saves.
+constexpr std::size_t kParallelWords = std::size_t{1} << 18;
+// Words a bucket may hold and still be sorted within the processor's caches.
+constexpr std::size_t kCacheWords = std::size_t{1} << 12;
+
+// Sorts data[0, n) by bits [low, high), keeping ties in order, with tmp[0, n) as room; the
+// sorted words end in data. One counting pass per digit of at most kMaxDigitBits bits; a digit
+// that every word shares is skipped.
+void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int high,
+         std::vector<std::size_t>& count) {
+  if (high <= low || n < 2) return;
+  const int bits = high - low;
+  const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
+  const int width = (bits + passes - 1) / passes;
+  std::uint64_t* from = data;
+  std::uint64_t* to = tmp;
+  for (int pass = 0; pass < passes; ++pass) {
+    const int shift = low + pass * width;
+    const int digit_bits = std::min(width, high - shift);
+    const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
+    count.assign(std::size_t{1} << digit_bits, 0);
+    for (std::size_t i = 0; i < n; ++i) ++count[(from[i] >> shift) & mask];
+    std::size_t sum = 0;
+    bool one_bucket = false;
+    for (std::size_t& c : count) {
+      const std::size_t here = c;
+      one_bucket = one_bucket || here == n;
+      c = sum;
+      sum += here;
+    }
+    if (one_bucket) continue;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t w = from[i];
+      to[count[(w >> shift) & mask]++] = w;
+    }
+    std::swap(from, to);
+  }
+  if (from != data) std::memcpy(data, from, n * sizeof(std::uint64_t));
+}
+
+}  // namespace
+
+void radix_sort_bits(BigVector<std::uint64_t>& words, int low, int high, unsigned threads) {
+  low = std::max(low, 0);
+  high = std::min(high, 64);
+  const std::size_t n = words.size();
+  if (high <= low || n < 2) return;
+  BigVector<std::uint64_t> other(n);
+  std::vector<std::size_t> count;
+  if (high - low <= kMaxDigitBits || n <= kCacheWords) {
+    lsd(words.data(), other.data(), n, low, high, count);
+    return;
+  }
+
+  // One pass on the top digit spreads the words over buckets of about kCacheWords each, in
+  // order of that digit; then each bucket is sorted on the bits below it while it is in cache.
+  const int top = std::clamp(static_cast<int>(std::bit_width(n / kCacheWords)), 1,
+                             std::min(kMaxDigitBits, high - low));
+  const int shift = high - top;
+  const std::size_t buckets = std::size_t{1} << top;
+  const std::uint64_t mask = buckets - 1;
+  const unsigned parts = n >= kParallelWords ? std::max(1u, threads) : 1u;
+  std::vector<std::size_t> bounds(parts + 1);
+  for (unsigned p = 0; p <= parts; ++p) bounds[p] = n * p / parts;
+  std::vector<std::vector<std::size_t>> slots(parts, std::vector<std::size_t>(buckets));
+  const std::uint64_t* from = words.data();
+  std::uint64_t* to = other.data();
+  in_parts(parts, [&](unsigned p) {
+    std::vector<std::size_t>& c = slots[p];
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) ++c[(from[i] >> shift) & mask];
+  });
+  // Where each part writes each bucket (buckets in order, parts in order within a bucket), and
+  // where each bucket begins.
+  std::vector<std::size_t> start(buckets + 1);
+  std::size_t sum = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    start[b] = sum;
+    for (unsigned p = 0; p < parts; ++p) {
+      const std::size_t here = slots[p][b];
+      slots[p][b] = sum;
+      sum += here;
+    }
+  }
+  start[buckets] = n;
+  in_parts(parts, [&](unsigned p) {
+    std::vector<std::size_t>& next = slots[p];
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
+      const std::uint64_t w = from[i];
+      to[next[(w >> shift) & mask]++] = w;
+    }
+  });
+  // The buckets shared between the parts by words, each sorted in `other` with the same stretch
+  // of `words` as room.
+  std::vector<std::size_t> first(parts + 1, buckets);
+  first[0] = 0;
+  for (unsigned p = 1; p < parts; ++p)
+    first[p] = static_cast<std::size_t>(
+        std::lower_bound(start.begin(), start.end(), n * p / parts) - start.begin());
+  in_parts(parts, [&](unsigned p) {
+    std::vector<std::size_t> c;
+    for (std::size_t b = first[p]; b < first[p + 1] && b < buckets; ++b)
+      lsd(other.data() + start[b], words.data() + start[b], start[b + 1] - start[b], low, shift, c);
+  });
+  words.swap(other);
+}
+
+}  // namespace tally::runtime

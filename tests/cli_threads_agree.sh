@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The figures must not depend on the order of the rows in the files or on the number of threads:
+# the reference indicators over generated data big enough for every table to be evaluated in
+# parallel stretches, once with rows sorted and one thread, once shuffled on 1, 2 and 3 threads,
+# must print the same bytes; so must sweeps (thresholds gathered per thread) and explanations.
+# usage: cli_threads_agree.sh PATH/TO/tally PATH/TO/tally_gen REFERENCE_DIR
+set -euo pipefail
+tally=$1
+gen=$2
+defs=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# 2.5 million visits, 350,000 referrals, 100,000 plans and 75,000 episodes.
+"$gen" --out "$work/shuffled" --scale 0.25 --seed 7 >/dev/null
+"$gen" --out "$work/sorted" --scale 0.25 --seed 7 --sorted >/dev/null
+
+args=(--period 2019-20Q4 --history 8 --format json)
+TALLY_THREADS=1 "$tally" run "$defs" --data "$work/sorted" "${args[@]}" >"$work/sorted-1.json"
+for threads in 1 2 3; do
+  TALLY_THREADS=$threads "$tally" run "$defs" --data "$work/shuffled" "${args[@]}" >"$work/shuffled-$threads.json"
+  if ! cmp -s "$work/sorted-1.json" "$work/shuffled-$threads.json"; then
+    echo "run on shuffled rows with $threads threads differs from sorted rows on one:" >&2
+    diff "$work/sorted-1.json" "$work/shuffled-$threads.json" | head -20 >&2
+    exit 1
+  fi
+done
+# A scorecard with nothing in it would agree with itself: every indicator must have figures.
+figures=$(grep -c '"denominator": [1-9]' "$work/sorted-1.json" || true)
+if [ "$figures" -lt 40 ]; then
+  echo "expected figures for 5 indicators over 8 quarters, found $figures" >&2
+  exit 1
+fi
+
+for threads in 1 2; do
+  TALLY_THREADS=$threads "$tally" sweep "$defs" --data "$work/shuffled" --period 2019-20Q4 \
+    --vary cp_visit_days=5..20 --format csv >"$work/sweep-$threads.csv"
+  TALLY_THREADS=$threads "$tally" explain "$defs" --data "$work/shuffled" --period 2019-20Q4 \
+    --indicator repeat_referrals --rows all --limit 200 --format csv >"$work/explain-$threads.csv"
+done
+for kind in sweep explain; do
+  ext=csv
+  if ! cmp -s "$work/$kind-1.$ext" "$work/$kind-2.$ext"; then
+    echo "$kind on 1 and 2 threads differs:" >&2
+    diff "$work/$kind-1.$ext" "$work/$kind-2.$ext" | head -20 >&2
+    exit 1
+  fi
+  if [ "$(wc -l <"$work/$kind-1.$ext")" -lt 10 ]; then
+    echo "$kind printed almost nothing" >&2
+    exit 1
+  fi
+done
+echo "same figures for sorted and shuffled rows on 1, 2 and 3 threads; sweeps and explanations agree"
