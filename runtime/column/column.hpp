@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "lang/plan/schema.hpp"
-#include "runtime/column/big_vector.hpp"
 
 namespace tally::runtime {
 
@@ -28,7 +27,7 @@ class Validity {
   void clear() { bits_.clear(); rows_ = 0; }
 
  private:
-  BigVector<std::uint64_t> bits_;
+  std::vector<std::uint64_t> bits_;
   std::size_t rows_ = 0;
 };
 
@@ -72,7 +71,7 @@ struct Column {
   std::string name;
   plan::ColumnType type = plan::ColumnType::text;
   int scale = 0;                     // decimal: value = data[i] / 10^scale
-  BigVector<std::int64_t> data;      // one entry per row; 0 where missing
+  std::vector<std::int64_t> data;      // one entry per row; 0 where missing
   Validity validity;
 };
 
@@ -80,7 +79,7 @@ struct Table {
   std::string name;
   std::string file;                  // the CSV path as given, for messages
   std::vector<Column> columns;       // only the columns that were asked for, in asked order
-  BigVector<std::int64_t> lines;     // each row's line in the CSV file (the header is line 1)
+  std::vector<std::int64_t> lines;     // each row's line in the CSV file (the header is line 1)
   std::size_t rejected = 0;          // rows skipped under --lenient
 
   std::size_t rows() const { return lines.size(); }

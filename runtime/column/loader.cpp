@@ -268,7 +268,7 @@ class TextBatch {
     rows_.push_back(row);
     return rows_.size() == kTexts;
   }
-  void flush(StringPool& pool, BigVector<std::int64_t>& data) {
+  void flush(StringPool& pool, std::vector<std::int64_t>& data) {
     const std::size_t n = rows_.size();
     if (n == 0) return;
     views_.resize(n);
@@ -292,7 +292,7 @@ class TextBatch {
 
 // Whether every value of `data` still fits in 64 bits once multiplied by 10^by; when one does not,
 // `bad` is its row.
-bool fits_rescaled(const BigVector<std::int64_t>& data, int by, std::size_t& bad) {
+bool fits_rescaled(const std::vector<std::int64_t>& data, int by, std::size_t& bad) {
   const std::int64_t limit = std::numeric_limits<std::int64_t>::max() / kPow10[by];
   for (std::size_t r = 0; r < data.size(); ++r) {
     if (data[r] > limit || data[r] < -limit) {
@@ -312,7 +312,7 @@ void rescale(Column& column, LoadSlot& slot, int scale) {
 
 // Converts one cell into `cell`; on bad data returns false with the message in `bad`, and sets
 // `scale_trouble` when the cell failed only because of the scale the column had reached.
-bool convert(const LoadSlot& slot, const Column& column, const BigVector<std::int64_t>& lines,
+bool convert(const LoadSlot& slot, const Column& column, const std::vector<std::int64_t>& lines,
              const CsvField& field, Cell& cell, std::string& bad, bool& scale_trouble) {
   const ColumnSchema& c = *slot.schema;
   cell.field = &field;
@@ -973,7 +973,7 @@ void remap_text(Table& table, const std::vector<std::uint32_t>& map) {
   if (map.empty()) return;
   for (Column& column : table.columns) {
     if (column.type != ColumnType::text) continue;
-    BigVector<std::int64_t>& data = column.data;
+    std::vector<std::int64_t>& data = column.data;
     if (column.validity.all_known()) {
       for (std::int64_t& v : data) v = map[static_cast<std::size_t>(v)];
       continue;

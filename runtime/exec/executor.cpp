@@ -56,9 +56,9 @@ struct Vec {
   Kind kind = Kind::number;
   bool rational = false;
   int scale = 0;
-  BigVector<std::int64_t> v;
+  std::vector<std::int64_t> v;
   std::vector<Rational> r;
-  BigVector<std::uint8_t> known;
+  std::vector<std::uint8_t> known;
   const check::Constant* list = nullptr;  // a list constant (right side of `in`)
   std::shared_ptr<const std::vector<Vec>> items;  // its items, text interned when it was made
 
@@ -227,7 +227,7 @@ Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
 // instead of a value and a flag.
 struct DerivedColumn {
   Vec wide;
-  BigVector<std::int32_t> narrow;
+  std::vector<std::int32_t> narrow;
   std::int64_t base = 0;
   bool is_narrow = false;
 };
@@ -1097,7 +1097,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   if (bits_between(all.klo, all.khi) + sorted.order_bits + sorted.row_bits > 64) return std::nullopt;
   const int rb = sorted.row_bits, kshift = sorted.row_bits + sorted.order_bits;
   const std::uint64_t klo = static_cast<std::uint64_t>(all.klo), olo = static_cast<std::uint64_t>(all.olo);
-  BigVector<std::uint64_t>& words = sorted.words;
+  std::vector<std::uint64_t>& words = sorted.words;
   words.resize(all.known);
   std::vector<std::size_t> start(parts + 1, 0);
   for (unsigned p = 0; p < parts; ++p) start[p + 1] = start[p] + stretch[p].known;
@@ -1181,7 +1181,7 @@ void walk_sorted(const SortedRows& sorted, bool forward, const std::vector<std::
                  const Vec* value, DerivedColumn& column, unsigned threads) {
   Vec& out = column.wide;
   std::int32_t* narrow = column.is_narrow ? column.narrow.data() : nullptr;
-  const BigVector<std::uint64_t>& words = sorted.words;
+  const std::vector<std::uint64_t>& words = sorted.words;
   const std::size_t m = words.size();
   const std::uint64_t row_mask = low_bits(sorted.row_bits);
   const std::uint64_t order_mask = low_bits(sorted.order_bits);

@@ -26,7 +26,7 @@ namespace tally::runtime {
 // less `order_min`, then its row number in the low `row_bits`. Rows whose key or order is missing
 // are left out.
 struct SortedRows {
-  BigVector<std::uint64_t> words;
+  std::vector<std::uint64_t> words;
   int row_bits = 0;
   int order_bits = 0;
   bool order_in_word = false;

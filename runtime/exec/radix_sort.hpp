@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/column/big_vector.hpp"
 
 namespace tally::runtime {
 
@@ -14,6 +13,6 @@ namespace tally::runtime {
 // buckets small enough to stay in cache, and each bucket is then sorted digit by digit from the
 // lowest; digits are at most 12 bits wide, and a digit every word shares costs no pass. With
 // `threads` above 1 and enough words, the work is shared between that many threads.
-void radix_sort_bits(BigVector<std::uint64_t>& words, int low, int high, unsigned threads);
+void radix_sort_bits(std::vector<std::uint64_t>& words, int low, int high, unsigned threads);
 
 }  // namespace tally::runtime

@@ -108,7 +108,7 @@ TEST_F(LoaderTest, EachType) {
   EXPECT_EQ(t.name, "t");
   EXPECT_EQ(t.file, path_of("t"));
   EXPECT_EQ(t.rows(), 3u);
-  EXPECT_EQ(t.lines, (BigVector<std::int64_t>{2, 3, 4}));
+  EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 3, 4}));
   ASSERT_EQ(t.columns.size(), 5u);
 
   const Column& name = t.columns[0];
@@ -118,12 +118,12 @@ TEST_F(LoaderTest, EachType) {
   EXPECT_EQ(name.data[0], name.data[2]);
   EXPECT_EQ(pool_.find("Bo"), name.data[1]);
 
-  EXPECT_EQ(t.columns[1].data, (BigVector<std::int64_t>{42, -7, 0}));
+  EXPECT_EQ(t.columns[1].data, (std::vector<std::int64_t>{42, -7, 0}));
   EXPECT_EQ(t.columns[2].scale, 2);
-  EXPECT_EQ(t.columns[2].data, (BigVector<std::int64_t>{1250, -25, 300}));
-  EXPECT_EQ(t.columns[3].data, (BigVector<std::int64_t>{days_from_civil(2017, 4, 1), -1,
+  EXPECT_EQ(t.columns[2].data, (std::vector<std::int64_t>{1250, -25, 300}));
+  EXPECT_EQ(t.columns[3].data, (std::vector<std::int64_t>{days_from_civil(2017, 4, 1), -1,
                                                           days_from_civil(2000, 2, 29)}));
-  EXPECT_EQ(t.columns[4].data, (BigVector<std::int64_t>{1, 0, 1}));
+  EXPECT_EQ(t.columns[4].data, (std::vector<std::int64_t>{1, 0, 1}));
   for (const Column& c : t.columns) EXPECT_TRUE(c.validity.all_known()) << c.name;
   EXPECT_EQ(t.find("amount"), &t.columns[2]);
   EXPECT_EQ(t.find("absent"), nullptr);
@@ -134,7 +134,7 @@ TEST_F(LoaderTest, IntegerLimitsAndSpaces) {
   const auto r =
       load(schema, {"n"}, "n\n9223372036854775807\n-9223372036854775808\n  12 \n\"\t5\"\n");
   ASSERT_TRUE(r.table);
-  EXPECT_EQ(r.table->columns[0].data, (BigVector<std::int64_t>{INT64_MAX, INT64_MIN, 12, 5}));
+  EXPECT_EQ(r.table->columns[0].data, (std::vector<std::int64_t>{INT64_MAX, INT64_MIN, 12, 5}));
 
   const auto bad = load(schema, {"n"}, "n\n9223372036854775808\n1.0\n1 2\n");
   EXPECT_FALSE(bad.table);
@@ -152,7 +152,7 @@ TEST_F(LoaderTest, BoolSpellings) {
   const auto schema = table_schema("t", {col("b", ColumnType::boolean)});
   const auto r = load(schema, {"b"}, "b\n1\n0\ntrue\nFalse\nYES\nno\nY\nn\n");
   ASSERT_TRUE(r.table);
-  EXPECT_EQ(r.table->columns[0].data, (BigVector<std::int64_t>{1, 0, 1, 0, 1, 0, 1, 0}));
+  EXPECT_EQ(r.table->columns[0].data, (std::vector<std::int64_t>{1, 0, 1, 0, 1, 0, 1, 0}));
   const auto bad = load(schema, {"b"}, "b\nmaybe\n");
   EXPECT_EQ(only_error(bad),
             path_of("t") +
@@ -177,7 +177,7 @@ TEST_F(LoaderTest, DayMonthYearLayout) {
   const auto r = load(schema, {"DECOM"}, "DECOM\n01/04/2017\n29/02/2016\n");
   ASSERT_TRUE(r.table);
   EXPECT_EQ(r.table->columns[0].data,
-            (BigVector<std::int64_t>{days_from_civil(2017, 4, 1), days_from_civil(2016, 2, 29)}));
+            (std::vector<std::int64_t>{days_from_civil(2017, 4, 1), days_from_civil(2016, 2, 29)}));
 }
 
 TEST_F(LoaderTest, BadCellMessageAndPosition) {
@@ -303,7 +303,7 @@ TEST_F(LoaderTest, DecimalScaleGrowsWithTheData) {
   ASSERT_TRUE(r.table);
   const Column& x = r.table->columns[0];
   EXPECT_EQ(x.scale, 3);
-  EXPECT_EQ(x.data, (BigVector<std::int64_t>{1000, 2500, 0, -125, 7100}));
+  EXPECT_EQ(x.data, (std::vector<std::int64_t>{1000, 2500, 0, -125, 7100}));
 }
 
 TEST_F(LoaderTest, DecimalRescaleOverflowNamesTheCell) {
@@ -346,9 +346,9 @@ TEST_F(LoaderTest, ColumnsComeInTheAskedOrder) {
   ASSERT_TRUE(r.table);
   ASSERT_EQ(r.table->columns.size(), 2u);
   EXPECT_EQ(r.table->columns[0].name, "c");
-  EXPECT_EQ(r.table->columns[0].data, (BigVector<std::int64_t>{3, 6}));
+  EXPECT_EQ(r.table->columns[0].data, (std::vector<std::int64_t>{3, 6}));
   EXPECT_EQ(r.table->columns[1].name, "a");
-  EXPECT_EQ(r.table->columns[1].data, (BigVector<std::int64_t>{2, 5}));
+  EXPECT_EQ(r.table->columns[1].data, (std::vector<std::int64_t>{2, 5}));
 }
 
 TEST_F(LoaderTest, RowWithTheWrongNumberOfFields) {
@@ -420,7 +420,7 @@ TEST_F(LoaderTest, ExcelFileWithByteOrderMarkAndCrLf) {
   EXPECT_EQ(t.columns[1].data[2], days_from_civil(2017, 6, 30));
   EXPECT_FALSE(t.columns[2].validity.known(1));
   EXPECT_EQ(pool_.text(t.columns[2].data[2]), "E4, A");
-  EXPECT_EQ(t.columns[3].data, (BigVector<std::int64_t>{0, 1, 0}));
+  EXPECT_EQ(t.columns[3].data, (std::vector<std::int64_t>{0, 1, 0}));
 }
 
 TEST_F(LoaderTest, LenientSkipsBadRowsIntoTheRejectsFile) {
@@ -444,8 +444,8 @@ TEST_F(LoaderTest, LenientSkipsBadRowsIntoTheRejectsFile) {
   ASSERT_TRUE(r.table);
   const Table& t = *r.table;
   EXPECT_EQ(t.rejected, 3u);
-  EXPECT_EQ(t.lines, (BigVector<std::int64_t>{2, 4, 7}));
-  EXPECT_EQ(t.columns[2].data, (BigVector<std::int64_t>{1, 3, 5}));
+  EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 4, 7}));
+  EXPECT_EQ(t.columns[2].data, (std::vector<std::int64_t>{1, 3, 5}));
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].render("warning"),
             path_of("children") + ": warning: skipped 3 rows of children with bad data; see " +

@@ -628,9 +628,9 @@ TEST(StringPool, MergeAndRemap) {
   t.columns[1].data = {0, 1, 2};
   t.columns[1].validity.resize(3, true);
   remap_text(t, map);
-  EXPECT_EQ(t.columns[0].data, (BigVector<std::int64_t>{static_cast<std::int64_t>(map[0]), 0,
+  EXPECT_EQ(t.columns[0].data, (std::vector<std::int64_t>{static_cast<std::int64_t>(map[0]), 0,
                                                           static_cast<std::int64_t>(map[2])}));
-  EXPECT_EQ(t.columns[1].data, (BigVector<std::int64_t>{0, 1, 2}));
+  EXPECT_EQ(t.columns[1].data, (std::vector<std::int64_t>{0, 1, 2}));
 
   StringPool big;
   big.reserve(5000);
