@@ -1052,6 +1052,34 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& p
   return sorted;
 }
 
+// Whether packed words in row order already walk as sorted ones would: each key's rows together
+// and in order, though the keys themselves come in any order (rows sorted by child id, say, whose
+// text codes follow the order the texts were first met). Keys of more than 2^28 values are not
+// checked.
+bool grouped(const std::vector<std::uint64_t>& words, int key_shift, int row_bits, int key_bits) {
+  if (key_bits > 28 || words.empty()) return false;
+  std::vector<std::uint64_t> seen((std::size_t{1} << key_bits) / 64 + 1, 0);
+  const std::uint64_t order_mask = low_bits(key_shift - row_bits);
+  std::uint64_t last_key = shift_right(words[0], key_shift);
+  std::uint64_t last_order = shift_right(words[0], row_bits) & order_mask;
+  seen[last_key >> 6] |= std::uint64_t{1} << (last_key & 63);
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::uint64_t key = shift_right(words[i], key_shift);
+    const std::uint64_t order = shift_right(words[i], row_bits) & order_mask;
+    if (key == last_key) {
+      if (order < last_order) return false;
+    } else {
+      std::uint64_t& bits = seen[key >> 6];
+      const std::uint64_t bit = std::uint64_t{1} << (key & 63);
+      if (bits & bit) return false;  // the key came before, with other keys since
+      bits |= bit;
+      last_key = key;
+    }
+    last_order = order;
+  }
+  return true;
+}
+
 // One thread's stretch of rows in packing: the ranges of its keys and orders, and how many rows
 // have both known.
 struct Stretch {
@@ -1119,7 +1147,8 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
     in_order = in_order && stretch[p].in_order;
     if (p > 0 && start[p] > 0 && start[p] < words.size()) in_order = in_order && words[start[p]] >= words[start[p] - 1];
   }
-  if (!in_order) radix_sort_bits(words, rb, 64, threads);
+  if (!in_order && !grouped(words, kshift, rb, bits_between(all.klo, all.khi)))
+    radix_sort_bits(words, rb, 64, threads);
   return sorted;
 }
 
