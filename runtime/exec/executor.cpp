@@ -1535,13 +1535,44 @@ struct Engine {
   // among conditions that do not depend on the period. Its rows are then evaluated once per
   // batch and each is added to the periods whose bounds hold its date, instead of evaluating
   // every condition once per period.
+  //
+  // Likewise `active(S, E, P)` where P is a bound of the period or window: a row then counts in
+  // every job whose P lies in [S, E), or from S on when E is missing.
   struct Buckets {
     bool ok = false;
-    NodeId anchor = kNone;
+    bool active = false;
+    NodeId anchor = kNone;      // the date that places a row: X of `in`, S of `active`
+    NodeId until = kNone;       // E of `active`
     std::vector<NodeId> rest;   // the other conditions of where and denominator/value where
-    std::vector<std::size_t> jobs;  // sorted by lower bound
-    std::vector<Day> lo, hi;
+    std::vector<std::size_t> jobs;  // sorted by lower bound (`active`: by P)
+    std::vector<Day> lo, hi;        // `in`: each job's bounds; `active`: P in lo
+
+    // The jobs, as positions in `jobs`, that a row with anchor d (and `active`'s end, when
+    // known) falls in.
+    std::pair<std::size_t, std::size_t> span(Day d, const std::optional<Day>& end) const {
+      if (active) {
+        const auto first = std::lower_bound(lo.begin(), lo.end(), d);
+        const auto last = end ? std::lower_bound(lo.begin(), lo.end(), *end) : lo.end();
+        return {static_cast<std::size_t>(first - lo.begin()),
+                static_cast<std::size_t>(std::max(first, last) - lo.begin())};
+      }
+      // The first job whose upper bound reaches d; then every job whose lower bound does.
+      const auto first = std::lower_bound(hi.begin(), hi.end(), d) - hi.begin();
+      const auto last = std::upper_bound(lo.begin(), lo.end(), d) - lo.begin();
+      return {static_cast<std::size_t>(first), static_cast<std::size_t>(std::max(first, last))};
+    }
   };
+
+  // The period bound a node reads, when it is one.
+  static std::optional<Day> bound_of(NodeOp op, const Frame& f) {
+    switch (op) {
+      case NodeOp::period_start: return f.period_start;
+      case NodeOp::period_end: return f.period_end;
+      case NodeOp::window_start: return f.window_start;
+      case NodeOp::window_end: return f.window_end;
+      default: return std::nullopt;
+    }
+  }
 
   Buckets buckets(std::uint32_t indicator, const std::vector<Job>& jobs) const {
     const plan::IndicatorPlan& ind = plan.indicators[indicator];
@@ -1560,14 +1591,31 @@ struct Engine {
     }
     if (range == kNone) return {};
     const plan::Node& r = node(range);
+    for (NodeId other : {ind.numerator_where, ind.numerator.operand, ind.denominator.operand, ind.value.operand})
+      if (other != kNone && node(other).uses_period) return {};
+    if (r.op == NodeOp::active) {
+      // active(S, E, P): S and E dates of the row, P a bound of the period.
+      if (node(r.a).uses_period || node(r.b).uses_period || node(r.a).type.kind != Kind::date ||
+          node(r.b).type.kind != Kind::date || !bound_of(node(r.c).op, Frame{}))
+        return {};
+      b.active = true;
+      b.anchor = r.a;
+      b.until = r.b;
+      for (std::size_t j = 0; j < jobs.size(); ++j)
+        if (jobs[j].indicator == indicator) b.jobs.push_back(j);
+      const NodeOp at = node(r.c).op;
+      auto point = [&](std::size_t j) { return *bound_of(at, jobs[j].frame); };
+      std::sort(b.jobs.begin(), b.jobs.end(), [&](std::size_t x, std::size_t y) { return point(x) < point(y); });
+      for (std::size_t j : b.jobs) b.lo.push_back(point(j));
+      b.ok = true;
+      return b;
+    }
     if (r.op != NodeOp::in_range || node(r.a).uses_period) return {};
     const NodeOp lo_op = node(r.b).op, hi_op = node(r.c).op;
     const bool period = lo_op == NodeOp::period_start && hi_op == NodeOp::period_end;
     const bool window = lo_op == NodeOp::window_start && hi_op == NodeOp::window_end;
     if (!period && !window) return {};
     if (node(r.a).type.kind != Kind::date) return {};
-    for (NodeId other : {ind.numerator_where, ind.numerator.operand, ind.denominator.operand, ind.value.operand})
-      if (other != kNone && node(other).uses_period) return {};
     b.anchor = r.a;
     for (std::size_t j = 0; j < jobs.size(); ++j)
       if (jobs[j].indicator == indicator) b.jobs.push_back(j);
@@ -1664,6 +1712,7 @@ struct Engine {
         den.assign(n, 1);
         for (NodeId c : b.rest) eval.mask(c, den);
         const Vec& anchor = eval.eval(b.anchor);
+        const Vec* until = b.active ? &eval.eval(b.until) : nullptr;
         num = den;
         const Vec* den_operand = nullptr;
         const Vec* num_operand = nullptr;
@@ -1683,11 +1732,10 @@ struct Engine {
         for (std::size_t i = 0; i < n; ++i) {
           const std::size_t k = at(anchor, i);
           if (!den[i] || !anchor.known[k]) continue;
-          const Day d = static_cast<Day>(anchor.v[k]);
-          // The first job whose upper bound reaches d; then every job whose lower bound does.
-          std::size_t first = static_cast<std::size_t>(
-              std::lower_bound(b.hi.begin(), b.hi.end(), d) - b.hi.begin());
-          for (std::size_t q = first; q < b.jobs.size() && b.lo[q] <= d; ++q) {
+          std::optional<Day> end;
+          if (until && until->known[at(*until, i)]) end = static_cast<Day>(until->v[at(*until, i)]);
+          const auto [first, last] = b.span(static_cast<Day>(anchor.v[k]), end);
+          for (std::size_t q = first; q < last; ++q) {
             Job& job = jobs[b.jobs[q]];
             if (ind.ratio) {
               job.den.add_row(den_operand, i);
