@@ -1531,6 +1531,37 @@ struct Engine {
     }
   }
 
+  // std::lower_bound (or upper_bound) of a day in sorted days, looked up in a table by day: rows
+  // are placed in their periods without a search. Days spread over more than 2^22 fall back to
+  // searching.
+  class Ranks {
+   public:
+    Ranks() = default;
+    Ranks(const std::vector<Day>& days, bool upper) : days_(days), upper_(upper) {
+      if (days.empty() || days.back() - days.front() >= (1 << 22)) return;
+      from_ = days.front();
+      at_.resize(static_cast<std::size_t>(days.back() - days.front()) + 1);
+      for (std::size_t i = 0; i < at_.size(); ++i) at_[i] = static_cast<std::uint32_t>(search(from_ + static_cast<Day>(i)));
+    }
+    std::size_t operator()(Day d) const {
+      if (at_.empty()) return search(d);
+      if (d < from_) return 0;
+      const auto i = static_cast<std::size_t>(d - from_);
+      return i < at_.size() ? at_[i] : days_.size();
+    }
+
+   private:
+    std::size_t search(Day d) const {
+      const auto it = upper_ ? std::upper_bound(days_.begin(), days_.end(), d)
+                             : std::lower_bound(days_.begin(), days_.end(), d);
+      return static_cast<std::size_t>(it - days_.begin());
+    }
+    std::vector<Day> days_;
+    bool upper_ = false;
+    Day from_ = 0;
+    std::vector<std::uint32_t> at_;
+  };
+
   // An indicator whose rows fall into periods by one date: `X in period` (or `in window`)
   // among conditions that do not depend on the period. Its rows are then evaluated once per
   // batch and each is added to the periods whose bounds hold its date, instead of evaluating
@@ -1546,20 +1577,24 @@ struct Engine {
     std::vector<NodeId> rest;   // the other conditions of where and denominator/value where
     std::vector<std::size_t> jobs;  // sorted by lower bound (`active`: by P)
     std::vector<Day> lo, hi;        // `in`: each job's bounds; `active`: P in lo
+    Ranks lo_lower, lo_upper, hi_lower;
+
+    void rank() {
+      lo_lower = Ranks(lo, false);
+      lo_upper = Ranks(lo, true);
+      hi_lower = Ranks(hi, false);
+    }
 
     // The jobs, as positions in `jobs`, that a row with anchor d (and `active`'s end, when
     // known) falls in.
     std::pair<std::size_t, std::size_t> span(Day d, const std::optional<Day>& end) const {
       if (active) {
-        const auto first = std::lower_bound(lo.begin(), lo.end(), d);
-        const auto last = end ? std::lower_bound(lo.begin(), lo.end(), *end) : lo.end();
-        return {static_cast<std::size_t>(first - lo.begin()),
-                static_cast<std::size_t>(std::max(first, last) - lo.begin())};
+        const std::size_t first = lo_lower(d);
+        return {first, end ? std::max(first, lo_lower(*end)) : lo.size()};
       }
-      // The first job whose upper bound reaches d; then every job whose lower bound does.
-      const auto first = std::lower_bound(hi.begin(), hi.end(), d) - hi.begin();
-      const auto last = std::upper_bound(lo.begin(), lo.end(), d) - lo.begin();
-      return {static_cast<std::size_t>(first), static_cast<std::size_t>(std::max(first, last))};
+      // The first job whose upper bound reaches d, to the last whose lower bound does.
+      const std::size_t first = hi_lower(d);
+      return {first, std::max(first, lo_upper(d))};
     }
   };
 
@@ -1607,6 +1642,7 @@ struct Engine {
       auto point = [&](std::size_t j) { return *bound_of(at, jobs[j].frame); };
       std::sort(b.jobs.begin(), b.jobs.end(), [&](std::size_t x, std::size_t y) { return point(x) < point(y); });
       for (std::size_t j : b.jobs) b.lo.push_back(point(j));
+      b.rank();
       b.ok = true;
       return b;
     }
@@ -1629,6 +1665,7 @@ struct Engine {
     // Upper bounds must rise with lower bounds for the search below (equal-length windows).
     for (std::size_t k = 1; k < b.hi.size(); ++k)
       if (b.hi[k] < b.hi[k - 1]) return {};
+    b.rank();
     b.ok = true;
     return b;
   }
