@@ -1,5 +1,6 @@
 #include "runtime/column/column.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -198,6 +199,38 @@ std::int64_t StringPool::find(std::string_view text) const {
       if (decided_by_slot(text) || strings_[code] == text) return static_cast<std::int64_t>(code);
     }
   }
+}
+
+void LineMap::push_back(std::int64_t line) {
+  if (runs_.empty() || line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
+    runs_.push_back(Run{size_, line});
+  ++size_;
+}
+
+void LineMap::append(const LineMap& other) {
+  for (const Run& r : other.runs_) {
+    const std::size_t row = size_ + r.row;
+    // A run that continues this map's last one adds no entry.
+    if (!runs_.empty() && r.line == runs_.back().line + static_cast<std::int64_t>(row - runs_.back().row))
+      continue;
+    runs_.push_back(Run{row, r.line});
+  }
+  size_ += other.size_;
+}
+
+std::int64_t LineMap::operator[](std::size_t row) const {
+  // The last run that starts at or before `row`.
+  auto it = std::upper_bound(runs_.begin(), runs_.end(), row,
+                             [](std::size_t r, const Run& run) { return r < run.row; });
+  --it;
+  return it->line + static_cast<std::int64_t>(row - it->row);
+}
+
+std::vector<std::int64_t> LineMap::all() const {
+  std::vector<std::int64_t> out;
+  out.reserve(size_);
+  for (std::size_t r = 0; r < size_; ++r) out.push_back((*this)[r]);
+  return out;
 }
 
 const Column* Table::find(std::string_view column) const {

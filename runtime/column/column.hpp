@@ -67,11 +67,34 @@ class StringPool {
   int shift_ = 64;  // 64 - log2(slots_.size())
 };
 
+// Each row's line in its CSV file. Rows mostly follow one another a line apart, so only the rows
+// where that breaks (after blank lines, quoted line breaks or rejected rows) are kept, each with
+// its line: a table of millions of rows needs a few entries instead of a number per row.
+class LineMap {
+ public:
+  void push_back(std::int64_t line);
+  // Adds the rows of `other` after these.
+  void append(const LineMap& other);
+  std::int64_t operator[](std::size_t row) const;
+  std::int64_t back() const { return (*this)[size_ - 1]; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::vector<std::int64_t> all() const;  // every row's line, for tests
+
+ private:
+  struct Run {
+    std::size_t row;    // the first row of the run
+    std::int64_t line;  // its line; row + k is on line + k
+  };
+  std::vector<Run> runs_;
+  std::size_t size_ = 0;
+};
+
 struct Column {
   std::string name;
   plan::ColumnType type = plan::ColumnType::text;
   int scale = 0;                     // decimal: value = data[i] / 10^scale
-  std::vector<std::int64_t> data;      // one entry per row; 0 where missing
+  std::vector<std::int64_t> data;    // one entry per row; 0 where missing
   Validity validity;
 };
 
@@ -79,7 +102,7 @@ struct Table {
   std::string name;
   std::string file;                  // the CSV path as given, for messages
   std::vector<Column> columns;       // only the columns that were asked for, in asked order
-  std::vector<std::int64_t> lines;     // each row's line in the CSV file (the header is line 1)
+  LineMap lines;                     // each row's line in the CSV file (the header is line 1)
   std::size_t rejected = 0;          // rows skipped under --lenient
 
   std::size_t rows() const { return lines.size(); }

@@ -312,7 +312,7 @@ void rescale(Column& column, LoadSlot& slot, int scale) {
 
 // Converts one cell into `cell`; on bad data returns false with the message in `bad`, and sets
 // `scale_trouble` when the cell failed only because of the scale the column had reached.
-bool convert(const LoadSlot& slot, const Column& column, const std::vector<std::int64_t>& lines,
+bool convert(const LoadSlot& slot, const Column& column, const LineMap& lines,
              const CsvField& field, Cell& cell, std::string& bad, bool& scale_trouble) {
   const ColumnSchema& c = *slot.schema;
   cell.field = &field;
@@ -824,7 +824,6 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       if (++sampled_rows == kSampleRows && sampled_bytes > 0) {
         const std::size_t rows =
             table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
-        table.lines.reserve(rows);
         for (Column& column : table.columns) column.data.reserve(rows);
       }
     }
@@ -943,7 +942,7 @@ bool join_parts(const TableLayout& layout, TablePart& first, TablePart& second) 
     first.slots[k].keys = KeyLines();
   }
   Table& table = first.table;
-  table.lines.insert(table.lines.end(), second.table.lines.begin(), second.table.lines.end());
+  table.lines.append(second.table.lines);
   table.rejected += second.table.rejected;
   for (LoadIssue& issue : second.errors)
     if (first.errors.size() < kMaxErrors) first.errors.push_back(std::move(issue));

@@ -108,7 +108,7 @@ TEST_F(LoaderTest, EachType) {
   EXPECT_EQ(t.name, "t");
   EXPECT_EQ(t.file, path_of("t"));
   EXPECT_EQ(t.rows(), 3u);
-  EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 3, 4}));
+  EXPECT_EQ(t.lines.all(), (std::vector<std::int64_t>{2, 3, 4}));
   ASSERT_EQ(t.columns.size(), 5u);
 
   const Column& name = t.columns[0];
@@ -444,7 +444,7 @@ TEST_F(LoaderTest, LenientSkipsBadRowsIntoTheRejectsFile) {
   ASSERT_TRUE(r.table);
   const Table& t = *r.table;
   EXPECT_EQ(t.rejected, 3u);
-  EXPECT_EQ(t.lines, (std::vector<std::int64_t>{2, 4, 7}));
+  EXPECT_EQ(t.lines.all(), (std::vector<std::int64_t>{2, 4, 7}));
   EXPECT_EQ(t.columns[2].data, (std::vector<std::int64_t>{1, 3, 5}));
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_EQ(r.warnings[0].render("warning"),

@@ -56,7 +56,7 @@ std::string describe(const std::optional<Table>& table, const StringPool& pool) 
   std::ostringstream out;
   out << table->name << " " << table->file << " rows " << table->rows() << " rejected "
       << table->rejected << "\nlines";
-  for (std::int64_t line : table->lines) out << ' ' << line;
+  for (std::int64_t line : table->lines.all()) out << ' ' << line;
   for (const Column& c : table->columns) {
     out << "\n" << c.name << " " << static_cast<int>(c.type) << " scale " << c.scale << ":";
     EXPECT_EQ(c.data.size(), table->rows());
