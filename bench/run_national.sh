@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times whole `tally run`s of the reference indicators (bench/reference) over the national-scale
 # synthetic data, once shuffled and once sorted by (child_id, date), and reports wall time, peak
-# memory and the size of the CSV read. Builds nothing: it uses the tally and tally_gen already in
+# memory and the size of the CSV read; then, on the shuffled set, a compare of two parameter sets
+# against a run, and a sweep of 100 values against a run of the same indicator, as ratios. Builds nothing: it uses the tally and tally_gen already in
 # the build folder, and generates each data set only the first time.
 #
 # usage: bench/run_national.sh [RUNS]
@@ -89,4 +90,23 @@ for set in national national-sorted; do
       --history 20 --format json --output /dev/null)
     echo "  run $run: $result"
   done
+done
+
+# Validation runs against plain runs, on the shuffled set: a compare against a run of the same
+# indicators and periods, a sweep against a run of the same indicator (default history).
+seconds() { timed "$@" | awk '{ print $1 }'; }
+dir=$data/national
+common=(--data "$dir" --period 2019-20Q4 --format json --output /dev/null)
+echo "compare and sweep against run, national (shuffled):"
+for ((run = 1; run <= runs; ++run)); do
+  all=$(seconds "$tally" run "$repo/bench/reference" "${common[@]}" --history 20)
+  compare=$(seconds "$tally" compare "$repo/bench/reference" "${common[@]}" --history 20 \
+    --set proposal:cp_visit_days=15)
+  one=$(seconds "$tally" run "$repo/bench/reference" "${common[@]}" \
+    --indicator cp_visits_on_time)
+  sweep=$(seconds "$tally" sweep "$repo/bench/reference" "${common[@]}" \
+    --indicator cp_visits_on_time --vary cp_visit_days=1..100)
+  awk -v a="$all" -v c="$compare" -v o="$one" -v s="$sweep" -v r="$run" 'BEGIN {
+    printf "  run %d: compare of 2 parameter sets %.2f s / run %.2f s = %.2f; ", r, c, a, c / a
+    printf "sweep of 100 values %.2f s / run of the indicator %.2f s = %.2f\n", s, o, s / o }'
 done
