@@ -1080,6 +1080,12 @@ bool grouped(const std::vector<std::uint64_t>& words, int key_shift, int row_bit
   return true;
 }
 
+// The first batch boundary at or after `row`, at most `rows`: where a thread's stretch of rows
+// begins, so that batches are the same whichever thread evaluates them.
+std::size_t batch_boundary(std::size_t row, std::size_t rows) {
+  return std::min((row + kBatch - 1) / kBatch * kBatch, rows);
+}
+
 // One thread's stretch of rows in packing: the ranges of its keys and orders, and how many rows
 // have both known.
 struct Stretch {
@@ -1095,7 +1101,7 @@ struct Stretch {
 template <typename ForRows>
 std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, ForRows for_rows) {
   std::vector<std::size_t> bounds(parts + 1);
-  for (unsigned p = 0; p <= parts; ++p) bounds[p] = (n * p / parts + kBatch - 1) / kBatch * kBatch;
+  for (unsigned p = 0; p <= parts; ++p) bounds[p] = batch_boundary(n * p / parts, n);
   bounds[parts] = n;
   std::vector<Stretch> stretch(parts);
   in_parts(parts, [&](unsigned p) {
@@ -1705,7 +1711,7 @@ struct Engine {
         accumulate_rows(t, 0, rows, jobs, eval, bucketed, in_bucket);
       } else {
         std::vector<std::size_t> bounds(parts + 1, rows);
-        for (unsigned p = 0; p < parts; ++p) bounds[p] = (rows * p / parts + kBatch - 1) / kBatch * kBatch;
+        for (unsigned p = 0; p < parts; ++p) bounds[p] = batch_boundary(rows * p / parts, rows);
         std::vector<std::vector<Job>> other_jobs(parts - 1);
         std::vector<std::vector<ExecError>> other_errors(parts - 1);
         std::vector<std::unique_ptr<Evaluator>> other_evals;
@@ -1740,10 +1746,25 @@ struct Engine {
     const Table& table = *data.tables[t];
     static const Frame none_frame;
     std::vector<std::uint8_t> base, den, num;
+    // Bucketed indicators that only count rows (the usual `count where ...` over `count where
+    // ...`) add to plain counters per period here, and to their jobs once at the end.
+    std::vector<std::vector<std::int64_t>> den_counts(bucketed.size()), num_counts(bucketed.size());
+    std::vector<std::uint8_t> counting(bucketed.size(), 0);
+    for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+      const std::uint32_t indicator = jobs[bucketed[bi].jobs.front()].indicator;
+      const plan::IndicatorPlan& ind = plan.indicators[indicator];
+      counting[bi] = ind.ratio ? ind.denominator.op == ast::Op::count && ind.numerator.op == ast::Op::count &&
+                                     !threshold(indicator)
+                               : ind.value.op == ast::Op::count;
+      if (!counting[bi]) continue;
+      den_counts[bi].assign(bucketed[bi].jobs.size(), 0);
+      num_counts[bi].assign(bucketed[bi].jobs.size(), 0);
+    }
     for (std::size_t begin = from; begin < to; begin += kBatch) {
       const std::size_t n = std::min(kBatch, to - begin);
       eval.start_batch(&table, begin, n);
-      for (const Buckets& b : bucketed) {
+      for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+        const Buckets& b = bucketed[bi];
         const plan::IndicatorPlan& ind = plan.indicators[jobs[b.jobs.front()].indicator];
         eval.set_frame(&none_frame);
         den.assign(n, 1);
@@ -1765,6 +1786,22 @@ struct Engine {
           if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
         } else if (ind.value.operand != kNone) {
           den_operand = &eval.eval(ind.value.operand);
+        }
+        if (counting[bi]) {
+          std::int64_t* dc = den_counts[bi].data();
+          std::int64_t* nc = num_counts[bi].data();
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t k = at(anchor, i);
+            if (!den[i] || !anchor.known[k]) continue;
+            std::optional<Day> end;
+            if (until && until->known[at(*until, i)]) end = static_cast<Day>(until->v[at(*until, i)]);
+            const auto [first, last] = b.span(static_cast<Day>(anchor.v[k]), end);
+            for (std::size_t q = first; q < last; ++q) {
+              ++dc[q];
+              nc[q] += num[i];
+            }
+          }
+          continue;
         }
         for (std::size_t i = 0; i < n; ++i) {
           const std::size_t k = at(anchor, i);
@@ -1811,6 +1848,18 @@ struct Engine {
         } else {
           eval.mask(ind.value_where, base);
           job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
+        }
+      }
+    }
+    for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+      if (!counting[bi]) continue;
+      for (std::size_t q = 0; q < bucketed[bi].jobs.size(); ++q) {
+        Job& job = jobs[bucketed[bi].jobs[q]];
+        if (plan.indicators[job.indicator].ratio) {
+          job.den.count += den_counts[bi][q];
+          job.num.count += num_counts[bi][q];
+        } else {
+          job.value.count += den_counts[bi][q];
         }
       }
     }
