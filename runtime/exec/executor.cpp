@@ -1787,28 +1787,30 @@ struct Engine {
         } else if (ind.value.operand != kNone) {
           den_operand = &eval.eval(ind.value.operand);
         }
-        if (counting[bi]) {
-          std::int64_t* dc = den_counts[bi].data();
-          std::int64_t* nc = num_counts[bi].data();
+        // Calls f(i, first, last) for each row of the denominator with the positions in b.jobs
+        // of the periods that hold it.
+        auto each_placed = [&](auto f) {
           for (std::size_t i = 0; i < n; ++i) {
             const std::size_t k = at(anchor, i);
             if (!den[i] || !anchor.known[k]) continue;
             std::optional<Day> end;
             if (until && until->known[at(*until, i)]) end = static_cast<Day>(until->v[at(*until, i)]);
             const auto [first, last] = b.span(static_cast<Day>(anchor.v[k]), end);
+            f(i, first, last);
+          }
+        };
+        if (counting[bi]) {
+          std::int64_t* dc = den_counts[bi].data();
+          std::int64_t* nc = num_counts[bi].data();
+          each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
             for (std::size_t q = first; q < last; ++q) {
               ++dc[q];
               nc[q] += num[i];
             }
-          }
+          });
           continue;
         }
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::size_t k = at(anchor, i);
-          if (!den[i] || !anchor.known[k]) continue;
-          std::optional<Day> end;
-          if (until && until->known[at(*until, i)]) end = static_cast<Day>(until->v[at(*until, i)]);
-          const auto [first, last] = b.span(static_cast<Day>(anchor.v[k]), end);
+        each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
           for (std::size_t q = first; q < last; ++q) {
             Job& job = jobs[b.jobs[q]];
             if (ind.ratio) {
@@ -1822,7 +1824,7 @@ struct Engine {
               job.value.add_row(den_operand, i);
             }
           }
-        }
+        });
       }
       for (std::size_t j = 0; j < jobs.size(); ++j) {
         Job& job = jobs[j];
