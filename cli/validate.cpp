@@ -125,6 +125,7 @@ int compare_versions(const RunOptions& o) {
     runtime::LoadOptions load;
     load.lenient = o.lenient;
     load.rejects_file = "/dev/null";
+    load.threads = now.request.threads;
     old_data = runtime::load_dataset(old_plan, o.data, load);
     if (!old_data.errors.empty()) {
       for (const auto& e : old_data.errors) std::cerr << e.render("error") << "\n";

@@ -219,6 +219,7 @@ void LineMap::append(const LineMap& other) {
 }
 
 std::int64_t LineMap::operator[](std::size_t row) const {
+  if (runs_.empty()) return 0;  // no rows: no line to give
   // The last run that starts at or before `row`.
   auto it = std::upper_bound(runs_.begin(), runs_.end(), row,
                              [](std::size_t r, const Run& run) { return r < run.row; });

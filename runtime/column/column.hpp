@@ -76,7 +76,7 @@ class LineMap {
   // Adds the rows of `other` after these.
   void append(const LineMap& other);
   std::int64_t operator[](std::size_t row) const;
-  std::int64_t back() const { return (*this)[size_ - 1]; }
+  std::int64_t back() const { return size_ == 0 ? 0 : (*this)[size_ - 1]; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::vector<std::int64_t> all() const;  // every row's line, for tests

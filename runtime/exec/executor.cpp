@@ -30,7 +30,7 @@ using plan::NodeOp;
 __extension__ typedef __int128 Int128;
 
 constexpr std::size_t kBatch = 4096;
-// Tables of at least this many rows are evaluated in two halves at once.
+// Tables of at least this many rows are evaluated in one stretch of rows per thread.
 constexpr std::size_t kParallelRows = std::size_t{1} << 16;
 constexpr int kMaxScale = 18;
 
@@ -633,15 +633,14 @@ class Evaluator {
     const bool negated = node.op == NodeOp::not_in_list;
     // The candidates as vectors of one, aligned to `a` one by one. Their text was interned when
     // the list was made, so that evaluation only reads the string pool.
-    std::vector<Vec> items;
-    if (list.items) items = *list.items;
-    else items.push_back(list);
+    const std::vector<Vec> one{list};
+    const std::vector<Vec>& items = list.items ? *list.items : one;
     const std::size_t n = a.size();
     Vec x;
     x.kind = Kind::boolean;
     x.v.assign(n, 0);
     x.known.assign(n, 0);
-    for (Vec& item : items) {
+    for (const Vec& item : items) {
       Vec eq = compare(NodeOp::eq, a, item);
       for (std::size_t i = 0; i < n; ++i) {
         const std::size_t k = at(eq, i);
@@ -1153,8 +1152,10 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
     in_order = in_order && stretch[p].in_order;
     if (p > 0 && start[p] > 0 && start[p] < words.size()) in_order = in_order && words[start[p]] >= words[start[p] - 1];
   }
-  if (!in_order && !grouped(words, kshift, rb, bits_between(all.klo, all.khi)))
-    radix_sort_bits(words, rb, 64, threads);
+  const int key_bits = bits_between(all.klo, all.khi);
+  // Only the bits below kshift + key_bits are ever set: sorting on more would put every word in
+  // the first bucket of the top digit.
+  if (!in_order && !grouped(words, kshift, rb, key_bits)) radix_sort_bits(words, rb, kshift + key_bits, threads);
   return sorted;
 }
 

@@ -7,25 +7,28 @@
 
 namespace tally::runtime {
 
-// Runs part(0) .. part(parts - 1) at once, the last on this thread, and returns when all are
-// done. The first exception a part throws is rethrown here, after every part has finished.
+// Runs part(0) .. part(parts - 1) at once, the last on this thread (and any whose thread cannot
+// be started), and returns when all are done. The first exception a part throws is rethrown
+// here, after every part has finished.
 template <typename F>
 void in_parts(unsigned parts, F part) {
   std::vector<std::thread> others;
   std::vector<std::exception_ptr> failures(parts);
-  for (unsigned p = 0; p + 1 < parts; ++p)
-    others.emplace_back([&, p] {
-      try {
-        part(p);
-      } catch (...) {
-        failures[p] = std::current_exception();
-      }
-    });
+  const auto run = [&](unsigned p) {
+    try {
+      part(p);
+    } catch (...) {
+      failures[p] = std::current_exception();
+    }
+  };
+  // Parts whose thread could not be started (a limit on threads or memory) run here instead.
+  unsigned started = 0;
   try {
-    if (parts > 0) part(parts - 1);
+    others.reserve(parts);
+    for (; started + 1 < parts; ++started) others.emplace_back(run, started);
   } catch (...) {
-    failures[parts - 1] = std::current_exception();
   }
+  for (unsigned p = started; p < parts; ++p) run(p);
   for (std::thread& t : others) t.join();
   for (const std::exception_ptr& f : failures)
     if (f) std::rethrow_exception(f);
