@@ -3,17 +3,17 @@
 #include "runtime/column/csv_reader.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "tests/unit/temp_folder.hpp"
+
 namespace tally::runtime {
 namespace {
 
-namespace fs = std::filesystem;
 
 struct Field {
   std::string text;
@@ -32,24 +32,10 @@ struct Read {
   std::optional<CsvError> error;
 };
 
-class CsvReaderTest : public ::testing::Test {
+class CsvReaderTest : public tally::test_support::TempFolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    // One folder per test and process, with no shared parent that another test could remove.
-    dir_ = fs::temp_directory_path() /
-           ("tally_csv_reader_test_" + std::string(info->name()) + "_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
   std::string write(const std::string& content) {
-    const fs::path path = dir_ / ("data" + std::to_string(files_++) + ".csv");
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
+    return TempFolderTest::write("data" + std::to_string(files_++) + ".csv", content).string();
   }
 
   Read read(const std::string& content, std::size_t block_size = 1 << 20) {
@@ -79,7 +65,6 @@ class CsvReaderTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
   int files_ = 0;
 };
 

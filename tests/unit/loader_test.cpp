@@ -4,7 +4,6 @@
 #include "runtime/column/loader.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "lang/base/date.hpp"
+#include "tests/unit/temp_folder.hpp"
 
 namespace tally::runtime {
 namespace {
@@ -53,27 +53,8 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
-class LoaderTest : public ::testing::Test {
+class LoaderTest : public tally::test_support::TempFolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    // One folder per test and process, right under the temporary folder: tests run at once
-    // (ctest -j) must not remove a folder another is creating.
-    dir_ = fs::temp_directory_path() /
-           (std::string("tally_loader_test_") + info->name() + "_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const std::string& content) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-
   LoadResult load(const TableSchema& schema, const std::vector<std::string>& columns,
                   const std::string& content, const LoadOptions& options = {}) {
     return load_table(schema, columns, write(schema.name + ".csv", content), pool_, options);
@@ -88,7 +69,6 @@ class LoaderTest : public ::testing::Test {
 
   std::string path_of(const std::string& table) const { return (dir_ / (table + ".csv")).string(); }
 
-  fs::path dir_;
   StringPool pool_;
 };
 

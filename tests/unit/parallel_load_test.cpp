@@ -5,7 +5,6 @@
 #include "runtime/column/parallel_load.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 
 #include "runtime/column/csv_reader.hpp"
 #include "runtime/column/load_part.hpp"
+#include "tests/unit/temp_folder.hpp"
 
 namespace tally::runtime {
 namespace {
@@ -87,27 +87,8 @@ struct Spec {
   std::string content;
 };
 
-class ParallelLoadTest : public ::testing::Test {
+class ParallelLoadTest : public tally::test_support::TempFolderTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    // One folder per test and process, right under the temporary folder: tests run at once
-    // (ctest -j) must not remove a folder another is creating.
-    dir_ = fs::temp_directory_path() / (std::string("tally_parallel_load_test_") + info->name() +
-                                        "_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  fs::path write(const std::string& name, const std::string& content) {
-    const fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path;
-  }
-
   // Loads `specs` one after another and then at once (large files in halves), and checks that
   // tables, errors, warnings and the rejects file are the same. Returns what the parallel load did.
   ParallelStats same_both_ways(const std::vector<Spec>& specs, bool lenient,
@@ -165,7 +146,6 @@ class ParallelLoadTest : public ::testing::Test {
     return stats;
   }
 
-  fs::path dir_;
   int runs_ = 0;
 };
 
