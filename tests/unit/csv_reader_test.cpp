@@ -14,7 +14,6 @@
 namespace tally::runtime {
 namespace {
 
-
 struct Field {
   std::string text;
   std::int64_t line;
