@@ -33,6 +33,20 @@ std::optional<unsigned> threads_wanted() {
 }
 }  // namespace
 
+int unknown_name_error(const std::string& message, const std::string& name,
+                       const std::vector<std::string>& declared, const std::string& otherwise) {
+  const std::string best = closest_name(name, declared);
+  return usage_error(message, best.empty() ? otherwise : fmt::format("did you mean '{}'?", best));
+}
+
+namespace {
+// "the parameters are: a, b", or "the definitions declare no parameters".
+std::string declared_list(const std::vector<std::string>& names, const std::string& plural) {
+  if (names.empty()) return fmt::format("the definitions declare no {}", plural);
+  return fmt::format("the {} are: {}", plural, fmt::join(names, ", "));
+}
+}  // namespace
+
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
                                   const std::vector<std::string>& sets,
                                   std::vector<check::Constant>& out) {
@@ -44,11 +58,8 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
     if (!s) {
       std::vector<std::string> names;
       for (const auto& sc : p.scenarios) names.push_back(sc.name);
-      const std::string best = closest_name(name, names);
-      return usage_error(fmt::format("unknown scenario '{}'", name),
-                         !best.empty() ? fmt::format("did you mean '{}'?", best)
-                         : names.empty() ? "the definitions declare no scenarios"
-                                         : fmt::format("the scenarios are: {}", fmt::join(names, ", ")));
+      return unknown_name_error(fmt::format("unknown scenario '{}'", name), name, names,
+                                declared_list(names, "scenarios"));
     }
     for (const auto& [index, value] : p.scenarios[*s].overrides) out[index] = value;
   }
@@ -63,11 +74,8 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
     if (!index) {
       std::vector<std::string> names;
       for (const auto& param : p.params) names.push_back(param.name);
-      const std::string best = closest_name(name, names);
-      return usage_error(fmt::format("--set: unknown parameter '{}'", name),
-                         !best.empty() ? fmt::format("did you mean '{}'?", best)
-                         : names.empty() ? "the definitions declare no parameters"
-                                         : fmt::format("the parameters are: {}", fmt::join(names, ", ")));
+      return unknown_name_error(fmt::format("--set: unknown parameter '{}'", name), name, names,
+                                declared_list(names, "parameters"));
     }
     Diagnostics diags;
     auto expr = check::parse_literal(text, "--set " + name, front.sources, *front.module, diags);
@@ -102,10 +110,8 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
     if (!i) {
       std::vector<std::string> all;
       for (const auto& ind : p.indicators) all.push_back(ind.name);
-      const std::string best = closest_name(name, all);
-      return usage_error(fmt::format("--indicator: unknown indicator '{}'", name),
-                         best.empty() ? "tally describe lists the indicators"
-                                      : fmt::format("did you mean '{}'?", best));
+      return unknown_name_error(fmt::format("--indicator: unknown indicator '{}'", name), name, all,
+                                "tally describe lists the indicators");
     }
     if (std::find(chosen.begin(), chosen.end(), *i) == chosen.end()) chosen.push_back(*i);
   }

@@ -41,6 +41,10 @@ bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const Sou
 void print_diagnostics(const Diagnostics& diags, const SourceManager& sources, const std::string& format);
 void print_diagnostics_if_any(const check::Frontend& front, const std::string& format);
 int usage_error(const std::string& message, const std::string& hint);
+// A usage error for `name`, which the definitions do not declare: the hint suggests the closest
+// of `declared`, or is `otherwise` when none is close.
+int unknown_name_error(const std::string& message, const std::string& name,
+                       const std::vector<std::string>& declared, const std::string& otherwise);
 bool write_output(const std::string& text, const std::string& path);
 bool stdout_color();
 bool stdout_is_terminal();

@@ -459,9 +459,7 @@ int sweep_command(const RunOptions& o) {
   if (!index) {
     std::vector<std::string> names;
     for (const auto& p : s.front->program.params) names.push_back(p.name);
-    const std::string best = closest_name(name, names);
-    return usage_error(fmt::format("--vary: unknown parameter '{}'", name),
-                       best.empty() ? "" : fmt::format("did you mean '{}'?", best));
+    return unknown_name_error(fmt::format("--vary: unknown parameter '{}'", name), name, names, "");
   }
   struct Row {
     std::string shown;
