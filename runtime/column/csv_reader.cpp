@@ -5,6 +5,10 @@
 #include <cerrno>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tally::runtime {
 
 namespace {
@@ -44,7 +48,89 @@ std::size_t find_stop(const char* data, std::size_t i, std::size_t n) {
   return i;
 }
 
+// Where the separators and line-end bytes (`stops`) and the double quotes (`quotes`) are among
+// the 64 bytes at p, one bit per byte, the first byte lowest.
+struct Marks {
+  std::uint64_t stops = 0;
+  std::uint64_t quotes = 0;
+};
+
+Marks marks_of(const char* p) {
+  Marks m;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), feed = _mm_set1_epi8('\n'), ret = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i stops =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, feed)), _mm_cmpeq_epi8(v, ret));
+    m.stops |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(stops))) << (16 * k);
+    m.quotes |= static_cast<std::uint64_t>(
+                    static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))))
+                << (16 * k);
+  }
+#else
+  for (int k = 0; k < 64; ++k) {
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if (kStops[static_cast<unsigned char>(p[k])]) m.stops |= bit;
+    if (p[k] == '"') m.quotes |= bit;
+  }
+#endif
+  return m;
+}
+
 }  // namespace
+
+std::size_t split_plain(std::string_view text, std::size_t width, std::size_t max_records,
+                        std::vector<std::uint32_t>& cuts) {
+  cuts.clear();
+  const char* const data = text.data();
+  const std::size_t n = std::min<std::size_t>(text.size(), UINT32_MAX);
+  if (width == 0 || max_records == 0) return 0;
+  std::size_t start = 0, field = 0, records = 0, consumed = 0, feed_taken = SIZE_MAX;
+  cuts.push_back(0);
+  for (std::size_t base = 0; base < n; base += 64) {
+    Marks m;
+    if (n - base >= 64) {
+      m = marks_of(data + base);
+    } else {
+      char tail[64] = {};
+      std::memcpy(tail, data + base, n - base);
+      m = marks_of(tail);
+    }
+    // A record holding a quote is not plain: stop at the first quote.
+    std::uint64_t bits = m.quotes ? m.stops & ((m.quotes & (0 - m.quotes)) - 1) : m.stops;
+    for (; bits != 0; bits &= bits - 1) {
+      const std::size_t p = base + static_cast<std::size_t>(std::countr_zero(bits));
+      const char c = data[p];
+      if (c == ',') {
+        if (field + 1 == width) goto done;  // more fields than the header
+        cuts.push_back(static_cast<std::uint32_t>(p));
+        ++field;
+        continue;
+      }
+      std::size_t next = p + 1;
+      if (c == '\r') {
+        if (p + 1 >= n || data[p + 1] != '\n') goto done;  // a carriage return on its own
+        feed_taken = p + 1;
+        next = p + 2;
+      } else if (p == feed_taken) {
+        continue;  // the line feed of a CRLF already taken
+      }
+      if (field + 1 != width) goto done;  // fewer fields than the header, or a blank line
+      if (width == 1 && p == start) goto done;  // a blank line
+      cuts.push_back(static_cast<std::uint32_t>(p));
+      consumed = start = next;
+      field = 0;
+      if (++records == max_records) goto done;
+      cuts.push_back(static_cast<std::uint32_t>(start));
+    }
+    if (m.quotes) break;
+  }
+done:
+  cuts.resize(records * (width + 1));
+  return consumed;
+}
 
 CsvReader::CsvReader(const std::string& path, std::size_t block_size)
     : CsvReader(path, CsvRange{}, block_size) {}
@@ -98,6 +184,8 @@ bool CsvReader::fill() {
     return false;
   }
   end_ += got;
+  const void* last_feed = end_ == 0 ? nullptr : memrchr(buffer_.data(), '\n', end_);
+  lines_end_ = last_feed ? static_cast<std::size_t>(static_cast<const char*>(last_feed) - buffer_.data()) + 1 : 0;
   if (got < want || want == 0) {
     if (want > 0 && std::ferror(file_)) {
       fail(0, 0, std::string("cannot read the file (") + std::strerror(errno) + ")");
@@ -106,6 +194,23 @@ bool CsvReader::fill() {
     eof_ = true;
   }
   return got > 0;
+}
+
+std::string_view CsvReader::lines_ahead() {
+  if (!file_ || halted() || first_ || pending_blanks_ > 0) return {};
+  if (lines_end_ <= begin_) {
+    fill();
+    if (halted() || lines_end_ <= begin_) return {};
+  }
+  return std::string_view(buffer_.data() + begin_, lines_end_ - begin_);
+}
+
+void CsvReader::take(std::size_t bytes, std::int64_t lines) {
+  if (bytes == 0) return;
+  begin_ += bytes;
+  line_ += lines;
+  record_line_ = line_ - 1;
+  line_start_ = base_ + begin_;
 }
 
 bool CsvReader::ensure(std::size_t bytes) {

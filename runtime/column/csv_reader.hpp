@@ -58,6 +58,14 @@ class CsvReader {
   std::uint64_t next_offset() const { return base_ + begin_; }
   std::int64_t next_line() const { return line_; }
 
+  // The whole lines read ahead of the next record, for a caller that splits plain records itself
+  // (see split_plain): they start at line next_line() and the last ends in a line feed. Empty
+  // when no whole line is in the buffer, before the first record, while blank lines are held
+  // back, and once halted. Reads another block when the buffer holds no whole line.
+  std::string_view lines_ahead();
+  // Takes the first `bytes` of lines_ahead(), `lines` lines, as read: next() goes on after them.
+  void take(std::size_t bytes, std::int64_t lines);
+
  private:
   enum class Step : std::uint8_t { record, more, fault };
   bool fill();
@@ -70,6 +78,7 @@ class CsvReader {
   std::FILE* file_ = nullptr;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;
+  std::size_t lines_end_ = 0;  // just after the last line feed in buffer_[0, end_), or 0
   bool eof_ = false;
   bool first_ = true;
   bool stop_at_quote_ = false;
@@ -85,5 +94,15 @@ class CsvReader {
   std::vector<std::size_t> offsets_;  // (field index, start, size) triples of fields in storage_
   std::optional<CsvError> error_;
 };
+
+// Splits the plain records at the start of `text`, at most `max_records` of them, and returns
+// the bytes they take. A record is plain when it holds no double quote and no carriage return
+// except in a CRLF line end, has exactly `width` fields, and ends in a line end within `text`;
+// a blank line is never plain. Splitting stops before the first record that is not (which
+// CsvReader::next reads, and says what is wrong with). For each record `cuts` gets width + 1
+// offsets into `text`: where the record starts, then where each field ends; field f runs from
+// the record's start (f = 0) or just after the end of field f - 1 to its own end.
+std::size_t split_plain(std::string_view text, std::size_t width, std::size_t max_records,
+                        std::vector<std::uint32_t>& cuts);
 
 }  // namespace tally::runtime

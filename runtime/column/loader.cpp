@@ -249,6 +249,7 @@ struct Cell {
   int scale = 0;          // decimal: the scale `value` is at
   std::string_view text;  // text: the cell, interned only when the row is kept
   const CsvField* field = nullptr;
+  bool interned = false;  // text: `value` is its code already (key columns)
 };
 
 struct RowIssue {
@@ -390,15 +391,11 @@ bool convert(const LoadSlot& slot, const Column& column, const LineMap& lines,
   return true;
 }
 
-// The line of an earlier row holding the same key as `cell`, or 0.
-std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell& cell,
-                         const StringPool& pool) {
+// The line of an earlier row holding the same key as `cell`, or 0. A text cell must be interned.
+std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell& cell) {
   if (!cell.known) return 0;
   std::int64_t value = cell.value;
-  if (slot.type == ColumnType::text) {
-    value = pool.find(cell.text);
-    if (value < 0) return 0;
-  } else if (slot.type == ColumnType::decimal && cell.scale > column.scale) {
+  if (slot.type == ColumnType::decimal && cell.scale > column.scale) {
     const std::int64_t factor = kPow10[cell.scale - column.scale];
     if (value % factor != 0) return 0;
     value /= factor;
@@ -816,16 +813,98 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       batches[k] = std::make_unique<TextBatch>();
   // The first rows' size gives an estimate of the row count, to size the columns once.
   std::size_t sampled_rows = 0, sampled_bytes = 0;
-
-  while (reader.next(fields)) {
-    const std::int64_t line = reader.record_line();
-    if (sampled_rows < kSampleRows && range_bytes > 0) {
-      for (const CsvField& f : fields) sampled_bytes += f.text.size() + 1;
-      if (++sampled_rows == kSampleRows && sampled_bytes > 0) {
-        const std::size_t rows =
-            table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
-        for (Column& column : table.columns) column.data.reserve(rows);
+  const auto sample = [&](std::size_t bytes) {
+    if (sampled_rows >= kSampleRows || range_bytes == 0) return;
+    sampled_bytes += bytes;
+    if (++sampled_rows == kSampleRows && sampled_bytes > 0) {
+      const std::size_t rows = table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
+      for (Column& column : table.columns) column.data.reserve(rows);
+    }
+  };
+  // The line of an earlier row holding the key of a converted row, for each key column; text
+  // keys are interned on the way (a key met before is in the pool already, and one not met
+  // before is interned when the row is kept).
+  const auto earlier_keys = [&](auto on_duplicate) {
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!slots[k].key) continue;
+      Cell& cell = cells[k];
+      if (cell.known && slots[k].type == ColumnType::text) {
+        cell.value = pool.intern(cell.text);
+        cell.interned = true;
       }
+      if (const std::int64_t first = earlier_key(slots[k], table.columns[k], cell)) on_duplicate(k, first);
+    }
+  };
+  // Adds a row whose cells are converted and good.
+  const auto keep = [&](std::int64_t line) {
+    for (std::size_t k = 0; k < count; ++k) {
+      Column& column = table.columns[k];
+      const Cell& cell = cells[k];
+      std::int64_t value = cell.value;
+      if (slots[k].type == ColumnType::decimal && cell.scale > column.scale)
+        rescale(column, slots[k], cell.scale);
+      const bool batched = batches[k] && cell.known;
+      if (slots[k].type == ColumnType::text && cell.known && !batched && !cell.interned)
+        value = pool.intern(cell.text);
+      column.data.push_back(value);
+      column.validity.push_back(cell.known);
+      if (batched && batches[k]->add(cell.text, column.data.size() - 1))
+        batches[k]->flush(pool, column.data);
+      if (slots[k].key && cell.known) slots[k].keys.add(value, line);
+    }
+    table.lines.push_back(line);
+  };
+  // Plain records (see split_plain) straight from the reader's buffer, up to the first that is
+  // not plain or not good: that one is read again below, which reports what is wrong with it.
+  constexpr std::size_t kPlainRecords = 1024;
+  std::vector<std::uint32_t> cuts;
+  std::vector<CsvField> plain_fields(count);
+  const auto read_plain = [&] {
+    for (;;) {
+      const std::string_view text = reader.lines_ahead();
+      if (text.empty()) return;
+      const std::size_t bytes = split_plain(text, width, kPlainRecords, cuts);
+      const std::size_t records = cuts.size() / (width + 1);
+      std::int64_t line = reader.next_line();
+      std::size_t r = 0;
+      for (; r < records; ++r) {
+        const std::uint32_t* cut = cuts.data() + r * (width + 1);
+        bool good = true;
+        for (std::size_t k = 0; k < count && good; ++k) {
+          const std::size_t f = slots[k].field;
+          const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+          CsvField& field = plain_fields[k];
+          field.text = text.substr(from, cut[f + 1] - from);
+          field.line = line;
+          field.column = static_cast<std::int64_t>(from - cut[0]) + 1;
+          cells[k].interned = false;
+          good = convert(slots[k], table.columns[k], table.lines, field, cells[k], bad, part.scale_trouble);
+        }
+        if (good && any_key) earlier_keys([&](std::size_t, std::int64_t) { good = false; });
+        if (!good) break;
+        sample(cut[width] + 1 - cut[0]);
+        keep(line);
+        ++line;
+      }
+      // Every record split was kept: read on, unless splitting stopped before the lines' end.
+      if (r == records) {
+        reader.take(bytes, line - reader.next_line());
+        if (records < kPlainRecords) return;
+        continue;
+      }
+      reader.take(cuts[r * (width + 1)], line - reader.next_line());
+      return;
+    }
+  };
+
+  for (;;) {
+    read_plain();
+    if (!reader.next(fields)) break;
+    const std::int64_t line = reader.record_line();
+    {
+      std::size_t bytes = 0;
+      for (const CsvField& f : fields) bytes += f.text.size() + 1;
+      sample(bytes);
     }
     issues.clear();
     bool converted = false;
@@ -836,21 +915,18 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     } else {
       for (std::size_t k = 0; k < count; ++k) {
         const CsvField& f = fields[slots[k].field];
+        cells[k].interned = false;
         if (!convert(slots[k], table.columns[k], table.lines, f, cells[k], bad, part.scale_trouble))
           issues.push_back({f.line, f.column, std::move(bad)});
       }
       converted = issues.empty();
       if (any_key && converted) {
-        for (std::size_t k = 0; k < count; ++k) {
-          if (!slots[k].key) continue;
-          if (const std::int64_t first = earlier_key(slots[k], table.columns[k], cells[k], pool)) {
-            const std::string_view text = slots[k].type == ColumnType::text
-                                              ? cells[k].field->text
-                                              : trim(cells[k].field->text);
-            issues.push_back({cells[k].field->line, cells[k].field->column,
-                              msg_duplicate_key(text, *slots[k].schema, first)});
-          }
-        }
+        earlier_keys([&](std::size_t k, std::int64_t first) {
+          const std::string_view text = slots[k].type == ColumnType::text ? cells[k].field->text
+                                                                          : trim(cells[k].field->text);
+          issues.push_back({cells[k].field->line, cells[k].field->column,
+                            msg_duplicate_key(text, *slots[k].schema, first)});
+        });
       }
     }
 
@@ -878,23 +954,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       rejects.add(name, line, reason);
       continue;
     }
-
-    for (std::size_t k = 0; k < count; ++k) {
-      Column& column = table.columns[k];
-      const Cell& cell = cells[k];
-      std::int64_t value = cell.value;
-      if (slots[k].type == ColumnType::decimal && cell.scale > column.scale)
-        rescale(column, slots[k], cell.scale);
-      const bool batched = batches[k] && cell.known;
-      if (slots[k].type == ColumnType::text && cell.known && !batched)
-        value = pool.intern(cell.text);
-      column.data.push_back(value);
-      column.validity.push_back(cell.known);
-      if (batched && batches[k]->add(cell.text, column.data.size() - 1))
-        batches[k]->flush(pool, column.data);
-      if (slots[k].key && cell.known) slots[k].keys.add(value, line);
-    }
-    table.lines.push_back(line);
+    keep(line);
   }
 
   for (std::size_t k = 0; k < count; ++k)

@@ -64,8 +64,61 @@ class CsvReaderTest : public tally::test_support::TempFolderTest {
     return out;
   }
 
+  // Reads as a loader does: plain records split straight from the reader's lines ahead (see
+  // split_plain), every other record with next(), a few plain records at a time.
+  static Read read_mixed(const std::string& path, std::size_t block_size, std::size_t width,
+                         std::size_t batch) {
+    Read out;
+    CsvReader reader(path, block_size);
+    std::vector<CsvField> fields;
+    std::vector<std::uint32_t> cuts;
+    for (;;) {
+      if (!out.records.empty()) {
+        const std::string_view text = reader.lines_ahead();
+        const std::size_t bytes = split_plain(text, width, batch, cuts);
+        std::int64_t line = reader.next_line();
+        for (std::size_t r = 0; r * (width + 1) < cuts.size(); ++r, ++line) {
+          const std::uint32_t* cut = cuts.data() + r * (width + 1);
+          std::vector<Field> record;
+          for (std::size_t f = 0; f < width; ++f) {
+            const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+            record.push_back({std::string(text.substr(from, cut[f + 1] - from)), line,
+                              static_cast<std::int64_t>(from - cut[0]) + 1});
+          }
+          out.records.push_back(record);
+          out.lines.push_back(line);
+        }
+        reader.take(bytes, line - reader.next_line());
+      }
+      if (!reader.next(fields)) break;
+      std::vector<Field> record;
+      for (const CsvField& f : fields) record.push_back({std::string(f.text), f.line, f.column});
+      out.records.push_back(record);
+      out.lines.push_back(reader.record_line());
+    }
+    out.error = reader.error();
+    return out;
+  }
+
   int files_ = 0;
 };
+
+// The offsets split_plain gives, as the fields' texts.
+std::vector<std::vector<std::string>> split_texts(std::string_view text, std::size_t width,
+                                                  std::size_t max_records, std::size_t& bytes) {
+  std::vector<std::uint32_t> cuts;
+  bytes = split_plain(text, width, max_records, cuts);
+  std::vector<std::vector<std::string>> out;
+  for (std::size_t r = 0; r * (width + 1) < cuts.size(); ++r) {
+    const std::uint32_t* cut = cuts.data() + r * (width + 1);
+    out.emplace_back();
+    for (std::size_t f = 0; f < width; ++f) {
+      const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+      out.back().emplace_back(text.substr(from, cut[f + 1] - from));
+    }
+  }
+  return out;
+}
 
 using Texts = std::vector<std::vector<std::string>>;
 
@@ -266,6 +319,85 @@ TEST_F(CsvReaderTest, ManyRecordsSmallBlocks) {
   ASSERT_FALSE(r.error);
   EXPECT_EQ(texts(r), expected);
   EXPECT_EQ(r.lines.back(), 2001);
+}
+
+TEST(SplitPlain, SplitsWholePlainRecords) {
+  std::size_t bytes = 0;
+  const std::string text = "C1,,2019-04-01\nC22,P9,2019-04-02\r\nC3,P1,x\n";
+  EXPECT_EQ(split_texts(text, 3, 100, bytes),
+            (std::vector<std::vector<std::string>>{
+                {"C1", "", "2019-04-01"}, {"C22", "P9", "2019-04-02"}, {"C3", "P1", "x"}}));
+  EXPECT_EQ(bytes, text.size());
+  // At most max_records, and the bytes they take.
+  EXPECT_EQ(split_texts(text, 3, 1, bytes).size(), 1u);
+  EXPECT_EQ(bytes, 15u);
+}
+
+TEST(SplitPlain, StopsBeforeTheFirstRecordThatIsNotPlain) {
+  std::size_t bytes = 0;
+  // A quote anywhere in the record, even past a plain field.
+  EXPECT_EQ(split_texts("a,b\nc,\"d\"\ne,f\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(bytes, 4u);
+  EXPECT_EQ(split_texts("a,b\nc,x\"\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  // Fewer or more fields than the header, a blank line, a carriage return on its own.
+  EXPECT_EQ(split_texts("a,b\nc\ne,f\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(split_texts("a,b\nc,d,e\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(split_texts("a,b\n\ne,f\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(split_texts("a\n\nb\n", 1, 100, bytes), (Texts{{"a"}}));
+  EXPECT_EQ(split_texts("a\n\r\nb\n", 1, 100, bytes), (Texts{{"a"}}));
+  EXPECT_EQ(split_texts("a,b\nc\rd,e\n", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(split_texts("a,b\nc,d\r", 2, 100, bytes), (Texts{{"a", "b"}}));
+  // A record without its line end.
+  EXPECT_EQ(split_texts("a,b\nc,d", 2, 100, bytes), (Texts{{"a", "b"}}));
+  EXPECT_EQ(bytes, 4u);
+  EXPECT_TRUE(split_texts("", 2, 100, bytes).empty());
+  EXPECT_EQ(bytes, 0u);
+}
+
+TEST(SplitPlain, RecordsAcrossManyChunksOfMarks) {
+  // Records longer and shorter than the 64 bytes marked at a time, CRLF split across chunks.
+  std::string text;
+  std::vector<std::vector<std::string>> expected;
+  for (int k = 0; k < 300; ++k) {
+    const std::string a(static_cast<std::size_t>(k % 97), 'x');
+    const std::string b = std::to_string(k);
+    text += a + "," + b + (k % 3 == 0 ? "\r\n" : "\n");
+    expected.push_back({a, b});
+  }
+  std::size_t bytes = 0;
+  EXPECT_EQ(split_texts(text, 2, 1000, bytes), expected);
+  EXPECT_EQ(bytes, text.size());
+}
+
+TEST_F(CsvReaderTest, PlainRecordsTakenFromLinesAheadReadAsNextWould) {
+  // Plain records among quoted ones, CRLF, blank lines, short and long records, a lone carriage
+  // return and a last line without its line end: read by next() alone, or by split_plain
+  // wherever it can, the records, their lines and columns are the same.
+  std::string content = "id,name,date\n";
+  for (int k = 0; k < 400; ++k) {
+    const std::string n = std::to_string(k);
+    switch (k % 9) {
+      case 0: content += "C" + n + ",\"Smith, J\",2019-04-01\n"; break;
+      case 1: content += "C" + n + ",Ann,2019-04-01\r\n"; break;
+      case 2: content += "\n"; break;
+      case 3: content += "C" + n + ",short\n"; break;
+      case 4: content += "C" + n + ",a\rb,2019-04-01\n"; break;
+      case 5: content += "C" + n + ",x,y,z\n"; break;
+      default: content += "C" + n + ",Bo" + std::string(static_cast<std::size_t>(k % 70), 'o') + ",2020-01-0" + std::to_string(k % 9 + 1) + "\n"; break;
+    }
+  }
+  content += "C-last,end,2021-01-01";
+  const std::string path = write(content);
+  for (const std::size_t block : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1} << 20}) {
+    const Read whole = read_path(path, block);
+    ASSERT_FALSE(whole.error);
+    for (const std::size_t batch : {std::size_t{1}, std::size_t{5}, std::size_t{1000}}) {
+      const Read mixed = read_mixed(path, block, 3, batch);
+      ASSERT_FALSE(mixed.error);
+      EXPECT_EQ(mixed.records, whole.records) << "block " << block << ", batch " << batch;
+      EXPECT_EQ(mixed.lines, whole.lines) << "block " << block << ", batch " << batch;
+    }
+  }
 }
 
 }  // namespace
