@@ -1079,6 +1079,34 @@ bool grouped(const std::vector<std::uint64_t>& words, int key_shift, int row_bit
   return true;
 }
 
+// Whether each key's rows of the two columns lie together and in order (rows whose key or order
+// is missing aside), the keys being `klo` and up, of `key_bits` bits. Keys of more than 2^28
+// values are not checked. Stops at the first key met again after another.
+bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits) {
+  if (key_bits > 28) return false;
+  std::vector<std::uint64_t> seen((std::size_t{1} << key_bits) / 64 + 1, 0);
+  bool any = false;
+  std::uint64_t last_key = 0;
+  std::int64_t last_order = 0;
+  for (std::size_t r = 0; r < keys.data.size(); ++r) {
+    if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
+    const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
+    const std::int64_t order = orders.data[r];
+    if (any && key == last_key) {
+      if (order < last_order) return false;
+    } else {
+      std::uint64_t& bits = seen[key >> 6];
+      const std::uint64_t bit = std::uint64_t{1} << (key & 63);
+      if (bits & bit) return false;  // the key came before, with other keys since
+      bits |= bit;
+      last_key = key;
+      any = true;
+    }
+    last_order = order;
+  }
+  return true;
+}
+
 // The first batch boundary at or after `row`, at most `rows`: where a thread's stretch of rows
 // begins, so that batches are the same whichever thread evaluates them.
 std::size_t batch_boundary(std::size_t row, std::size_t rows) {
@@ -1091,14 +1119,19 @@ struct Stretch {
   std::int64_t klo = INT64_MAX, khi = INT64_MIN, olo = INT64_MAX, ohi = INT64_MIN;
   std::size_t known = 0;
   bool in_order = true;
+  // Whether its rows come by (key, order), the first and last.
+  bool sorted = true;
+  std::int64_t first_key = 0, first_order = 0, last_key = 0, last_order = 0;
 };
 
 // Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
 // each row in [from, to) whose key and order are known, in row order; it is called twice per
-// part (ranges, then words), with `parts` parts at once. Empty when the three do not fit in 64
-// bits.
-template <typename ForRows>
-std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, ForRows for_rows) {
+// part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, klo,
+// key_bits)` is asked whether the rows can be walked as they are, `sorted` telling whether they
+// come by (key, order) already; when it says so, the result is `in_place`. Empty when the three
+// do not fit in 64 bits.
+template <typename ForRows, typename Stay>
+std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, ForRows for_rows, Stay stay) {
   std::vector<std::size_t> bounds(parts + 1);
   for (unsigned p = 0; p <= parts; ++p) bounds[p] = batch_boundary(n * p / parts, n);
   bounds[parts] = n;
@@ -1106,6 +1139,14 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   in_parts(parts, [&](unsigned p) {
     Stretch& s = stretch[p];
     for_rows(bounds[p], bounds[p + 1], p, [&s](std::size_t, std::int64_t k, std::int64_t o) {
+      if (s.known == 0) {
+        s.first_key = k;
+        s.first_order = o;
+      } else {
+        s.sorted = s.sorted && (k > s.last_key || (k == s.last_key && o >= s.last_order));
+      }
+      s.last_key = k;
+      s.last_order = o;
       ++s.known;
       s.klo = std::min(s.klo, k);
       s.khi = std::max(s.khi, k);
@@ -1114,6 +1155,15 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
     });
   });
   Stretch all;
+  bool rows_sorted = true;
+  const Stretch* before = nullptr;  // the last stretch with rows
+  for (const Stretch& s : stretch) {
+    if (s.known == 0) continue;
+    rows_sorted = rows_sorted && s.sorted &&
+                  (!before || s.first_key > before->last_key ||
+                   (s.first_key == before->last_key && s.first_order >= before->last_order));
+    before = &s;
+  }
   for (const Stretch& s : stretch) {
     all.known += s.known;
     all.klo = std::min(all.klo, s.klo);
@@ -1127,6 +1177,10 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   if (all.known == 0) return sorted;
   sorted.order_bits = bits_between(all.olo, all.ohi);
   sorted.order_min = all.olo;
+  if (stay(rows_sorted, all.klo, bits_between(all.klo, all.khi))) {
+    sorted.in_place = true;
+    return sorted;
+  }
   if (bits_between(all.klo, all.khi) + sorted.order_bits + sorted.row_bits > 64) return std::nullopt;
   const int rb = sorted.row_bits, kshift = sorted.row_bits + sorted.order_bits;
   const std::uint64_t klo = static_cast<std::uint64_t>(all.klo), olo = static_cast<std::uint64_t>(all.olo);
@@ -1177,12 +1231,23 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     const Column& oc = table.columns[on.payload];
     const unsigned parts = n >= kParallelRows ? threads : 1;
     order_scale = oc.scale;
-    packed = pack_rows(n, parts, threads, [&](std::size_t from, std::size_t to, unsigned, auto f) {
+    const auto for_rows = [&](std::size_t from, std::size_t to, unsigned, auto f) {
       const std::int64_t* kd = kc.data.data();
       const std::int64_t* od = oc.data.data();
       for (std::size_t r = from; r < to; ++r)
         if (kc.validity.known(r) && oc.validity.known(r)) f(r, kd[r], od[r]);
-    });
+    };
+    // Rows already by (key, order), or each key's rows together and in order though the keys
+    // come in any order (a file sorted by child id, whose text codes follow the order the texts
+    // were first met in another table), are walked as they are.
+    const auto stay = [&](bool rows_sorted, std::int64_t klo, int key_bits) {
+      return rows_sorted || grouped_in_place(kc, oc, klo, key_bits);
+    };
+    packed = pack_rows(n, parts, threads, for_rows, stay);
+    if (packed) {
+      packed->key_column = kn.payload;
+      packed->order_column = on.payload;
+    }
   } else {
     int key_scale = -1;
     order_scale = -1;
@@ -1200,7 +1265,7 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
         }
       }
     };
-    packed = pack_rows(n, 1, threads, for_rows);
+    packed = pack_rows(n, 1, threads, for_rows, [](bool, std::int64_t, int) { return false; });
     if (!packs) packed.reset();  // a batch held rationals, text orders or another scale
   }
   if (packed) {
@@ -1213,29 +1278,50 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
 
 // Fills `out` with each row's previous (or next) eligible value of the same key, walking the
 // sorted rows once and carrying the last eligible row's key and value.
-void walk_sorted(const SortedRows& sorted, bool forward, const std::vector<std::uint8_t>& eligible,
-                 const Vec* value, DerivedColumn& column, unsigned threads) {
+void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
+                 const std::vector<std::uint8_t>& eligible, const Vec* value, DerivedColumn& column,
+                 unsigned threads) {
   Vec& out = column.wide;
   std::int32_t* narrow = column.is_narrow ? column.narrow.data() : nullptr;
   const std::vector<std::uint64_t>& words = sorted.words;
-  const std::size_t m = words.size();
+  const Column& key_column = table.columns[sorted.key_column];
+  const Column& order_column = table.columns[sorted.order_column];
   const std::uint64_t row_mask = low_bits(sorted.row_bits);
   const std::uint64_t order_mask = low_bits(sorted.order_bits);
   const int key_shift = sorted.row_bits + sorted.order_bits;
-  // Walks words [from, to): each key's rows lie within one stretch, and stretches write
+  // Step `i` of the walk: false for a row left out (in place, a missing key or order); else its
+  // row, key and order value.
+  const auto step_at = [&](std::size_t i, std::size_t& row, std::uint64_t& key, std::int64_t& order) {
+    if (sorted.in_place) {
+      if (!key_column.validity.known(i) || !order_column.validity.known(i)) return false;
+      row = i;
+      key = static_cast<std::uint64_t>(key_column.data[i]);
+      order = order_column.data[i];
+      return true;
+    }
+    const std::uint64_t w = words[i];
+    row = static_cast<std::size_t>(w & row_mask);
+    key = shift_right(w, key_shift);
+    order = static_cast<std::int64_t>((shift_right(w, sorted.row_bits) & order_mask) +
+                                      static_cast<std::uint64_t>(sorted.order_min));
+    return true;
+  };
+  const std::size_t m = sorted.in_place ? table.rows() : words.size();
+  // Walks steps [from, to): each key's rows lie within one stretch, and stretches write
   // different rows, so two can be walked at once.
   auto walk = [&](std::size_t from, std::size_t to) {
     bool have_last = false, last_known = false;
     std::uint64_t last_key = 0;
     std::int64_t last_value = 0;
     Rational last_exact;
-    for (std::size_t step = from; step < to; ++step) {
-      const std::uint64_t w = words[forward ? step : to - 1 - (step - from)];
-      const std::size_t row = static_cast<std::size_t>(w & row_mask);
-      const std::uint64_t key = shift_right(w, key_shift);
+    for (std::size_t s = from; s < to; ++s) {
+      std::size_t row = 0;
+      std::uint64_t key = 0;
+      std::int64_t order = 0;
+      if (!step_at(forward ? s : to - 1 - (s - from), row, key, order)) continue;
       if (have_last && key == last_key) {
         if (narrow) {
-          // From the words: always known, and within 2^31 of the base.
+          // Always known, and within 2^31 of the base (see materialize).
           narrow[row] = static_cast<std::int32_t>(last_value - column.base);
         } else {
           out.known[row] = last_known;
@@ -1250,8 +1336,7 @@ void walk_sorted(const SortedRows& sorted, bool forward, const std::vector<std::
       last_key = key;
       if (!value) {
         last_known = true;
-        last_value = static_cast<std::int64_t>((shift_right(w, sorted.row_bits) & order_mask) +
-                                               static_cast<std::uint64_t>(sorted.order_min));
+        last_value = order;
         continue;
       }
       const std::size_t k = at(*value, row);
@@ -1260,13 +1345,24 @@ void walk_sorted(const SortedRows& sorted, bool forward, const std::vector<std::
       else last_value = value->v[k];
     }
   };
-  // One stretch per thread, each beginning where a key begins.
+  // One stretch per thread, each beginning where a key begins: past steps of the key the step
+  // before it walks, and past rows left out.
   const unsigned parts = m >= kParallelRows ? threads : 1;
   std::vector<std::size_t> bounds(parts + 1, m);
   bounds[0] = 0;
   for (unsigned p = 1; p < parts; ++p) {
     std::size_t b = std::max(bounds[p - 1], m * p / parts);
-    while (b > 0 && b < m && shift_right(words[b], key_shift) == shift_right(words[b - 1], key_shift)) ++b;
+    std::size_t row = 0;
+    std::uint64_t before = 0, key = 0;
+    std::int64_t order = 0;
+    bool any = false;
+    for (std::size_t i = b; i-- > bounds[p - 1];) {
+      if (step_at(i, row, before, order)) {
+        any = true;
+        break;
+      }
+    }
+    while (any && b < m && (!step_at(b, row, key, order) || key == before)) ++b;
     bounds[p] = b;
   }
   in_parts(parts, [&](unsigned p) { walk(bounds[p], bounds[p + 1]); });
@@ -1411,7 +1507,8 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
       out.known.assign(n, 0);
     }
     column.wide = std::move(out);
-    walk_sorted(sorted, d.kind == plan::Derived::Kind::previous, eligible, from_words ? nullptr : &value, column, threads);
+    walk_sorted(sorted, table, d.kind == plan::Derived::Kind::previous, eligible,
+                from_words ? nullptr : &value, column, threads);
   }
   eval.release();
 }

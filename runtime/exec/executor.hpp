@@ -32,6 +32,10 @@ struct SortedRows {
   bool order_in_word = false;
   std::int64_t order_min = 0;
   int order_scale = 0;  // of a number order: value = (bits + order_min) / 10^order_scale
+  // The rows walk as they are (each key's rows together, in order, as in a file sorted by key
+  // and date): `words` is empty and the walk reads the key and order columns in place.
+  bool in_place = false;
+  std::size_t key_column = 0, order_column = 0;
 };
 
 // The tables a plan reads, loaded once and shared by every run over them.
