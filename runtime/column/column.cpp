@@ -128,7 +128,7 @@ void StringPool::rehash(std::size_t count) {
       i = static_cast<std::size_t>(old.meta >> shift);
     } else {
       const auto code = static_cast<std::size_t>((old.meta & kCodeBits) - 1);
-      i = static_cast<std::size_t>(hash_of(strings_[code]) >> shift);
+      i = static_cast<std::size_t>(hash_of(text(static_cast<std::int64_t>(code))) >> shift);
     }
     while (slots[i].meta != 0) i = (i + 1) & mask;
     slots[i] = old;
@@ -147,7 +147,7 @@ void StringPool::grow_for(std::size_t strings) {
 
 void StringPool::reserve(std::size_t strings) {
   grow_for(strings);
-  strings_.reserve(strings);
+  ends_.reserve(strings);
 }
 
 std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
@@ -155,21 +155,27 @@ std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
   for (std::size_t i = first_slot(p.hash);; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
     if (slot.meta == 0) {
-      const auto code = static_cast<std::uint32_t>(strings_.size());
-      strings_.emplace_back(text);
+      const auto code = static_cast<std::uint32_t>(ends_.size());
+      if (!bytes_.empty() && text.data() >= bytes_.data() && text.data() < bytes_.data() + bytes_.size()) {
+        const std::string copy(text);  // a text of this pool: growing bytes_ may move it
+        bytes_.insert(bytes_.end(), copy.begin(), copy.end());
+      } else {
+        bytes_.insert(bytes_.end(), text.begin(), text.end());
+      }
+      ends_.push_back(bytes_.size());
       slot.meta = p.tag | (std::uint64_t{code} + 1);
       slot.head = p.head;
       return code;
     }
     if ((slot.meta & ~kCodeBits) == p.tag && slot.head == p.head) {
       const auto code = static_cast<std::uint32_t>((slot.meta & kCodeBits) - 1);
-      if (decided_by_slot(text) || strings_[code] == text) return code;
+      if (decided_by_slot(text) || this->text(code) == text) return code;
     }
   }
 }
 
 std::uint32_t StringPool::intern(std::string_view text) {
-  grow_for(strings_.size() + 1);
+  grow_for(ends_.size() + 1);
   return insert(text, probe_of(text));
 }
 
@@ -178,7 +184,7 @@ void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::u
   Probe probes[kBatch];
   for (std::size_t from = 0; from < n; from += kBatch) {
     const std::size_t count = n - from < kBatch ? n - from : kBatch;
-    grow_for(strings_.size() + count);
+    grow_for(ends_.size() + count);
     for (std::size_t k = 0; k < count; ++k) {
       probes[k] = probe_of(texts[from + k]);
       __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
@@ -196,7 +202,8 @@ std::int64_t StringPool::find(std::string_view text) const {
     if (slot.meta == 0) return -1;
     if ((slot.meta & ~kCodeBits) == p.tag && slot.head == p.head) {
       const std::uint64_t code = (slot.meta & kCodeBits) - 1;
-      if (decided_by_slot(text) || strings_[code] == text) return static_cast<std::int64_t>(code);
+      if (decided_by_slot(text) || this->text(static_cast<std::int64_t>(code)) == text)
+        return static_cast<std::int64_t>(code);
     }
   }
 }

@@ -40,16 +40,22 @@ class StringPool {
   void intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes);
   // The code of `text`, or -1 when no cell or constant holds it.
   std::int64_t find(std::string_view text) const;
-  const std::string& text(std::int64_t code) const { return strings_[static_cast<std::size_t>(code)]; }
-  std::size_t size() const { return strings_.size(); }
+  // The text of `code`; valid until the next text is interned.
+  std::string_view text(std::int64_t code) const {
+    const auto c = static_cast<std::size_t>(code);
+    const std::size_t begin = c == 0 ? 0 : ends_[c - 1];
+    return std::string_view(bytes_.data() + begin, ends_[c] - begin);
+  }
+  std::size_t size() const { return ends_.size(); }
   // Makes room for `strings` texts in all without growing the table again.
   void reserve(std::size_t strings);
 
  private:
-  // Open addressing over strings_. A slot holds the top bits of the text's hash, its length (up
-  // to 15) and code + 1 (0 = empty), and the text's first 8 bytes, so that short texts are matched
-  // without reading strings_. A text's first slot is given by the top bits of its hash, which the
-  // slot keeps, so growing the table does not read strings_ either.
+  // The texts one after another in bytes_, text k ending at ends_[k]; open addressing over them.
+  // A slot holds the top bits of the text's hash, its length (up to 15) and code + 1 (0 = empty),
+  // and the text's first 8 bytes, so that short texts are matched without reading bytes_. A
+  // text's first slot is given by the top bits of its hash, which the slot keeps, so growing the
+  // table does not read bytes_ either.
   struct Slot {
     std::uint64_t meta = 0;
     std::uint64_t head = 0;
@@ -62,7 +68,8 @@ class StringPool {
   std::size_t first_slot(std::uint64_t hash) const {
     return static_cast<std::size_t>(hash >> shift_);
   }
-  std::vector<std::string> strings_;
+  std::vector<char> bytes_;
+  std::vector<std::size_t> ends_;
   std::vector<Slot> slots_;
   int shift_ = 64;  // 64 - log2(slots_.size())
 };

@@ -2268,7 +2268,7 @@ std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, cons
   switch (x.kind) {
     case Kind::boolean: return x.v[k] ? "true" : "false";
     case Kind::date: return format_iso(static_cast<Day>(x.v[k]));
-    case Kind::text: return pool.text(x.v[k]);
+    case Kind::text: return std::string(pool.text(x.v[k]));
     case Kind::number: {
       const Rational shown = x.number(k) / check::unit_factor(type.unit);
       std::string text = format_exact(shown);
