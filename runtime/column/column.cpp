@@ -185,11 +185,14 @@ void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::u
   for (std::size_t from = 0; from < n; from += kBatch) {
     const std::size_t count = n - from < kBatch ? n - from : kBatch;
     grow_for(ends_.size() + count);
+    for (std::size_t k = 0; k < count; ++k) probes[k] = probe_of(texts[from + k]);
+    // Each slot is asked for a few texts before it is read: enough to overlap the misses.
+    constexpr std::size_t kAhead = 16;
+    for (std::size_t k = 0; k < count && k < kAhead; ++k) __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
     for (std::size_t k = 0; k < count; ++k) {
-      probes[k] = probe_of(texts[from + k]);
-      __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
+      if (k + kAhead < count) __builtin_prefetch(&slots_[first_slot(probes[k + kAhead].hash)]);
+      codes[from + k] = insert(texts[from + k], probes[k]);
     }
-    for (std::size_t k = 0; k < count; ++k) codes[from + k] = insert(texts[from + k], probes[k]);
   }
 }
 
