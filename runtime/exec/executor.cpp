@@ -222,15 +222,19 @@ Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
 }
 
 // A derived column over a whole table. Previous/next values that are whole numbers within 2^31
-// of each other (day numbers, text codes) are kept as 32-bit offsets from `base`, -1 where
-// missing: the walk that fills them then writes one small cell per row, in shuffled row order,
-// instead of a value and a flag.
+// of each other (day numbers, text codes) are kept as offsets from `base`: 16-bit ones when they
+// lie within 2^15 (day numbers over a few decades), 65535 where missing, or else 32-bit ones, -1
+// where missing. The walk that fills them then writes one small cell per row, in shuffled row
+// order, instead of a value and a flag.
 struct DerivedColumn {
   Vec wide;
-  std::vector<std::int32_t> narrow;
+  std::vector<std::uint16_t> narrow16;
+  std::vector<std::int32_t> narrow32;
   std::int64_t base = 0;
   bool is_narrow = false;
 };
+
+constexpr std::uint16_t kMissing16 = 0xFFFF;
 
 Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
   if (!d.is_narrow) return slice(d.wide, begin, n);
@@ -239,7 +243,15 @@ Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
   x.scale = d.wide.scale;
   x.v.resize(n);
   x.known.resize(n);
-  const std::int32_t* from = d.narrow.data() + begin;
+  if (!d.narrow16.empty()) {
+    const std::uint16_t* from = d.narrow16.data() + begin;
+    for (std::size_t i = 0; i < n; ++i) {
+      x.known[i] = from[i] != kMissing16;
+      x.v[i] = from[i] != kMissing16 ? d.base + from[i] : 0;
+    }
+    return x;
+  }
+  const std::int32_t* from = d.narrow32.data() + begin;
   for (std::size_t i = 0; i < n; ++i) {
     x.known[i] = from[i] >= 0;
     x.v[i] = from[i] >= 0 ? d.base + from[i] : 0;
@@ -1282,7 +1294,8 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
                  const std::vector<std::uint8_t>& eligible, const Vec* value, DerivedColumn& column,
                  unsigned threads) {
   Vec& out = column.wide;
-  std::int32_t* narrow = column.is_narrow ? column.narrow.data() : nullptr;
+  std::uint16_t* narrow16 = column.narrow16.empty() ? nullptr : column.narrow16.data();
+  std::int32_t* narrow32 = column.narrow32.empty() ? nullptr : column.narrow32.data();
   const std::vector<std::uint64_t>& words = sorted.words;
   const Column& key_column = table.columns[sorted.key_column];
   const Column& order_column = table.columns[sorted.order_column];
@@ -1320,9 +1333,11 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
       std::int64_t order = 0;
       if (!step_at(forward ? s : to - 1 - (s - from), row, key, order)) continue;
       if (have_last && key == last_key) {
-        if (narrow) {
-          // Always known, and within 2^31 of the base (see materialize).
-          narrow[row] = static_cast<std::int32_t>(last_value - column.base);
+        // Narrow values are always known, and within 2^15 or 2^31 of the base (see materialize).
+        if (narrow16) {
+          narrow16[row] = static_cast<std::uint16_t>(last_value - column.base);
+        } else if (narrow32) {
+          narrow32[row] = static_cast<std::int32_t>(last_value - column.base);
         } else {
           out.known[row] = last_known;
           if (out.rational) out.r[row] = last_exact;
@@ -1459,7 +1474,7 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
         out.v[i] = val_col.data[static_cast<std::size_t>(row)];
         out.known[i] = 1;
       }
-      derived[di] = DerivedColumn{std::move(out), {}, 0, false};
+      derived[di] = DerivedColumn{std::move(out), {}, {}, 0, false};
       continue;
     }
     // previous / next: one sort per (table, key, order), shared.
@@ -1498,7 +1513,8 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     column.is_narrow = from_words && sorted.order_bits < 31;
     if (column.is_narrow) {
       column.base = sorted.order_min;
-      column.narrow.assign(n, -1);
+      if (sorted.order_bits < 16) column.narrow16.assign(n, kMissing16);
+      else column.narrow32.assign(n, -1);
     } else if (out.rational) {
       out.r.assign(n, Rational(0));
       out.known.assign(n, 0);
