@@ -48,6 +48,19 @@ void Validity::push_back(bool known) {
   ++rows_;
 }
 
+void Validity::append(const std::uint8_t* known, std::size_t n) {
+  std::size_t k = 0;
+  // Row by row up to a word boundary, then a word at a time.
+  for (; k < n && (rows_ & 63) != 0; ++k) push_back(known[k] != 0);
+  for (; k + 64 <= n; k += 64) {
+    std::uint64_t word = 0;
+    for (unsigned b = 0; b < 64; ++b) word |= static_cast<std::uint64_t>(known[k + b] != 0) << b;
+    bits_.push_back(word);
+    rows_ += 64;
+  }
+  for (; k < n; ++k) push_back(known[k] != 0);
+}
+
 void Validity::append(const Validity& other) {
   if (other.rows_ == 0) return;
   const std::size_t shift = rows_ & 63;
@@ -215,6 +228,13 @@ void LineMap::push_back(std::int64_t line) {
   if (runs_.empty() || line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
     runs_.push_back(Run{size_, line});
   ++size_;
+}
+
+void LineMap::push_run(std::int64_t line, std::size_t rows) {
+  if (rows == 0) return;
+  if (runs_.empty() || line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
+    runs_.push_back(Run{size_, line});
+  size_ += rows;
 }
 
 void LineMap::append(const LineMap& other) {

@@ -22,6 +22,8 @@ class Validity {
   std::size_t size() const { return rows_; }
   bool all_known() const;
   void push_back(bool known);
+  // Adds n rows, row k known when known[k] is not 0.
+  void append(const std::uint8_t* known, std::size_t n);
   // Adds the rows of `other` after these.
   void append(const Validity& other);
   void clear() { bits_.clear(); rows_ = 0; }
@@ -80,6 +82,8 @@ class StringPool {
 class LineMap {
  public:
   void push_back(std::int64_t line);
+  // Adds `rows` rows on consecutive lines from `line`.
+  void push_run(std::int64_t line, std::size_t rows);
   // Adds the rows of `other` after these.
   void append(const LineMap& other);
   std::int64_t operator[](std::size_t row) const;

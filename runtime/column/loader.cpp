@@ -854,45 +854,112 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     }
     table.lines.push_back(line);
   };
-  // Plain records (see split_plain) straight from the reader's buffer, up to the first that is
-  // not plain or not good: that one is read again below, which reports what is wrong with it.
   constexpr std::size_t kPlainRecords = 1024;
   std::vector<std::uint32_t> cuts;
   std::vector<CsvField> plain_fields(count);
+  // One asked column of a block of plain records, converted before any row of it is kept.
+  struct BlockColumn {
+    std::vector<std::int64_t> values;
+    std::vector<std::uint8_t> known;
+    std::vector<std::string_view> texts;  // text cells that are known, in row order
+    std::vector<std::uint32_t> codes;
+  };
+  std::vector<BlockColumn> block(count);
+  // Rows of a table with a key column go one at a time: each key is checked against the rows
+  // before it. Returns the records kept.
+  const auto keep_rows = [&](std::string_view text, std::size_t records, std::int64_t line) {
+    std::size_t r = 0;
+    for (; r < records; ++r) {
+      const std::uint32_t* cut = cuts.data() + r * (width + 1);
+      bool good = true;
+      for (std::size_t k = 0; k < count && good; ++k) {
+        const std::size_t f = slots[k].field;
+        const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+        CsvField& field = plain_fields[k];
+        field.text = text.substr(from, cut[f + 1] - from);
+        field.line = line + static_cast<std::int64_t>(r);
+        field.column = static_cast<std::int64_t>(from - cut[0]) + 1;
+        cells[k].interned = false;
+        good = convert(slots[k], table.columns[k], table.lines, field, cells[k], bad, part.scale_trouble);
+      }
+      if (good) earlier_keys([&](std::size_t, std::int64_t) { good = false; });
+      if (!good) break;
+      sample(cut[width] + 1 - cut[0]);
+      keep(line + static_cast<std::int64_t>(r));
+    }
+    return r;
+  };
+  // Other tables go column by column: every cell of one column of the block, then the next, up
+  // to the first cell that is not good or would raise a decimal column's scale; the rows before
+  // it are added at once. Returns the records kept.
+  const auto keep_columns = [&](std::string_view text, std::size_t records, std::int64_t line) {
+    std::size_t good_rows = records;
+    bool no_trouble = false;  // a cell that fails here is read again, and reported, below
+    for (std::size_t k = 0; k < count && good_rows > 0; ++k) {
+      BlockColumn& b = block[k];
+      b.values.resize(records);
+      b.known.resize(records);
+      b.texts.clear();
+      const std::size_t f = slots[k].field;
+      const Column& column = table.columns[k];
+      CsvField& field = plain_fields[k];
+      field.line = line;
+      Cell& cell = cells[k];
+      for (std::size_t r = 0; r < good_rows; ++r) {
+        const std::uint32_t* cut = cuts.data() + r * (width + 1);
+        const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+        field.text = text.substr(from, cut[f + 1] - from);
+        if (!convert(slots[k], column, table.lines, field, cell, bad, no_trouble) ||
+            cell.scale != column.scale) {
+          good_rows = r;
+          break;
+        }
+        b.values[r] = cell.value;
+        b.known[r] = cell.known;
+        if (cell.known && slots[k].type == ColumnType::text) b.texts.push_back(cell.text);
+      }
+    }
+    if (good_rows == 0) return good_rows;
+    for (std::size_t r = 0; r < good_rows && sampled_rows < kSampleRows; ++r) {
+      const std::uint32_t* cut = cuts.data() + r * (width + 1);
+      sample(cut[width] + 1 - cut[0]);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      BlockColumn& b = block[k];
+      Column& column = table.columns[k];
+      if (slots[k].type == ColumnType::text) {
+        // The known cells of the rows kept, in row order, are the first of b.texts.
+        std::size_t known = 0;
+        for (std::size_t r = 0; r < good_rows; ++r) known += b.known[r];
+        b.codes.resize(known);
+        pool.intern_all(b.texts.data(), known, b.codes.data());
+        for (std::size_t r = 0, t = 0; r < good_rows; ++r)
+          if (b.known[r]) b.values[r] = b.codes[t++];
+      }
+      column.data.insert(column.data.end(), b.values.begin(),
+                         b.values.begin() + static_cast<std::ptrdiff_t>(good_rows));
+      column.validity.append(b.known.data(), good_rows);
+    }
+    table.lines.push_run(line, good_rows);
+    return good_rows;
+  };
+  // Plain records (see split_plain) straight from the reader's buffer, up to the first that is
+  // not plain or not good: that one is read again below, which reports what is wrong with it.
   const auto read_plain = [&] {
     for (;;) {
       const std::string_view text = reader.lines_ahead();
       if (text.empty()) return;
       const std::size_t bytes = split_plain(text, width, kPlainRecords, cuts);
       const std::size_t records = cuts.size() / (width + 1);
-      std::int64_t line = reader.next_line();
-      std::size_t r = 0;
-      for (; r < records; ++r) {
-        const std::uint32_t* cut = cuts.data() + r * (width + 1);
-        bool good = true;
-        for (std::size_t k = 0; k < count && good; ++k) {
-          const std::size_t f = slots[k].field;
-          const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-          CsvField& field = plain_fields[k];
-          field.text = text.substr(from, cut[f + 1] - from);
-          field.line = line;
-          field.column = static_cast<std::int64_t>(from - cut[0]) + 1;
-          cells[k].interned = false;
-          good = convert(slots[k], table.columns[k], table.lines, field, cells[k], bad, part.scale_trouble);
-        }
-        if (good && any_key) earlier_keys([&](std::size_t, std::int64_t) { good = false; });
-        if (!good) break;
-        sample(cut[width] + 1 - cut[0]);
-        keep(line);
-        ++line;
-      }
+      const std::int64_t line = reader.next_line();
+      const std::size_t kept = any_key ? keep_rows(text, records, line) : keep_columns(text, records, line);
       // Every record split was kept: read on, unless splitting stopped before the lines' end.
-      if (r == records) {
-        reader.take(bytes, line - reader.next_line());
+      if (kept == records) {
+        reader.take(bytes, static_cast<std::int64_t>(records));
         if (records < kPlainRecords) return;
         continue;
       }
-      reader.take(cuts[r * (width + 1)], line - reader.next_line());
+      reader.take(cuts[kept * (width + 1)], static_cast<std::int64_t>(kept));
       return;
     }
   };

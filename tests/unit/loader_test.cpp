@@ -454,6 +454,65 @@ TEST_F(LoaderTest, LenientSkipsBadRowsIntoTheRejectsFile) {
             std::string::npos);
 }
 
+TEST_F(LoaderTest, ThousandsOfPlainRowsAroundBadCellsAndAGrowingScale) {
+  // Plain rows are converted a block at a time, column by column: a bad cell, an empty cell in
+  // a required column, a quoted field and a decimal with more places than the rows before it
+  // each stop a block there; every row must still be loaded, or rejected, as one at a time.
+  const auto schema = table_schema(
+      "t", {col("id", ColumnType::text), col("when", ColumnType::date),
+            col("x", ColumnType::decimal), col("note", ColumnType::text, true)});
+  std::string content = "id,when,x,note\n";
+  std::vector<std::int64_t> lines, xs, days;
+  std::vector<std::string> ids, notes;
+  for (int k = 0; k < 3000; ++k) {
+    const std::int64_t line = k + 2;
+    const std::string id = "C" + std::to_string(k % 700);
+    const int day = 1 + k % 28;
+    const std::string when = "2019-05-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
+    const std::string note = k % 5 == 0 ? "" : (k % 5 == 1 ? "\"a, b\"" : "n" + std::to_string(k % 3));
+    if (k == 1500) {
+      content += id + ",2019-02-30,1," + note + "\n";  // no such day
+      continue;
+    }
+    if (k == 2500) {
+      content += "," + when + ",1," + note + "\n";  // empty required id
+      continue;
+    }
+    const std::string x = k >= 2000 ? std::to_string(k) + ".25" : std::to_string(k);
+    content += id + "," + when + "," + x + "," + note + "\n";
+    lines.push_back(line);
+    ids.push_back(id);
+    days.push_back(*parse_iso(when));
+    xs.push_back(k >= 2000 ? k * 100 + 25 : k * 100);
+    notes.push_back(note == "\"a, b\"" ? "a, b" : note);
+  }
+  LoadOptions lenient;
+  lenient.lenient = true;
+  const auto r = load(schema, {"id", "when", "x", "note"}, content, lenient);
+  ASSERT_TRUE(r.table);
+  const Table& t = *r.table;
+  EXPECT_EQ(t.rejected, 2u);
+  EXPECT_EQ(t.lines.all(), lines);
+  EXPECT_EQ(t.columns[1].data, days);
+  EXPECT_EQ(t.columns[2].scale, 2);
+  EXPECT_EQ(t.columns[2].data, xs);
+  ASSERT_EQ(t.rows(), ids.size());
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    EXPECT_EQ(pool_.text(t.columns[0].data[row]), ids[row]) << "row " << row;
+    EXPECT_EQ(t.columns[3].validity.known(row), !notes[row].empty()) << "row " << row;
+    if (!notes[row].empty()) {
+      EXPECT_EQ(pool_.text(t.columns[3].data[row]), notes[row]) << "row " << row;
+    }
+  }
+
+  const auto strict = load(schema, {"id", "when", "x", "note"}, content);
+  ASSERT_EQ(strict.errors.size(), 2u);
+  EXPECT_EQ(strict.errors[0].line, 1502);
+  EXPECT_EQ(strict.errors[0].column, 6);  // after "C100,"
+  EXPECT_EQ(strict.errors[1].line, 2502);
+  EXPECT_EQ(strict.errors[1].column, 1);
+}
+
 TEST_F(LoaderTest, LenientWithNothingBadWritesNoFile) {
   LoadOptions lenient;
   lenient.lenient = true;
