@@ -865,34 +865,10 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     std::vector<std::uint32_t> codes;
   };
   std::vector<BlockColumn> block(count);
-  // Rows of a table with a key column go one at a time: each key is checked against the rows
-  // before it. Returns the records kept.
-  const auto keep_rows = [&](std::string_view text, std::size_t records, std::int64_t line) {
-    std::size_t r = 0;
-    for (; r < records; ++r) {
-      const std::uint32_t* cut = cuts.data() + r * (width + 1);
-      bool good = true;
-      for (std::size_t k = 0; k < count && good; ++k) {
-        const std::size_t f = slots[k].field;
-        const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-        CsvField& field = plain_fields[k];
-        field.text = text.substr(from, cut[f + 1] - from);
-        field.line = line + static_cast<std::int64_t>(r);
-        field.column = static_cast<std::int64_t>(from - cut[0]) + 1;
-        cells[k].interned = false;
-        good = convert(slots[k], table.columns[k], table.lines, field, cells[k], bad, part.scale_trouble);
-      }
-      if (good) earlier_keys([&](std::size_t, std::int64_t) { good = false; });
-      if (!good) break;
-      sample(cut[width] + 1 - cut[0]);
-      keep(line + static_cast<std::int64_t>(r));
-    }
-    return r;
-  };
-  // Other tables go column by column: every cell of one column of the block, then the next, up
-  // to the first cell that is not good or would raise a decimal column's scale; the rows before
-  // it are added at once. Returns the records kept.
-  const auto keep_columns = [&](std::string_view text, std::size_t records, std::int64_t line) {
+  // A block goes column by column: every cell of one column, then the next, up to the first
+  // cell that is not good or would raise a decimal column's scale; then the keys, row by row, up
+  // to the first met before; the rows before those are added at once. Returns the records kept.
+  const auto keep_block = [&](std::string_view text, std::size_t records, std::int64_t line) {
     std::size_t good_rows = records;
     bool no_trouble = false;  // a cell that fails here is read again, and reported, below
     for (std::size_t k = 0; k < count && good_rows > 0; ++k) {
@@ -919,6 +895,34 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
         if (cell.known && slots[k].type == ColumnType::text) b.texts.push_back(cell.text);
       }
     }
+    // The codes of the known texts of rows [0, good_rows) of text column k.
+    const auto intern_column = [&](std::size_t k) {
+      BlockColumn& b = block[k];
+      std::size_t known = 0;
+      for (std::size_t r = 0; r < good_rows; ++r) known += b.known[r];
+      b.codes.resize(known);
+      pool.intern_all(b.texts.data(), known, b.codes.data());
+      for (std::size_t r = 0, t = 0; r < good_rows; ++r)
+        if (b.known[r]) b.values[r] = b.codes[t++];
+    };
+    if (any_key && good_rows > 0) {
+      // Key texts are interned first: a key met before is in the pool already, and the others
+      // belong to rows that are kept now or once the row stopping the block is read.
+      for (std::size_t k = 0; k < count; ++k)
+        if (slots[k].key && slots[k].type == ColumnType::text) intern_column(k);
+      for (std::size_t r = 0; r < good_rows; ++r) {
+        bool met = false;
+        for (std::size_t k = 0; k < count && !met; ++k)
+          met = slots[k].key && block[k].known[r] && slots[k].keys.find(block[k].values[r]) != 0;
+        if (met) {
+          good_rows = r;
+          break;
+        }
+        for (std::size_t k = 0; k < count; ++k)
+          if (slots[k].key && block[k].known[r])
+            slots[k].keys.add(block[k].values[r], line + static_cast<std::int64_t>(r));
+      }
+    }
     if (good_rows == 0) return good_rows;
     for (std::size_t r = 0; r < good_rows && sampled_rows < kSampleRows; ++r) {
       const std::uint32_t* cut = cuts.data() + r * (width + 1);
@@ -927,15 +931,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     for (std::size_t k = 0; k < count; ++k) {
       BlockColumn& b = block[k];
       Column& column = table.columns[k];
-      if (slots[k].type == ColumnType::text) {
-        // The known cells of the rows kept, in row order, are the first of b.texts.
-        std::size_t known = 0;
-        for (std::size_t r = 0; r < good_rows; ++r) known += b.known[r];
-        b.codes.resize(known);
-        pool.intern_all(b.texts.data(), known, b.codes.data());
-        for (std::size_t r = 0, t = 0; r < good_rows; ++r)
-          if (b.known[r]) b.values[r] = b.codes[t++];
-      }
+      if (slots[k].type == ColumnType::text && !slots[k].key) intern_column(k);
       column.data.insert(column.data.end(), b.values.begin(),
                          b.values.begin() + static_cast<std::ptrdiff_t>(good_rows));
       column.validity.append(b.known.data(), good_rows);
@@ -952,7 +948,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       const std::size_t bytes = split_plain(text, width, kPlainRecords, cuts);
       const std::size_t records = cuts.size() / (width + 1);
       const std::int64_t line = reader.next_line();
-      const std::size_t kept = any_key ? keep_rows(text, records, line) : keep_columns(text, records, line);
+      const std::size_t kept = keep_block(text, records, line);
       // Every record split was kept: read on, unless splitting stopped before the lines' end.
       if (kept == records) {
         reader.take(bytes, static_cast<std::int64_t>(records));

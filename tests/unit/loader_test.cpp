@@ -513,6 +513,38 @@ TEST_F(LoaderTest, ThousandsOfPlainRowsAroundBadCellsAndAGrowingScale) {
   EXPECT_EQ(strict.errors[1].column, 1);
 }
 
+TEST_F(LoaderTest, DuplicateKeysAmongThousandsOfPlainRows) {
+  // Keys are checked row by row within a block of plain rows too: a key met in an earlier block,
+  // one met earlier in the same block, and rows after them, kept as one at a time would.
+  const auto schema = table_schema(
+      "children", {col("child_id", ColumnType::text, false, "", true), col("n", ColumnType::integer)});
+  std::string content = "child_id,n\n";
+  std::vector<std::int64_t> lines, ns;
+  for (int k = 0; k < 3000; ++k) {
+    std::string id = "C" + std::to_string(k);
+    if (k == 1200) id = "C10";    // first at line 12
+    if (k == 2999) id = "C2998";  // the row just before
+    content += id + "," + std::to_string(k) + "\n";
+    if (k == 1200 || k == 2999) continue;
+    lines.push_back(k + 2);
+    ns.push_back(k);
+  }
+  LoadOptions lenient;
+  lenient.lenient = true;
+  lenient.rejects_file = dir_ / "rejects.csv";
+  const auto r = load(schema, {"child_id", "n"}, content, lenient);
+  ASSERT_TRUE(r.table);
+  EXPECT_EQ(r.table->rejected, 2u);
+  EXPECT_EQ(r.table->lines.all(), lines);
+  EXPECT_EQ(r.table->columns[1].data, ns);
+  EXPECT_EQ(slurp(lenient.rejects_file),
+            "table,line,reason\n"
+            "children,1202,duplicate key 'C10' in column 'child_id' (first at line 12); a key "
+            "column holds each value once\n"
+            "children,3001,duplicate key 'C2998' in column 'child_id' (first at line 3000); a "
+            "key column holds each value once\n");
+}
+
 TEST_F(LoaderTest, LenientWithNothingBadWritesNoFile) {
   LoadOptions lenient;
   lenient.lenient = true;
