@@ -228,8 +228,8 @@ Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
 // order, instead of a value and a flag.
 struct DerivedColumn {
   Vec wide;
-  std::vector<std::uint16_t> narrow16;
-  std::vector<std::int32_t> narrow32;
+  std::vector<std::uint16_t, UninitialisedAllocator<std::uint16_t>> narrow16;
+  std::vector<std::int32_t, UninitialisedAllocator<std::int32_t>> narrow32;
   std::int64_t base = 0;
   bool is_narrow = false;
 };
@@ -1067,7 +1067,7 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& p
 // and in order, though the keys themselves come in any order (rows sorted by child id, say, whose
 // text codes follow the order the texts were first met). Keys of more than 2^28 values are not
 // checked.
-bool grouped(const std::vector<std::uint64_t>& words, int key_shift, int row_bits, int key_bits) {
+bool grouped(const Words& words, int key_shift, int row_bits, int key_bits) {
   if (key_bits > 28 || words.empty()) return false;
   std::vector<std::uint64_t> seen((std::size_t{1} << key_bits) / 64 + 1, 0);
   const std::uint64_t order_mask = low_bits(key_shift - row_bits);
@@ -1196,7 +1196,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   if (bits_between(all.klo, all.khi) + sorted.order_bits + sorted.row_bits > 64) return std::nullopt;
   const int rb = sorted.row_bits, kshift = sorted.row_bits + sorted.order_bits;
   const std::uint64_t klo = static_cast<std::uint64_t>(all.klo), olo = static_cast<std::uint64_t>(all.olo);
-  std::vector<std::uint64_t>& words = sorted.words;
+  Words& words = sorted.words;
   words.resize(all.known);
   std::vector<std::size_t> start(parts + 1, 0);
   for (unsigned p = 0; p < parts; ++p) start[p + 1] = start[p] + stretch[p].known;
@@ -1296,7 +1296,7 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
   Vec& out = column.wide;
   std::uint16_t* narrow16 = column.narrow16.empty() ? nullptr : column.narrow16.data();
   std::int32_t* narrow32 = column.narrow32.empty() ? nullptr : column.narrow32.data();
-  const std::vector<std::uint64_t>& words = sorted.words;
+  const Words& words = sorted.words;
   const Column& key_column = table.columns[sorted.key_column];
   const Column& order_column = table.columns[sorted.order_column];
   const std::uint64_t row_mask = low_bits(sorted.row_bits);
@@ -1513,8 +1513,17 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     column.is_narrow = from_words && sorted.order_bits < 31;
     if (column.is_narrow) {
       column.base = sorted.order_min;
-      if (sorted.order_bits < 16) column.narrow16.assign(n, kMissing16);
-      else column.narrow32.assign(n, -1);
+      // Filled with "missing" on all threads, so that the pages are not all first touched by one.
+      const auto fill = [&](auto& cells, auto missing) {
+        cells.resize(n);
+        const unsigned parts = n >= kParallelRows ? threads : 1;
+        in_parts(parts, [&](unsigned p) {
+          std::fill(cells.begin() + static_cast<std::ptrdiff_t>(n * p / parts),
+                    cells.begin() + static_cast<std::ptrdiff_t>(n * (p + 1) / parts), missing);
+        });
+      };
+      if (sorted.order_bits < 16) fill(column.narrow16, kMissing16);
+      else fill(column.narrow32, std::int32_t{-1});
     } else if (out.rational) {
       out.r.assign(n, Rational(0));
       out.known.assign(n, 0);

@@ -17,6 +17,7 @@
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
 #include "runtime/column/loader.hpp"
+#include "runtime/exec/radix_sort.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
@@ -26,7 +27,7 @@ namespace tally::runtime {
 // less `order_min`, then its row number in the low `row_bits`. Rows whose key or order is missing
 // are left out.
 struct SortedRows {
-  std::vector<std::uint64_t> words;
+  Words words;
   int row_bits = 0;
   int order_bits = 0;
   bool order_in_word = false;

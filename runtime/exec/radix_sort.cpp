@@ -53,12 +53,12 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
 
 }  // namespace
 
-void radix_sort_bits(std::vector<std::uint64_t>& words, int low, int high, unsigned threads) {
+void radix_sort_bits(Words& words, int low, int high, unsigned threads) {
   low = std::max(low, 0);
   high = std::min(high, 64);
   const std::size_t n = words.size();
   if (high <= low || n < 2) return;
-  std::vector<std::uint64_t> other(n);
+  Words other(n);
   std::vector<std::size_t> count;
   if (high - low <= kMaxDigitBits || n <= kCacheWords) {
     lsd(words.data(), other.data(), n, low, high, count);

@@ -9,7 +9,7 @@ namespace tally::runtime {
 namespace {
 
 // What radix_sort_bits must give: a stable sort on bits [low, high).
-std::vector<std::uint64_t> expected(std::vector<std::uint64_t> words, int low, int high) {
+Words expected(Words words, int low, int high) {
   const std::uint64_t mask =
       high - low >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (high - low)) - 1;
   std::stable_sort(words.begin(), words.end(), [&](std::uint64_t a, std::uint64_t b) {
@@ -18,9 +18,9 @@ std::vector<std::uint64_t> expected(std::vector<std::uint64_t> words, int low, i
   return words;
 }
 
-std::vector<std::uint64_t> random_words(std::size_t n, std::uint64_t mask, unsigned seed) {
+Words random_words(std::size_t n, std::uint64_t mask, unsigned seed) {
   std::mt19937_64 rng(seed);
-  std::vector<std::uint64_t> words(n);
+  Words words(n);
   for (auto& w : words) w = rng() & mask;
   return words;
 }
@@ -29,7 +29,7 @@ TEST(RadixSort, SortsOnTheBitsAskedAndKeepsTiesInOrder) {
   // Low bits carry the original position, as a row number does, so stability shows.
   for (int low : {0, 7, 20}) {
     for (int high : {low + 1, low + 13, low + 35, 64}) {
-      std::vector<std::uint64_t> words =
+      Words words =
           random_words(5000, ~std::uint64_t{0}, 11u + static_cast<unsigned>(low + high));
       const auto want = expected(words, low, high);
       radix_sort_bits(words, low, high, 1);
@@ -40,10 +40,10 @@ TEST(RadixSort, SortsOnTheBitsAskedAndKeepsTiesInOrder) {
 
 TEST(RadixSort, TwoThreadsGiveTheSameOrderAsOne) {
   // Few distinct keys in the sorted bits, so many ties cross the threads' halves.
-  std::vector<std::uint64_t> words = random_words(700000, (std::uint64_t{0xFF} << 24) | 0xFFFFFF, 5);
+  Words words = random_words(700000, (std::uint64_t{0xFF} << 24) | 0xFFFFFF, 5);
   for (std::size_t i = 0; i < words.size(); ++i)
     words[i] = (words[i] & ~std::uint64_t{0xFFFFFF}) | i;
-  std::vector<std::uint64_t> one = words;
+  Words one = words;
   radix_sort_bits(one, 24, 32, 1);
   radix_sort_bits(words, 24, 32, 2);
   EXPECT_EQ(words, one);
@@ -51,10 +51,10 @@ TEST(RadixSort, TwoThreadsGiveTheSameOrderAsOne) {
 }
 
 TEST(RadixSort, ManyWordsOnEveryBitWithBothThreadCounts) {
-  const std::vector<std::uint64_t> words = random_words(300000, ~std::uint64_t{0}, 21);
+  const Words words = random_words(300000, ~std::uint64_t{0}, 21);
   for (unsigned threads : {1u, 2u}) {
     for (auto [low, high] : {std::pair{0, 64}, std::pair{19, 51}, std::pair{40, 53}}) {
-      std::vector<std::uint64_t> sorted = words;
+      Words sorted = words;
       radix_sort_bits(sorted, low, high, threads);
       EXPECT_EQ(sorted, expected(words, low, high))
           << threads << " threads, bits " << low << ".." << high;
@@ -63,20 +63,20 @@ TEST(RadixSort, ManyWordsOnEveryBitWithBothThreadCounts) {
 }
 
 TEST(RadixSort, EmptyRangesAndSmallInputsAreLeftAlone) {
-  std::vector<std::uint64_t> words = {5, 3, 9};
+  Words words = {5, 3, 9};
   radix_sort_bits(words, 4, 4, 2);
-  EXPECT_EQ(words, (std::vector<std::uint64_t>{5, 3, 9}));
-  std::vector<std::uint64_t> none;
+  EXPECT_EQ(words, (Words{5, 3, 9}));
+  Words none;
   radix_sort_bits(none, 0, 64, 2);
   EXPECT_TRUE(none.empty());
-  std::vector<std::uint64_t> one = {42};
+  Words one = {42};
   radix_sort_bits(one, 0, 64, 2);
-  EXPECT_EQ(one, (std::vector<std::uint64_t>{42}));
+  EXPECT_EQ(one, (Words{42}));
 }
 
 TEST(RadixSort, WordsAgreeingOnADigitSkipThatPass) {
   // Every word has the same top digit; the result must still be sorted on all bits.
-  std::vector<std::uint64_t> words = random_words(3000, 0xFFF, 9);
+  Words words = random_words(3000, 0xFFF, 9);
   for (auto& w : words) w |= std::uint64_t{0xABC} << 40;
   const auto want = expected(words, 0, 64);
   radix_sort_bits(words, 0, 64, 2);
