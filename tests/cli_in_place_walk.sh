@@ -49,16 +49,35 @@ indicator followed_by_a_home_visit {
     red   otherwise
   }
 }
+
+indicator next_visit_within_10_days {
+  code        "W3"
+  title       "Visits followed by another to the same child within 10 days"
+  from        visits
+  period      quarter
+  let next_visit = next(visit_date per child_id)
+  denominator count where visit_date in period
+  numerator   count where days(visit_date, next_visit) <= 10 days
+  unit        percent
+  polarity    higher
+  target      50%
+  rag {
+    green when value >= target
+    red   otherwise
+  }
+}
 DEFS
 
-# 210,000 rows by child and date, nine per child: every 13th without a child, every 17th
+# 210,000 rows by child and date, nine per child at widening gaps: every 13th without a child, every 17th
 # without a date, and so are the rows where 2 or 3 threads would cut, amid a child's rows.
 awk 'BEGIN {
   print "child_id,visit_date,kind"
   for (i = 0; i < 210000; i++) {
     child = sprintf("C%06d", int(i / 9))
-    day = 1 + (i % 9) * 3 + int(i / 9) % 3
-    month = 4 + int(i / 9) % 6
+    k = i % 9
+    d = k * (k + 1) / 2 + int(i / 9) % 3  # gaps of 1 to 8 days and more: next and previous differ
+    month = 4 + int(i / 9) % 5 + int(d / 28)
+    day = 1 + d % 28
     date = sprintf("2019-%02d-%02d", month, day)
     if (i % 13 == 5) child = ""
     if (i % 17 == 3 || i % 35000 == 0) date = ""
@@ -82,8 +101,8 @@ for set in sorted shuffled; do
   done
 done
 figures=$(grep -c '"denominator": [1-9]' "$work/expected.json" || true)
-if [ "$figures" -lt 4 ]; then
-  echo "expected figures for 2 indicators over 2 quarters, found $figures" >&2
+if [ "$figures" -lt 6 ]; then
+  echo "expected figures for 3 indicators over 2 quarters, found $figures" >&2
   exit 1
 fi
 echo "previous/next in place agree with sorted rows on 1, 2 and 3 threads"

@@ -1380,6 +1380,33 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
     while (any && b < m && (!step_at(b, row, key, order) || key == before)) ++b;
     bounds[p] = b;
   }
+  // The usual case (`previous(visit_date per child_id)` over shuffled rows): sorted words, every
+  // row eligible, the value the order itself and 16-bit offsets, whose base is the least order,
+  // so that a row's offset is the order bits of the word before it. A loop of its own, with
+  // nothing but the word, the key and the order in registers.
+  if (!sorted.in_place && eligible.empty() && !value && narrow16 && column.base == sorted.order_min &&
+      key_shift > 0) {
+    in_parts(parts, [&](unsigned p) {
+      const std::uint64_t* w = words.data();
+      const std::size_t from = bounds[p], to = bounds[p + 1];
+      std::uint64_t last_key = ~std::uint64_t{0};  // no key: keys have fewer than 64 bits
+      std::uint16_t last_order = 0;
+      std::uint16_t* cells = narrow16;
+      const int row_bits = sorted.row_bits;
+      const auto step = [&](std::uint64_t word) {
+        const std::uint64_t key = word >> key_shift;
+        if (key == last_key) cells[word & row_mask] = last_order;
+        last_key = key;
+        last_order = static_cast<std::uint16_t>((word >> row_bits) & order_mask);
+      };
+      if (forward) {
+        for (std::size_t i = from; i < to; ++i) step(w[i]);
+      } else {
+        for (std::size_t i = to; i-- > from;) step(w[i]);
+      }
+    });
+    return;
+  }
   in_parts(parts, [&](unsigned p) { walk(bounds[p], bounds[p + 1]); });
 }
 
