@@ -861,9 +861,29 @@ struct Accumulator {
     distinct.push_back(v);
     if (distinct.size() >= std::max<std::size_t>(2 * distinct_kept, 1u << 16)) unique_distinct();
   }
+  // Sorts the values and drops repeats: through a bitmap of the values' range when its words are
+  // not many more than the values (text codes, day numbers), else by sorting.
   void unique_distinct() {
-    std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    if (distinct.size() > 1) {
+      const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
+      const std::int64_t lo = *lo_it;
+      const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - static_cast<std::uint64_t>(lo);
+      if (span < (std::uint64_t{1} << 32) && span / 64 < 4 * distinct.size()) {
+        std::vector<std::uint64_t> bits(static_cast<std::size_t>(span / 64) + 1, 0);
+        for (const std::int64_t v : distinct) {
+          const std::uint64_t off = static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo);
+          bits[static_cast<std::size_t>(off >> 6)] |= std::uint64_t{1} << (off & 63);
+        }
+        distinct.clear();
+        for (std::size_t w = 0; w < bits.size(); ++w)
+          for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
+            distinct.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + w * 64 +
+                                                         static_cast<unsigned>(std::countr_zero(word))));
+      } else {
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      }
+    }
     distinct_kept = distinct.size();
   }
 
