@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # previous/next over rows that already come by (key, date) are walked in place, in stretches
 # cut where a key ends; rows whose key or date is missing lie among the others. The figures must
-# be those of the same rows shuffled (which are sorted instead), on 1, 2 and 3 threads.
+# be those of the same rows shuffled (which are sorted instead), on 1, 2 and 3 threads, and so
+# must those of rows in two halves each grouped by key on its own (which are sorted too).
 # usage: cli_in_place_walk.sh PATH/TO/tally
 set -euo pipefail
 tally=$1
@@ -88,9 +89,15 @@ awk 'BEGIN {
   tail -n +2 "$work/sorted/visits.csv" | awk 'BEGIN { srand(11) } { print rand() "\t" $0 }' |
     sort -k1,1 | cut -f2-; } >"$work/shuffled/visits.csv"
 
+# The rows of even number, then those of odd number, each in order: on two threads each half is
+# grouped by child on its own, but every child is in both, so the rows must still be sorted.
+mkdir -p "$work/halves"
+awk 'NR == 1 { print; next } NR % 2 == 0 { print } NR % 2 == 1 { odd[++n] = $0 }
+     END { for (k = 1; k <= n; k++) print odd[k] }' "$work/sorted/visits.csv" >"$work/halves/visits.csv"
+
 args=(--period 2019-20Q2 --history 2 --format json)
 TALLY_THREADS=1 "$tally" run "$work/defs.tally" --data "$work/shuffled" "${args[@]}" >"$work/expected.json"
-for set in sorted shuffled; do
+for set in sorted shuffled halves; do
   for threads in 1 2 3; do
     TALLY_THREADS=$threads "$tally" run "$work/defs.tally" --data "$work/$set" "${args[@]}" >"$work/got.json"
     if ! cmp -s "$work/expected.json" "$work/got.json"; then

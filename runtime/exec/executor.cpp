@@ -1113,28 +1113,66 @@ bool grouped(const Words& words, int key_shift, int row_bits, int key_bits) {
 
 // Whether each key's rows of the two columns lie together and in order (rows whose key or order
 // is missing aside), the keys being `klo` and up, of `key_bits` bits. Keys of more than 2^28
-// values are not checked. Stops at the first key met again after another.
-bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits) {
+// values are not checked. On `parts` threads, each over a stretch of rows with a bitmap of the
+// keys it met, stopping at the first key met again after another; then no two stretches may
+// share a key, but for one that runs on from the end of a stretch into the next.
+bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits,
+                      unsigned parts) {
   if (key_bits > 28) return false;
-  std::vector<std::uint64_t> seen((std::size_t{1} << key_bits) / 64 + 1, 0);
-  bool any = false;
-  std::uint64_t last_key = 0;
-  std::int64_t last_order = 0;
-  for (std::size_t r = 0; r < keys.data.size(); ++r) {
-    if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
-    const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
-    const std::int64_t order = orders.data[r];
-    if (any && key == last_key) {
-      if (order < last_order) return false;
-    } else {
-      std::uint64_t& bits = seen[key >> 6];
-      const std::uint64_t bit = std::uint64_t{1} << (key & 63);
-      if (bits & bit) return false;  // the key came before, with other keys since
-      bits |= bit;
-      last_key = key;
-      any = true;
+  const std::size_t n = keys.data.size();
+  const std::size_t words = (std::size_t{1} << key_bits) / 64 + 1;
+  struct Stretch {
+    std::vector<std::uint64_t> seen;
+    bool grouped = true, any = false;
+    std::uint64_t first_key = 0, last_key = 0;
+    std::int64_t first_order = 0, last_order = 0;
+  };
+  std::vector<Stretch> stretch(parts);
+  in_parts(parts, [&](unsigned p) {
+    Stretch& s = stretch[p];
+    s.seen.assign(words, 0);
+    for (std::size_t r = n * p / parts; r < n * (p + 1) / parts; ++r) {
+      if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
+      const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
+      const std::int64_t order = orders.data[r];
+      if (!s.any) {
+        s.first_key = key;
+        s.first_order = order;
+      }
+      if (s.any && key == s.last_key) {
+        if (order < s.last_order) {
+          s.grouped = false;
+          return;
+        }
+      } else {
+        std::uint64_t& bits = s.seen[key >> 6];
+        const std::uint64_t bit = std::uint64_t{1} << (key & 63);
+        if (bits & bit) {  // the key came before, with other keys since
+          s.grouped = false;
+          return;
+        }
+        bits |= bit;
+      }
+      s.any = true;
+      s.last_key = key;
+      s.last_order = order;
     }
-    last_order = order;
+  });
+  std::vector<std::uint64_t> met(words, 0);  // the keys of the stretches so far
+  const Stretch* before = nullptr;           // the last of them with rows
+  for (const Stretch& s : stretch) {
+    if (!s.grouped) return false;
+    if (!s.any) continue;
+    // A key running on from the stretch before, in order, is the one key both may hold.
+    const bool runs_on = before && before->last_key == s.first_key;
+    if (runs_on && s.first_order < before->last_order) return false;
+    for (std::size_t w = 0; w < words; ++w) {
+      std::uint64_t shared = met[w] & s.seen[w];
+      if (runs_on && w == (s.first_key >> 6)) shared &= ~(std::uint64_t{1} << (s.first_key & 63));
+      if (shared != 0) return false;
+      met[w] |= s.seen[w];
+    }
+    before = &s;
   }
   return true;
 }
@@ -1273,7 +1311,7 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     // come in any order (a file sorted by child id, whose text codes follow the order the texts
     // were first met in another table), are walked as they are.
     const auto stay = [&](bool rows_sorted, std::int64_t klo, int key_bits) {
-      return rows_sorted || grouped_in_place(kc, oc, klo, key_bits);
+      return rows_sorted || grouped_in_place(kc, oc, klo, key_bits, parts);
     };
     packed = pack_rows(n, parts, threads, for_rows, stay);
     if (packed) {
