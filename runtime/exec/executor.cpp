@@ -1465,6 +1465,31 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
     });
     return;
   }
+  // The same in place, over rows sorted by key and order whose cells are all known.
+  if (sorted.in_place && eligible.empty() && !value && narrow16 && column.base == sorted.order_min &&
+      key_column.validity.all_known() && order_column.validity.all_known()) {
+    in_parts(parts, [&](unsigned p) {
+      const std::int64_t* keys = key_column.data.data();
+      const std::int64_t* orders = order_column.data.data();
+      const std::int64_t base = column.base;
+      const std::size_t from = bounds[p], to = bounds[p + 1];
+      std::uint16_t* cells = narrow16;
+      bool have = false;
+      std::int64_t last_key = 0, last_order = 0;
+      const auto step = [&](std::size_t i) {
+        if (have && keys[i] == last_key) cells[i] = static_cast<std::uint16_t>(last_order - base);
+        have = true;
+        last_key = keys[i];
+        last_order = orders[i];
+      };
+      if (forward) {
+        for (std::size_t i = from; i < to; ++i) step(i);
+      } else {
+        for (std::size_t i = to; i-- > from;) step(i);
+      }
+    });
+    return;
+  }
   in_parts(parts, [&](unsigned p) { walk(bounds[p], bounds[p + 1]); });
 }
 
