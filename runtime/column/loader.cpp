@@ -881,10 +881,44 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       CsvField& field = plain_fields[k];
       field.line = line;
       Cell& cell = cells[k];
-      for (std::size_t r = 0; r < good_rows; ++r) {
+      const auto cell_text = [&](std::size_t r) {
         const std::uint32_t* cut = cuts.data() + r * (width + 1);
         const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-        field.text = text.substr(from, cut[f + 1] - from);
+        return text.substr(from, cut[f + 1] - from);
+      };
+      // Text and dates, most of the cells, without the general conversion; as convert() does.
+      if (slots[k].type == ColumnType::text || slots[k].type == ColumnType::date) {
+        const bool is_text = slots[k].type == ColumnType::text;
+        const bool nullable = slots[k].nullable;
+        const DateFormat& format = is_text ? DateFormat::iso() : *slots[k].date;
+        for (std::size_t r = 0; r < good_rows; ++r) {
+          const std::string_view cell_text_r = is_text ? cell_text(r) : trim(cell_text(r));
+          if (cell_text_r.empty()) {
+            if (!nullable) {
+              good_rows = r;
+              break;
+            }
+            b.values[r] = 0;
+            b.known[r] = 0;
+            continue;
+          }
+          b.known[r] = 1;
+          if (is_text) {
+            b.values[r] = 0;
+            b.texts.push_back(cell_text_r);
+            continue;
+          }
+          const std::optional<Day> day = format.read(cell_text_r);
+          if (!day) {
+            good_rows = r;
+            break;
+          }
+          b.values[r] = *day;
+        }
+        continue;
+      }
+      for (std::size_t r = 0; r < good_rows; ++r) {
+        field.text = cell_text(r);
         if (!convert(slots[k], column, table.lines, field, cell, bad, no_trouble) ||
             cell.scale != column.scale) {
           good_rows = r;
