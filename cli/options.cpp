@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -38,15 +39,28 @@ bool write_output(const std::string& text, const std::string& path) {
   if (path.empty() || path == "-") {
     std::cout << text;
     std::cout.flush();
-    return static_cast<bool>(std::cout);
+    if (!std::cout) {
+      std::cerr << "tally: error: cannot write to standard output\n";
+      return false;
+    }
+    return true;
   }
   std::ofstream out(path, std::ios::binary);
   out << text;
+  out.close();  // a full disk may show only when the last bytes go out
   if (!out) {
     std::cerr << fmt::format("tally: error: cannot write {}\n", path);
     return false;
   }
   return true;
+}
+
+void finish(const std::string& text, const std::string& path) {
+  const int status = write_output(text, path) ? 0 : 1;
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(status);
 }
 
 int check_command(const CheckOptions& o) {

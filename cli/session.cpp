@@ -215,7 +215,7 @@ int run_command(const RunOptions& o) {
   else if (format == "markdown") text = run_markdown(result, ctx);
   else if (format == "html") text = run_html(result, ctx);
   else text = run_table(result, ctx);
-  return write_output(text, o.output) ? 0 : 1;
+  finish(text, o.output);
 }
 
 }  // namespace tally::cli

@@ -196,7 +196,7 @@ int compare_versions(const RunOptions& o) {
   text += fmt::format("\n{} indicator{} change{} colour in {}\n", changing, changing == 1 ? "" : "s",
                       changing == 1 ? "s" : "", after.period_label);
   if (format == "json") text = render(j);
-  return write_output(text, o.output) ? 0 : 1;
+  finish(text, o.output);
 }
 
 }  // namespace
@@ -386,7 +386,7 @@ int compare_command(const RunOptions& o) {
     text += "\n";
     for (const auto& sentence : sentences) text += sentence + "\n";
   }
-  return write_output(text, o.output) ? 0 : 1;
+  finish(text, o.output);
 }
 
 namespace {
@@ -560,7 +560,7 @@ int sweep_command(const RunOptions& o) {
       }
     }
   }
-  return write_output(text, o.output) ? 0 : 1;
+  finish(text, o.output);
 }
 
 int explain_command(const RunOptions& o) {
@@ -623,7 +623,7 @@ int explain_command(const RunOptions& o) {
       if (!row.reason.empty()) text += fmt::format("             because {}\n", row.reason);
     }
   }
-  return write_output(text, o.output) ? 0 : 1;
+  finish(text, o.output);
 }
 
 int describe_command(const RunOptions& o) {
