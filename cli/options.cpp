@@ -40,7 +40,7 @@ bool write_output(const std::string& text, const std::string& path) {
     std::cout << text;
     std::cout.flush();
     if (!std::cout) {
-      std::cerr << "tally: error: cannot write to standard output\n";
+      std::cerr << "tally: error: cannot write to standard output; check where it goes (a full disk, a closed pipe)\n";
       return false;
     }
     return true;
@@ -49,7 +49,7 @@ bool write_output(const std::string& text, const std::string& path) {
   out << text;
   out.close();  // a full disk may show only when the last bytes go out
   if (!out) {
-    std::cerr << fmt::format("tally: error: cannot write {}\n", path);
+    std::cerr << fmt::format("tally: error: cannot write {}; check that its folder exists and is writable\n", path);
     return false;
   }
   return true;
