@@ -995,7 +995,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   };
 
   for (;;) {
-    read_plain();
+    if (options.plain_blocks) read_plain();
     if (!reader.next(fields)) break;
     const std::int64_t line = reader.record_line();
     {

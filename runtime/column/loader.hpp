@@ -29,6 +29,9 @@ struct LoadOptions {
   // when a row is rejected.
   std::filesystem::path rejects_file;
   unsigned threads = 0;  // threads to load on; 0 = one per core
+  // Plain rows (no quote, every field there) are read a block at a time; false reads every
+  // record one at a time, the way the others are read, which tests compare the blocks with.
+  bool plain_blocks = true;
 };
 
 struct LoadResult {
