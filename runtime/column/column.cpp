@@ -193,6 +193,16 @@ std::uint32_t StringPool::intern(std::string_view text) {
 }
 
 void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes) {
+  // Texts of this pool itself may move as new ones are added: those go one at a time, copied.
+  const char* const arena_begin = bytes_.data();
+  const char* const arena_end = bytes_.data() + bytes_.size();
+  for (std::size_t k = 0; k < n && !bytes_.empty(); ++k) {
+    if (texts[k].data() >= arena_begin && texts[k].data() < arena_end) {
+      std::vector<std::string> copies(texts, texts + n);
+      for (std::size_t j = 0; j < n; ++j) codes[j] = intern(copies[j]);
+      return;
+    }
+  }
   constexpr std::size_t kBatch = 256;
   Probe probes[kBatch];
   for (std::size_t from = 0; from < n; from += kBatch) {

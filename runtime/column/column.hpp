@@ -40,7 +40,8 @@ class StringPool {
   // Interns texts[0, n) in order into codes[0, n), as n calls of intern would, faster: the table
   // places of all are looked up before any is read.
   void intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes);
-  // The code of `text`, or -1 when no cell or constant holds it.
+  // The code of `text`, or -1 when it was never interned (no cell or constant holds it; a key
+  // cell of a row turned away as a duplicate may have added one).
   std::int64_t find(std::string_view text) const;
   // The text of `code`; valid until the next text is interned.
   std::string_view text(std::int64_t code) const {

@@ -1119,6 +1119,10 @@ bool grouped(const Words& words, int key_shift, int row_bits, int key_bits) {
 bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits,
                       unsigned parts) {
   if (key_bits > 28) return false;
+  // Each stretch has a bitmap of every possible key: no more stretches than 64 MiB of them hold.
+  constexpr std::size_t kBitmapBytes = std::size_t{64} << 20;
+  const std::size_t bitmap = (std::size_t{1} << key_bits) / 8 + 8;
+  parts = static_cast<unsigned>(std::clamp<std::size_t>(kBitmapBytes / bitmap, 1, parts));
   const std::size_t n = keys.data.size();
   const std::size_t words = (std::size_t{1} << key_bits) / 64 + 1;
   struct Stretch {
@@ -1355,8 +1359,11 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
   std::uint16_t* narrow16 = column.narrow16.empty() ? nullptr : column.narrow16.data();
   std::int32_t* narrow32 = column.narrow32.empty() ? nullptr : column.narrow32.data();
   const Words& words = sorted.words;
-  const Column& key_column = table.columns[sorted.key_column];
-  const Column& order_column = table.columns[sorted.order_column];
+  // In place, the key and order columns are read; otherwise the words alone (a table of no
+  // columns may be sorted on expressions).
+  static const Column no_column;
+  const Column& key_column = sorted.in_place ? table.columns[sorted.key_column] : no_column;
+  const Column& order_column = sorted.in_place ? table.columns[sorted.order_column] : no_column;
   const std::uint64_t row_mask = low_bits(sorted.row_bits);
   const std::uint64_t order_mask = low_bits(sorted.order_bits);
   const int key_shift = sorted.row_bits + sorted.order_bits;

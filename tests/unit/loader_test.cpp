@@ -691,5 +691,26 @@ TEST(StringPool, ManyTextsLongAndShort) {
   EXPECT_EQ(pool.find(std::string_view()), -1);
 }
 
+TEST(StringPool, PiecesOfItsOwnTextsWhileItGrows) {
+  // Texts that point into the pool itself stay right as adding others moves its bytes, one at a
+  // time and in a batch.
+  StringPool pool;
+  std::string long_text;
+  for (int k = 0; k < 3000; ++k) long_text += static_cast<char>('a' + k % 26);
+  const auto whole = pool.intern(long_text);
+  std::vector<std::string_view> pieces;
+  std::vector<std::string> expected;
+  for (std::size_t at = 0; at + 40 <= long_text.size(); at += 7) {
+    pieces.push_back(pool.text(whole).substr(at, 40));
+    expected.push_back(long_text.substr(at, 40));
+  }
+  std::vector<std::uint32_t> codes(pieces.size());
+  pool.intern_all(pieces.data(), pieces.size(), codes.data());
+  for (std::size_t k = 0; k < expected.size(); ++k) EXPECT_EQ(pool.text(codes[k]), expected[k]);
+  const std::string_view tail = pool.text(whole).substr(2000, 900);
+  const auto one = pool.intern(tail);
+  EXPECT_EQ(pool.text(one), long_text.substr(2000, 900));
+}
+
 }  // namespace
 }  // namespace tally::runtime

@@ -543,8 +543,10 @@ TEST_F(ParallelLoadTest, RandomFilesLoadAsRecordByRecord) {
   for (int round = 0; round < 40; ++round) {
     SCOPED_TRACE(round);
     const TableSchema schema = random_schema(round % 4 == 3);
-    // Some files of several blocks of rows.
-    const std::string content = random_file(random, round, round % 5 == 0 ? 3000 : 50, 400);
+    // Some files of several blocks of rows, and two longer than the reader's 1 MiB buffer, so
+    // that lines are handed over across refills.
+    const int rows = round % 20 == 7 ? 40000 : round % 5 == 0 ? 3000 : 50;
+    const std::string content = random_file(random, round, rows, 400);
     const fs::path file = write("random.csv", content);
     for (const bool lenient : {false, true}) {
       LoadOptions blocks, records;
