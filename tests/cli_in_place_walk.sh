@@ -3,7 +3,8 @@
 # cut where a key ends; rows whose key or date is missing lie among the others. The figures must
 # be those of the same rows shuffled (which are sorted instead), on 1, 2 and 3 threads, and so
 # must those of rows in two halves each grouped by key on its own (which are sorted too); then
-# the same without the rows missing a cell.
+# the same without the rows missing a cell. Keys are text codes (child_id) and whole numbers in
+# falling order (case_no), which are grouped but not sorted.
 # usage: cli_in_place_walk.sh PATH/TO/tally
 set -euo pipefail
 tally=$1
@@ -16,6 +17,24 @@ table visits "Visits, some without a child or a date" {
   child_id   text?
   visit_date date?
   kind       text
+  case_no    int?          # the child's case number, falling as the child ids rise
+}
+
+indicator gaps_by_case_number {
+  code        "W4"
+  title       "Visits within 10 days of the previous visit on the same case number"
+  from        visits
+  period      quarter
+  let gap     = days(previous(visit_date per case_no), visit_date)
+  denominator count where visit_date in period and gap is known
+  numerator   count where gap <= 10 days
+  unit        percent
+  polarity    higher
+  target      90%
+  rag {
+    green when value >= target
+    red   otherwise
+  }
 }
 
 indicator gaps_within_10_days {
@@ -73,7 +92,7 @@ DEFS
 # 210,000 rows by child and date, nine per child at widening gaps: every 13th without a child, every 17th
 # without a date, and so are the rows where 2 or 3 threads would cut, amid a child's rows.
 awk 'BEGIN {
-  print "child_id,visit_date,kind"
+  print "child_id,visit_date,kind,case_no"
   for (i = 0; i < 210000; i++) {
     child = sprintf("C%06d", int(i / 9))
     k = i % 9
@@ -81,9 +100,10 @@ awk 'BEGIN {
     month = 4 + int(i / 9) % 5 + int(d / 28)
     day = 1 + d % 28
     date = sprintf("2019-%02d-%02d", month, day)
-    if (i % 13 == 5) child = ""
+    case_no = 900000 - int(i / 9)  # rows grouped by case number, in falling order
+    if (i % 13 == 5) { child = ""; case_no = "" }
     if (i % 17 == 3 || i % 35000 == 0) date = ""
-    print child "," date "," (i % 3 == 0 ? "home" : "office")
+    print child "," date "," (i % 3 == 0 ? "home" : "office") "," case_no
   }
 }' >"$work/sorted/visits.csv"
 { head -n 1 "$work/sorted/visits.csv"
@@ -119,8 +139,8 @@ agree() {
     done
   done
   figures=$(grep -c '"denominator": [1-9]' "$work/expected.json" || true)
-  if [ "$figures" -lt 6 ]; then
-    echo "expected figures for 3 indicators over 2 quarters, found $figures" >&2
+  if [ "$figures" -lt 8 ]; then
+    echo "expected figures for 4 indicators over 2 quarters, found $figures" >&2
     exit 1
   fi
 }
