@@ -1083,94 +1083,53 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& p
   return sorted;
 }
 
-// Whether packed words in row order already walk as sorted ones would: each key's rows together
-// and in order, though the keys themselves come in any order (rows sorted by child id, say, whose
-// text codes follow the order the texts were first met). Keys of more than 2^28 values are not
-// checked.
-bool grouped(const Words& words, int key_shift, int row_bits, int key_bits) {
-  if (key_bits > 28 || words.empty()) return false;
-  std::vector<std::uint64_t> seen((std::size_t{1} << key_bits) / 64 + 1, 0);
-  const std::uint64_t order_mask = low_bits(key_shift - row_bits);
-  std::uint64_t last_key = shift_right(words[0], key_shift);
-  std::uint64_t last_order = shift_right(words[0], row_bits) & order_mask;
-  seen[last_key >> 6] |= std::uint64_t{1} << (last_key & 63);
-  for (std::size_t i = 1; i < words.size(); ++i) {
-    const std::uint64_t key = shift_right(words[i], key_shift);
-    const std::uint64_t order = shift_right(words[i], row_bits) & order_mask;
-    if (key == last_key) {
-      if (order < last_order) return false;
+// Keys of more than 2^28 values are not checked for grouping.
+constexpr int kGroupCheckBits = 28;
+
+// Whether one stretch of rows comes grouped by key and in order within each key, noted row by row
+// with a bitmap of the keys met (0 and up, of `key_bits` bits); it is known not to be at the
+// first key met again after another.
+struct GroupCheck {
+  std::vector<std::uint64_t> seen;
+  bool grouped = true, any = false;
+  std::uint64_t first_key = 0, last_key = 0;
+  std::int64_t first_order = 0, last_order = 0;
+
+  GroupCheck() = default;
+  explicit GroupCheck(int key_bits) : seen((std::size_t{1} << key_bits) / 64 + 1, 0) {}
+  // False once the stretch is known not to be grouped.
+  bool note(std::uint64_t key, std::int64_t order) {
+    if (!any) {
+      first_key = key;
+      first_order = order;
+    }
+    if (any && key == last_key) {
+      if (order < last_order) grouped = false;
     } else {
       std::uint64_t& bits = seen[key >> 6];
       const std::uint64_t bit = std::uint64_t{1} << (key & 63);
-      if (bits & bit) return false;  // the key came before, with other keys since
+      if (bits & bit) grouped = false;  // the key came before, with other keys since
       bits |= bit;
-      last_key = key;
     }
+    any = true;
+    last_key = key;
     last_order = order;
+    return grouped;
   }
-  return true;
-}
+};
 
-// Whether each key's rows of the two columns lie together and in order (rows whose key or order
-// is missing aside), the keys being `klo` and up, of `key_bits` bits. Keys of more than 2^28
-// values are not checked. On `parts` threads, each over a stretch of rows with a bitmap of the
-// keys it met, stopping at the first key met again after another; then no two stretches may
-// share a key, but for one that runs on from the end of a stretch into the next.
-bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits,
-                      unsigned parts) {
-  if (key_bits > 28) return false;
-  // Each stretch has a bitmap of every possible key: no more stretches than 64 MiB of them hold.
-  constexpr std::size_t kBitmapBytes = std::size_t{64} << 20;
-  const std::size_t bitmap = (std::size_t{1} << key_bits) / 8 + 8;
-  parts = static_cast<unsigned>(std::clamp<std::size_t>(kBitmapBytes / bitmap, 1, parts));
-  const std::size_t n = keys.data.size();
-  const std::size_t words = (std::size_t{1} << key_bits) / 64 + 1;
-  struct Stretch {
-    std::vector<std::uint64_t> seen;
-    bool grouped = true, any = false;
-    std::uint64_t first_key = 0, last_key = 0;
-    std::int64_t first_order = 0, last_order = 0;
-  };
-  std::vector<Stretch> stretch(parts);
-  in_parts(parts, [&](unsigned p) {
-    Stretch& s = stretch[p];
-    s.seen.assign(words, 0);
-    for (std::size_t r = n * p / parts; r < n * (p + 1) / parts; ++r) {
-      if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
-      const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
-      const std::int64_t order = orders.data[r];
-      if (!s.any) {
-        s.first_key = key;
-        s.first_order = order;
-      }
-      if (s.any && key == s.last_key) {
-        if (order < s.last_order) {
-          s.grouped = false;
-          return;
-        }
-      } else {
-        std::uint64_t& bits = s.seen[key >> 6];
-        const std::uint64_t bit = std::uint64_t{1} << (key & 63);
-        if (bits & bit) {  // the key came before, with other keys since
-          s.grouped = false;
-          return;
-        }
-        bits |= bit;
-      }
-      s.any = true;
-      s.last_key = key;
-      s.last_order = order;
-    }
-  });
-  std::vector<std::uint64_t> met(words, 0);  // the keys of the stretches so far
-  const Stretch* before = nullptr;           // the last of them with rows
-  for (const Stretch& s : stretch) {
+// Whether stretches of rows, one after another, are grouped together: each on its own, and no
+// two sharing a key but for one that runs on, in order, from the end of a stretch into the next.
+bool all_grouped(const std::vector<GroupCheck>& stretches) {
+  if (stretches.empty()) return true;
+  std::vector<std::uint64_t> met(stretches.front().seen.size(), 0);  // keys of the stretches so far
+  const GroupCheck* before = nullptr;  // the last of them with rows
+  for (const GroupCheck& s : stretches) {
     if (!s.grouped) return false;
     if (!s.any) continue;
-    // A key running on from the stretch before, in order, is the one key both may hold.
     const bool runs_on = before && before->last_key == s.first_key;
     if (runs_on && s.first_order < before->last_order) return false;
-    for (std::size_t w = 0; w < words; ++w) {
+    for (std::size_t w = 0; w < met.size(); ++w) {
       std::uint64_t shared = met[w] & s.seen[w];
       if (runs_on && w == (s.first_key >> 6)) shared &= ~(std::uint64_t{1} << (s.first_key & 63));
       if (shared != 0) return false;
@@ -1179,6 +1138,43 @@ bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo
     before = &s;
   }
   return true;
+}
+
+// Whether packed words in row order already walk as sorted ones would: each key's rows together
+// and in order, though the keys themselves come in any order (rows sorted by child id, say, whose
+// text codes follow the order the texts were first met).
+bool grouped(const Words& words, int key_shift, int row_bits, int key_bits) {
+  if (key_bits > kGroupCheckBits || words.empty()) return false;
+  GroupCheck check(key_bits);
+  const std::uint64_t order_mask = low_bits(key_shift - row_bits);
+  for (const std::uint64_t w : words)
+    if (!check.note(shift_right(w, key_shift), static_cast<std::int64_t>(shift_right(w, row_bits) & order_mask)))
+      return false;
+  return true;
+}
+
+// Whether each key's rows of the two columns lie together and in order (rows whose key or order
+// is missing aside), the keys being `klo` and up, of `key_bits` bits; checked on `parts`
+// threads, a stretch of rows each.
+bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo, int key_bits,
+                      unsigned parts) {
+  if (key_bits > kGroupCheckBits) return false;
+  // Each stretch has a bitmap of every possible key: no more stretches than 64 MiB of them hold.
+  constexpr std::size_t kBitmapBytes = std::size_t{64} << 20;
+  const std::size_t bitmap = (std::size_t{1} << key_bits) / 8 + 8;
+  parts = static_cast<unsigned>(std::clamp<std::size_t>(kBitmapBytes / bitmap, 1, parts));
+  const std::size_t n = keys.data.size();
+  std::vector<GroupCheck> stretch(parts);
+  in_parts(parts, [&](unsigned p) {
+    GroupCheck& s = stretch[p];
+    s = GroupCheck(key_bits);
+    for (std::size_t r = n * p / parts; r < n * (p + 1) / parts; ++r) {
+      if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
+      const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
+      if (!s.note(key, orders.data[r])) return;
+    }
+  });
+  return all_grouped(stretch);
 }
 
 // The first batch boundary at or after `row`, at most `rows`: where a thread's stretch of rows
@@ -1192,7 +1188,6 @@ std::size_t batch_boundary(std::size_t row, std::size_t rows) {
 struct Stretch {
   std::int64_t klo = INT64_MAX, khi = INT64_MIN, olo = INT64_MAX, ohi = INT64_MIN;
   std::size_t known = 0;
-  bool in_order = true;
   // Whether its rows come by (key, order), the first and last.
   bool sorted = true;
   std::int64_t first_key = 0, first_order = 0, last_key = 0, last_order = 0;
@@ -1264,26 +1259,16 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   for (unsigned p = 0; p < parts; ++p) start[p + 1] = start[p] + stretch[p].known;
   in_parts(parts, [&](unsigned p) {
     std::uint64_t* out = words.data() + start[p];
-    std::uint64_t last = 0;
-    bool in_order = true;
     for_rows(bounds[p], bounds[p + 1], p, [&](std::size_t row, std::int64_t k, std::int64_t o) {
-      const std::uint64_t w = shift_left(static_cast<std::uint64_t>(k) - klo, kshift) |
-                              shift_left(static_cast<std::uint64_t>(o) - olo, rb) | row;
-      in_order = in_order && w >= last;
-      last = w;
-      *out++ = w;
+      *out++ = shift_left(static_cast<std::uint64_t>(k) - klo, kshift) |
+               shift_left(static_cast<std::uint64_t>(o) - olo, rb) | row;
     });
-    stretch[p].in_order = in_order;
   });
-  bool in_order = true;
-  for (unsigned p = 0; p < parts; ++p) {
-    in_order = in_order && stretch[p].in_order;
-    if (p > 0 && start[p] > 0 && start[p] < words.size()) in_order = in_order && words[start[p]] >= words[start[p] - 1];
-  }
   const int key_bits = bits_between(all.klo, all.khi);
   // Only the bits below kshift + key_bits are ever set: sorting on more would put every word in
   // the first bucket of the top digit.
-  if (!in_order && !grouped(words, kshift, rb, key_bits)) radix_sort_bits(words, rb, kshift + key_bits, threads);
+  // Rows by (key, order) give words in order already (ties in row order).
+  if (!rows_sorted && !grouped(words, kshift, rb, key_bits)) radix_sort_bits(words, rb, kshift + key_bits, threads);
   return sorted;
 }
 
@@ -1350,6 +1335,16 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
   return compared_order(eval.eval(d.key), eval.eval(d.order), n, pool);
 }
 
+// Calls f(i) for each i in [from, to): upwards when `forward`, else downwards.
+template <typename F>
+void each_step(std::size_t from, std::size_t to, bool forward, F f) {
+  if (forward) {
+    for (std::size_t i = from; i < to; ++i) f(i);
+  } else {
+    for (std::size_t i = to; i-- > from;) f(i);
+  }
+}
+
 // Fills `out` with each row's previous (or next) eligible value of the same key, walking the
 // sorted rows once and carrying the last eligible row's key and value.
 void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
@@ -1392,11 +1387,11 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
     std::uint64_t last_key = 0;
     std::int64_t last_value = 0;
     Rational last_exact;
-    for (std::size_t s = from; s < to; ++s) {
+    each_step(from, to, forward, [&](std::size_t i) {
       std::size_t row = 0;
       std::uint64_t key = 0;
       std::int64_t order = 0;
-      if (!step_at(forward ? s : to - 1 - (s - from), row, key, order)) continue;
+      if (!step_at(i, row, key, order)) return;
       if (have_last && key == last_key) {
         // Narrow values are always known, and within 2^15 or 2^31 of the base (see materialize).
         if (narrow16) {
@@ -1411,19 +1406,19 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
       } else {
         have_last = false;
       }
-      if (!eligible.empty() && !eligible[row]) continue;
+      if (!eligible.empty() && !eligible[row]) return;
       have_last = true;
       last_key = key;
       if (!value) {
         last_known = true;
         last_value = order;
-        continue;
+        return;
       }
       const std::size_t k = at(*value, row);
       last_known = value->known[k];
       if (value->rational) last_exact = value->r[k];
       else last_value = value->v[k];
-    }
+    });
   };
   // One stretch per thread, each beginning where a key begins: past steps of the key the step
   // before it walks, and past rows left out.
@@ -1445,12 +1440,12 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
     while (any && b < m && (!step_at(b, row, key, order) || key == before)) ++b;
     bounds[p] = b;
   }
-  // The usual case (`previous(visit_date per child_id)` over shuffled rows): sorted words, every
-  // row eligible, the value the order itself and 16-bit offsets, whose base is the least order,
-  // so that a row's offset is the order bits of the word before it. A loop of its own, with
-  // nothing but the word, the key and the order in registers.
-  if (!sorted.in_place && eligible.empty() && !value && narrow16 && column.base == sorted.order_min &&
-      key_shift > 0) {
+  // The usual case (`previous(visit_date per child_id)`): every row eligible, the value the order
+  // itself and 16-bit offsets, whose base is the least order. Over sorted words a row's offset is
+  // the order bits of the word before it: a loop of its own, with nothing but the word, the key
+  // and the order in registers; and one over the columns in place when all their cells are known.
+  const bool usual = eligible.empty() && !value && narrow16 && column.base == sorted.order_min;
+  if (usual && !sorted.in_place && key_shift > 0) {
     in_parts(parts, [&](unsigned p) {
       const std::uint64_t* w = words.data();
       const std::size_t from = bounds[p], to = bounds[p + 1];
@@ -1458,23 +1453,16 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
       std::uint16_t last_order = 0;
       std::uint16_t* cells = narrow16;
       const int row_bits = sorted.row_bits;
-      const auto step = [&](std::uint64_t word) {
-        const std::uint64_t key = word >> key_shift;
-        if (key == last_key) cells[word & row_mask] = last_order;
+      each_step(from, to, forward, [&](std::size_t i) {
+        const std::uint64_t key = w[i] >> key_shift;
+        if (key == last_key) cells[w[i] & row_mask] = last_order;
         last_key = key;
-        last_order = static_cast<std::uint16_t>((word >> row_bits) & order_mask);
-      };
-      if (forward) {
-        for (std::size_t i = from; i < to; ++i) step(w[i]);
-      } else {
-        for (std::size_t i = to; i-- > from;) step(w[i]);
-      }
+        last_order = static_cast<std::uint16_t>((w[i] >> row_bits) & order_mask);
+      });
     });
     return;
   }
-  // The same in place, over rows sorted by key and order whose cells are all known.
-  if (sorted.in_place && eligible.empty() && !value && narrow16 && column.base == sorted.order_min &&
-      key_column.validity.all_known() && order_column.validity.all_known()) {
+  if (usual && sorted.in_place && key_column.validity.all_known() && order_column.validity.all_known()) {
     in_parts(parts, [&](unsigned p) {
       const std::int64_t* keys = key_column.data.data();
       const std::int64_t* orders = order_column.data.data();
@@ -1483,17 +1471,12 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
       std::uint16_t* cells = narrow16;
       bool have = false;
       std::int64_t last_key = 0, last_order = 0;
-      const auto step = [&](std::size_t i) {
+      each_step(from, to, forward, [&](std::size_t i) {
         if (have && keys[i] == last_key) cells[i] = static_cast<std::uint16_t>(last_order - base);
         have = true;
         last_key = keys[i];
         last_order = orders[i];
-      };
-      if (forward) {
-        for (std::size_t i = from; i < to; ++i) step(i);
-      } else {
-        for (std::size_t i = to; i-- > from;) step(i);
-      }
+      });
     });
     return;
   }
