@@ -169,12 +169,7 @@ std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
     Slot& slot = slots_[i];
     if (slot.meta == 0) {
       const auto code = static_cast<std::uint32_t>(ends_.size());
-      if (!bytes_.empty() && text.data() >= bytes_.data() && text.data() < bytes_.data() + bytes_.size()) {
-        const std::string copy(text);  // a text of this pool: growing bytes_ may move it
-        bytes_.insert(bytes_.end(), copy.begin(), copy.end());
-      } else {
-        bytes_.insert(bytes_.end(), text.begin(), text.end());
-      }
+      bytes_.insert(bytes_.end(), text.begin(), text.end());
       ends_.push_back(bytes_.size());
       slot.meta = p.tag | (std::uint64_t{code} + 1);
       slot.head = p.head;
@@ -187,21 +182,22 @@ std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
   }
 }
 
+bool StringPool::owns(std::string_view text) const {
+  return !bytes_.empty() && text.data() >= bytes_.data() && text.data() < bytes_.data() + bytes_.size();
+}
+
 std::uint32_t StringPool::intern(std::string_view text) {
+  if (owns(text)) return intern(std::string(text));  // adding a text may move this one
   grow_for(ends_.size() + 1);
   return insert(text, probe_of(text));
 }
 
 void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::uint32_t* codes) {
-  // Texts of this pool itself may move as new ones are added: those go one at a time, copied.
-  const char* const arena_begin = bytes_.data();
-  const char* const arena_end = bytes_.data() + bytes_.size();
-  for (std::size_t k = 0; k < n && !bytes_.empty(); ++k) {
-    if (texts[k].data() >= arena_begin && texts[k].data() < arena_end) {
-      std::vector<std::string> copies(texts, texts + n);
-      for (std::size_t j = 0; j < n; ++j) codes[j] = intern(copies[j]);
-      return;
-    }
+  // Texts of this pool itself may move as new ones are added: a batch holding one is copied.
+  if (std::any_of(texts, texts + n, [&](std::string_view t) { return owns(t); })) {
+    const std::vector<std::string> copies(texts, texts + n);
+    for (std::size_t k = 0; k < n; ++k) codes[k] = intern(copies[k]);
+    return;
   }
   constexpr std::size_t kBatch = 256;
   Probe probes[kBatch];

@@ -67,6 +67,8 @@ class StringPool {
   static Probe probe_of(std::string_view text);
   void rehash(std::size_t slots);
   void grow_for(std::size_t strings);
+  // Whether `text` lies in bytes_ (a view of this pool's own text).
+  bool owns(std::string_view text) const;
   std::uint32_t insert(std::string_view text, const Probe& probe);
   std::size_t first_slot(std::uint64_t hash) const {
     return static_cast<std::size_t>(hash >> shift_);
