@@ -105,4 +105,10 @@ class CsvReader {
 std::size_t split_plain(std::string_view text, std::size_t width, std::size_t max_records,
                         std::vector<std::uint32_t>& cuts);
 
+// Field f of the record whose width + 1 offsets from split_plain start at `cut`.
+inline std::string_view plain_field(std::string_view text, const std::uint32_t* cut, std::size_t f) {
+  const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
+  return text.substr(from, cut[f + 1] - from);
+}
+
 }  // namespace tally::runtime

@@ -881,11 +881,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       CsvField& field = plain_fields[k];
       field.line = line;
       Cell& cell = cells[k];
-      const auto cell_text = [&](std::size_t r) {
-        const std::uint32_t* cut = cuts.data() + r * (width + 1);
-        const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-        return text.substr(from, cut[f + 1] - from);
-      };
+      const auto cell_text = [&](std::size_t r) { return plain_field(text, cuts.data() + r * (width + 1), f); };
       // Text and dates, most of the cells, without the general conversion; as convert() does.
       if (slots[k].type == ColumnType::text || slots[k].type == ColumnType::date) {
         const bool is_text = slots[k].type == ColumnType::text;

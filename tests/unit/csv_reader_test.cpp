@@ -45,14 +45,17 @@ class CsvReaderTest : public tally::test_support::TempFolderTest {
     Read out;
     CsvReader reader(path, block_size);
     std::vector<CsvField> fields;
-    while (reader.next(fields)) {
-      std::vector<Field> record;
-      for (const CsvField& f : fields) record.push_back({std::string(f.text), f.line, f.column});
-      out.records.push_back(record);
-      out.lines.push_back(reader.record_line());
-    }
+    while (reader.next(fields)) add(out, fields, reader.record_line());
     out.error = reader.error();
     return out;
+  }
+
+  // Adds a record that next() read.
+  static void add(Read& out, const std::vector<CsvField>& fields, std::int64_t line) {
+    std::vector<Field> record;
+    for (const CsvField& f : fields) record.push_back({std::string(f.text), f.line, f.column});
+    out.records.push_back(record);
+    out.lines.push_back(line);
   }
 
   static std::vector<std::vector<std::string>> texts(const Read& r) {
@@ -81,9 +84,9 @@ class CsvReaderTest : public tally::test_support::TempFolderTest {
           const std::uint32_t* cut = cuts.data() + r * (width + 1);
           std::vector<Field> record;
           for (std::size_t f = 0; f < width; ++f) {
-            const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-            record.push_back({std::string(text.substr(from, cut[f + 1] - from)), line,
-                              static_cast<std::int64_t>(from - cut[0]) + 1});
+            const std::string_view field = plain_field(text, cut, f);
+            record.push_back({std::string(field), line,
+                              static_cast<std::int64_t>(field.data() - (text.data() + cut[0])) + 1});
           }
           out.records.push_back(record);
           out.lines.push_back(line);
@@ -91,10 +94,7 @@ class CsvReaderTest : public tally::test_support::TempFolderTest {
         reader.take(bytes, line - reader.next_line());
       }
       if (!reader.next(fields)) break;
-      std::vector<Field> record;
-      for (const CsvField& f : fields) record.push_back({std::string(f.text), f.line, f.column});
-      out.records.push_back(record);
-      out.lines.push_back(reader.record_line());
+      add(out, fields, reader.record_line());
     }
     out.error = reader.error();
     return out;
@@ -112,10 +112,7 @@ std::vector<std::vector<std::string>> split_texts(std::string_view text, std::si
   for (std::size_t r = 0; r * (width + 1) < cuts.size(); ++r) {
     const std::uint32_t* cut = cuts.data() + r * (width + 1);
     out.emplace_back();
-    for (std::size_t f = 0; f < width; ++f) {
-      const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
-      out.back().emplace_back(text.substr(from, cut[f + 1] - from));
-    }
+    for (std::size_t f = 0; f < width; ++f) out.back().emplace_back(plain_field(text, cut, f));
   }
   return out;
 }
