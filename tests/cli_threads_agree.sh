@@ -15,23 +15,10 @@ trap 'rm -rf "$work"' EXIT
 "$gen" --out "$work/sorted" --scale 0.25 --seed 7 --sorted >/dev/null
 
 args=(--period 2019-20Q4 --history 8 --format json)
-TALLY_THREADS=1 "$tally" run "$defs" --data "$work/sorted" "${args[@]}" >"$work/sorted-1.json"
-for set in shuffled sorted; do
-  for threads in 1 2 3; do
-    TALLY_THREADS=$threads "$tally" run "$defs" --data "$work/$set" "${args[@]}" >"$work/$set-$threads.json"
-    if ! cmp -s "$work/sorted-1.json" "$work/$set-$threads.json"; then
-      echo "run on $set rows with $threads threads differs from sorted rows on one:" >&2
-      diff "$work/sorted-1.json" "$work/$set-$threads.json" | head -20 >&2
-      exit 1
-    fi
-  done
-done
-# A scorecard with nothing in it would agree with itself: every indicator must have figures.
-figures=$(grep -c '"denominator": [1-9]' "$work/sorted-1.json" || true)
-if [ "$figures" -lt 40 ]; then
-  echo "expected figures for 5 indicators over 8 quarters, found $figures" >&2
-  exit 1
-fi
+# shellcheck source=tests/runs_agree.sh
+source "$(dirname "$0")/runs_agree.sh"
+# Five indicators over eight quarters.
+runs_agree "$tally" "$defs" "$work" 40 sorted shuffled
 
 for threads in 1 2; do
   TALLY_THREADS=$threads "$tally" sweep "$defs" --data "$work/shuffled" --period 2019-20Q4 \
