@@ -158,11 +158,6 @@ void StringPool::grow_for(std::size_t strings) {
   rehash(count);
 }
 
-void StringPool::reserve(std::size_t strings) {
-  grow_for(strings);
-  ends_.reserve(strings);
-}
-
 std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = first_slot(p.hash);; i = (i + 1) & mask) {

@@ -50,8 +50,6 @@ class StringPool {
     return std::string_view(bytes_.data() + begin, ends_[c] - begin);
   }
   std::size_t size() const { return ends_.size(); }
-  // Makes room for `strings` texts in all without growing the table again.
-  void reserve(std::size_t strings);
 
  private:
   // The texts one after another in bytes_, text k ending at ends_[k]; open addressing over them.
