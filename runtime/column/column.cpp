@@ -42,6 +42,23 @@ bool Validity::all_known() const {
   return (bits_.back() & mask) == mask;
 }
 
+void Validity::expand(std::size_t begin, std::size_t n, std::uint8_t* out) const {
+  const std::uint64_t* bits = bits_.data();
+  std::size_t k = 0;
+  // Row by row up to a word boundary, then a word at a time: whole words of known rows (the
+  // usual case) as one fill.
+  for (; k < n && ((begin + k) & 63) != 0; ++k) out[k] = known(begin + k) ? 1 : 0;
+  for (; k + 64 <= n; k += 64) {
+    const std::uint64_t word = bits[(begin + k) >> 6];
+    if (word == kAll) {
+      std::memset(out + k, 1, 64);
+    } else {
+      for (unsigned b = 0; b < 64; ++b) out[k + b] = static_cast<std::uint8_t>((word >> b) & 1u);
+    }
+  }
+  for (; k < n; ++k) out[k] = known(begin + k) ? 1 : 0;
+}
+
 void Validity::push_back(bool known) {
   if ((rows_ & 63) == 0) bits_.push_back(0);
   if (known) bits_.back() |= std::uint64_t{1} << (rows_ & 63);

@@ -26,6 +26,8 @@ class Validity {
   void append(const std::uint8_t* known, std::size_t n);
   // Adds the rows of `other` after these.
   void append(const Validity& other);
+  // Writes 1 (known) or 0 (missing) for rows [begin, begin + n) to out[0, n).
+  void expand(std::size_t begin, std::size_t n, std::uint8_t* out) const;
   void clear() { bits_.clear(); rows_ = 0; }
 
  private:

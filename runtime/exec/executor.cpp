@@ -198,7 +198,7 @@ Vec column_slice(const Column& c, std::size_t begin, std::size_t n) {
   x.v.assign(c.data.begin() + static_cast<std::ptrdiff_t>(begin),
              c.data.begin() + static_cast<std::ptrdiff_t>(begin + n));
   x.known.resize(n);
-  for (std::size_t i = 0; i < n; ++i) x.known[i] = c.validity.known(begin + i) ? 1 : 0;
+  c.validity.expand(begin, n, x.known.data());
   return x;
 }
 
@@ -243,18 +243,23 @@ Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
   x.scale = d.wide.scale;
   x.v.resize(n);
   x.known.resize(n);
+  std::uint8_t* known = x.known.data();
+  std::int64_t* v = x.v.data();
+  const std::int64_t base = d.base;
   if (!d.narrow16.empty()) {
     const std::uint16_t* from = d.narrow16.data() + begin;
     for (std::size_t i = 0; i < n; ++i) {
-      x.known[i] = from[i] != kMissing16;
-      x.v[i] = from[i] != kMissing16 ? d.base + from[i] : 0;
+      const bool k = from[i] != kMissing16;
+      known[i] = k;
+      v[i] = k ? base + from[i] : 0;
     }
     return x;
   }
   const std::int32_t* from = d.narrow32.data() + begin;
   for (std::size_t i = 0; i < n; ++i) {
-    x.known[i] = from[i] >= 0;
-    x.v[i] = from[i] >= 0 ? d.base + from[i] : 0;
+    const bool k = from[i] >= 0;
+    known[i] = k;
+    v[i] = k ? base + from[i] : 0;
   }
   return x;
 }
@@ -274,7 +279,19 @@ class Evaluator {
             const std::vector<Vec>& constants, const std::vector<DerivedColumn>& derived,
             std::vector<ExecError>& errors)
       : plan_(plan), data_(data), params_(params), constants_(constants), derived_(derived),
-        errors_(errors), memo_(plan.nodes.size()) {}
+        errors_(errors), memo_(plan.nodes.size()), same_(plan.nodes.size()) {
+    // Nodes that read the same column (or derived column, parameter, constant or bound) compute
+    // the same values in a batch, which holds the rows of one table: they share one memo entry.
+    std::map<std::pair<NodeOp, std::uint32_t>, NodeId> first;
+    for (std::size_t id = 0; id < plan.nodes.size(); ++id) {
+      const plan::Node& node = plan.nodes[id];
+      same_[id] = static_cast<NodeId>(id);
+      if (node.a != kNone || node.b != kNone || node.c != kNone) continue;
+      if (node.op == NodeOp::column || node.op == NodeOp::derived || node.op == NodeOp::period_start ||
+          node.op == NodeOp::period_end || node.op == NodeOp::window_start || node.op == NodeOp::window_end)
+        same_[id] = first.try_emplace({node.op, node.payload}, static_cast<NodeId>(id)).first->second;
+    }
+  }
 
   void start_batch(const Table* table, std::size_t begin, std::size_t n) {
     table_ = table;
@@ -285,6 +302,7 @@ class Evaluator {
   void set_frame(const Frame* frame) { frame_ = frame; }
 
   const Vec& eval(NodeId id) {
+    id = same_[static_cast<std::size_t>(id)];
     Entry& e = memo_[static_cast<std::size_t>(id)];
     const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
     const std::size_t frame_id = node.uses_period || is_indicator_level(node.op) ? frame_->id + 1 : 0;
@@ -299,10 +317,15 @@ class Evaluator {
   void mask(NodeId id, std::vector<std::uint8_t>& out) {
     if (id == kNone) return;
     const Vec& c = eval(id);
-    for (std::size_t i = 0; i < n_; ++i) {
-      const std::size_t k = at(c, i);
-      if (!(c.known[k] && c.v[k])) out[i] = 0;
+    std::uint8_t* o = out.data();
+    const std::uint8_t* known = c.known.data();
+    const std::int64_t* v = c.v.data();
+    const std::size_t n = n_;
+    if (c.one()) {
+      if (!(known[0] && v[0])) std::fill_n(o, n, 0);
+      return;
     }
+    for (std::size_t i = 0; i < n; ++i) o[i] &= static_cast<std::uint8_t>((known[i] != 0) & (v[i] != 0));
   }
 
   std::size_t rows() const { return n_; }
@@ -373,10 +396,13 @@ class Evaluator {
         const Vec& a = eval(node.a);
         Vec x;
         x.kind = Kind::boolean;
-        x.v.resize(a.size());
-        x.known.assign(a.size(), 1);
-        for (std::size_t i = 0; i < a.size(); ++i)
-          x.v[i] = (a.known[i] != 0) == (node.op == NodeOp::is_known) ? 1 : 0;
+        const std::size_t n = a.size();
+        x.v.resize(n);
+        x.known.assign(n, 1);
+        const std::uint8_t* known = a.known.data();
+        std::int64_t* v = x.v.data();
+        const std::int64_t flip = node.op == NodeOp::is_known ? 0 : 1;
+        for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(known[i] != 0) ^ flip;
         return x;
       }
       case NodeOp::in_range: {
@@ -501,8 +527,9 @@ class Evaluator {
   }
 
   // Calls f(i, ia, ib) for every row, with the broadcast of constants decided outside the loop.
+  // `f` is inlined into each loop (flatten): a call per row would cost more than its work.
   template <typename F>
-  static void each(const Vec& a, const Vec& b, std::size_t n, F f) {
+  [[gnu::flatten]] static void each(const Vec& a, const Vec& b, std::size_t n, F f) {
     if (a.one() && b.one()) {
       for (std::size_t i = 0; i < n; ++i) f(i, 0, 0);
     } else if (a.one()) {
@@ -603,9 +630,11 @@ class Evaluator {
     const std::int64_t l = lo.v[0], h = hi.v[0];
     const std::int64_t* av = a.v.data();
     const std::uint8_t* ak = a.known.data();
+    std::int64_t* xv = x.v.data();
+    std::uint8_t* xk = x.known.data();
     for (std::size_t i = 0; i < n; ++i) {
-      x.known[i] = ak[i];
-      x.v[i] = (av[i] >= l) & (av[i] <= h) & ak[i];
+      xk[i] = ak[i];
+      xv[i] = (av[i] >= l) & (av[i] <= h) & (ak[i] != 0);
     }
     return true;
   }
@@ -720,6 +749,23 @@ class Evaluator {
     const std::size_t n = length({&a, &b});
     Vec x;
     x.kind = Kind::number;
+    if (node.op == NodeOp::days) {
+      // Whole days: a loop of its own, with no test per row.
+      x.v.resize(n);
+      x.known.resize(n);
+      const std::int64_t* av = a.v.data();
+      const std::int64_t* bv = b.v.data();
+      const std::uint8_t* ak = a.known.data();
+      const std::uint8_t* bk = b.known.data();
+      std::int64_t* xv = x.v.data();
+      std::uint8_t* xk = x.known.data();
+      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
+        const bool known = (ak[ia] != 0) & (bk[ib] != 0);
+        xk[i] = known;
+        xv[i] = known ? bv[ib] - av[ia] : 0;
+      });
+      return x;
+    }
     x.v.assign(n, 0);
     x.known.assign(n, 0);
     const auto& wd = calendar::WorkingDays::england_and_wales();
@@ -774,6 +820,7 @@ class Evaluator {
   const std::vector<DerivedColumn>& derived_;
   std::vector<ExecError>& errors_;
   std::vector<Entry> memo_;
+  std::vector<NodeId> same_;  // the node whose memo entry a node uses
   const Table* table_ = nullptr;
   std::size_t begin_ = 0, n_ = 0, batch_ = 0;
   const Frame* frame_ = nullptr;
@@ -1206,7 +1253,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   bounds[parts] = n;
   std::vector<Stretch> stretch(parts);
   in_parts(parts, [&](unsigned p) {
-    Stretch& s = stretch[p];
+    Stretch s;  // a local, kept in registers row to row
     for_rows(bounds[p], bounds[p + 1], p, [&s](std::size_t, std::int64_t k, std::int64_t o) {
       if (s.known == 0) {
         s.first_key = k;
@@ -1222,6 +1269,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
       s.olo = std::min(s.olo, o);
       s.ohi = std::max(s.ohi, o);
     });
+    stretch[p] = s;
   });
   Stretch all;
   bool rows_sorted = true;
@@ -1290,9 +1338,14 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     const Column& oc = table.columns[on.payload];
     const unsigned parts = n >= kParallelRows ? threads : 1;
     order_scale = oc.scale;
+    const bool all_known = kc.validity.all_known() && oc.validity.all_known();
     const auto for_rows = [&](std::size_t from, std::size_t to, unsigned, auto f) {
       const std::int64_t* kd = kc.data.data();
       const std::int64_t* od = oc.data.data();
+      if (all_known) {
+        for (std::size_t r = from; r < to; ++r) f(r, kd[r], od[r]);
+        return;
+      }
       for (std::size_t r = from; r < to; ++r)
         if (kc.validity.known(r) && oc.validity.known(r)) f(r, kd[r], od[r]);
     };
@@ -1808,10 +1861,25 @@ struct Engine {
     std::vector<Day> lo, hi;        // `in`: each job's bounds; `active`: P in lo
     Ranks lo_lower, lo_upper, hi_lower;
 
+    // `in`: each day from `first_day` (the least lower bound) to the greatest upper bound, with
+    // the positions of the jobs that hold it, [span_first, span_last); a day outside is in none.
+    Day first_day = 0;
+    std::vector<std::uint32_t> span_first, span_last;
+
     void rank() {
       lo_lower = Ranks(lo, false);
       lo_upper = Ranks(lo, true);
       hi_lower = Ranks(hi, false);
+      if (active || lo.empty() || hi.back() - lo.front() >= (1 << 22)) return;
+      first_day = lo.front();
+      const auto days = static_cast<std::size_t>(hi.back() - lo.front()) + 1;
+      span_first.resize(days);
+      span_last.resize(days);
+      for (std::size_t k = 0; k < days; ++k) {
+        const auto [first, last] = span(first_day + static_cast<Day>(k), std::nullopt);
+        span_first[k] = static_cast<std::uint32_t>(first);
+        span_last[k] = static_cast<std::uint32_t>(last);
+      }
     }
 
     // The jobs, as positions in `jobs`, that a row with anchor d (and `active`'s end, when
@@ -2022,6 +2090,29 @@ struct Engine {
             f(i, first, last);
           }
         };
+        if (counting[bi] && !b.span_first.empty() && !anchor.one()) {
+          // The usual count over count by a date in period: a loop of its own over the rows,
+          // with each day's periods looked up.
+          std::int64_t* dc = den_counts[bi].data();
+          std::int64_t* nc = num_counts[bi].data();
+          const std::int64_t* day = anchor.v.data();
+          const std::uint8_t* known = anchor.known.data();
+          const std::uint8_t* in_den = den.data();
+          const std::uint8_t* in_num = num.data();
+          const std::uint32_t* first = b.span_first.data();
+          const std::uint32_t* last = b.span_last.data();
+          const std::uint64_t days = b.span_first.size();
+          const std::int64_t first_day = b.first_day;
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t k = static_cast<std::uint64_t>(day[i] - first_day);
+            if (!(in_den[i] & known[i]) || k >= days) continue;
+            for (std::uint32_t q = first[k]; q < last[k]; ++q) {
+              ++dc[q];
+              nc[q] += in_num[i];
+            }
+          }
+          continue;
+        }
         if (counting[bi]) {
           std::int64_t* dc = den_counts[bi].data();
           std::int64_t* nc = num_counts[bi].data();
