@@ -4,8 +4,12 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "lang/check/front.hpp"
 #include "lang/plan/plan.hpp"
@@ -174,6 +178,139 @@ void sweep_100_thresholds(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRows);
 }
 BENCHMARK(sweep_100_thresholds)->Unit(benchmark::kMillisecond);
+
+// ---- The reference set over the national-scale extract, and two baselines in the same run ----
+//
+// The folders come from bench/run_national.sh (or tally_gen): TALLY_BENCH_DATA, by default
+// build/bench-data/national, holds the shuffled rows and the same name with "-sorted" the rows in
+// (child, date) order. The definitions are bench/reference. Each set is loaded once; the
+// benchmarks time evaluation alone, sorting included, as `tally run --period 2019-20Q4 --history
+// 20` does it. The baselines put the figures in proportion on whatever machine runs them: a plain
+// std::sort of the CP visits' (child, date) keys, and a hand-written loop that computes the CP
+// visits indicator's counts for the same quarters over the sorted rows.
+
+std::filesystem::path national_folder(bool sorted) {
+  const char* given = std::getenv("TALLY_BENCH_DATA");
+  std::string dir = given && *given ? given : "build/bench-data/national";
+  return sorted ? dir + "-sorted" : dir;
+}
+
+struct National {
+  std::unique_ptr<tally::check::Frontend> front;
+  tally::plan::Plan plan;
+  tally::runtime::Dataset data;
+  tally::runtime::RunRequest request;
+  std::string problem;  // why it could not be loaded
+};
+
+National& national(bool sorted) {
+  static std::map<bool, National> loaded;
+  auto [it, fresh] = loaded.try_emplace(sorted);
+  National& n = it->second;
+  if (!fresh) return n;
+  const auto dir = national_folder(sorted);
+  if (!std::filesystem::exists(dir / "cp_visits.csv")) {
+    n.problem = fmt::format("no national data in {}: run bench/run_national.sh once, or set TALLY_BENCH_DATA",
+                            dir.string());
+    return n;
+  }
+  n.front = tally::check::load_definitions({std::string(TALLY_SOURCE_DIR "/bench/reference")});
+  if (n.front->diags.has_errors()) {
+    n.problem = "bench/reference does not check";
+    return n;
+  }
+  n.plan = tally::plan::compile(n.front->program, {});
+  n.data = tally::runtime::load_dataset(n.plan, dir, tally::runtime::LoadOptions{});
+  if (!n.data.errors.empty()) n.problem = fmt::format("the data in {} did not load", dir.string());
+  n.request.period = *tally::calendar::parse_period_arg("2019-20Q4");
+  n.request.period_label = "2019-20 Q4";
+  n.request.history = 20;
+  for (const auto& p : n.front->program.params) n.request.params.push_back(p.value);
+  return n;
+}
+
+void evaluate_reference(benchmark::State& state) {
+  const bool sorted = state.range(0) != 0;
+  National& n = national(sorted);
+  if (!n.problem.empty()) {
+    state.SkipWithError(n.problem.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    n.data.sorts.clear();
+    std::vector<tally::runtime::ExecError> errors;
+    auto result = tally::runtime::execute(n.plan, n.data, n.request, errors);
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetLabel(sorted ? "rows in (child, date) order" : "rows shuffled");
+}
+BENCHMARK(evaluate_reference)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The CP visits' child and visit date columns of a loaded national set.
+std::pair<const tally::runtime::Column*, const tally::runtime::Column*> visit_columns(National& n) {
+  for (std::size_t t = 0; t < n.plan.tables.size(); ++t) {
+    if (n.plan.tables[t].schema.name != "cp_visits" || !n.data.tables[t]) continue;
+    return {n.data.tables[t]->find("child_id"), n.data.tables[t]->find("visit_date")};
+  }
+  return {nullptr, nullptr};
+}
+
+void baseline_std_sort(benchmark::State& state) {
+  National& n = national(false);
+  const auto [child, date] = n.problem.empty() ? visit_columns(n) : std::make_pair(nullptr, nullptr);
+  if (!child || !date) {
+    state.SkipWithError(n.problem.empty() ? "no cp_visits table" : n.problem.c_str());
+    return;
+  }
+  std::vector<std::uint64_t> keys(child->data.size());
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    keys[i] = static_cast<std::uint64_t>(child->data[i]) << 32 | static_cast<std::uint32_t>(date->data[i]);
+  std::vector<std::uint64_t> work;
+  for (auto _ : state) {
+    state.PauseTiming();
+    work = keys;
+    state.ResumeTiming();
+    std::sort(work.begin(), work.end());
+    benchmark::DoNotOptimize(work.data());
+  }
+  state.SetLabel("std::sort of the CP visits' (child, date) keys");
+}
+BENCHMARK(baseline_std_sort)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void baseline_hand_loop(benchmark::State& state) {
+  National& n = national(true);
+  const auto [child, date] = n.problem.empty() ? visit_columns(n) : std::make_pair(nullptr, nullptr);
+  if (!child || !date) {
+    state.SkipWithError(n.problem.empty() ? "no cp_visits table" : n.problem.c_str());
+    return;
+  }
+  // Each day's quarter from 2014-15 Q4 (the comparator of the first) to 2019-20 Q4, or -1.
+  const tally::Day first = tally::days_from_civil(2015, 1, 1), last = tally::days_from_civil(2020, 3, 31);
+  std::vector<std::int8_t> quarter_of(static_cast<std::size_t>(last - first + 1));
+  for (tally::Day d = first; d <= last; ++d) {
+    const auto c = tally::civil_from_days(d);
+    quarter_of[static_cast<std::size_t>(d - first)] =
+        static_cast<std::int8_t>((c.year - 2015) * 4 + (c.month - 1) / 3);
+  }
+  const std::int64_t* kid = child->data.data();
+  const std::int64_t* day = date->data.data();
+  const std::size_t rows = child->data.size();
+  for (auto _ : state) {
+    std::array<std::int64_t, 21> den{}, num{};
+    for (std::size_t i = 1; i < rows; ++i) {
+      if (kid[i] != kid[i - 1]) continue;
+      const auto k = static_cast<std::uint64_t>(day[i] - first);
+      if (k >= quarter_of.size()) continue;
+      const int q = quarter_of[k];
+      ++den[static_cast<std::size_t>(q)];
+      num[static_cast<std::size_t>(q)] += day[i] - day[i - 1] <= 10;
+    }
+    benchmark::DoNotOptimize(den);
+    benchmark::DoNotOptimize(num);
+  }
+  state.SetLabel("hand-written CP visits loop, sorted rows, one thread");
+}
+BENCHMARK(baseline_hand_loop)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -243,23 +243,23 @@ Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
   x.scale = d.wide.scale;
   x.v.resize(n);
   x.known.resize(n);
-  std::uint8_t* known = x.known.data();
-  std::int64_t* v = x.v.data();
+  std::uint8_t* __restrict known = x.known.data();
+  std::int64_t* __restrict v = x.v.data();
   const std::int64_t base = d.base;
   if (!d.narrow16.empty()) {
-    const std::uint16_t* from = d.narrow16.data() + begin;
+    const std::uint16_t* __restrict from = d.narrow16.data() + begin;
     for (std::size_t i = 0; i < n; ++i) {
       const bool k = from[i] != kMissing16;
       known[i] = k;
-      v[i] = k ? base + from[i] : 0;
+      v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
     }
     return x;
   }
-  const std::int32_t* from = d.narrow32.data() + begin;
+  const std::int32_t* __restrict from = d.narrow32.data() + begin;
   for (std::size_t i = 0; i < n; ++i) {
     const bool k = from[i] >= 0;
     known[i] = k;
-    v[i] = k ? base + from[i] : 0;
+    v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
   }
   return x;
 }
@@ -317,9 +317,9 @@ class Evaluator {
   void mask(NodeId id, std::vector<std::uint8_t>& out) {
     if (id == kNone) return;
     const Vec& c = eval(id);
-    std::uint8_t* o = out.data();
-    const std::uint8_t* known = c.known.data();
-    const std::int64_t* v = c.v.data();
+    std::uint8_t* __restrict o = out.data();
+    const std::uint8_t* __restrict known = c.known.data();
+    const std::int64_t* __restrict v = c.v.data();
     const std::size_t n = n_;
     if (c.one()) {
       if (!(known[0] && v[0])) std::fill_n(o, n, 0);
@@ -399,8 +399,8 @@ class Evaluator {
         const std::size_t n = a.size();
         x.v.resize(n);
         x.known.assign(n, 1);
-        const std::uint8_t* known = a.known.data();
-        std::int64_t* v = x.v.data();
+        const std::uint8_t* __restrict known = a.known.data();
+        std::int64_t* __restrict v = x.v.data();
         const std::int64_t flip = node.op == NodeOp::is_known ? 0 : 1;
         for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(known[i] != 0) ^ flip;
         return x;
@@ -526,32 +526,41 @@ class Evaluator {
     return x;
   }
 
-  // Calls f(i, ia, ib) for every row, with the broadcast of constants decided outside the loop.
-  // `f` is inlined into each loop (flatten): a call per row would cost more than its work.
-  template <typename F>
-  [[gnu::flatten]] static void each(const Vec& a, const Vec& b, std::size_t n, F f) {
-    if (a.one() && b.one()) {
-      for (std::size_t i = 0; i < n; ++i) f(i, 0, 0);
-    } else if (a.one()) {
-      for (std::size_t i = 0; i < n; ++i) f(i, 0, i);
-    } else if (b.one()) {
-      for (std::size_t i = 0; i < n; ++i) f(i, i, 0);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) f(i, i, i);
+  // Sets each cell of x (its size) from the cells of a and b, both of integers:
+  // f(a value, a known, b value, b known, x value&, x known&). The arrays do not overlap, which
+  // lets the loops be vectorized: known flags are bytes, which may alias anything otherwise.
+  template <bool AOne, bool BOne, typename F>
+  [[gnu::always_inline]] static inline void cells_of(std::size_t n, const std::int64_t* __restrict av,
+                                                     const std::uint8_t* __restrict ak,
+                                                     const std::int64_t* __restrict bv,
+                                                     const std::uint8_t* __restrict bk,
+                                                     std::int64_t* __restrict xv,
+                                                     std::uint8_t* __restrict xk, F f) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
+      f(av[ia], ak[ia], bv[ib], bk[ib], xv[i], xk[i]);
     }
+  }
+  template <typename F>
+  static void cells(const Vec& a, const Vec& b, Vec& x, F f) {
+    const std::size_t n = x.size();
+    const auto* av = a.v.data();
+    const auto* ak = a.known.data();
+    const auto* bv = b.v.data();
+    const auto* bk = b.known.data();
+    if (a.one() && b.one()) cells_of<true, true>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
+    else if (a.one()) cells_of<true, false>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
+    else if (b.one()) cells_of<false, true>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
+    else cells_of<false, false>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
   }
 
   template <typename Cmp>
   static void compare_ints(const Vec& a, const Vec& b, Vec& x, Cmp cmp) {
-    const std::int64_t* av = a.v.data();
-    const std::int64_t* bv = b.v.data();
-    const std::uint8_t* ak = a.known.data();
-    const std::uint8_t* bk = b.known.data();
-    std::int64_t* xv = x.v.data();
-    std::uint8_t* xk = x.known.data();
-    each(a, b, x.size(), [&](std::size_t i, std::size_t ia, std::size_t ib) {
-      xk[i] = ak[ia] & bk[ib];
-      xv[i] = cmp(av[ia], bv[ib]) & xk[i];
+    cells(a, b, x, [cmp](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
+                         std::uint8_t& k) {
+      const bool known = (pk != 0) & (qk != 0);
+      k = known;
+      v = cmp(p, q) & known;
     });
   }
 
@@ -628,10 +637,10 @@ class Evaluator {
       return true;
     }
     const std::int64_t l = lo.v[0], h = hi.v[0];
-    const std::int64_t* av = a.v.data();
-    const std::uint8_t* ak = a.known.data();
-    std::int64_t* xv = x.v.data();
-    std::uint8_t* xk = x.known.data();
+    const std::int64_t* __restrict av = a.v.data();
+    const std::uint8_t* __restrict ak = a.known.data();
+    std::int64_t* __restrict xv = x.v.data();
+    std::uint8_t* __restrict xk = x.known.data();
     for (std::size_t i = 0; i < n; ++i) {
       xk[i] = ak[i];
       xv[i] = (av[i] >= l) & (av[i] <= h) & (ak[i] != 0);
@@ -645,26 +654,22 @@ class Evaluator {
     x.kind = Kind::boolean;
     x.v.resize(n);
     x.known.resize(n);
-    const std::int64_t* av = a.v.data();
-    const std::int64_t* bv = b.v.data();
-    const std::uint8_t* ak = a.known.data();
-    const std::uint8_t* bk = b.known.data();
-    std::int64_t* xv = x.v.data();
-    std::uint8_t* xk = x.known.data();
     if (op == NodeOp::and_) {
       // false and anything is false; true and true is true; otherwise missing.
-      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
-        const bool fa = ak[ia] && !av[ia], fb = bk[ib] && !bv[ib];
-        const bool both = ak[ia] && bk[ib];
-        xk[i] = fa | fb | both;
-        xv[i] = both & (av[ia] != 0) & (bv[ib] != 0);
+      cells(a, b, x, [](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
+                        std::uint8_t& k) {
+        const bool fa = (pk != 0) & (p == 0), fb = (qk != 0) & (q == 0);
+        const bool both = (pk != 0) & (qk != 0);
+        k = fa | fb | both;
+        v = both & (p != 0) & (q != 0);
       });
     } else {
       // true or anything is true; false or false is false; otherwise missing.
-      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
-        const bool ta = ak[ia] && av[ia], tb = bk[ib] && bv[ib];
-        xk[i] = ta | tb | (ak[ia] & bk[ib]);
-        xv[i] = ta | tb;
+      cells(a, b, x, [](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
+                        std::uint8_t& k) {
+        const bool ta = (pk != 0) & (p != 0), tb = (qk != 0) & (q != 0);
+        k = ta | tb | ((pk != 0) & (qk != 0));
+        v = ta | tb;
       });
     }
     return x;
@@ -753,16 +758,11 @@ class Evaluator {
       // Whole days: a loop of its own, with no test per row.
       x.v.resize(n);
       x.known.resize(n);
-      const std::int64_t* av = a.v.data();
-      const std::int64_t* bv = b.v.data();
-      const std::uint8_t* ak = a.known.data();
-      const std::uint8_t* bk = b.known.data();
-      std::int64_t* xv = x.v.data();
-      std::uint8_t* xk = x.known.data();
-      each(a, b, n, [&](std::size_t i, std::size_t ia, std::size_t ib) {
-        const bool known = (ak[ia] != 0) & (bk[ib] != 0);
-        xk[i] = known;
-        xv[i] = known ? bv[ib] - av[ia] : 0;
+      cells(a, b, x, [](std::int64_t from, std::uint8_t fk, std::int64_t to, std::uint8_t tk, std::int64_t& v,
+                        std::uint8_t& k) {
+        const bool known = (fk != 0) & (tk != 0);
+        k = known;
+        v = (to - from) & -static_cast<std::int64_t>(known);
       });
       return x;
     }
