@@ -185,6 +185,69 @@ Vec rational_vec(const std::optional<Rational>& value) {
   return x;
 }
 
+// Kernels over a batch of rows. Their arrays never overlap, which the restrict parameters tell
+// the compiler (known flags are bytes, which may alias anything otherwise), so that it keeps the
+// loops tight and vectorizes them; they are not inlined, which would lose that.
+
+// out[i] stays 1 where condition i holds: known and true.
+[[gnu::noinline]] void and_holds(std::uint8_t* __restrict out, const std::uint8_t* __restrict known,
+                                 const std::int64_t* __restrict v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) & (v[i] != 0));
+}
+
+// out[i] stays 1 where known[i] is set (or, when `missing`, where it is not).
+[[gnu::noinline]] void and_known(std::uint8_t* __restrict out, const std::uint8_t* __restrict known, bool missing,
+                                 std::size_t n) {
+  const auto flip = static_cast<std::uint8_t>(missing ? 1 : 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) ^ flip);
+}
+
+// out[i] stays 1 where a[i] cmp b[i] holds, both known; a value of one cell stands for all.
+template <bool AOne, bool BOne, typename Cmp>
+[[gnu::noinline]] void and_compare_cells(std::uint8_t* __restrict out, const std::int64_t* __restrict av,
+                                         const std::uint8_t* __restrict ak, const std::int64_t* __restrict bv,
+                                         const std::uint8_t* __restrict bk, std::size_t n, Cmp cmp) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
+    out[i] &= static_cast<std::uint8_t>((ak[ia] != 0) & (bk[ib] != 0) & cmp(av[ia], bv[ib]));
+  }
+}
+
+template <typename Cmp>
+void and_compare_with(const Vec& a, const Vec& b, std::uint8_t* out, std::size_t n, Cmp cmp) {
+  if (a.one()) and_compare_cells<true, false>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
+  else if (b.one()) and_compare_cells<false, true>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
+  else and_compare_cells<false, false>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
+}
+
+bool is_comparison(NodeOp op) {
+  return op == NodeOp::eq || op == NodeOp::ne || op == NodeOp::lt || op == NodeOp::le || op == NodeOp::gt ||
+         op == NodeOp::ge;
+}
+
+// out[i] stays 1 where `a op b` holds for whole values of one scale (op a comparison).
+void and_compare(NodeOp op, const Vec& a, const Vec& b, std::uint8_t* out, std::size_t n) {
+  switch (op) {
+    case NodeOp::eq: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p == q; }); break;
+    case NodeOp::ne: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p != q; }); break;
+    case NodeOp::lt: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p < q; }); break;
+    case NodeOp::le: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p <= q; }); break;
+    case NodeOp::gt: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p > q; }); break;
+    default: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p >= q; }); break;
+  }
+}
+
+// Narrow cells of a derived column as values and flags: base + cell, or missing.
+template <typename Cell>
+[[gnu::noinline]] void widen(const Cell* __restrict from, std::int64_t base, std::size_t n,
+                             std::int64_t* __restrict v, std::uint8_t* __restrict known) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool k = std::is_signed_v<Cell> ? from[i] >= 0 : from[i] != static_cast<Cell>(~Cell{0});
+    known[i] = k;
+    v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
+  }
+}
+
 Vec column_slice(const Column& c, std::size_t begin, std::size_t n) {
   Vec x;
   switch (c.type) {
@@ -243,24 +306,9 @@ Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
   x.scale = d.wide.scale;
   x.v.resize(n);
   x.known.resize(n);
-  std::uint8_t* __restrict known = x.known.data();
-  std::int64_t* __restrict v = x.v.data();
-  const std::int64_t base = d.base;
-  if (!d.narrow16.empty()) {
-    const std::uint16_t* __restrict from = d.narrow16.data() + begin;
-    for (std::size_t i = 0; i < n; ++i) {
-      const bool k = from[i] != kMissing16;
-      known[i] = k;
-      v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
-    }
-    return x;
-  }
-  const std::int32_t* __restrict from = d.narrow32.data() + begin;
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool k = from[i] >= 0;
-    known[i] = k;
-    v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
-  }
+  static_assert(kMissing16 == 0xFFFF, "widen takes all bits set as missing");
+  if (!d.narrow16.empty()) widen(d.narrow16.data() + begin, d.base, n, x.v.data(), x.known.data());
+  else widen(d.narrow32.data() + begin, d.base, n, x.v.data(), x.known.data());
   return x;
 }
 
@@ -316,16 +364,35 @@ class Evaluator {
   // A condition as a mask: 1 where it holds (a missing condition does not hold).
   void mask(NodeId id, std::vector<std::uint8_t>& out) {
     if (id == kNone) return;
-    const Vec& c = eval(id);
-    std::uint8_t* __restrict o = out.data();
-    const std::uint8_t* __restrict known = c.known.data();
-    const std::int64_t* __restrict v = c.v.data();
-    const std::size_t n = n_;
-    if (c.one()) {
-      if (!(known[0] && v[0])) std::fill_n(o, n, 0);
+    const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
+    if (node.op == NodeOp::is_known || node.op == NodeOp::is_missing) {
+      // `x is known` holds where x is known: its operand's flags, with no vector of its own.
+      const Vec& x = eval(node.a);
+      if (x.one()) {
+        if ((x.known[0] != 0) != (node.op == NodeOp::is_known)) std::fill_n(out.data(), n_, 0);
+        return;
+      }
+      and_known(out.data(), x.known.data(), node.op == NodeOp::is_missing, n_);
       return;
     }
-    for (std::size_t i = 0; i < n; ++i) o[i] &= static_cast<std::uint8_t>((known[i] != 0) & (v[i] != 0));
+    if (is_comparison(node.op)) {
+      // A comparison of whole values (day numbers, counts of one scale, text codes compared for
+      // equality) goes straight into the mask, with no vector of its own.
+      const Vec& a = eval(node.a);
+      const Vec& b = eval(node.b);
+      const bool text_order = a.kind == Kind::text && node.op != NodeOp::eq && node.op != NodeOp::ne;
+      if (!a.rational && !b.rational && !text_order && a.scale == b.scale && a.kind != Kind::list &&
+          b.kind != Kind::list && (!a.one() || !b.one())) {
+        and_compare(node.op, a, b, out.data(), n_);
+        return;
+      }
+    }
+    const Vec& c = eval(id);
+    if (c.one()) {
+      if (!(c.known[0] && c.v[0])) std::fill_n(out.data(), n_, 0);
+      return;
+    }
+    and_holds(out.data(), c.known.data(), c.v.data(), n_);
   }
 
   std::size_t rows() const { return n_; }
@@ -1212,14 +1279,17 @@ bool grouped_in_place(const Column& keys, const Column& orders, std::int64_t klo
   parts = static_cast<unsigned>(std::clamp<std::size_t>(kBitmapBytes / bitmap, 1, parts));
   const std::size_t n = keys.data.size();
   std::vector<GroupCheck> stretch(parts);
+  const bool all_known = keys.validity.all_known() && orders.validity.all_known();
   in_parts(parts, [&](unsigned p) {
-    GroupCheck& s = stretch[p];
-    s = GroupCheck(key_bits);
+    GroupCheck s(key_bits);  // a local, kept in registers row to row
+    const std::int64_t* key = keys.data.data();
+    const std::int64_t* order = orders.data.data();
+    const auto base = static_cast<std::uint64_t>(klo);
     for (std::size_t r = n * p / parts; r < n * (p + 1) / parts; ++r) {
-      if (!keys.validity.known(r) || !orders.validity.known(r)) continue;
-      const std::uint64_t key = static_cast<std::uint64_t>(keys.data[r]) - static_cast<std::uint64_t>(klo);
-      if (!s.note(key, orders.data[r])) return;
+      if (!all_known && (!keys.validity.known(r) || !orders.validity.known(r))) continue;
+      if (!s.note(static_cast<std::uint64_t>(key[r]) - base, order[r])) break;
     }
+    stretch[p] = std::move(s);
   });
   return all_grouped(stretch);
 }

@@ -13,8 +13,10 @@ namespace {
 constexpr int kMaxDigitBits = 12;
 // Below this many words a second thread costs more than it saves.
 constexpr std::size_t kParallelWords = std::size_t{1} << 18;
-// Words a bucket may hold and still be sorted within the processor's caches.
-constexpr std::size_t kCacheWords = std::size_t{1} << 12;
+// Words a bucket may hold and still be sorted within the processor's caches (128 KiB, within a
+// core's second-level cache). Larger buckets mean a first pass over fewer of them, whose writes
+// stream to fewer places at once (bench: radix_sort_visits).
+constexpr std::size_t kCacheWords = std::size_t{1} << 14;
 
 // Sorts data[0, n) by bits [low, high), keeping ties in order, with tmp[0, n) as room; the
 // sorted words end in data. One counting pass per digit of at most kMaxDigitBits bits; a digit
