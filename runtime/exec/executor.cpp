@@ -1308,23 +1308,35 @@ struct Stretch {
   // Whether its rows come by (key, order), the first and last.
   bool sorted = true;
   std::int64_t first_key = 0, first_order = 0, last_key = 0, last_order = 0;
+  // Whether they come grouped by key, when the keys' bounds are known before the pass.
+  GroupCheck group;
 };
 
 // Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
 // each row in [from, to) whose key and order are known, in row order; it is called twice per
-// part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, klo,
-// key_bits)` is asked whether the rows can be walked as they are, `sorted` telling whether they
-// come by (key, order) already; when it says so, the result is `in_place`. Empty when the three
-// do not fit in 64 bits.
+// part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, grouped,
+// klo, key_bits)` is asked whether the rows can be walked as they are, `sorted` telling whether
+// they come by (key, order) already; when it says so, the result is `in_place`. When the keys
+// are known to lie in [0, 2^group_bits) (text codes), the first pass also checks whether each
+// key's rows lie together and in order, and `grouped` tells; otherwise it is nullopt. Empty when
+// the three do not fit in 64 bits.
 template <typename ForRows, typename Stay>
-std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, ForRows for_rows, Stay stay) {
+std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, int group_bits,
+                                    ForRows for_rows, Stay stay) {
   std::vector<std::size_t> bounds(parts + 1);
   for (unsigned p = 0; p <= parts; ++p) bounds[p] = batch_boundary(n * p / parts, n);
   bounds[parts] = n;
+  // The fused check's bitmaps, one per part, held to 64 MiB in all as grouped_in_place's are.
+  const bool check_groups = group_bits > 0 && group_bits <= kGroupCheckBits &&
+                            parts * ((std::size_t{1} << group_bits) / 8) <= (std::size_t{64} << 20);
   std::vector<Stretch> stretch(parts);
   in_parts(parts, [&](unsigned p) {
     Stretch s;  // a local, kept in registers row to row
-    for_rows(bounds[p], bounds[p + 1], p, [&s](std::size_t, std::int64_t k, std::int64_t o) {
+    if (check_groups) s.group = GroupCheck(group_bits);
+    GroupCheck& group = s.group;
+    bool checking = check_groups;
+    for_rows(bounds[p], bounds[p + 1], p, [&s, &group, &checking](std::size_t, std::int64_t k, std::int64_t o) {
+      if (checking) checking = group.note(static_cast<std::uint64_t>(k), o);
       if (s.known == 0) {
         s.first_key = k;
         s.first_order = o;
@@ -1339,7 +1351,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
       s.olo = std::min(s.olo, o);
       s.ohi = std::max(s.ohi, o);
     });
-    stretch[p] = s;
+    stretch[p] = std::move(s);
   });
   Stretch all;
   bool rows_sorted = true;
@@ -1358,13 +1370,19 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
     all.olo = std::min(all.olo, s.olo);
     all.ohi = std::max(all.ohi, s.ohi);
   }
+  std::optional<bool> grouped_rows;
+  if (check_groups) {
+    std::vector<GroupCheck> checks;
+    for (Stretch& s : stretch) checks.push_back(std::move(s.group));
+    grouped_rows = all_grouped(checks);
+  }
   SortedRows sorted;
   sorted.row_bits = n > 1 ? std::bit_width(n - 1) : 0;
   sorted.order_in_word = true;
   if (all.known == 0) return sorted;
   sorted.order_bits = bits_between(all.olo, all.ohi);
   sorted.order_min = all.olo;
-  if (stay(rows_sorted, all.klo, bits_between(all.klo, all.khi))) {
+  if (stay(rows_sorted, grouped_rows, all.klo, bits_between(all.klo, all.khi))) {
     sorted.in_place = true;
     return sorted;
   }
@@ -1422,10 +1440,12 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     // Rows already by (key, order), or each key's rows together and in order though the keys
     // come in any order (a file sorted by child id, whose text codes follow the order the texts
     // were first met in another table), are walked as they are.
-    const auto stay = [&](bool rows_sorted, std::int64_t klo, int key_bits) {
-      return rows_sorted || grouped_in_place(kc, oc, klo, key_bits, parts);
+    const auto stay = [&](bool rows_sorted, std::optional<bool> grouped, std::int64_t klo, int key_bits) {
+      return rows_sorted || (grouped ? *grouped : grouped_in_place(kc, oc, klo, key_bits, parts));
     };
-    packed = pack_rows(n, parts, threads, for_rows, stay);
+    // Text codes lie below the pool's size: their grouping is checked in the first pass.
+    const int group_bits = kc.type == plan::ColumnType::text ? std::bit_width(pool.size()) : 0;
+    packed = pack_rows(n, parts, threads, group_bits, for_rows, stay);
     if (packed) {
       packed->key_column = kn.payload;
       packed->order_column = on.payload;
@@ -1447,7 +1467,8 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
         }
       }
     };
-    packed = pack_rows(n, 1, threads, for_rows, [](bool, std::int64_t, int) { return false; });
+    packed = pack_rows(n, 1, threads, 0, for_rows,
+                       [](bool, std::optional<bool>, std::int64_t, int) { return false; });
     if (!packs) packed.reset();  // a batch held rationals, text orders or another scale
   }
   if (packed) {
