@@ -242,7 +242,12 @@ National& national(bool sorted) {
     n.problem = "bench/reference does not check";
     return n;
   }
-  n.plan = tally::plan::compile(n.front->program, {});
+  // TALLY_BENCH_INDICATOR=NAME times one indicator alone, as `--indicator NAME` would.
+  std::vector<std::uint32_t> chosen;
+  const char* only = std::getenv("TALLY_BENCH_INDICATOR");
+  for (std::uint32_t i = 0; only && i < n.front->program.indicators.size(); ++i)
+    if (n.front->program.indicators[i].name == only) chosen.push_back(i);
+  n.plan = tally::plan::compile(n.front->program, chosen);
   n.data = tally::runtime::load_dataset(n.plan, dir, tally::runtime::LoadOptions{});
   if (!n.data.errors.empty()) n.problem = fmt::format("the data in {} did not load", dir.string());
   n.request.period = *tally::calendar::parse_period_arg("2019-20Q4");

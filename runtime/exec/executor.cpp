@@ -237,6 +237,20 @@ void and_compare(NodeOp op, const Vec& a, const Vec& b, std::uint8_t* out, std::
   }
 }
 
+// hit[i] becomes 1 where v[i] is c.
+[[gnu::noinline]] void or_equal(std::int64_t* __restrict hit, const std::int64_t* __restrict v, std::int64_t c,
+                                std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) hit[i] |= static_cast<std::int64_t>(v[i] == c);
+}
+
+// v[i] becomes its flag (or, when `negated`, the flag's opposite) where known[i] is set, and 0
+// where it is not.
+[[gnu::noinline]] void flag_known(std::int64_t* __restrict v, const std::uint8_t* __restrict known, bool negated,
+                                  std::size_t n) {
+  const std::int64_t flip = negated ? 1 : 0;
+  for (std::size_t i = 0; i < n; ++i) v[i] = ((v[i] != 0) ^ flip) & static_cast<std::int64_t>(known[i] != 0);
+}
+
 // Narrow cells of a derived column as values and flags: base + cell, or missing.
 template <typename Cell>
 [[gnu::noinline]] void widen(const Cell* __restrict from, std::int64_t base, std::size_t n,
@@ -742,7 +756,7 @@ class Evaluator {
     return x;
   }
 
-  Vec in_list(const plan::Node& node, Vec a, const Vec& list) {
+  Vec in_list(const plan::Node& node, const Vec& a, const Vec& list) {
     const bool negated = node.op == NodeOp::not_in_list;
     // The candidates as vectors of one, aligned to `a` one by one. Their text was interned when
     // the list was made, so that evaluation only reads the string pool.
@@ -751,6 +765,19 @@ class Evaluator {
     const std::size_t n = a.size();
     Vec x;
     x.kind = Kind::boolean;
+    // Whole values of one scale (text codes, say) against known candidates of the same scale:
+    // each candidate is one pass over the values, with no comparison vector of its own.
+    bool whole = !a.rational && a.kind != Kind::list && !a.one();
+    for (const Vec& item : items)
+      whole = whole && !item.rational && item.one() && item.known[0] && item.scale == a.scale &&
+              item.kind != Kind::list;
+    if (whole) {
+      x.v.assign(n, 0);
+      x.known.assign(a.known.begin(), a.known.end());
+      for (const Vec& item : items) or_equal(x.v.data(), a.v.data(), item.v[0], n);
+      flag_known(x.v.data(), x.known.data(), negated, n);
+      return x;
+    }
     x.v.assign(n, 0);
     x.known.assign(n, 0);
     for (const Vec& item : items) {
