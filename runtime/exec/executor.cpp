@@ -379,6 +379,12 @@ class Evaluator {
   void mask(NodeId id, std::vector<std::uint8_t>& out) {
     if (id == kNone) return;
     const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
+    if (node.op == NodeOp::and_) {
+      // `a and b` holds where both hold: each goes into the mask in turn.
+      mask(node.a, out);
+      mask(node.b, out);
+      return;
+    }
     if (node.op == NodeOp::is_known || node.op == NodeOp::is_missing) {
       // `x is known` holds where x is known: its operand's flags, with no vector of its own.
       const Vec& x = eval(node.a);
