@@ -818,6 +818,21 @@ class Evaluator {
     x.kind = Kind::date;
     x.v.assign(n, 0);
     x.known.assign(n, 0);
+    if (node.op == NodeOp::date_add_months && amount.one() && amount.known[0] && !date.one()) {
+      // Whole months added to many dates: each day's answer is looked up in a table of the
+      // days met, kept from batch to batch, instead of converting every date to a calendar date.
+      const auto k = whole(amount, 0);
+      if (k && *k <= 100000 && *k >= -100000 && months_table(static_cast<int>(*k), date)) {
+        const Day* to = months_.to.data();
+        const Day from = months_.from;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!date.known[i]) continue;
+          x.v[i] = to[date.v[i] - from];
+          x.known[i] = 1;
+        }
+        return x;
+      }
+    }
     const auto& wd = calendar::WorkingDays::england_and_wales();
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t id = at(date, i), ia = at(amount, i);
@@ -840,6 +855,31 @@ class Evaluator {
       }
     }
     return x;
+  }
+
+  // Whether months_ holds `months` added to every known day of `dates`, built or widened for
+  // them when their days span less than 2^16; false otherwise.
+  bool months_table(int months, const Vec& dates) {
+    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (std::size_t i = 0; i < dates.size(); ++i) {
+      if (!dates.known[i]) continue;
+      lo = std::min(lo, dates.v[i]);
+      hi = std::max(hi, dates.v[i]);
+    }
+    if (lo > hi) return true;  // no known day
+    const bool have = !months_.to.empty() && months_.months == months;
+    if (have && lo >= months_.from && hi < months_.from + static_cast<std::int64_t>(months_.to.size())) return true;
+    if (have) {
+      lo = std::min<std::int64_t>(lo, months_.from);
+      hi = std::max<std::int64_t>(hi, months_.from + static_cast<std::int64_t>(months_.to.size()) - 1);
+    }
+    if (hi - lo >= (std::int64_t{1} << 16) || lo < kMinTableDay || hi > kMaxTableDay) return false;
+    months_.months = months;
+    months_.from = static_cast<Day>(lo);
+    months_.to.resize(static_cast<std::size_t>(hi - lo) + 1);
+    for (std::size_t k = 0; k < months_.to.size(); ++k)
+      months_.to[k] = add_months(months_.from + static_cast<Day>(k), months);
+    return true;
   }
 
   void outside_holidays(const plan::Node& node, Day d) {
@@ -921,6 +961,14 @@ class Evaluator {
   std::vector<ExecError>& errors_;
   std::vector<Entry> memo_;
   std::vector<NodeId> same_;  // the node whose memo entry a node uses
+  // `months` whole months added to each day from `from` on (see months_table).
+  struct MonthsTable {
+    int months = 0;
+    Day from = 0;
+    std::vector<Day> to;
+  } months_;
+  // Days a months table may hold: years 1 to 9999, within which add_months is exact.
+  static constexpr std::int64_t kMinTableDay = -719162, kMaxTableDay = 2932896;
   const Table* table_ = nullptr;
   std::size_t begin_ = 0, n_ = 0, batch_ = 0;
   const Frame* frame_ = nullptr;
