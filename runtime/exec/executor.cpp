@@ -1056,6 +1056,31 @@ struct Accumulator {
     distinct.push_back(v);
     if (distinct.size() >= std::max<std::size_t>(2 * distinct_kept, 1u << 16)) unique_distinct();
   }
+  // How many different values `distinct` holds: as unique_distinct would leave it, counted
+  // through a bitmap of the values' range without rewriting them where unique_distinct would use
+  // one.
+  std::size_t count_unique() {
+    if (distinct.size() > 1) {
+      const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
+      const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - static_cast<std::uint64_t>(*lo_it);
+      if (span < (std::uint64_t{1} << 32) && span / 64 < 4 * distinct.size()) {
+        const std::uint64_t lo = static_cast<std::uint64_t>(*lo_it);
+        std::vector<std::uint64_t> bits(static_cast<std::size_t>(span / 64) + 1, 0);
+        std::size_t different = 0;  // counted as bits are first set: a popcount is a call on plain x86-64
+        for (const std::int64_t v : distinct) {
+          const std::uint64_t off = static_cast<std::uint64_t>(v) - lo;
+          std::uint64_t& word = bits[static_cast<std::size_t>(off >> 6)];
+          const std::uint64_t bit = std::uint64_t{1} << (off & 63);
+          different += (word & bit) == 0;
+          word |= bit;
+        }
+        return different;
+      }
+    }
+    unique_distinct();
+    return distinct.size();
+  }
+
   // Sorts the values and drops repeats: through a bitmap of the values' range when its words are
   // not many more than the values (text codes, day numbers), else by sorting.
   void unique_distinct() {
@@ -1103,8 +1128,7 @@ struct Accumulator {
     switch (op) {
       case ast::Op::count: return Rational(count);
       case ast::Op::count_distinct:
-        unique_distinct();
-        return Rational(static_cast<std::int64_t>(distinct.size() + distinct_exact.size()));
+        return Rational(static_cast<std::int64_t>(count_unique() + distinct_exact.size()));
       case ast::Op::sum: flush(); return exact;
       case ast::Op::mean:
         flush();
