@@ -1425,9 +1425,68 @@ struct Stretch {
 // are known to lie in [0, 2^group_bits) (text codes), the first pass also checks whether each
 // key's rows lie together and in order, and `grouped` tells; otherwise it is nullopt. Empty when
 // the three do not fit in 64 bits.
-template <typename ForRows, typename Stay>
+// The first pass of pack_rows over rows [from, to) of a key and an order column whose cells are
+// all known (the usual case): the same stretch as pack_rows' own pass, in a loop that looks at
+// the keys' bounds and the grouping bitmap only where the key changes.
+Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::size_t from, std::size_t to,
+                      bool check_groups, int group_bits) {
+  Stretch s;
+  if (from >= to) return s;
+  if (check_groups) s.group = GroupCheck(group_bits);
+  std::uint64_t* seen = check_groups ? s.group.seen.data() : nullptr;
+  std::int64_t last_key = key[from], last_order = order[from];
+  std::int64_t klo = last_key, khi = last_key, olo = last_order, ohi = last_order;
+  bool rising = true;     // keys rise where they change
+  bool in_order = true;   // orders do not fall within a key
+  bool apart = true;      // no key comes back after another
+  if (seen) seen[static_cast<std::uint64_t>(last_key) >> 6] |= std::uint64_t{1} << (last_key & 63);
+  for (std::size_t r = from + 1; r < to; ++r) {
+    const std::int64_t k = key[r], o = order[r];
+    if (k == last_key) {
+      in_order &= o >= last_order;
+    } else {
+      rising &= k > last_key;
+      klo = std::min(klo, k);
+      khi = std::max(khi, k);
+      if (seen && apart) {  // once a key comes back, the rows are not grouped: no more to note
+        std::uint64_t& bits = seen[static_cast<std::uint64_t>(k) >> 6];
+        const std::uint64_t bit = std::uint64_t{1} << (k & 63);
+        apart &= (bits & bit) == 0;
+        bits |= bit;
+      }
+    }
+    olo = std::min(olo, o);
+    ohi = std::max(ohi, o);
+    last_key = k;
+    last_order = o;
+  }
+  s.klo = klo;
+  s.khi = khi;
+  s.olo = olo;
+  s.ohi = ohi;
+  s.known = to - from;
+  s.sorted = rising && in_order;
+  s.first_key = key[from];
+  s.first_order = order[from];
+  s.last_key = last_key;
+  s.last_order = last_order;
+  if (check_groups) {
+    GroupCheck& g = s.group;
+    g.grouped = apart && in_order;
+    g.any = true;
+    g.first_key = static_cast<std::uint64_t>(s.first_key);
+    g.first_order = s.first_order;
+    g.last_key = static_cast<std::uint64_t>(last_key);
+    g.last_order = last_order;
+  }
+  return s;
+}
+
+// `plain(from, to, check_groups, group_bits, stretch)` may do the first pass over a part itself,
+// as plain_stretch does, and say so; otherwise pack_rows does it through for_rows.
+template <typename ForRows, typename Stay, typename Plain>
 std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned threads, int group_bits,
-                                    ForRows for_rows, Stay stay) {
+                                    ForRows for_rows, Stay stay, Plain plain) {
   std::vector<std::size_t> bounds(parts + 1);
   for (unsigned p = 0; p <= parts; ++p) bounds[p] = batch_boundary(n * p / parts, n);
   bounds[parts] = n;
@@ -1436,6 +1495,7 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
                             parts * ((std::size_t{1} << group_bits) / 8) <= (std::size_t{64} << 20);
   std::vector<Stretch> stretch(parts);
   in_parts(parts, [&](unsigned p) {
+    if (plain(bounds[p], bounds[p + 1], check_groups, group_bits, stretch[p])) return;
     Stretch s;  // a local, kept in registers row to row
     if (check_groups) s.group = GroupCheck(group_bits);
     GroupCheck& group = s.group;
@@ -1550,7 +1610,12 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     };
     // Text codes lie below the pool's size: their grouping is checked in the first pass.
     const int group_bits = kc.type == plan::ColumnType::text ? std::bit_width(pool.size()) : 0;
-    packed = pack_rows(n, parts, threads, group_bits, for_rows, stay);
+    const auto plain = [&](std::size_t from, std::size_t to, bool check, int bits, Stretch& out) {
+      if (!all_known) return false;
+      out = plain_stretch(kc.data.data(), oc.data.data(), from, to, check, bits);
+      return true;
+    };
+    packed = pack_rows(n, parts, threads, group_bits, for_rows, stay, plain);
     if (packed) {
       packed->key_column = kn.payload;
       packed->order_column = on.payload;
@@ -1572,8 +1637,9 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
         }
       }
     };
-    packed = pack_rows(n, 1, threads, 0, for_rows,
-                       [](bool, std::optional<bool>, std::int64_t, int) { return false; });
+    packed = pack_rows(
+        n, 1, threads, 0, for_rows, [](bool, std::optional<bool>, std::int64_t, int) { return false; },
+        [](std::size_t, std::size_t, bool, int, Stretch&) { return false; });
     if (!packs) packed.reset();  // a batch held rationals, text orders or another scale
   }
   if (packed) {
