@@ -1820,13 +1820,15 @@ class KeyIndex {
     }
     if (lo > hi) return;
     const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
-    if (span < std::max<std::uint64_t>(4 * rows, 1u << 16)) {
+    // Rows are numbered in 32 bits in the table by key: half the memory of 64, which the lookups
+    // of a table in no particular order reach all over.
+    if (span < std::max<std::uint64_t>(4 * rows, 1u << 16) && rows < (std::size_t{1} << 31)) {
       lo_ = lo;
       direct_.assign(span + 1, -1);
       for (std::size_t r = 0; r < rows; ++r) {
         if (!keys.validity.known(r)) continue;
-        std::int64_t& slot = direct_[static_cast<std::size_t>(keys.data[r] - lo)];
-        if (slot < 0) slot = static_cast<std::int64_t>(r);
+        std::int32_t& slot = direct_[static_cast<std::size_t>(keys.data[r] - lo)];
+        if (slot < 0) slot = static_cast<std::int32_t>(r);
       }
       return;
     }
@@ -1852,7 +1854,7 @@ class KeyIndex {
  private:
   bool numeric_;
   std::int64_t lo_ = 0;
-  std::vector<std::int64_t> direct_;
+  std::vector<std::int32_t> direct_;
   std::unordered_map<std::int64_t, std::int64_t> hashed_;
   std::map<Rational, std::int64_t> exact_;
 };
@@ -1881,14 +1883,24 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
       out.scale = val_col.scale;
       out.v.assign(n, 0);
       out.known.assign(n, 0);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = at(key, i);
-        if (!key.known[k]) continue;
-        const std::int64_t row = index.find(key, k);
-        if (row < 0 || !val_col.validity.known(static_cast<std::size_t>(row))) continue;
-        out.v[i] = val_col.data[static_cast<std::size_t>(row)];
-        out.known[i] = 1;
-      }
+      // The target rows first, then their values: two loops of independent reads, which the
+      // processor overlaps where the rows come in no order and each read misses the cache; a
+      // stretch of rows per thread.
+      std::vector<std::int64_t> rows(n);
+      const unsigned parts = n >= kParallelRows ? threads : 1;
+      in_parts(parts, [&](unsigned p) {
+        const std::size_t from = n * p / parts, to = n * (p + 1) / parts;
+        for (std::size_t i = from; i < to; ++i) {
+          const std::size_t k = at(key, i);
+          rows[i] = key.known[k] ? index.find(key, k) : -1;
+        }
+        for (std::size_t i = from; i < to; ++i) {
+          const std::int64_t row = rows[i];
+          if (row < 0 || !val_col.validity.known(static_cast<std::size_t>(row))) continue;
+          out.v[i] = val_col.data[static_cast<std::size_t>(row)];
+          out.known[i] = 1;
+        }
+      });
       derived[di] = DerivedColumn{std::move(out), {}, {}, 0, false};
       continue;
     }
