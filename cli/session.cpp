@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
 
 #include "cli/render.hpp"
 #include "lang/check/describe.hpp"
@@ -121,8 +123,16 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
 bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
                         const std::string& format) {
   if (errors.empty()) return false;
+  // In the order of their places in the definitions: the order they were met in depends on how
+  // the rows and conditions were evaluated.
+  std::vector<const runtime::ExecError*> sorted;
+  for (const auto& e : errors) sorted.push_back(&e);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const runtime::ExecError* a, const runtime::ExecError* b) {
+    return std::tie(a->span.file.value, a->span.begin, a->span.end) <
+           std::tie(b->span.file.value, b->span.begin, b->span.end);
+  });
   Diagnostics diags;
-  for (const auto& e : errors) diags.error(DiagKind::data, e.span, e.message, e.hint);
+  for (const runtime::ExecError* e : sorted) diags.error(DiagKind::data, e->span, e->message, e->hint);
   print_diagnostics(diags, sources, format);
   return true;
 }

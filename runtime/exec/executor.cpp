@@ -1341,14 +1341,16 @@ struct GroupCheck {
 // two sharing a key but for one that runs on, in order, from the end of a stretch into the next.
 bool all_grouped(const std::vector<GroupCheck>& stretches) {
   if (stretches.empty()) return true;
-  std::vector<std::uint64_t> met(stretches.front().seen.size(), 0);  // keys of the stretches so far
+  std::size_t words = 0;
+  for (const GroupCheck& s : stretches) words = std::max(words, s.seen.size());
+  std::vector<std::uint64_t> met(words, 0);  // keys of the stretches so far
   const GroupCheck* before = nullptr;  // the last of them with rows
   for (const GroupCheck& s : stretches) {
     if (!s.grouped) return false;
     if (!s.any) continue;
     const bool runs_on = before && before->last_key == s.first_key;
     if (runs_on && s.first_order < before->last_order) return false;
-    for (std::size_t w = 0; w < met.size(); ++w) {
+    for (std::size_t w = 0; w < s.seen.size(); ++w) {
       std::uint64_t shared = met[w] & s.seen[w];
       if (runs_on && w == (s.first_key >> 6)) shared &= ~(std::uint64_t{1} << (s.first_key & 63));
       if (shared != 0) return false;
@@ -1431,8 +1433,8 @@ struct Stretch {
 Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::size_t from, std::size_t to,
                       bool check_groups, int group_bits) {
   Stretch s;
+  if (check_groups) s.group = GroupCheck(group_bits);  // an empty stretch too: all_grouped reads its bitmap
   if (from >= to) return s;
-  if (check_groups) s.group = GroupCheck(group_bits);
   std::uint64_t* seen = check_groups ? s.group.seen.data() : nullptr;
   std::int64_t last_key = key[from], last_order = order[from];
   std::int64_t klo = last_key, khi = last_key, olo = last_order, ohi = last_order;
@@ -2805,6 +2807,7 @@ struct Explainer {
     const Vec& v = eval.eval(id);
     const std::size_t k = at(v, i);
     if (!v.known[k]) return -1;
+    if (v.rational) return v.r[k] != 0 ? 1 : 0;
     return v.v[k] ? 1 : 0;
   }
   bool is_leaf_value(NodeId id) const {
@@ -2857,7 +2860,8 @@ struct Explainer {
       }
       case NodeOp::is_known:
       case NodeOp::is_missing: {
-        const bool known = state(n.a, i) != -1 && eval.eval(n.a).known[at(eval.eval(n.a), i)];
+        const Vec& operand = eval.eval(n.a);  // any value, exact numbers among them
+        const bool known = operand.known[at(operand, i)] != 0;
         return fmt::format("{} is {}", src(n.a), known ? "known" : "missing");
       }
       case NodeOp::not_:
