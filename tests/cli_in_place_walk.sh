@@ -107,10 +107,18 @@ for set in sorted shuffled; do
   mkdir -p "$work/complete-$set"
   grep -v -e '^,' -e ',,' "$work/$set/visits.csv" >"$work/complete-$set/visits.csv"
 done
+# And grouped by child with each child's visits latest first: grouped but not in order, so they
+# are sorted, their dates' range taken where a child's dates fall.
+mkdir -p "$work/complete-reversed"
+awk -F, 'NR == 1 { print; next }
+         $1 != child { for (k = n; k >= 1; k--) print rows[k]; n = 0; child = $1 }
+         { rows[++n] = $0 }
+         END { for (k = n; k >= 1; k--) print rows[k] }' \
+  "$work/complete-sorted/visits.csv" >"$work/complete-reversed/visits.csv"
 
 args=(--period 2019-20Q2 --history 2 --format json)
 # shellcheck source=tests/runs_agree.sh
 source "$(dirname "$0")/runs_agree.sh"
 runs_agree "$tally" "$work/defs.tally" "$work" 6 shuffled sorted halves
-runs_agree "$tally" "$work/defs.tally" "$work" 6 complete-shuffled complete-sorted
+runs_agree "$tally" "$work/defs.tally" "$work" 6 complete-shuffled complete-sorted complete-reversed
 echo "previous/next in place agree with sorted rows on 1, 2 and 3 threads"

@@ -1442,14 +1442,23 @@ Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::s
   bool in_order = true;   // orders do not fall within a key
   bool apart = true;      // no key comes back after another
   if (seen) seen[static_cast<std::uint64_t>(last_key) >> 6] |= std::uint64_t{1} << (last_key & 63);
+  // The least order is a key's first or one that falls below the order before it; the greatest
+  // is a key's last or one that the next falls below. Within a key in order (the usual case)
+  // a row costs two comparisons.
   for (std::size_t r = from + 1; r < to; ++r) {
     const std::int64_t k = key[r], o = order[r];
     if (k == last_key) {
-      in_order &= o >= last_order;
+      if (o < last_order) {
+        in_order = false;
+        olo = std::min(olo, o);
+        ohi = std::max(ohi, last_order);
+      }
     } else {
       rising &= k > last_key;
       klo = std::min(klo, k);
       khi = std::max(khi, k);
+      olo = std::min(olo, o);
+      ohi = std::max(ohi, last_order);
       if (seen && apart) {  // once a key comes back, the rows are not grouped: no more to note
         std::uint64_t& bits = seen[static_cast<std::uint64_t>(k) >> 6];
         const std::uint64_t bit = std::uint64_t{1} << (k & 63);
@@ -1457,11 +1466,10 @@ Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::s
         bits |= bit;
       }
     }
-    olo = std::min(olo, o);
-    ohi = std::max(ohi, o);
     last_key = k;
     last_order = o;
   }
+  ohi = std::max(ohi, last_order);
   s.klo = klo;
   s.khi = khi;
   s.olo = olo;
