@@ -18,6 +18,17 @@ constexpr std::size_t kParallelWords = std::size_t{1} << 18;
 // stream to fewer places at once (bench: radix_sort_visits).
 constexpr std::size_t kCacheWords = std::size_t{1} << 14;
 
+// Moves each of from[0, n) to to[slot[its digit]++]: the digit is (word >> shift) & mask. The
+// parameters are plain values, so that the loop keeps them in registers (words written through
+// `to` could otherwise be the mask or the slots' address, as far as the compiler knows).
+void scatter(const std::uint64_t* __restrict from, std::size_t n, std::uint64_t* __restrict to,
+             std::size_t* __restrict slot, int shift, std::uint64_t mask) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t w = from[i];
+    to[slot[(w >> shift) & mask]++] = w;
+  }
+}
+
 // Sorts data[0, n) by bits [low, high), keeping ties in order, with tmp[0, n) as room; the
 // sorted words end in data. One counting pass per digit of at most kMaxDigitBits bits; a digit
 // that every word shares is skipped.
@@ -34,7 +45,8 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
     const int digit_bits = std::min(width, high - shift);
     const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
     count.assign(std::size_t{1} << digit_bits, 0);
-    for (std::size_t i = 0; i < n; ++i) ++count[(from[i] >> shift) & mask];
+    std::size_t* slot = count.data();  // through a local pointer: the loops keep it in a register
+    for (std::size_t i = 0; i < n; ++i) ++slot[(from[i] >> shift) & mask];
     std::size_t sum = 0;
     bool one_bucket = false;
     for (std::size_t& c : count) {
@@ -44,10 +56,7 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
       sum += here;
     }
     if (one_bucket) continue;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t w = from[i];
-      to[count[(w >> shift) & mask]++] = w;
-    }
+    scatter(from, n, to, slot, shift, mask);
     std::swap(from, to);
   }
   if (from != data) std::memcpy(data, from, n * sizeof(std::uint64_t));
@@ -81,8 +90,11 @@ void radix_sort_bits(Words& words, int low, int high, unsigned threads) {
   const std::uint64_t* from = words.data();
   std::uint64_t* to = other.data();
   in_parts(parts, [&](unsigned p) {
-    std::vector<std::size_t>& c = slots[p];
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) ++c[(from[i] >> shift) & mask];
+    std::size_t* c = slots[p].data();
+    const std::uint64_t* words_from = from;
+    const int digit_shift = shift;
+    const std::uint64_t digit_mask = mask;
+    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) ++c[(words_from[i] >> digit_shift) & digit_mask];
   });
   // Where each part writes each bucket (buckets in order, parts in order within a bucket), and
   // where each bucket begins.
@@ -98,11 +110,7 @@ void radix_sort_bits(Words& words, int low, int high, unsigned threads) {
   }
   start[buckets] = n;
   in_parts(parts, [&](unsigned p) {
-    std::vector<std::size_t>& next = slots[p];
-    for (std::size_t i = bounds[p]; i < bounds[p + 1]; ++i) {
-      const std::uint64_t w = from[i];
-      to[next[(w >> shift) & mask]++] = w;
-    }
+    scatter(from + bounds[p], bounds[p + 1] - bounds[p], to, slots[p].data(), shift, mask);
   });
   // The buckets shared between the parts by words, each sorted in `other` with the same stretch
   // of `words` as room.
