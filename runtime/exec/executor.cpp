@@ -1670,6 +1670,28 @@ void each_step(std::size_t from, std::size_t to, bool forward, F f) {
   }
 }
 
+// The usual walk over sorted words w[from, to) (upwards when Forward, else downwards): each row
+// whose key is that of the step before gets that step's order bits in its 16-bit cell. Its
+// values are parameters, which the loop keeps in registers.
+template <bool Forward>
+void walk_words(const std::uint64_t* __restrict w, std::size_t from, std::size_t to,
+                std::uint16_t* __restrict cells, int key_shift, int row_bits, std::uint64_t row_mask,
+                std::uint64_t order_mask) {
+  std::uint64_t last_key = ~std::uint64_t{0};  // no key: keys have fewer than 64 bits
+  std::uint16_t last_order = 0;
+  const auto step = [&](std::uint64_t word) {
+    const std::uint64_t key = word >> key_shift;
+    if (key == last_key) cells[word & row_mask] = last_order;
+    last_key = key;
+    last_order = static_cast<std::uint16_t>((word >> row_bits) & order_mask);
+  };
+  if (Forward) {
+    for (std::size_t i = from; i < to; ++i) step(w[i]);
+  } else {
+    for (std::size_t i = to; i-- > from;) step(w[i]);
+  }
+}
+
 // Fills `out` with each row's previous (or next) eligible value of the same key, walking the
 // sorted rows once and carrying the last eligible row's key and value.
 void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
@@ -1774,16 +1796,8 @@ void walk_sorted(const SortedRows& sorted, const Table& table, bool forward,
     in_parts(parts, [&](unsigned p) {
       const std::uint64_t* w = words.data();
       const std::size_t from = bounds[p], to = bounds[p + 1];
-      std::uint64_t last_key = ~std::uint64_t{0};  // no key: keys have fewer than 64 bits
-      std::uint16_t last_order = 0;
-      std::uint16_t* cells = narrow16;
-      const int row_bits = sorted.row_bits;
-      each_step(from, to, forward, [&](std::size_t i) {
-        const std::uint64_t key = w[i] >> key_shift;
-        if (key == last_key) cells[w[i] & row_mask] = last_order;
-        last_key = key;
-        last_order = static_cast<std::uint16_t>((w[i] >> row_bits) & order_mask);
-      });
+      if (forward) walk_words<true>(w, from, to, narrow16, key_shift, sorted.row_bits, row_mask, order_mask);
+      else walk_words<false>(w, from, to, narrow16, key_shift, sorted.row_bits, row_mask, order_mask);
     });
     return;
   }
