@@ -38,21 +38,40 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
   const int bits = high - low;
   const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
   const int width = (bits + passes - 1) / passes;
+  const std::size_t buckets = std::size_t{1} << width;
+  // Every digit's counts in one read: moving words does not change how many have each digit.
+  // Digit k is bits [low + k * width, that + width), the last one cut at `high`.
+  const auto digit_mask = [&](int pass) {
+    return (std::uint64_t{1} << std::min(width, high - (low + pass * width))) - 1;
+  };
+  count.assign(buckets * static_cast<std::size_t>(passes), 0);
+  std::size_t* counts = count.data();  // through a local pointer: the loops keep it in a register
+  if (passes == 1) {
+    const std::uint64_t mask = digit_mask(0);
+    for (std::size_t i = 0; i < n; ++i) ++counts[(data[i] >> low) & mask];
+  } else {
+    const std::uint64_t mask0 = digit_mask(0), mask1 = digit_mask(1);
+    const int second = low + width;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t w = data[i];
+      ++counts[(w >> low) & mask0];
+      ++counts[buckets + ((w >> second) & mask1)];
+      for (int pass = 2; pass < passes; ++pass)
+        ++counts[buckets * static_cast<std::size_t>(pass) + ((w >> (low + pass * width)) & digit_mask(pass))];
+    }
+  }
   std::uint64_t* from = data;
   std::uint64_t* to = tmp;
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = low + pass * width;
-    const int digit_bits = std::min(width, high - shift);
-    const std::uint64_t mask = (std::uint64_t{1} << digit_bits) - 1;
-    count.assign(std::size_t{1} << digit_bits, 0);
-    std::size_t* slot = count.data();  // through a local pointer: the loops keep it in a register
-    for (std::size_t i = 0; i < n; ++i) ++slot[(from[i] >> shift) & mask];
+    const std::uint64_t mask = digit_mask(pass);
+    std::size_t* slot = counts + buckets * static_cast<std::size_t>(pass);
     std::size_t sum = 0;
     bool one_bucket = false;
-    for (std::size_t& c : count) {
-      const std::size_t here = c;
+    for (std::size_t d = 0; d <= mask; ++d) {
+      const std::size_t here = slot[d];
       one_bucket = one_bucket || here == n;
-      c = sum;
+      slot[d] = sum;
       sum += here;
     }
     if (one_bucket) continue;
