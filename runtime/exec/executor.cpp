@@ -1569,11 +1569,14 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
   std::vector<std::size_t> start(parts + 1, 0);
   for (unsigned p = 0; p < parts; ++p) start[p + 1] = start[p] + stretch[p].known;
   in_parts(parts, [&](unsigned p) {
-    std::uint64_t* out = words.data() + start[p];
-    for_rows(bounds[p], bounds[p + 1], p, [&](std::size_t row, std::int64_t k, std::int64_t o) {
-      *out++ = shift_left(static_cast<std::uint64_t>(k) - klo, kshift) |
-               shift_left(static_cast<std::uint64_t>(o) - olo, rb) | row;
-    });
+    // Captured by value: words written through `out` could otherwise be the bases or shifts, as
+    // far as the compiler knows, and be read again for every row.
+    for_rows(bounds[p], bounds[p + 1], p,
+             [out = words.data() + start[p], klo, olo, kshift, rb](std::size_t row, std::int64_t k,
+                                                                    std::int64_t o) mutable {
+               *out++ = shift_left(static_cast<std::uint64_t>(k) - klo, kshift) |
+                        shift_left(static_cast<std::uint64_t>(o) - olo, rb) | row;
+             });
   });
   const int key_bits = bits_between(all.klo, all.khi);
   // Only the bits below kshift + key_bits are ever set: sorting on more would put every word in

@@ -39,7 +39,8 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
   const int passes = (bits + kMaxDigitBits - 1) / kMaxDigitBits;
   const int width = (bits + passes - 1) / passes;
   const std::size_t buckets = std::size_t{1} << width;
-  // Every digit's counts in one read: moving words does not change how many have each digit.
+  // Every digit's counts before any word moves (moving words does not change how many have each
+  // digit): two digits in one read.
   // Digit k is bits [low + k * width, that + width), the last one cut at `high`.
   const auto digit_mask = [&](int pass) {
     return (std::uint64_t{1} << std::min(width, high - (low + pass * width))) - 1;
@@ -49,15 +50,20 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
   if (passes == 1) {
     const std::uint64_t mask = digit_mask(0);
     for (std::size_t i = 0; i < n; ++i) ++counts[(data[i] >> low) & mask];
-  } else {
+  } else if (passes == 2) {  // the usual case: two digits of up to 12 bits each
     const std::uint64_t mask0 = digit_mask(0), mask1 = digit_mask(1);
     const int second = low + width;
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint64_t w = data[i];
       ++counts[(w >> low) & mask0];
       ++counts[buckets + ((w >> second) & mask1)];
-      for (int pass = 2; pass < passes; ++pass)
-        ++counts[buckets * static_cast<std::size_t>(pass) + ((w >> (low + pass * width)) & digit_mask(pass))];
+    }
+  } else {
+    for (int pass = 0; pass < passes; ++pass) {
+      const std::uint64_t mask = digit_mask(pass);
+      const int shift = low + pass * width;
+      std::size_t* slot = counts + buckets * static_cast<std::size_t>(pass);
+      for (std::size_t i = 0; i < n; ++i) ++slot[(data[i] >> shift) & mask];
     }
   }
   std::uint64_t* from = data;
