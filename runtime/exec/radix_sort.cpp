@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstring>
+
+#include <sys/mman.h>
 
 #include "runtime/exec/in_parts.hpp"
 
@@ -89,12 +92,26 @@ void lsd(std::uint64_t* data, std::uint64_t* tmp, std::size_t n, int low, int hi
 
 }  // namespace
 
+void advise_huge_pages(void* p, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  if (bytes < 4 * kHuge) return;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 void radix_sort_bits(Words& words, int low, int high, unsigned threads) {
   low = std::max(low, 0);
   high = std::min(high, 64);
   const std::size_t n = words.size();
   if (high <= low || n < 2) return;
-  Words other(n);
+  Words other;
+  resize_large(other, n);
   std::vector<std::size_t> count;
   if (high - low <= kMaxDigitBits || n <= kCacheWords) {
     lsd(words.data(), other.data(), n, low, high, count);
