@@ -259,6 +259,18 @@ TALLY_KERNEL void flag_known(std::int64_t* __restrict v, const std::uint8_t* __r
   for (std::size_t i = 0; i < n; ++i) v[i] = ((v[i] != 0) ^ flip) & static_cast<std::int64_t>(known[i] != 0);
 }
 
+// Sets each cell of x from the cells of a and b, all whole values: f(a value, a known, b value,
+// b known, x value&, x known&); a value of one cell (AOne, BOne) stands for all.
+template <bool AOne, bool BOne, typename F>
+TALLY_KERNEL void cells_of(std::size_t n, const std::int64_t* __restrict av, const std::uint8_t* __restrict ak,
+                           const std::int64_t* __restrict bv, const std::uint8_t* __restrict bk,
+                           std::int64_t* __restrict xv, std::uint8_t* __restrict xk, F f) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
+    f(av[ia], ak[ia], bv[ib], bk[ib], xv[i], xk[i]);
+  }
+}
+
 // Narrow cells of a derived column as values and flags: base + cell, or missing.
 template <typename Cell>
 TALLY_KERNEL void widen(const Cell* __restrict from, std::int64_t base, std::size_t n,
@@ -621,21 +633,7 @@ class Evaluator {
     return x;
   }
 
-  // Sets each cell of x (its size) from the cells of a and b, both of integers:
-  // f(a value, a known, b value, b known, x value&, x known&). The arrays do not overlap, which
-  // lets the loops be vectorized: known flags are bytes, which may alias anything otherwise.
-  template <bool AOne, bool BOne, typename F>
-  [[gnu::always_inline]] static inline void cells_of(std::size_t n, const std::int64_t* __restrict av,
-                                                     const std::uint8_t* __restrict ak,
-                                                     const std::int64_t* __restrict bv,
-                                                     const std::uint8_t* __restrict bk,
-                                                     std::int64_t* __restrict xv,
-                                                     std::uint8_t* __restrict xk, F f) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
-      f(av[ia], ak[ia], bv[ib], bk[ib], xv[i], xk[i]);
-    }
-  }
+  // Sets each cell of x (its size) from the cells of a and b, both of integers (see cells_of).
   template <typename F>
   static void cells(const Vec& a, const Vec& b, Vec& x, F f) {
     const std::size_t n = x.size();
