@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <exception>
+#include <functional>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -199,13 +200,13 @@ Vec rational_vec(const std::optional<Rational>& value) {
 
 // out[i] stays 1 where condition i holds: known and true.
 TALLY_KERNEL void and_holds(std::uint8_t* __restrict out, const std::uint8_t* __restrict known,
-                                 const std::int64_t* __restrict v, std::size_t n) {
+                            const std::int64_t* __restrict v, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) & (v[i] != 0));
 }
 
 // out[i] stays 1 where known[i] is set (or, when `missing`, where it is not).
 TALLY_KERNEL void and_known(std::uint8_t* __restrict out, const std::uint8_t* __restrict known, bool missing,
-                                 std::size_t n) {
+                            std::size_t n) {
   const auto flip = static_cast<std::uint8_t>(missing ? 1 : 0);
   for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) ^ flip);
 }
@@ -213,8 +214,8 @@ TALLY_KERNEL void and_known(std::uint8_t* __restrict out, const std::uint8_t* __
 // out[i] stays 1 where a[i] cmp b[i] holds, both known; a value of one cell stands for all.
 template <bool AOne, bool BOne, typename Cmp>
 TALLY_KERNEL void and_compare_cells(std::uint8_t* __restrict out, const std::int64_t* __restrict av,
-                                         const std::uint8_t* __restrict ak, const std::int64_t* __restrict bv,
-                                         const std::uint8_t* __restrict bk, std::size_t n, Cmp cmp) {
+                                    const std::uint8_t* __restrict ak, const std::int64_t* __restrict bv,
+                                    const std::uint8_t* __restrict bk, std::size_t n, Cmp cmp) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
     out[i] &= static_cast<std::uint8_t>((ak[ia] != 0) & (bk[ib] != 0) & cmp(av[ia], bv[ib]));
@@ -233,28 +234,34 @@ bool is_comparison(NodeOp op) {
          op == NodeOp::ge;
 }
 
+// Calls f with the comparison of whole values that `op` names (op a comparison).
+template <typename F>
+void with_comparison(NodeOp op, F f) {
+  switch (op) {
+    case NodeOp::eq: f(std::equal_to<std::int64_t>{}); break;
+    case NodeOp::ne: f(std::not_equal_to<std::int64_t>{}); break;
+    case NodeOp::lt: f(std::less<std::int64_t>{}); break;
+    case NodeOp::le: f(std::less_equal<std::int64_t>{}); break;
+    case NodeOp::gt: f(std::greater<std::int64_t>{}); break;
+    default: f(std::greater_equal<std::int64_t>{}); break;
+  }
+}
+
 // out[i] stays 1 where `a op b` holds for whole values of one scale (op a comparison).
 void and_compare(NodeOp op, const Vec& a, const Vec& b, std::uint8_t* out, std::size_t n) {
-  switch (op) {
-    case NodeOp::eq: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p == q; }); break;
-    case NodeOp::ne: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p != q; }); break;
-    case NodeOp::lt: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p < q; }); break;
-    case NodeOp::le: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p <= q; }); break;
-    case NodeOp::gt: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p > q; }); break;
-    default: and_compare_with(a, b, out, n, [](std::int64_t p, std::int64_t q) { return p >= q; }); break;
-  }
+  with_comparison(op, [&](auto cmp) { and_compare_with(a, b, out, n, cmp); });
 }
 
 // hit[i] becomes 1 where v[i] is c.
 TALLY_KERNEL void or_equal(std::int64_t* __restrict hit, const std::int64_t* __restrict v, std::int64_t c,
-                                std::size_t n) {
+                           std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) hit[i] |= static_cast<std::int64_t>(v[i] == c);
 }
 
 // v[i] becomes its flag (or, when `negated`, the flag's opposite) where known[i] is set, and 0
 // where it is not.
 TALLY_KERNEL void flag_known(std::int64_t* __restrict v, const std::uint8_t* __restrict known, bool negated,
-                                  std::size_t n) {
+                             std::size_t n) {
   const std::int64_t flip = negated ? 1 : 0;
   for (std::size_t i = 0; i < n; ++i) v[i] = ((v[i] != 0) ^ flip) & static_cast<std::int64_t>(known[i] != 0);
 }
@@ -274,7 +281,7 @@ TALLY_KERNEL void cells_of(std::size_t n, const std::int64_t* __restrict av, con
 // Narrow cells of a derived column as values and flags: base + cell, or missing.
 template <typename Cell>
 TALLY_KERNEL void widen(const Cell* __restrict from, std::int64_t base, std::size_t n,
-                             std::int64_t* __restrict v, std::uint8_t* __restrict known) {
+                        std::int64_t* __restrict v, std::uint8_t* __restrict known) {
   for (std::size_t i = 0; i < n; ++i) {
     const bool k = std::is_signed_v<Cell> ? from[i] >= 0 : from[i] != static_cast<Cell>(~Cell{0});
     known[i] = k;
@@ -362,8 +369,9 @@ class Evaluator {
             std::vector<ExecError>& errors)
       : plan_(plan), data_(data), params_(params), constants_(constants), derived_(derived),
         errors_(errors), memo_(plan.nodes.size()), same_(plan.nodes.size()) {
-    // Nodes that read the same column (or derived column, parameter, constant or bound) compute
-    // the same values in a batch, which holds the rows of one table: they share one memo entry.
+    // Nodes that read the same column (or derived column, or bound of the period or window)
+    // compute the same values in a batch, which holds the rows of one table: they share one memo
+    // entry.
     std::map<std::pair<NodeOp, std::uint32_t>, NodeId> first;
     for (std::size_t id = 0; id < plan.nodes.size(); ++id) {
       const plan::Node& node = plan.nodes[id];
@@ -674,14 +682,7 @@ class Evaluator {
     x.known.assign(n, 0);
     const bool text_order = a.kind == Kind::text && op != NodeOp::eq && op != NodeOp::ne;
     if (!a.rational && !text_order) {
-      switch (op) {
-        case NodeOp::eq: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p == q; }); break;
-        case NodeOp::ne: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p != q; }); break;
-        case NodeOp::lt: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p < q; }); break;
-        case NodeOp::le: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p <= q; }); break;
-        case NodeOp::gt: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p > q; }); break;
-        default: compare_ints(a, b, x, [](std::int64_t p, std::int64_t q) { return p >= q; }); break;
-      }
+      with_comparison(op, [&](auto cmp) { compare_ints(a, b, x, cmp); });
       return x;
     }
     for (std::size_t i = 0; i < n; ++i) {
@@ -1062,53 +1063,51 @@ struct Accumulator {
     distinct.push_back(v);
     if (distinct.size() >= std::max<std::size_t>(2 * distinct_kept, 1u << 16)) unique_distinct();
   }
-  // How many different values `distinct` holds: as unique_distinct would leave it, counted
-  // through a bitmap of the values' range without rewriting them where unique_distinct would use
-  // one.
-  std::size_t count_unique() {
-    if (distinct.size() > 1) {
-      const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
-      const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - static_cast<std::uint64_t>(*lo_it);
-      if (span < (std::uint64_t{1} << 32) && span / 64 < 4 * distinct.size()) {
-        const std::uint64_t lo = static_cast<std::uint64_t>(*lo_it);
-        std::vector<std::uint64_t> bits(static_cast<std::size_t>(span / 64) + 1, 0);
-        std::size_t different = 0;  // counted as bits are first set: a popcount is a call on plain x86-64
-        for (const std::int64_t v : distinct) {
-          const std::uint64_t off = static_cast<std::uint64_t>(v) - lo;
-          std::uint64_t& word = bits[static_cast<std::size_t>(off >> 6)];
-          const std::uint64_t bit = std::uint64_t{1} << (off & 63);
-          different += (word & bit) == 0;
-          word |= bit;
-        }
-        return different;
-      }
+  // The values of `distinct` as a bitmap of their range, from `lo`, when its words are not many
+  // more than the values (text codes, day numbers); `different` counts the bits set, as they are
+  // first set (a popcount is a call on plain x86-64). False, leaving all as it was, otherwise.
+  bool distinct_bitmap(std::vector<std::uint64_t>& bits, std::uint64_t& lo, std::size_t& different) const {
+    if (distinct.size() < 2) return false;
+    const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
+    lo = static_cast<std::uint64_t>(*lo_it);
+    const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - lo;
+    if (span >= (std::uint64_t{1} << 32) || span / 64 >= 4 * distinct.size()) return false;
+    bits.assign(static_cast<std::size_t>(span / 64) + 1, 0);
+    different = 0;
+    for (const std::int64_t v : distinct) {
+      const std::uint64_t off = static_cast<std::uint64_t>(v) - lo;
+      std::uint64_t& word = bits[static_cast<std::size_t>(off >> 6)];
+      const std::uint64_t bit = std::uint64_t{1} << (off & 63);
+      different += (word & bit) == 0;
+      word |= bit;
     }
+    return true;
+  }
+
+  // How many different values `distinct` holds, without rewriting them when a bitmap counts them.
+  std::size_t count_unique() {
+    std::vector<std::uint64_t> bits;
+    std::uint64_t lo = 0;
+    std::size_t different = 0;
+    if (distinct_bitmap(bits, lo, different)) return different;
     unique_distinct();
     return distinct.size();
   }
 
-  // Sorts the values and drops repeats: through a bitmap of the values' range when its words are
-  // not many more than the values (text codes, day numbers), else by sorting.
+  // Sorts the values and drops repeats: through their bitmap (see distinct_bitmap), else by
+  // sorting.
   void unique_distinct() {
-    if (distinct.size() > 1) {
-      const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
-      const std::int64_t lo = *lo_it;
-      const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - static_cast<std::uint64_t>(lo);
-      if (span < (std::uint64_t{1} << 32) && span / 64 < 4 * distinct.size()) {
-        std::vector<std::uint64_t> bits(static_cast<std::size_t>(span / 64) + 1, 0);
-        for (const std::int64_t v : distinct) {
-          const std::uint64_t off = static_cast<std::uint64_t>(v) - static_cast<std::uint64_t>(lo);
-          bits[static_cast<std::size_t>(off >> 6)] |= std::uint64_t{1} << (off & 63);
-        }
-        distinct.clear();
-        for (std::size_t w = 0; w < bits.size(); ++w)
-          for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
-            distinct.push_back(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + w * 64 +
-                                                         static_cast<unsigned>(std::countr_zero(word))));
-      } else {
-        std::sort(distinct.begin(), distinct.end());
-        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-      }
+    std::vector<std::uint64_t> bits;
+    std::uint64_t lo = 0;
+    std::size_t different = 0;
+    if (distinct_bitmap(bits, lo, different)) {
+      distinct.clear();
+      for (std::size_t w = 0; w < bits.size(); ++w)
+        for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
+          distinct.push_back(static_cast<std::int64_t>(lo + w * 64 + static_cast<unsigned>(std::countr_zero(word))));
+    } else if (distinct.size() > 1) {
+      std::sort(distinct.begin(), distinct.end());
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     }
     distinct_kept = distinct.size();
   }
@@ -1322,6 +1321,14 @@ struct GroupCheck {
 
   GroupCheck() = default;
   explicit GroupCheck(int key_bits) : seen((std::size_t{1} << key_bits) / 64 + 1, 0) {}
+  // Marks `key` as met; false when it had been met already.
+  bool first_time(std::uint64_t key) {
+    std::uint64_t& bits = seen[key >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (key & 63);
+    const bool fresh = (bits & bit) == 0;
+    bits |= bit;
+    return fresh;
+  }
   // False once the stretch is known not to be grouped.
   bool note(std::uint64_t key, std::int64_t order) {
     if (!any) {
@@ -1330,11 +1337,8 @@ struct GroupCheck {
     }
     if (any && key == last_key) {
       if (order < last_order) grouped = false;
-    } else {
-      std::uint64_t& bits = seen[key >> 6];
-      const std::uint64_t bit = std::uint64_t{1} << (key & 63);
-      if (bits & bit) grouped = false;  // the key came before, with other keys since
-      bits |= bit;
+    } else if (!first_time(key)) {
+      grouped = false;  // the key came before, with other keys since
     }
     any = true;
     last_key = key;
@@ -1425,14 +1429,6 @@ struct Stretch {
   GroupCheck group;
 };
 
-// Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
-// each row in [from, to) whose key and order are known, in row order; it is called twice per
-// part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, grouped,
-// klo, key_bits)` is asked whether the rows can be walked as they are, `sorted` telling whether
-// they come by (key, order) already; when it says so, the result is `in_place`. When the keys
-// are known to lie in [0, 2^group_bits) (text codes), the first pass also checks whether each
-// key's rows lie together and in order, and `grouped` tells; otherwise it is nullopt. Empty when
-// the three do not fit in 64 bits.
 // The first pass of pack_rows over rows [from, to) of a key and an order column whose cells are
 // all known (the usual case): the same stretch as pack_rows' own pass, in a loop that looks at
 // the keys' bounds and the grouping bitmap only where the key changes.
@@ -1441,13 +1437,12 @@ Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::s
   Stretch s;
   if (check_groups) s.group = GroupCheck(group_bits);  // an empty stretch too: all_grouped reads its bitmap
   if (from >= to) return s;
-  std::uint64_t* seen = check_groups ? s.group.seen.data() : nullptr;
   std::int64_t last_key = key[from], last_order = order[from];
   std::int64_t klo = last_key, khi = last_key, olo = last_order, ohi = last_order;
   bool rising = true;     // keys rise where they change
   bool in_order = true;   // orders do not fall within a key
   bool apart = true;      // no key comes back after another
-  if (seen) seen[static_cast<std::uint64_t>(last_key) >> 6] |= std::uint64_t{1} << (last_key & 63);
+  if (check_groups) s.group.first_time(static_cast<std::uint64_t>(last_key));
   // The least order is a key's first or one that falls below the order before it; the greatest
   // is a key's last or one that the next falls below. Within a key in order (the usual case)
   // a row costs two comparisons.
@@ -1465,12 +1460,8 @@ Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::s
       khi = std::max(khi, k);
       olo = std::min(olo, o);
       ohi = std::max(ohi, last_order);
-      if (seen && apart) {  // once a key comes back, the rows are not grouped: no more to note
-        std::uint64_t& bits = seen[static_cast<std::uint64_t>(k) >> 6];
-        const std::uint64_t bit = std::uint64_t{1} << (k & 63);
-        apart &= (bits & bit) == 0;
-        bits |= bit;
-      }
+      // Once a key comes back, the rows are not grouped: no more to note.
+      if (check_groups && apart) apart = s.group.first_time(static_cast<std::uint64_t>(k));
     }
     last_key = k;
     last_order = o;
@@ -1498,6 +1489,14 @@ Stretch plain_stretch(const std::int64_t* key, const std::int64_t* order, std::s
   return s;
 }
 
+// Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
+// each row in [from, to) whose key and order are known, in row order; it is called twice per
+// part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, grouped,
+// klo, key_bits)` is asked whether the rows can be walked as they are, `sorted` telling whether
+// they come by (key, order) already; when it says so, the result is `in_place`. When the keys
+// are known to lie in [0, 2^group_bits) (text codes), the first pass also checks whether each
+// key's rows lie together and in order, and `grouped` tells; otherwise it is nullopt. Empty when
+// the three do not fit in 64 bits.
 // `plain(from, to, check_groups, group_bits, stretch)` may do the first pass over a part itself,
 // as plain_stretch does, and say so; otherwise pack_rows does it through for_rows.
 template <typename ForRows, typename Stay, typename Plain>
@@ -2178,15 +2177,16 @@ struct Engine {
       lo_upper = Ranks(lo, true);
       hi_lower = Ranks(hi, false);
       if (active || lo.empty() || hi.back() - lo.front() >= (1 << 22)) return;
-      first_day = lo.front();
       const auto days = static_cast<std::size_t>(hi.back() - lo.front()) + 1;
-      span_first.resize(days);
-      span_last.resize(days);
+      std::vector<std::uint32_t> firsts(days), lasts(days);
       for (std::size_t k = 0; k < days; ++k) {
-        const auto [first, last] = span(first_day + static_cast<Day>(k), std::nullopt);
-        span_first[k] = static_cast<std::uint32_t>(first);
-        span_last[k] = static_cast<std::uint32_t>(last);
+        const auto [first, last] = span(lo.front() + static_cast<Day>(k), std::nullopt);
+        firsts[k] = static_cast<std::uint32_t>(first);
+        lasts[k] = static_cast<std::uint32_t>(last);
       }
+      first_day = lo.front();
+      span_first = std::move(firsts);
+      span_last = std::move(lasts);
     }
 
     // The jobs, as positions in `jobs`, that a row with anchor d (and `active`'s end, when
@@ -2195,6 +2195,11 @@ struct Engine {
       if (active) {
         const std::size_t first = lo_lower(d);
         return {first, end ? std::max(first, lo_lower(*end)) : lo.size()};
+      }
+      if (!span_first.empty()) {
+        const auto k = static_cast<std::uint64_t>(static_cast<std::int64_t>(d) - first_day);
+        if (k >= span_first.size()) return {0, 0};  // before the first period or after the last
+        return {span_first[k], span_last[k]};
       }
       // The first job whose upper bound reaches d, to the last whose lower bound does.
       const std::size_t first = hi_lower(d);
