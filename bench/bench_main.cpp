@@ -120,15 +120,23 @@ struct Loaded {
   tally::runtime::RunRequest request;
 };
 
+// A run of `history` periods ending with `period` (as `--period`), under the declared parameters.
+tally::runtime::RunRequest request_for(const tally::check::Program& program, const char* period,
+                                       const char* label, int history) {
+  tally::runtime::RunRequest request;
+  request.period = *tally::calendar::parse_period_arg(period);
+  request.period_label = label;
+  request.history = history;
+  for (const auto& p : program.params) request.params.push_back(p.value);
+  return request;
+}
+
 Loaded load(const std::filesystem::path& dir) {
   Loaded l;
   l.front = tally::check::load_definitions({(dir / "defs.tally").string()});
   l.plan = tally::plan::compile(l.front->program, {});
   l.data = tally::runtime::load_dataset(l.plan, dir / "data", tally::runtime::LoadOptions{});
-  l.request.period = *tally::calendar::parse_period_arg("2017-18Q4");
-  l.request.period_label = "2017-18 Q4";
-  l.request.history = 12;
-  for (const auto& p : l.front->program.params) l.request.params.push_back(p.value);
+  l.request = request_for(l.front->program, "2017-18Q4", "2017-18 Q4", 12);
   return l;
 }
 
@@ -218,11 +226,7 @@ std::filesystem::path national_folder(bool sorted) {
   return sorted ? dir + "-sorted" : dir;
 }
 
-struct National {
-  std::unique_ptr<tally::check::Frontend> front;
-  tally::plan::Plan plan;
-  tally::runtime::Dataset data;
-  tally::runtime::RunRequest request;
+struct National : Loaded {
   std::string problem;  // why it could not be loaded
 };
 
@@ -250,10 +254,7 @@ National& national(bool sorted) {
   n.plan = tally::plan::compile(n.front->program, chosen);
   n.data = tally::runtime::load_dataset(n.plan, dir, tally::runtime::LoadOptions{});
   if (!n.data.errors.empty()) n.problem = fmt::format("the data in {} did not load", dir.string());
-  n.request.period = *tally::calendar::parse_period_arg("2019-20Q4");
-  n.request.period_label = "2019-20 Q4";
-  n.request.history = 20;
-  for (const auto& p : n.front->program.params) n.request.params.push_back(p.value);
+  n.request = request_for(n.front->program, "2019-20Q4", "2019-20 Q4", 20);
   return n;
 }
 
@@ -274,22 +275,24 @@ void evaluate_reference(benchmark::State& state) {
 }
 BENCHMARK(evaluate_reference)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
-// The CP visits' child and visit date columns of a loaded national set.
-std::pair<const tally::runtime::Column*, const tally::runtime::Column*> visit_columns(National& n) {
-  for (std::size_t t = 0; t < n.plan.tables.size(); ++t) {
+// The CP visits' child and visit date columns of a national set; both null, and the benchmark
+// skipped with the reason, when there are none.
+std::pair<const tally::runtime::Column*, const tally::runtime::Column*> visit_columns(benchmark::State& state,
+                                                                                      bool sorted) {
+  National& n = national(sorted);
+  for (std::size_t t = 0; n.problem.empty() && t < n.plan.tables.size(); ++t) {
     if (n.plan.tables[t].schema.name != "cp_visits" || !n.data.tables[t]) continue;
-    return {n.data.tables[t]->find("child_id"), n.data.tables[t]->find("visit_date")};
+    const auto* child = n.data.tables[t]->find("child_id");
+    const auto* date = n.data.tables[t]->find("visit_date");
+    if (child && date) return {child, date};
   }
+  state.SkipWithError(n.problem.empty() ? "no cp_visits table" : n.problem.c_str());
   return {nullptr, nullptr};
 }
 
 void baseline_std_sort(benchmark::State& state) {
-  National& n = national(false);
-  const auto [child, date] = n.problem.empty() ? visit_columns(n) : std::make_pair(nullptr, nullptr);
-  if (!child || !date) {
-    state.SkipWithError(n.problem.empty() ? "no cp_visits table" : n.problem.c_str());
-    return;
-  }
+  const auto [child, date] = visit_columns(state, false);
+  if (!child) return;
   std::vector<std::uint64_t> keys(child->data.size());
   for (std::size_t i = 0; i < keys.size(); ++i)
     keys[i] = static_cast<std::uint64_t>(child->data[i]) << 32 | static_cast<std::uint32_t>(date->data[i]);
@@ -306,13 +309,10 @@ void baseline_std_sort(benchmark::State& state) {
 BENCHMARK(baseline_std_sort)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void baseline_hand_loop(benchmark::State& state) {
-  National& n = national(true);
-  const auto [child, date] = n.problem.empty() ? visit_columns(n) : std::make_pair(nullptr, nullptr);
-  if (!child || !date) {
-    state.SkipWithError(n.problem.empty() ? "no cp_visits table" : n.problem.c_str());
-    return;
-  }
-  // Each day's quarter from 2014-15 Q4 (the comparator of the first) to 2019-20 Q4, or -1.
+  const auto [child, date] = visit_columns(state, true);
+  if (!child) return;
+  // Each day's quarter, 0 for 2014-15 Q4 (the comparator of the first) to 20 for 2019-20 Q4;
+  // visits on other days are not counted.
   const tally::Day first = tally::days_from_civil(2015, 1, 1), last = tally::days_from_civil(2020, 3, 31);
   std::vector<std::int8_t> quarter_of(static_cast<std::size_t>(last - first + 1));
   for (tally::Day d = first; d <= last; ++d) {
