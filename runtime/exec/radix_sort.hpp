@@ -10,10 +10,6 @@
 
 namespace tally::runtime {
 
-// Advises the system to back [p, p + bytes) with huge pages where it can (Linux), for the whole
-// 2 MiB pages within; does nothing for less than a few of them.
-void advise_huge_pages(void* p, std::size_t bytes);
-
 // Leaves new elements of a vector uninitialised: for large buffers whose every element is written
 // before it is read, so that they cost no pass of zeros and their pages are first touched by the
 // threads that fill them.
@@ -38,18 +34,6 @@ struct UninitialisedAllocator : std::allocator<T> {
 
 // Packed rows to sort (see SortedRows).
 using Words = std::vector<std::uint64_t, UninitialisedAllocator<std::uint64_t>>;
-
-// Sizes `cells` to n elements, asking the system first to back it with huge pages (2 MiB instead
-// of 4 KiB) where it is large: the first pass of the radix sort writes to a thousand places of
-// such a buffer at once, and with small pages nearly every write misses the translation cache
-// (bench: radix_sort_visits, about a seventh faster). The advice is only that; a system without
-// huge pages uses small ones.
-template <typename T>
-void resize_large(std::vector<T, UninitialisedAllocator<T>>& cells, std::size_t n) {
-  cells.reserve(n);
-  advise_huge_pages(cells.data(), n * sizeof(T));
-  cells.resize(n);
-}
 
 // Sorts `words` by bits [low, high) of each word (low inclusive, high exclusive), keeping the
 // order of words that agree on those bits. Many words are first spread by their top digit over
