@@ -19,3 +19,13 @@ if(TALLY_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer: every library is instrumented for coverage; the targets of tests/fuzz link the
+# fuzzer's driver.
+option(TALLY_FUZZ "Build the libFuzzer targets of tests/fuzz (clang only)" OFF)
+if(TALLY_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TALLY_FUZZ needs clang: configure with CC=clang CXX=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
