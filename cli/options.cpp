@@ -2,9 +2,14 @@
 // definitions, resolve parameters, scenarios, the period and the indicators asked for.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -119,6 +124,33 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
+// `--output report.html` with no --format: the format the file's extension names.
+void format_from_output(RunOptions& o) {
+  if (!o.format.empty() || o.output.empty()) return;
+  static const std::pair<const char*, const char*> kByExtension[] = {
+      {".html", "html"}, {".htm", "html"}, {".md", "markdown"}, {".csv", "csv"},
+      {".json", "json"}, {".txt", "table"}};
+  std::string ext = std::filesystem::path(o.output).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [e, format] : kByExtension)
+    if (ext == e) o.format = format;
+}
+
+// A first word that is no command and no option: name it and suggest the closest command, rather
+// than CLI11's "A subcommand is required".
+std::optional<int> unknown_command(int argc, char** argv, const CLI::App& app) {
+  if (argc < 2 || argv[1][0] == '-') return std::nullopt;
+  const std::string word = argv[1];
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  if (std::find(names.begin(), names.end(), word) != names.end()) return std::nullopt;
+  const std::string closest = closest_name(word, names);
+  return usage_error(fmt::format("'{}' is not a tally command", word),
+                     closest.empty() ? fmt::format("the commands are {}", fmt::join(names, ", "))
+                                     : fmt::format("did you mean 'tally {}'? The commands are {}",
+                                                   closest, fmt::join(names, ", ")));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -170,12 +202,15 @@ int main(int argc, char** argv) {
   describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  for (RunOptions* o : {&run_options, &compare_options, &sweep_options, &explain_options})
+    format_from_output(*o);
   if (*check_cmd) return check_command(check_options);
   if (*run_cmd) return run_command(run_options);
   if (*compare_cmd) return compare_command(compare_options);
