@@ -1,6 +1,7 @@
 #include "cli/session.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -109,9 +110,26 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
                                      std::vector<std::uint32_t>& chosen) {
   for (const std::string& name : names) {
     auto i = p.find_indicator(name);
+    // Not a name: the committee's code (`--indicator VP8`), when one indicator has it.
+    std::vector<std::uint32_t> coded;
+    for (std::uint32_t k = 0; !i && k < p.indicators.size(); ++k) {
+      const auto* decl = p.indicators[k].decl;
+      if (decl && decl->code && decl->code->text == name) coded.push_back(k);
+    }
+    if (coded.size() == 1) i = coded[0];
+    if (coded.size() > 1) {
+      std::vector<std::string> which;
+      for (std::uint32_t k : coded) which.push_back(p.indicators[k].name);
+      return usage_error(fmt::format("--indicator: {} indicators have the code '{}': {}", coded.size(),
+                                     name, fmt::join(which, ", ")),
+                         "name the one you mean by its name");
+    }
     if (!i) {
       std::vector<std::string> all;
-      for (const auto& ind : p.indicators) all.push_back(ind.name);
+      for (const auto& ind : p.indicators) {
+        all.push_back(ind.name);
+        if (ind.decl && ind.decl->code) all.push_back(ind.decl->code->text);
+      }
       return unknown_name_error(fmt::format("--indicator: unknown indicator '{}'", name), name, all,
                                 "tally describe lists the indicators");
     }
