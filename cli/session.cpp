@@ -195,7 +195,14 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   load.lenient = o.lenient;
   load.threads = s.request.threads;
   load.rejects_file = std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
-  if (o.lenient) std::filesystem::remove(load.rejects_file, ec);
+  if (o.lenient) {
+    // A rejects file left by an earlier run goes; anything else of that name is not touched.
+    const auto kind = std::filesystem::symlink_status(load.rejects_file, ec).type();
+    if (kind == std::filesystem::file_type::directory)
+      return usage_error(fmt::format("--rejects '{}' is a folder", load.rejects_file.string()),
+                         "name a file for the rejected rows, such as tally-rejects.csv");
+    if (kind == std::filesystem::file_type::regular) std::filesystem::remove(load.rejects_file, ec);
+  }
   const auto load_start = std::chrono::steady_clock::now();
   s.data = runtime::load_dataset(s.plan, o.data, load);
   if (timing_wanted())
