@@ -172,6 +172,11 @@ std::string msg_rescale_overflow(std::string_view cell, const ColumnSchema& c, i
 }
 
 std::string msg_not_date(std::string_view cell, const ColumnSchema& c, const DateFormat& layout) {
+  if (layout.year_out_of_range(cell))
+    return fmt::format(
+        "cell '{}' in column '{}' has a year before {}; dates must lie in the years {} to {}, so "
+        "check the year",
+        shown(cell), c.name, kMinYear, kMinYear, kMaxYear);
   return fmt::format("cell '{}' in column '{}' is not a date in the layout {}", shown(cell), c.name,
                      layout.layout());
 }
