@@ -800,7 +800,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   const std::size_t count = slots.size();
   const auto add_error = [&](std::int64_t line, std::int64_t column, std::string message) {
     if (part.error_count++ < kMaxErrors)
-      part.errors.push_back(LoadIssue{file, line, column, std::move(message)});
+      part.errors.push_back(LoadIssue{file, line, column, std::move(message), true});
   };
   if (part.rejects.empty()) part.rejects.emplace_back();
   RejectsBuffer& rejects = part.rejects.back();
