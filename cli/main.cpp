@@ -6,12 +6,20 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.hpp"
 
 int main(int argc, char** argv) {
   try {
     return tally::cli::main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs(
+        "tally: out of memory: the data and the periods asked for need more memory than this "
+        "machine allows tally\nhint: try fewer --history periods, a smaller extract of the data "
+        "(fewer years or tables), or a machine with more memory\n",
+        stderr);
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr,
                  "tally: internal error: %s\nThis is a fault in tally, not in your files; please "

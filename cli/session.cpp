@@ -213,7 +213,10 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
     for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
     std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n", s.data.errors.size(),
                              s.data.errors.size() == 1 ? "" : "s");
-    if (!o.lenient)
+    // Skipping rows cannot help a file that is missing, lacks a column or is not read to its end.
+    const bool rows = std::any_of(s.data.errors.begin(), s.data.errors.end(),
+                                  [](const runtime::LoadIssue& e) { return e.row; });
+    if (!o.lenient && rows)
       std::cerr << "hint: fix the cells named above, or run with --lenient to skip bad rows into "
                    "a rejects file\n";
     return 1;

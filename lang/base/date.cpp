@@ -127,9 +127,10 @@ Day days_from_valid(int year, int month, int day) {
   return static_cast<Day>(doe - 146097 - 719468);
 }
 
-// A date's day number into `out`; false when the month or the day does not exist.
+// A date's day number into `out`; false when the month or the day does not exist, or the year
+// is out of range.
 bool checked_day(int year, int month, int day, Day& out) {
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (year < kMinYear || year > kMaxYear || month < 1 || month > 12 || day < 1) return false;
   if (day > 28 && day > days_in_month(year, month)) return false;
   out = days_from_valid(year, month, day);
   return true;
@@ -187,6 +188,21 @@ std::optional<Day> DateFormat::read(std::string_view text) const {
   }
 
   int day = 0, month = 0, year = 0;
+  if (!fields(text, year, month, day)) return std::nullopt;
+  Day out = 0;
+  if (!checked_day(year, month, day, out)) return std::nullopt;
+  return out;
+}
+
+bool DateFormat::year_out_of_range(std::string_view text) const {
+  int day = 0, month = 0, year = 0;
+  if (!fields(text, year, month, day) || year >= kMinYear) return false;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days_in_month(year, month);
+}
+
+bool DateFormat::fields(std::string_view text, int& year, int& month, int& day) const {
+  const char* const s = text.data();
+  const std::size_t n = text.size();
   std::size_t pos = 0;
   // One or two digits; the second only when it is a digit.
   const auto short_number = [&](int& out) {
@@ -198,38 +214,35 @@ std::optional<Day> DateFormat::read(std::string_view text) const {
   for (const Piece& p : pieces_) {
     switch (p.part) {
       case Part::literal:
-        if (pos >= n || s[pos] != p.literal) return std::nullopt;
+        if (pos >= n || s[pos] != p.literal) return false;
         ++pos;
         break;
       case Part::day2:
       case Part::month2: {
-        if (pos + 2 > n) return std::nullopt;
+        if (pos + 2 > n) return false;
         const int v = two_digits(s + pos);
-        if (v < 0) return std::nullopt;
+        if (v < 0) return false;
         (p.part == Part::day2 ? day : month) = v;
         pos += 2;
         break;
       }
       case Part::year4: {
-        if (pos + 4 > n) return std::nullopt;
+        if (pos + 4 > n) return false;
         const int hi = two_digits(s + pos), lo = two_digits(s + pos + 2);
-        if (hi < 0 || lo < 0) return std::nullopt;
+        if (hi < 0 || lo < 0) return false;
         year = hi * 100 + lo;
         pos += 4;
         break;
       }
       case Part::day1:
-        if (!short_number(day)) return std::nullopt;
+        if (!short_number(day)) return false;
         break;
       case Part::month1:
-        if (!short_number(month)) return std::nullopt;
+        if (!short_number(month)) return false;
         break;
     }
   }
-  if (pos != n) return std::nullopt;
-  Day out = 0;
-  if (!checked_day(year, month, day, out)) return std::nullopt;
-  return out;
+  return pos == n;
 }
 
 std::string format_iso(Day day) {

@@ -33,8 +33,13 @@ int whole_months(Day a, Day b);
 // Whole years of age at `at` for someone born on `dob` (a 29 Feb birthday ages on 1 Mar).
 int age_years(Day dob, Day at);
 
+// The years a date written in a layout or given on the command line may have.
+constexpr int kMinYear = 1000;
+constexpr int kMaxYear = 9999;
+
 // A date layout such as "dd/mm/yyyy", "yyyy-mm-dd", "d/m/yyyy" or "dd.mm.yy"(not two-digit
-// years). `dd`/`mm` require two digits, `d`/`m` accept one or two; `yyyy` four digits.
+// years). `dd`/`mm` require two digits, `d`/`m` accept one or two; `yyyy` four digits, and the
+// year must lie within kMinYear..kMaxYear.
 class DateFormat {
  public:
   // Returns nullopt when the text is not a layout of d, m, yyyy and separators.
@@ -43,6 +48,8 @@ class DateFormat {
 
   // Parses `text` exactly in this layout; nullopt if it does not match or is not a real date.
   std::optional<Day> read(std::string_view text) const;
+  // Whether `text` would be a real date in this layout but for its year, before kMinYear.
+  bool year_out_of_range(std::string_view text) const;
   const std::string& layout() const { return layout_; }
 
  private:
@@ -51,6 +58,8 @@ class DateFormat {
     Part part;
     char literal;
   };
+  // The numbers of `text` when it is written in this layout, whatever their values.
+  bool fields(std::string_view text, int& year, int& month, int& day) const;
   std::string layout_;
   std::vector<Piece> pieces_;
 };

@@ -102,8 +102,9 @@ std::optional<PeriodArg> parse_period_arg(std::string_view text) {
   // Every form opens with four digits of a year, a dash and two more digits.
   const int year = read_digits(text, 0, 4);
   const int second = read_digits(text, 5, 2);
-  if (year < 0 || second < 0 || text[4] != '-') return std::nullopt;
+  if (year < kMinYear || second < 0 || text[4] != '-') return std::nullopt;
   const bool follows = second == (year + 1) % 100;
+  if (follows && year == kMaxYear) return std::nullopt;  // the financial year 9999-00 ends in 10000
 
   if (text.size() == 7) {
     // "2017-18" names a financial year; otherwise "2017-06" names a month. Where both readings

@@ -1,8 +1,14 @@
 #include "runtime/column/csv_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -48,6 +54,63 @@ std::size_t find_stop(const char* data, std::size_t i, std::size_t n) {
   return i;
 }
 
+// The position of the first line feed or carriage return in data[i, n), or n.
+std::size_t find_line_byte(const char* data, std::size_t i, std::size_t n) {
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, data + i, 8);
+      const std::uint64_t hits = bytes_equal(word, '\n') | bytes_equal(word, '\r');
+      if (hits != 0) return i + static_cast<std::size_t>(std::countr_zero(hits) >> 3);
+    }
+  }
+  while (i < n && data[i] != '\n' && data[i] != '\r') ++i;
+  return i;
+}
+
+// "64 MiB", or the number of bytes when it is not a whole number of MiB.
+std::string size_text(std::size_t bytes) {
+  if (bytes % (std::size_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+std::string msg_record_too_long(std::int64_t line, std::size_t limit) {
+  return "the record starting at line " + std::to_string(line) + " is longer than " +
+         size_text(limit) +
+         ", the most one CSV record may take; check that the file is CSV with a line end after "
+         "each row and that every quoted field has its closing quote, or shorten the long cell";
+}
+
+std::string msg_unclosed_quote() {
+  return "unterminated quoted field: the quote that opens here is never closed, as the file ends "
+         "first; add the closing quote, and write a quote inside a quoted field twice (\"\")";
+}
+
+std::string msg_quote_too_long(std::size_t limit) {
+  return "unterminated quoted field: the quote that opens here is not closed within " +
+         size_text(limit) +
+         ", the most one CSV record may take; add the closing quote, and write a quote inside a "
+         "quoted field twice (\"\")";
+}
+
+std::string msg_too_many_fields(std::int64_t line) {
+  return "the record starting at line " + std::to_string(line) + " has more than " +
+         std::to_string(kMaxRecordFields) +
+         " fields, the most one CSV record may have; check that the file is CSV separated by "
+         "commas";
+}
+
+std::string msg_not_regular(const struct stat& st) {
+  const char* kind = S_ISDIR(st.st_mode)                          ? "a folder"
+                     : S_ISFIFO(st.st_mode)                       ? "a named pipe (FIFO)"
+                     : S_ISSOCK(st.st_mode)                       ? "a socket"
+                     : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                  : "not a regular file";
+  return std::string("it is ") + kind +
+         ", and data are read only from regular files (or links to them); copy the data into a "
+         "file";
+}
+
 // Where the separators and line-end bytes (`stops`) and the double quotes (`quotes`) are among
 // the 64 bytes at p, one bit per byte, the first byte lowest.
 struct Marks {
@@ -62,9 +125,10 @@ Marks marks_of(const char* p) {
                 quote = _mm_set1_epi8('"');
   for (int k = 0; k < 4; ++k) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-    const __m128i stops =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, feed)), _mm_cmpeq_epi8(v, ret));
-    m.stops |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(stops))) << (16 * k);
+    const __m128i stops = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, feed)), _mm_cmpeq_epi8(v, ret));
+    m.stops |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(stops)))
+               << (16 * k);
     m.quotes |= static_cast<std::uint64_t>(
                     static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))))
                 << (16 * k);
@@ -86,6 +150,7 @@ std::size_t split_plain(std::string_view text, std::size_t width, std::size_t ma
   cuts.clear();
   const char* const data = text.data();
   const std::size_t n = std::min<std::size_t>(text.size(), UINT32_MAX);
+  const bool cut_short = n < text.size();
   if (width == 0 || max_records == 0) return 0;
   std::size_t start = 0, field = 0, records = 0, consumed = 0, feed_taken = SIZE_MAX;
   cuts.push_back(0);
@@ -111,13 +176,16 @@ std::size_t split_plain(std::string_view text, std::size_t width, std::size_t ma
       }
       std::size_t next = p + 1;
       if (c == '\r') {
-        if (p + 1 >= n || data[p + 1] != '\n') goto done;  // a carriage return on its own
-        feed_taken = p + 1;
-        next = p + 2;
+        if (p + 1 < n && data[p + 1] == '\n') {
+          feed_taken = p + 1;
+          next = p + 2;
+        } else if (p + 1 >= n && cut_short) {
+          goto done;  // a line feed may follow past what is looked at
+        }
       } else if (p == feed_taken) {
         continue;  // the line feed of a CRLF already taken
       }
-      if (field + 1 != width) goto done;  // fewer fields than the header, or a blank line
+      if (field + 1 != width) goto done;        // fewer fields than the header, or a blank line
       if (width == 1 && p == start) goto done;  // a blank line
       cuts.push_back(static_cast<std::uint32_t>(p));
       consumed = start = next;
@@ -132,17 +200,71 @@ done:
   return consumed;
 }
 
-CsvReader::CsvReader(const std::string& path, std::size_t block_size)
-    : CsvReader(path, CsvRange{}, block_size) {}
+std::size_t max_record_bytes() {
+  static const std::size_t limit = [] {
+    const char* v = std::getenv("TALLY_MAX_RECORD_BYTES");
+    if (v == nullptr || *v == 0) return kMaxRecordBytes;
+    std::uint64_t n = 0;
+    for (const char* c = v; *c; ++c) {
+      if (*c < '0' || *c > '9' || n > (std::uint64_t{1} << 40)) return kMaxRecordBytes;
+      n = n * 10 + static_cast<std::uint64_t>(*c - '0');
+    }
+    if (n < 16 || n > (std::uint64_t{1} << 40)) return kMaxRecordBytes;
+    return static_cast<std::size_t>(n);
+  }();
+  return limit;
+}
 
-CsvReader::CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size)
-    : buffer_(block_size == 0 ? 1 : block_size),
+std::FILE* open_regular_file(const std::string& path, std::string& error) {
+  const auto failed = [&](const char* what) {
+    error = std::string(what) + " (" + std::strerror(errno) + ")";
+    return nullptr;
+  };
+  // Looked at before opening, so that opening has no effect on a device; and again once open,
+  // in case the name was pointed elsewhere meanwhile. A pipe is opened without waiting.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return failed("cannot open the file");
+  if (!S_ISREG(st.st_mode)) {
+    error = msg_not_regular(st);
+    return nullptr;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return failed("cannot open the file");
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = msg_not_regular(st);
+    ::close(fd);
+    return nullptr;
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    failed("cannot read the file");
+    ::close(fd);
+    return nullptr;
+  }
+  std::FILE* file = ::fdopen(fd, "rb");
+  if (!file) {
+    failed("cannot read the file");
+    ::close(fd);
+  }
+  return file;
+}
+
+CsvReader::CsvReader(const std::string& path, std::size_t block_size, std::size_t max_record)
+    : CsvReader(path, CsvRange{}, block_size, max_record) {}
+
+// The buffer never grows past the record limit, so that a record that does not fit in it ends
+// the reading wherever the record starts and whatever the block size.
+CsvReader::CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size,
+                     std::size_t max_record)
+    : buffer_(std::max<std::size_t>(1, std::min(block_size, max_record))),
+      max_record_(std::max<std::size_t>(max_record, 1)),
       first_(range.begin == 0),
       stop_at_quote_(range.stop_at_quote),
       end_offset_(range.end) {
-  file_ = std::fopen(path.c_str(), "rb");
+  std::string why;
+  file_ = open_regular_file(path, why);
   if (!file_) {
-    error_ = CsvError{0, 0, std::string("cannot open the file (") + std::strerror(errno) + ")"};
+    error_ = CsvError{0, 0, why};
     return;
   }
   line_ = range.first_line;
@@ -165,16 +287,24 @@ void CsvReader::fail(std::int64_t line, std::int64_t column, std::string message
 }
 
 // Keeps the unread bytes, moved to the front of the buffer, and reads after them as much as fits;
-// a buffer already full of unread bytes (one record longer than a block) is doubled first.
+// a buffer already full of unread bytes (one record longer than a block) is doubled first, up to
+// the record limit. The unread bytes are always the start of one record (or of blank lines).
 bool CsvReader::fill() {
   if (eof_ || halted() || !file_) return false;
+  if (end_ - begin_ >= max_record_) {
+    if (open_quote_)
+      fail(open_quote_->line, open_quote_->column, msg_quote_too_long(max_record_));
+    else
+      fail(line_, 0, msg_record_too_long(line_, max_record_));
+    return false;
+  }
   if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     base_ += begin_;
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  if (end_ == buffer_.size()) buffer_.resize(std::min(buffer_.size() * 2, max_record_));
   const std::uint64_t left = end_offset_ - (base_ + end_);
   const std::size_t room = buffer_.size() - end_;
   const std::size_t want = left < room ? static_cast<std::size_t>(left) : room;
@@ -184,8 +314,6 @@ bool CsvReader::fill() {
     return false;
   }
   end_ += got;
-  const void* last_feed = end_ == 0 ? nullptr : memrchr(buffer_.data(), '\n', end_);
-  lines_end_ = last_feed ? static_cast<std::size_t>(static_cast<const char*>(last_feed) - buffer_.data()) + 1 : 0;
   if (got < want || want == 0) {
     if (want > 0 && std::ferror(file_)) {
       fail(0, 0, std::string("cannot read the file (") + std::strerror(errno) + ")");
@@ -193,7 +321,18 @@ bool CsvReader::fill() {
     }
     eof_ = true;
   }
+  find_lines_end();
   return got > 0;
+}
+
+// Just after the last line end in the buffer that is whole: a carriage return last in the buffer
+// is one only at the end of the file, since a line feed may follow it.
+void CsvReader::find_lines_end() {
+  const char* const data = buffer_.data();
+  std::size_t e = end_;
+  if (e > 0 && data[e - 1] == '\r' && !eof_) --e;
+  while (e > 0 && data[e - 1] != '\n' && data[e - 1] != '\r') --e;
+  lines_end_ = e;
 }
 
 std::string_view CsvReader::lines_ahead() {
@@ -241,12 +380,21 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
   fields.clear();
   storage_.clear();
   offsets_.clear();
+  open_quote_.reset();
   const auto column_at = [&](std::size_t pos) {
     return static_cast<std::int64_t>(base_ + pos - line_start) + 1;
   };
   // A record ending in a line end of `width` bytes at `pos` (width 0 at the end of the file).
   const auto end_line = [&](std::size_t pos, std::size_t width) {
     return finish(fields, pos + width, line + 1, base_ + pos + width);
+  };
+  const auto add_field = [&](std::vector<CsvField>& out, const CsvField& field) {
+    if (out.size() == kMaxRecordFields) {
+      fail(line_, 0, msg_too_many_fields(line_));
+      return false;
+    }
+    out.push_back(field);
+    return true;
   };
 
   for (;;) {
@@ -260,17 +408,20 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
       for (;;) {
         const auto* quote = static_cast<const char*>(std::memchr(data + i, '"', n - i));
         const std::size_t q = quote ? static_cast<std::size_t>(quote - data) : n;
-        for (const char* p = data + i; (p = static_cast<const char*>(std::memchr(
-                                            p, '\n', q - static_cast<std::size_t>(p - data))));
-             ++p) {
+        // Lines inside the field; the line feed of a CRLF pair counts it.
+        for (std::size_t p = find_line_byte(data, i, q); p < q;
+             p = find_line_byte(data, p + 1, q)) {
+          if (data[p] == '\r' && p + 1 < n && data[p + 1] == '\n') continue;
           ++line;
-          line_start = base_ + static_cast<std::size_t>(p - data) + 1;
+          line_start = base_ + p + 1;
         }
         i = q;
         if (!quote) {
-          if (!eof_) return Step::more;
-          fail(field.line, field.column,
-               "unterminated quoted field: the file ends before its closing quote");
+          if (!eof_) {
+            open_quote_ = field;
+            return Step::more;
+          }
+          fail(field.line, field.column, msg_unclosed_quote());
           return Step::fault;
         }
         if (q + 1 == n && !eof_) return Step::more;
@@ -292,7 +443,7 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
         i = q + 1;
         break;
       }
-      fields.push_back(field);
+      if (!add_field(fields, field)) return Step::fault;
       if (i == n) return end_line(i, 0);
       const char c = data[i];
       if (c == ',') {
@@ -305,7 +456,7 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
           if (!eof_) return Step::more;
           return end_line(i, 1);
         }
-        if (data[i + 1] == '\n') return end_line(i, 2);
+        return end_line(i, data[i + 1] == '\n' ? 2 : 1);
       }
       fail(line, column_at(i),
            "unexpected text after closing quote; a quote inside a quoted field is written "
@@ -315,30 +466,17 @@ CsvReader::Step CsvReader::parse(std::vector<CsvField>& fields) {
 
     const std::size_t from = i;
     std::size_t width = 0;  // of the line end found, 0 for a separator or the end of the file
-    for (;;) {
-      i = find_stop(data, i, n);
-      if (i == n) {
-        if (!eof_) return Step::more;
-        break;
-      }
-      if (data[i] == ',') break;
-      if (data[i] == '\n') {
-        width = 1;
-        break;
-      }
-      if (i + 1 == n) {
-        if (!eof_) return Step::more;
-        width = 1;
-        break;
-      }
-      if (data[i + 1] == '\n') {
-        width = 2;
-        break;
-      }
-      ++i;  // a carriage return on its own is text
+    i = find_stop(data, i, n);
+    if (i == n) {
+      if (!eof_) return Step::more;
+    } else if (data[i] == '\n') {
+      width = 1;
+    } else if (data[i] == '\r') {
+      if (i + 1 == n && !eof_) return Step::more;
+      width = i + 1 < n && data[i + 1] == '\n' ? 2 : 1;
     }
     field.text = std::string_view(data + from, i - from);
-    fields.push_back(field);
+    if (!add_field(fields, field)) return Step::fault;
     if (i < n && data[i] == ',') {
       ++i;
       continue;
@@ -378,10 +516,7 @@ bool CsvReader::next(std::vector<CsvField>& fields) {
     if (buffer_[begin_] == '\n') {
       width = 1;
     } else if (buffer_[begin_] == '\r') {
-      if (!ensure(2))
-        width = 1;
-      else if (buffer_[begin_ + 1] == '\n')
-        width = 2;
+      width = ensure(2) && buffer_[begin_ + 1] == '\n' ? 2 : 1;
     }
     if (width == 0) break;
     begin_ += width;

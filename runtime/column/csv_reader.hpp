@@ -1,7 +1,8 @@
 // A streaming RFC 4180 reader: quoted fields with doubled quotes, embedded commas and newlines,
-// CRLF or LF line ends, a UTF-8 byte order mark. It hands over one record at a time with the
-// line (1-based) and byte column of every field, reading the file (or a byte range of it that
-// starts at a line) in fixed-size blocks so memory stays bounded whatever the file's size.
+// LF, CRLF or CR line ends (mixed in one file too), a UTF-8 byte order mark. It hands over one
+// record at a time with the line (1-based) and byte column of every field, reading a regular file
+// (or a byte range of it that starts at a line) in blocks, with a limit on one record's size and
+// fields so that memory stays bounded whatever the file holds.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,19 @@
 
 namespace tally::runtime {
 
+// The most bytes one record may take with its line end, and the most fields it may have.
+constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
+constexpr std::size_t kMaxRecordFields = 100000;
+
+// The record-size limit readers use: kMaxRecordBytes, unless the environment variable
+// TALLY_MAX_RECORD_BYTES holds a whole number of bytes from 16 to 2^40 (a hook for tests).
+std::size_t max_record_bytes();
+
+// Opens `path` for reading in binary when it names a regular file, following symbolic links,
+// without waiting on a named pipe that has no writer. Null otherwise, with `error` saying why
+// (the file is missing, a folder, a pipe, a device...) and what to do.
+std::FILE* open_regular_file(const std::string& path, std::string& error);
+
 struct CsvField {
   std::string_view text;    // unquoted, with doubled quotes undone; valid until the next record
   std::int64_t line = 0;    // line where the field starts
@@ -23,8 +37,11 @@ struct CsvField {
 struct CsvError {
   std::int64_t line = 0;
   std::int64_t column = 0;
-  std::string message;      // e.g. "unterminated quoted field"
+  std::string message;  // e.g. "unterminated quoted field"
 };
+
+// A line ends at a line feed, a carriage return and line feed pair, or a carriage return that no
+// line feed follows; inside a quoted field these bytes are text but still count lines.
 
 // A part of a file to read: from `begin`, which must be the start of a line (then a byte order
 // mark there is text), up to `end`, numbering lines from `first_line`.
@@ -39,9 +56,13 @@ struct CsvRange {
 
 class CsvReader {
  public:
-  // Opens `path`; on failure `error()` says why and `next()` returns false.
-  explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 20);
-  CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size = 1 << 20);
+  // Opens `path` (see open_regular_file); on failure `error()` says why and `next()` returns
+  // false. A record that does not fit in `max_record` bytes with its line end, or that has more
+  // than kMaxRecordFields fields, ends the reading with an error at the line it starts on.
+  explicit CsvReader(const std::string& path, std::size_t block_size = 1 << 20,
+                     std::size_t max_record = max_record_bytes());
+  CsvReader(const std::string& path, const CsvRange& range, std::size_t block_size = 1 << 20,
+            std::size_t max_record = max_record_bytes());
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -59,9 +80,10 @@ class CsvReader {
   std::int64_t next_line() const { return line_; }
 
   // The whole lines read ahead of the next record, for a caller that splits plain records itself
-  // (see split_plain): they start at line next_line() and the last ends in a line feed. Empty
-  // when no whole line is in the buffer, before the first record, while blank lines are held
-  // back, and once halted. Reads another block when the buffer holds no whole line.
+  // (see split_plain): they start at line next_line() and the last ends in a whole line end (a
+  // carriage return last is one that no line feed follows). Empty when no whole line is in the
+  // buffer, before the first record, while blank lines are held back, and once halted. Reads
+  // another block when the buffer holds no whole line.
   std::string_view lines_ahead();
   // Takes the first `bytes` of lines_ahead(), `lines` lines, as read: next() goes on after them.
   void take(std::size_t bytes, std::int64_t lines);
@@ -74,11 +96,14 @@ class CsvReader {
   Step finish(std::vector<CsvField>& fields, std::size_t after, std::int64_t line,
               std::uint64_t line_start);
   void fail(std::int64_t line, std::int64_t column, std::string message);
+  void find_lines_end();
   bool halted() const { return error_.has_value() || quote_found_; }
   std::FILE* file_ = nullptr;
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;
-  std::size_t lines_end_ = 0;  // just after the last line feed in buffer_[0, end_), or 0
+  std::size_t lines_end_ = 0;  // just after the last whole line end in buffer_[0, end_), or 0
+  std::size_t max_record_ = kMaxRecordBytes;
+  std::optional<CsvField> open_quote_;  // a quoted field the last parse stopped in, for messages
   bool eof_ = false;
   bool first_ = true;
   bool stop_at_quote_ = false;
@@ -96,17 +121,18 @@ class CsvReader {
 };
 
 // Splits the plain records at the start of `text`, at most `max_records` of them, and returns
-// the bytes they take. A record is plain when it holds no double quote and no carriage return
-// except in a CRLF line end, has exactly `width` fields, and ends in a line end within `text`;
-// a blank line is never plain. Splitting stops before the first record that is not (which
-// CsvReader::next reads, and says what is wrong with). For each record `cuts` gets width + 1
-// offsets into `text`: where the record starts, then where each field ends; field f runs from
-// the record's start (f = 0) or just after the end of field f - 1 to its own end.
+// the bytes they take. `text` holds whole lines (a carriage return at its end is a line end on
+// its own). A record is plain when it holds no double quote, has exactly `width` fields, and
+// ends in a line end within `text`; a blank line is never plain. Splitting stops before the first
+// record that is not (which CsvReader::next reads, and says what is wrong with). For each record
+// `cuts` gets width + 1 offsets into `text`: where the record starts, then where each field ends;
+// field f runs from the record's start (f = 0) or just after the end of field f - 1 to its own end.
 std::size_t split_plain(std::string_view text, std::size_t width, std::size_t max_records,
                         std::vector<std::uint32_t>& cuts);
 
 // Field f of the record whose width + 1 offsets from split_plain start at `cut`.
-inline std::string_view plain_field(std::string_view text, const std::uint32_t* cut, std::size_t f) {
+inline std::string_view plain_field(std::string_view text, const std::uint32_t* cut,
+                                    std::size_t f) {
   const std::size_t from = f == 0 ? cut[0] : cut[f] + 1;
   return text.substr(from, cut[f + 1] - from);
 }

@@ -172,6 +172,11 @@ std::string msg_rescale_overflow(std::string_view cell, const ColumnSchema& c, i
 }
 
 std::string msg_not_date(std::string_view cell, const ColumnSchema& c, const DateFormat& layout) {
+  if (layout.year_out_of_range(cell))
+    return fmt::format(
+        "cell '{}' in column '{}' has a year before {}; dates must lie in the years {} to {}, so "
+        "check the year",
+        shown(cell), c.name, kMinYear, kMinYear, kMaxYear);
   return fmt::format("cell '{}' in column '{}' is not a date in the layout {}", shown(cell), c.name,
                      layout.layout());
 }
@@ -795,7 +800,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   const std::size_t count = slots.size();
   const auto add_error = [&](std::int64_t line, std::int64_t column, std::string message) {
     if (part.error_count++ < kMaxErrors)
-      part.errors.push_back(LoadIssue{file, line, column, std::move(message)});
+      part.errors.push_back(LoadIssue{file, line, column, std::move(message), true});
   };
   if (part.rejects.empty()) part.rejects.emplace_back();
   RejectsBuffer& rejects = part.rejects.back();

@@ -18,6 +18,9 @@ struct LoadIssue {
   std::int64_t line = 0;    // 0 when the issue is about the whole file
   std::int64_t column = 0;  // 0 when the issue is about a whole line or file
   std::string message;      // what was found and what to do
+  // About one row's cells, which --lenient would skip; false for faults of the whole file (it
+  // cannot be opened, a column is missing, a quote is never closed...).
+  bool row = false;
 
   // "file:line:column: error: message" (line/column left out when 0).
   std::string render(const char* severity) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -40,9 +41,59 @@ std::uint64_t count_newlines(const char* data, std::size_t n) {
   return count;
 }
 
-// Where a file may be cut in two: just after a newline at or past its middle that ends a line
+// A file opened with open_regular_file, closed when it goes.
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+File open_file(const std::string& path) {
+  std::string error;
+  return File(open_regular_file(path, error), &std::fclose);
+}
+
+// The line ends in data[0, n): line feeds, and carriage returns that no line feed follows.
+// `cr_before` says whether the byte before data[0] was a carriage return (still to be counted
+// unless data[0] is a line feed), and is left saying so of data[n - 1].
+std::uint64_t count_line_ends(const char* data, std::size_t n, bool& cr_before) {
+  if (n == 0) return 0;
+  std::uint64_t count = count_newlines(data, n);
+  if (cr_before && data[0] != '\n') ++count;
+  for (const char* p = data;
+       (p = static_cast<const char*>(std::memchr(p, '\r', n - static_cast<std::size_t>(p - data))));
+       ++p) {
+    const auto at = static_cast<std::size_t>(p - data);
+    if (at + 1 < n && data[at + 1] != '\n') ++count;
+  }
+  cr_before = data[n - 1] == '\r';
+  return count;
+}
+
+// Bytes of a file read forward through a block, with a few bytes before each block kept.
+class Bytes {
+ public:
+  explicit Bytes(std::FILE* file) : file_(file), block_(kScanBlock) {}
+  // The byte at `pos`, or -1 past the end or on a read error.
+  int at(std::uint64_t pos) {
+    if (pos < start_ || pos >= start_ + got_) {
+      start_ = pos < 8 ? 0 : pos - 8;
+      got_ = 0;
+      if (fseeko(file_, static_cast<off_t>(start_), SEEK_SET) != 0) return -1;
+      got_ = std::fread(block_.data(), 1, block_.size(), file_);
+      if (pos >= start_ + got_) return -1;
+    }
+    return static_cast<unsigned char>(block_[pos - start_]);
+  }
+
+ private:
+  std::FILE* file_;
+  std::vector<char> block_;
+  std::uint64_t start_ = 0;
+  std::size_t got_ = 0;
+};
+
+// Where a file may be cut in two: just after a line end at or past its middle that ends a line
 // that is not blank (a reader of the first half would take trailing blank lines for the end of
-// the file), with the line the second half starts on. Only when the first half holds no double
+// the file), with the line the second half starts on. A line end is a line feed, a carriage
+// return and line feed, or a carriage return that no line feed follows, so a cut after a carriage
+// return needs a byte other than a line feed after it. Only when the first half holds no double
 // quote (no quoted field can then span the cut); the second half is looked at by its own thread,
 // and its reader stops on a quote too, should the file change meanwhile.
 struct Cut {
@@ -54,59 +105,55 @@ std::optional<Cut> find_cut(const TableLayout& layout) {
   const std::uint64_t body = layout.body_offset;
   const std::uint64_t size = layout.file_bytes;
   if (!layout.body_known || body == 0 || size <= body + 2) return std::nullopt;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(layout.file.c_str(), "rb"),
-                                                       &std::fclose);
+  const File file = open_file(layout.file);
   if (!file) return std::nullopt;
-  std::vector<char> block(kScanBlock);
 
-  // The cut: `from` is two bytes before the first place a newline may stand, so that the two
-  // bytes before any candidate are in the block too.
+  // A line longer than the record limit stops any reader: no need to look further for a cut.
   const std::uint64_t first = std::max(body + (size - body) / 2, body + 1);
-  std::uint64_t from = first - 2;
+  const std::uint64_t last = std::min<std::uint64_t>(size - 1, first + max_record_bytes());
+  const auto is_end = [](int c) { return c == '\n' || c == '\r'; };
   std::optional<std::uint64_t> cut;
-  char before[2] = {0, 0};  // the two bytes before the block, once past the first one
-  bool carried = false;
-  while (!cut && from < size) {
-    if (fseeko(file.get(), static_cast<off_t>(from), SEEK_SET) != 0) return std::nullopt;
-    const std::size_t got = std::fread(block.data(), 1, block.size(), file.get());
-    if (got == 0) return std::nullopt;
-    const auto at = [&](std::int64_t i) {
-      return i >= 0 ? block[static_cast<std::size_t>(i)] : before[i + 2];
-    };
-    for (std::size_t i = carried ? 0 : 2; i < got; ++i) {
-      if (block[i] != '\n') continue;
-      const auto p = static_cast<std::int64_t>(i);
-      const bool blank = at(p - 1) == '\n' || (at(p - 1) == '\r' && at(p - 2) == '\n');
-      if (!blank) {
-        cut = from + i + 1;
-        break;
+  {
+    Bytes bytes(file.get());
+    for (std::uint64_t c = first; c <= last && !cut; ++c) {
+      // A line end whose last byte is at c - 1 and that starts at `e`.
+      const int b = bytes.at(c - 1);
+      if (b < 0) return std::nullopt;
+      std::uint64_t e = c - 1;
+      if (b == '\n') {
+        if (e > body && bytes.at(e - 1) == '\r') --e;
+      } else if (b != '\r' || bytes.at(c) == '\n') {
+        continue;
       }
+      if (e > body && !is_end(bytes.at(e - 1))) cut = c;
     }
-    before[0] = got >= 2 ? block[got - 2] : before[1];
-    before[1] = block[got - 1];
-    carried = true;
-    from += got;
   }
   if (!cut || *cut >= size) return std::nullopt;
 
-  // The first half: no quote, and its newlines give the second half's first line.
+  // The first half: no quote, and its line ends give the second half's first line.
+  std::vector<char> block(kScanBlock);
   if (fseeko(file.get(), static_cast<off_t>(body), SEEK_SET) != 0) return std::nullopt;
   std::uint64_t left = *cut - body;
-  std::uint64_t newlines = 0;
+  std::uint64_t lines = 0;
+  bool cr_before = false;
   while (left > 0) {
     const std::size_t want = left < block.size() ? static_cast<std::size_t>(left) : block.size();
     if (std::fread(block.data(), 1, want, file.get()) != want) return std::nullopt;
     if (std::memchr(block.data(), '"', want)) return std::nullopt;
-    newlines += count_newlines(block.data(), want);
+    // Most files hold no carriage return, or only in CRLF pairs.
+    if (!cr_before && !std::memchr(block.data(), '\r', want))
+      lines += count_newlines(block.data(), want);
+    else
+      lines += count_line_ends(block.data(), want, cr_before);
     left -= want;
   }
-  return Cut{*cut, layout.body_line + static_cast<std::int64_t>(newlines)};
+  if (cr_before) ++lines;  // the byte at the cut is no line feed
+  return Cut{*cut, layout.body_line + static_cast<std::int64_t>(lines)};
 }
 
 // Whether the file holds a double quote in [from, to).
 bool has_quote(const std::string& path, std::uint64_t from, std::uint64_t to) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
+  const File file = open_file(path);
   if (!file || fseeko(file.get(), static_cast<off_t>(from), SEEK_SET) != 0) return true;
   std::vector<char> block(kScanBlock);
   while (from < to) {
@@ -333,6 +380,21 @@ class Loader {
 };
 
 }  // namespace
+
+std::uint64_t default_split_bytes() {
+  constexpr std::uint64_t kSplitBytes = 64ull << 20;
+  static const std::uint64_t bytes = [] {
+    const char* v = std::getenv("TALLY_SPLIT_BYTES");
+    if (v == nullptr || *v == 0) return kSplitBytes;
+    std::uint64_t n = 0;
+    for (const char* c = v; *c; ++c) {
+      if (*c < '0' || *c > '9' || n > (std::uint64_t{1} << 50)) return kSplitBytes;
+      n = n * 10 + static_cast<std::uint64_t>(*c - '0');
+    }
+    return n < 64 ? kSplitBytes : n;
+  }();
+  return bytes;
+}
 
 std::vector<LoadResult> load_tables(const std::vector<TableRequest>& requests, StringPool& pool,
                                     const LoadOptions& options, const ParallelOptions& parallel) {

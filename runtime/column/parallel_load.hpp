@@ -28,10 +28,14 @@ struct ParallelStats {
   std::size_t reread = 0;  // of those, second halves read again on from the first
 };
 
+// Files larger than this are read as two halves: 64 MiB, unless the environment variable
+// TALLY_SPLIT_BYTES holds a whole number of bytes from 64 up (a hook for tests of small files).
+std::uint64_t default_split_bytes();
+
 struct ParallelOptions {
-  unsigned threads = 0;                     // 0: as many as the machine has cores
-  std::uint64_t split_bytes = 64ull << 20;  // files larger than this are read as two halves
-  ParallelStats* stats = nullptr;           // filled in when given
+  unsigned threads = 0;                               // 0: as many as the machine has cores
+  std::uint64_t split_bytes = default_split_bytes();  // files larger are read as two halves
+  ParallelStats* stats = nullptr;                     // filled in when given
 };
 
 // One result per request, in the order asked. Errors and warnings come as load_table gives them

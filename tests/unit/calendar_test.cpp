@@ -135,6 +135,17 @@ TEST(PeriodArg, Rejects) {
   }
 }
 
+TEST(PeriodArg, YearsOutside1000To9999) {
+  for (const char* text : {"0000-01-01", "0000-01", "0999-00", "0999-00Q4", "0999-12-31",
+                           "0001-02", "9999-00", "9999-00 Q1"}) {
+    EXPECT_FALSE(parse_period_arg(text)) << '"' << text << '"';
+  }
+  EXPECT_EQ(parse_period_arg("1000-01-01")->day, ymd(1000, 1, 1));
+  EXPECT_EQ(parse_period_arg("1000-01")->cadence, Cadence::year);
+  EXPECT_EQ(parse_period_arg("9999-12-31")->day, ymd(9999, 12, 31));
+  EXPECT_EQ(parse_period_arg("9999-12")->cadence, Cadence::month);
+}
+
 TEST(PeriodArg, Resolve) {
   const PeriodArg date = *parse_period_arg("2017-06-30");
   EXPECT_EQ(label(resolve(date, Cadence::month)), "2017-06");

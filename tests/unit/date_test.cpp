@@ -173,6 +173,20 @@ TEST(DateFormat, Iso) {
   EXPECT_FALSE(parse_iso("2017-06-31"));
   EXPECT_FALSE(parse_iso("2017-06-30T00:00"));
   EXPECT_FALSE(parse_iso("30/06/2017"));
+  // Years 1000 to 9999 only.
+  EXPECT_FALSE(parse_iso("0000-01-01"));
+  EXPECT_FALSE(parse_iso("0999-12-31"));
+  EXPECT_EQ(parse_iso("1000-01-01"), ymd(1000, 1, 1));
+  EXPECT_EQ(parse_iso("9999-12-31"), ymd(9999, 12, 31));
+  EXPECT_TRUE(DateFormat::iso().year_out_of_range("0019-04-01"));
+  EXPECT_TRUE(DateFormat::iso().year_out_of_range("0000-02-29"));  // year 0 is a leap year
+  EXPECT_FALSE(DateFormat::iso().year_out_of_range("0019-02-29"));
+  EXPECT_FALSE(DateFormat::iso().year_out_of_range("2019-04-01"));
+  EXPECT_FALSE(DateFormat::iso().year_out_of_range("0019-4-01"));
+  const auto uk = DateFormat::parse("d/m/yyyy");
+  ASSERT_TRUE(uk);
+  EXPECT_FALSE(uk->read("1/4/0999"));
+  EXPECT_TRUE(uk->year_out_of_range("1/4/0999"));
   EXPECT_EQ(format_iso(0), "1970-01-01");
   EXPECT_EQ(format_iso(ymd(2017, 4, 1)), "2017-04-01");
   EXPECT_EQ(format_iso(ymd(1899, 12, 31)), "1899-12-31");

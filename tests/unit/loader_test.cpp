@@ -4,6 +4,7 @@
 #include "runtime/column/loader.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "lang/base/date.hpp"
+#include "runtime/column/csv_reader.hpp"
 #include "tests/unit/temp_folder.hpp"
 
 namespace tally::runtime {
@@ -355,7 +357,8 @@ TEST_F(LoaderTest, MissingAndEmptyFiles) {
             std::string::npos);
 
   const auto folder = load_table(schema, {"a"}, dir_, pool_, {});
-  EXPECT_EQ(only_error(folder).rfind(dir_.string() + ": error: cannot read the file", 0), 0u);
+  EXPECT_EQ(only_error(folder).rfind(dir_.string() + ": error: it is a folder", 0), 0u);
+  EXPECT_FALSE(folder.errors.at(0).row);
 
   const auto empty = load(table_schema("e", {col("a", ColumnType::text)}), {"a"}, "");
   EXPECT_EQ(only_error(empty), path_of("e") +
@@ -377,8 +380,109 @@ TEST_F(LoaderTest, MalformedFileFailsEvenWhenLenient) {
   lenient.rejects_file = dir_ / "rejects.csv";
   const auto r = load(schema, {"a"}, "a\nok\n\"never closed\n", lenient);
   EXPECT_EQ(only_error(r), path_of("t") +
-                               ":3:1: error: unterminated quoted field: the file ends before its "
-                               "closing quote");
+                               ":3:1: error: unterminated quoted field: the quote that opens here "
+                               "is never closed, as the file ends first; add the closing quote, "
+                               "and write a quote inside a quoted field twice (\"\")");
+  // Skipping rows cannot mend it.
+  EXPECT_FALSE(r.errors.at(0).row);
+}
+
+// A CSV with carriage returns alone for line ends (old Mac and Excel exports) loads as the same
+// file with line feeds does, one row at a time or a block at a time.
+TEST_F(LoaderTest, CarriageReturnLineEnds) {
+  const auto schema = table_schema(
+      "visits", {col("child_id", ColumnType::text), col("visit_date", ColumnType::date),
+                 col("n", ColumnType::integer, true)});
+  std::string lf = "child_id,visit_date,n\n";
+  for (int k = 0; k < 2500; ++k)
+    lf += "C" + std::to_string(k % 97) + ",2019-0" + std::to_string(1 + k % 9) + "-1" +
+          std::to_string(k % 10) + "," + (k % 7 == 0 ? "" : std::to_string(k)) + "\n";
+  lf += "C1,\"2019-01-01\",3\nC2,2019-02-30,4\n";
+  std::string cr = lf, mixed = lf;
+  for (char& c : cr)
+    if (c == '\n') c = '\r';
+  int count = 0;
+  mixed.clear();
+  for (char c : lf) {
+    if (c != '\n') {
+      mixed += c;
+      continue;
+    }
+    const int kind = count++ % 3;
+    mixed += kind == 0 ? "\n" : kind == 1 ? "\r\n" : "\r";
+  }
+  for (const bool blocks : {true, false}) {
+    SCOPED_TRACE(blocks);
+    LoadOptions options;
+    options.plain_blocks = blocks;
+    const auto expected = load(schema, {"child_id", "visit_date", "n"}, lf, options);
+    ASSERT_EQ(expected.errors.size(), 1u);
+    EXPECT_EQ(expected.errors[0].line, 2503);
+    EXPECT_TRUE(expected.errors[0].row);
+    for (const std::string* content : {&cr, &mixed}) {
+      const auto r = load(schema, {"child_id", "visit_date", "n"}, *content, options);
+      ASSERT_EQ(r.errors.size(), 1u);
+      EXPECT_EQ(r.errors[0].render("error"), expected.errors[0].render("error"));
+      LoadOptions lenient = options;
+      lenient.lenient = true;
+      const auto a = load(schema, {"child_id", "visit_date", "n"}, lf, lenient);
+      const auto b = load(schema, {"child_id", "visit_date", "n"}, *content, lenient);
+      ASSERT_TRUE(a.table);
+      ASSERT_TRUE(b.table);
+      EXPECT_EQ(b.table->rows(), 2501u);
+      EXPECT_EQ(b.table->lines.all(), a.table->lines.all());
+      for (std::size_t k = 0; k < 3; ++k) {
+        EXPECT_EQ(b.table->columns[k].data, a.table->columns[k].data);
+        EXPECT_EQ(b.table->columns[k].validity.size(), a.table->columns[k].validity.size());
+      }
+    }
+  }
+}
+
+TEST_F(LoaderTest, DatesOutsideTheYears1000To9999) {
+  const auto schema = table_schema(
+      "t", {col("when", ColumnType::date, true), col("uk", ColumnType::date, true, "dd/mm/yyyy")});
+  const auto r = load(schema, {"when", "uk"},
+                      "when,uk\n2019-04-01,01/04/2019\n0000-01-01,\n,29/02/0996\n0999-02-30,\n"
+                      "1000-01-01,31/12/9999\n");
+  EXPECT_EQ(messages(r.errors),
+            (std::vector<std::string>{
+                "cell '0000-01-01' in column 'when' has a year before 1000; dates must lie in the "
+                "years 1000 to 9999, so check the year",
+                "cell '29/02/0996' in column 'uk' has a year before 1000; dates must lie in the "
+                "years 1000 to 9999, so check the year",
+                "cell '0999-02-30' in column 'when' is not a date in the layout yyyy-mm-dd"}));
+  LoadOptions lenient;
+  lenient.lenient = true;
+  const auto kept =
+      load(schema, {"when", "uk"}, "when,uk\n0999-12-31,\n1000-01-01,31/12/9999\n", lenient);
+  ASSERT_TRUE(kept.table);
+  EXPECT_EQ(kept.table->rows(), 1u);
+  EXPECT_EQ(kept.table->columns[0].data.at(0), days_from_civil(1000, 1, 1));
+  EXPECT_EQ(kept.table->columns[1].data.at(0), days_from_civil(9999, 12, 31));
+}
+
+TEST_F(LoaderTest, SpecialFilesAndLongRecordsAreRefusedWithTheirReason) {
+  const auto schema = table_schema("visits", {col("a", ColumnType::text)});
+  const std::string fifo = (dir_ / "pipe.csv").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto pipe = load_table(schema, {"a"}, fifo, pool_, {});
+  EXPECT_EQ(only_error(pipe),
+            fifo +
+                ": error: it is a named pipe (FIFO), and data are read only from regular files "
+                "(or links to them); copy the data into a file; table visits is read from it, "
+                "so check the folder given with --data");
+  EXPECT_FALSE(pipe.errors.at(0).row);
+
+  // A file of zeros with no line end: its header can never end.
+  const fs::path zeros = write("zeros.csv", std::string(kMaxRecordBytes + 10, '\0'));
+  const auto zero = load_table(schema, {"a"}, zeros, pool_, {});
+  EXPECT_EQ(only_error(zero).rfind(zeros.string() +
+                                       ":1: error: the record starting at line 1 is longer than "
+                                       "64 MiB, the most one CSV record may take",
+                                   0),
+            0u);
+  EXPECT_FALSE(zero.errors.at(0).row);
 }
 
 TEST_F(LoaderTest, ExcelFileWithByteOrderMarkAndCrLf) {
@@ -458,9 +562,9 @@ TEST_F(LoaderTest, ThousandsOfPlainRowsAroundBadCellsAndAGrowingScale) {
   // Plain rows are converted a block at a time, column by column: a bad cell, an empty cell in
   // a required column, a quoted field and a decimal with more places than the rows before it
   // each stop a block there; every row must still be loaded, or rejected, as one at a time.
-  const auto schema = table_schema(
-      "t", {col("id", ColumnType::text), col("when", ColumnType::date),
-            col("x", ColumnType::decimal), col("note", ColumnType::text, true)});
+  const auto schema =
+      table_schema("t", {col("id", ColumnType::text), col("when", ColumnType::date),
+                         col("x", ColumnType::decimal), col("note", ColumnType::text, true)});
   std::string content = "id,when,x,note\n";
   std::vector<std::int64_t> lines, xs, days;
   std::vector<std::string> ids, notes;
@@ -469,7 +573,8 @@ TEST_F(LoaderTest, ThousandsOfPlainRowsAroundBadCellsAndAGrowingScale) {
     const std::string id = "C" + std::to_string(k % 700);
     const int day = 1 + k % 28;
     const std::string when = "2019-05-" + std::string(day < 10 ? "0" : "") + std::to_string(day);
-    const std::string note = k % 5 == 0 ? "" : (k % 5 == 1 ? "\"a, b\"" : "n" + std::to_string(k % 3));
+    const std::string note =
+        k % 5 == 0 ? "" : (k % 5 == 1 ? "\"a, b\"" : "n" + std::to_string(k % 3));
     if (k == 1500) {
       content += id + ",2019-02-30,1," + note + "\n";  // no such day
       continue;
@@ -516,8 +621,8 @@ TEST_F(LoaderTest, ThousandsOfPlainRowsAroundBadCellsAndAGrowingScale) {
 TEST_F(LoaderTest, DuplicateKeysAmongThousandsOfPlainRows) {
   // Keys are checked row by row within a block of plain rows too: a key met in an earlier block,
   // one met earlier in the same block, and rows after them, kept as one at a time would.
-  const auto schema = table_schema(
-      "children", {col("child_id", ColumnType::text, false, "", true), col("n", ColumnType::integer)});
+  const auto schema = table_schema("children", {col("child_id", ColumnType::text, false, "", true),
+                                                col("n", ColumnType::integer)});
   std::string content = "child_id,n\n";
   std::vector<std::int64_t> lines, ns;
   for (int k = 0; k < 3000; ++k) {

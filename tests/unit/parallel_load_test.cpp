@@ -412,6 +412,68 @@ TEST_F(ParallelLoadTest, BlankLinesAndCrLfAroundTheMiddle) {
   }
 }
 
+// The rows of visit_rows with `end` for every line end.
+std::string with_line_ends(const std::string& text, const std::string& end) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n')
+      out += end;
+    else
+      out += c;
+  }
+  return out;
+}
+
+TEST_F(ParallelLoadTest, CarriageReturnFilesAreCutToo) {
+  for (const std::string end : {"\r", "\r\n", "\n"}) {
+    SCOPED_TRACE(end.size());
+    std::string content = kVisitHeader + visit_rows(0, 200);
+    content += "C1,2019-02-30,1,1.5,y,a\n";  // not a date
+    content += visit_rows(200, 400);
+    content += "C1,2019-02-03,x,1.5,y,a\n";  // not a number
+    const std::string file = with_line_ends(content, end);
+    for (const std::uint64_t split : {64, 3000, 7000, 10000}) {
+      const ParallelStats stats =
+          same_both_ways({{visits_schema(), kVisitColumns, file}}, false, split);
+      EXPECT_EQ(stats.split, 1u) << split;
+    }
+  }
+}
+
+// Many bad cells in both halves (more than the errors listed for a file), with every kind of
+// line end: one thread and two list the same errors in the same order, and so does one pass.
+TEST_F(ParallelLoadTest, ManyBadCellsListedAlikeOnOneAndTwoThreads) {
+  const auto schema = visits_schema();
+  for (const std::string end : {"\n", "\r\n", "\r"}) {
+    SCOPED_TRACE(end.size());
+    std::string content = kVisitHeader;
+    for (int k = 0; k < 600; ++k) {
+      std::string row = visit_rows(k, k + 1);
+      if (k % 4 == 1) row = "C1,2019-02-3" + std::to_string(k % 10) + ",1,1.5,maybe,a\n";
+      if (k % 9 == 2) row = "C2,2019-01-01\n";
+      if (k % 31 == 5) row = "\n";
+      content += row;
+    }
+    const std::string file = with_line_ends(content, end);
+    const ParallelStats stats = same_both_ways({{schema, kVisitColumns, file}}, false, 64);
+    EXPECT_EQ(stats.split, 1u);
+
+    std::vector<TableRequest> requests;
+    requests.push_back({&schema, kVisitColumns, write("visits.csv", file)});
+    StringPool one_pool, two_pool;
+    const auto one = load_tables(requests, one_pool, {}, ParallelOptions{1, 64, nullptr});
+    ParallelStats two_stats;
+    const auto two = load_tables(requests, two_pool, {}, ParallelOptions{2, 64, &two_stats});
+    EXPECT_EQ(two_stats.split, 1u);
+    ASSERT_EQ(one.size(), 1u);
+    ASSERT_EQ(two.size(), 1u);
+    EXPECT_EQ(describe(two[0].errors, "error"), describe(one[0].errors, "error"));
+    // The cap was reached, with errors from the second half among those not listed.
+    ASSERT_EQ(one[0].errors.size(), 101u);
+    EXPECT_NE(one[0].errors.back().message.find("more errors"), std::string::npos);
+  }
+}
+
 TEST_F(ParallelLoadTest, FileLevelFaultsAndEmptyFiles) {
   auto schema = visits_schema();
   const std::vector<Spec> specs = {
@@ -451,7 +513,8 @@ TEST_F(ParallelLoadTest, OneThreadAndNoTables) {
 }
 
 // A random file for the table of random_schema(), with every kind of fault: bad cells, missing
-// ids, blank lines, short rows, repeated keys, CRLF, and now and then a quoted field.
+// ids, blank lines, short rows, repeated keys, LF, CRLF and CR line ends, and now and then a
+// quoted field.
 TableSchema random_schema(bool decimal_key) {
   return table_schema(
       "random", {col("id", ColumnType::text, false, true), col("n", ColumnType::integer, true),
@@ -508,8 +571,11 @@ std::string random_file(std::mt19937& random, int round, int min_rows, int more_
           break;
       }
     }
+    const int end = pick(6);
     content += id + "," + n + "," + when + "," + amount + "," + flag + "," + note +
-               (pick(4) == 0 ? "\r\n" : "\n");
+               (end == 0   ? "\r\n"
+                : end == 1 ? "\r"
+                           : "\n");
   }
   if (round % 6 == 5) content.insert(content.size() * 3 / 4, "K1,1,1/1/2019,1,y,\"q\"\n");
   return content;
@@ -525,7 +591,8 @@ TEST_F(ParallelLoadTest, RandomFilesLoadAlike) {
     const std::string content = random_file(random, round, 100, 300);
     for (const bool lenient : {false, true}) {
       const std::uint64_t split = 32 + static_cast<std::uint64_t>(random() % 2000);
-      const ParallelStats stats = same_both_ways({{schema, kRandomColumns, content}}, lenient, split);
+      const ParallelStats stats =
+          same_both_ways({{schema, kRandomColumns, content}}, lenient, split);
       all.split += stats.split;
       all.reread += stats.reread;
     }
