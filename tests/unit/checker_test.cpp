@@ -386,6 +386,86 @@ TEST(CheckerLevels, LetsSeeOnlyEarlierLets) {
   EXPECT_EQ(later->diags.items()[0].message, "`c` is used before its `let`, which comes later");
 }
 
+// ---- depth and size with lets counted where they are used ----
+
+// An indicator over `visits` with `lets` (one per line) and `value count where WHERE`.
+std::unique_ptr<Checked> with_lets(const std::string& lets, const std::string& where) {
+  return check_text(std::string(kDeclarations) +
+                    "indicator i {\n  from visits\n  period quarter\n" + lets +
+                    "  value count where " + where + "\n}\n");
+}
+
+// `let l0 = n`, then `count` lets each `l(k-1) + 1 + 1 ...` adding `step` levels.
+std::string let_chain(std::size_t count, std::size_t step) {
+  std::string out = "  let l0 = n\n";
+  for (std::size_t k = 1; k < count; ++k) {
+    out += "  let l" + std::to_string(k) + " = l" + std::to_string(k - 1);
+    for (std::size_t i = 0; i < step; ++i) out += " + 1";
+    out += "\n";
+  }
+  return out;
+}
+
+std::size_t count_kind(const Checked& c, DiagKind kind) {
+  std::size_t n = 0;
+  for (const auto& d : c.diags.items()) n += d.kind == kind;
+  return n;
+}
+
+TEST(CheckerDepth, LetsBuiltOnLetsAreCountedWhereTheyAreUsed) {
+  // l0 is 1 level, each further let adds 1: l998 is 999 levels, the `where` 1,000.
+  auto fits = with_lets(let_chain(999, 1), "l998 > 0");
+  EXPECT_FALSE(fits->diags.has_errors()) << fits->messages();
+  // 20,000 lets: one message, at the first let past the limit (l1000, 1,001 levels).
+  auto deep = with_lets(let_chain(20000, 1), "l19999 > 0");
+  ASSERT_EQ(count_kind(*deep, DiagKind::too_deep), 1u) << deep->messages();
+  const Diagnostic& d = deep->diags.items().front();
+  EXPECT_EQ(d.message,
+            "`let l1000` nests more than 1000 levels deep, counting the lets it uses where they "
+            "are used");
+  EXPECT_EQ(deep->sources.get(d.span.file).text().substr(d.span.begin, d.span.end - d.span.begin),
+            "l1000");
+  // Lets of 98 levels each: the twelfth passes the limit.
+  auto steps = with_lets(let_chain(12, 98), "l11 > 0");
+  ASSERT_EQ(count_kind(*steps, DiagKind::too_deep), 1u) << steps->messages();
+  EXPECT_EQ(steps->diags.items().front().message.rfind("`let l11` nests", 0), 0u);
+  // Each let within the limit, the clause that uses the last one past it.
+  std::string plus_fifty;
+  for (int i = 0; i < 50; ++i) plus_fifty += " + 1";
+  auto clause = with_lets(let_chain(11, 98), "l10" + plus_fifty + " > 0");
+  ASSERT_EQ(count_kind(*clause, DiagKind::too_deep), 1u) << clause->messages();
+  EXPECT_EQ(clause->diags.items().front().message.rfind("this expression nests more than 1000", 0),
+            0u);
+}
+
+TEST(CheckerDepth, LetsThatDoubleAreRefusedBeforeTheyGrowLarge) {
+  std::string lets = "  let d0 = n\n";
+  for (int k = 1; k < 60; ++k)
+    lets += "  let d" + std::to_string(k) + " = d" + std::to_string(k - 1) + " + d" +
+            std::to_string(k - 1) + "\n";
+  auto c = with_lets(lets, "previous(start_date per child_id where d59 > 0) is known");
+  ASSERT_EQ(count_kind(*c, DiagKind::too_deep), 1u) << c->messages();
+  // d16 written out in full holds 2^17 - 1 terms.
+  EXPECT_EQ(c->diags.items().front().message,
+            "`let d16` holds more than 100000 terms once the lets it uses are written out in full");
+  // Fifteen doublings are fine.
+  auto fine = with_lets(lets.substr(0, lets.find("  let d16")), "d15 > 0");
+  EXPECT_FALSE(fine->diags.has_errors()) << fine->messages();
+}
+
+TEST(CheckerDepth, AListOfRowValuesCountsALevelPerValue) {
+  std::string columns;
+  for (int i = 0; i < 2000; ++i) columns += std::string(i ? ", " : "") + "outcome";
+  auto deep = with_lets("", "outcome in (" + columns + ")");
+  ASSERT_EQ(count_kind(*deep, DiagKind::too_deep), 1u) << deep->messages();
+  // A list of constants is one value: thousands of codes are fine.
+  std::string codes;
+  for (int i = 0; i < 5000; ++i)
+    codes += std::string(i ? ", " : "") + "\"E" + std::to_string(i) + "\"";
+  auto fine = with_lets("", "outcome in (" + codes + ")");
+  EXPECT_FALSE(fine->diags.has_errors()) << fine->messages();
+}
+
 // ---- indicators ----
 
 TEST(CheckerIndicators, UnitsDecimalsAndPolarity) {
