@@ -776,6 +776,71 @@ TEST_F(LoadDefinitions, ReportsMissingFilesImportsAndLoops) {
   EXPECT_EQ(kinds[2], DiagKind::import_cycle);
 }
 
+// Every message of `front`, as text.
+std::string all_text(const Frontend& front) { return render_text(front.diags, front.sources); }
+
+TEST_F(LoadDefinitions, ImportsStayInTheFoldersNamedAndReadOnlyDefinitions) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "named" / "sub");
+  fs::create_directories(dir_ / "outside");
+  const std::string secret = "SECRET line that must never be shown";
+  write("outside/tables.tally", "table t { a int }\n");
+  write("outside/notes.txt", secret + "\n");
+  write("named/notes.txt", secret + "\n");
+  write("named/sub/tables.tally", "table t { a int }\n");
+  fs::create_symlink(dir_ / "outside" / "tables.tally", dir_ / "named" / "escape.tally");
+  fs::create_symlink(dir_ / "named" / "notes.txt", dir_ / "named" / "notes.tally");
+  fs::create_symlink(dir_ / "named" / "sub" / "tables.tally", dir_ / "named" / "inside.tally");
+  auto import_of = [&](const std::string& target) {
+    write("named/a.tally", "import \"" + target + "\"\n");
+    return load_definitions({path("named/a.tally")});
+  };
+  auto refused = [&](const std::string& target) {
+    auto front = import_of(target);
+    const std::string text = all_text(*front);
+    EXPECT_EQ(front->diags.items().size(), 1u) << target << "\n" << text;
+    if (!front->diags.items().empty()) {
+      EXPECT_EQ(front->diags.items()[0].kind, DiagKind::import_refused) << target << "\n" << text;
+    }
+    EXPECT_EQ(text.find("SECRET"), std::string::npos) << text;
+    EXPECT_EQ(front->sources.size(), 1u) << target;  // nothing else was read
+  };
+  refused("../outside/tables.tally");
+  refused((dir_ / "outside" / "tables.tally").string());
+  refused("sub/../../outside/tables.tally");
+  refused("escape.tally");  // a link inside that leads outside
+  refused("notes.txt");
+  refused("notes.tally");  // a link to a file that is not a definition
+  refused("../outside/notes.txt");
+  refused("/etc/passwd");
+  refused("/proc/self/environ");
+  refused("../../../../../../../../../../etc/passwd");
+  // Inside the folder of the file named, and below it, and through a link that stays inside.
+  for (const std::string& target :
+       std::vector<std::string>{"sub/tables.tally", "inside.tally", "./sub/../sub/tables.tally",
+                                (dir_ / "named" / "sub" / "tables.tally").string()}) {
+    auto front = import_of(target);
+    EXPECT_FALSE(front->diags.has_errors()) << target << "\n" << all_text(*front);
+    EXPECT_EQ(front->program.tables.size(), 1u) << target;
+  }
+  // A folder named on the command line opens it, and a file named there opens its folder.
+  for (const char* link : {"escape.tally", "notes.tally", "inside.tally"})
+    fs::remove(dir_ / "named" / link);
+  fs::remove_all(dir_ / "named" / "sub");
+  write("named/a.tally", "import \"../outside/tables.tally\"\n");
+  EXPECT_FALSE(load_definitions({path("named/a.tally"), path("outside")})->diags.has_errors());
+  EXPECT_FALSE(load_definitions({path("named"), path("outside/tables.tally")})->diags.has_errors());
+}
+
+TEST_F(LoadDefinitions, AFileNamedThatIsNotADefinitionIsNotRead) {
+  write("notes.txt", "SECRET line that must never be shown\n");
+  auto front = load_definitions({path("notes.txt")});
+  ASSERT_EQ(front->diags.items().size(), 1u);
+  EXPECT_EQ(front->diags.items()[0].kind, DiagKind::file_unreadable);
+  EXPECT_EQ(all_text(*front).find("SECRET"), std::string::npos);
+  EXPECT_EQ(front->sources.size(), 0u);
+}
+
 TEST_F(LoadDefinitions, DuplicateNamesAcrossFilesShowBothPlaces) {
   write("a.tally", "param cp_visit_days = 10 days\n");
   write("b.tally", "\n\nparam cp_visit_days = 15 days\n");
