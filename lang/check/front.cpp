@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "lang/syntax/parse.hpp"
 #include "stdlib/std_files.hpp"
@@ -32,6 +33,9 @@ bool inside(const fs::path& path, const fs::path& folder) {
   }
   return true;
 }
+
+// The UTF-8 byte-order mark some editors put at the start of a file.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 struct Loader {
   Frontend& out;
@@ -59,7 +63,11 @@ struct Loader {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    std::string text = ss.str();
+    // A byte-order mark is not part of the text: without it, columns on the first line are
+    // counted from the first real character.
+    if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+    return text;
   }
 
   // Adds and parses a file once; returns its index in module.files.

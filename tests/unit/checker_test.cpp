@@ -776,6 +776,20 @@ TEST_F(LoadDefinitions, ReportsMissingFilesImportsAndLoops) {
   EXPECT_EQ(kinds[2], DiagKind::import_cycle);
 }
 
+TEST_F(LoadDefinitions, AByteOrderMarkIsSkippedAndColumnsStayRight) {
+  write("a.tally", "\xEF\xBB\xBFparam limit = nope\n");
+  auto front = load_definitions({path("a.tally")});
+  ASSERT_EQ(front->diags.items().size(), 1u) << render_text(front->diags, front->sources);
+  const Diagnostic& d = front->diags.items()[0];
+  EXPECT_EQ(d.kind, DiagKind::bad_parameter);
+  const LineCol lc = front->sources.get(d.span.file).line_col(d.span.begin);
+  EXPECT_EQ(lc.line, 1);
+  EXPECT_EQ(lc.column, 15);
+  // Only at the very start: elsewhere the bytes are text like any other.
+  write("b.tally", "param title = \"\xEF\xBB\xBF\"\n");
+  EXPECT_FALSE(load_definitions({path("b.tally")})->diags.has_errors());
+}
+
 // Every message of `front`, as text.
 std::string all_text(const Frontend& front) { return render_text(front.diags, front.sources); }
 
