@@ -855,6 +855,28 @@ TEST_F(LoadDefinitions, AFileNamedThatIsNotADefinitionIsNotRead) {
   EXPECT_EQ(front->sources.size(), 0u);
 }
 
+TEST_F(LoadDefinitions, AFileNameThatIsNotUtf8RendersAsJson) {
+  // A Latin-1 e acute in the name, and a syntax error inside.
+  const std::string name = "caf\xE9.tally";
+  write(name, "param p = \n");
+  auto front = load_definitions({path(name)});
+  ASSERT_TRUE(front->diags.has_errors());
+  std::string json;
+  ASSERT_NO_THROW(json = render_json(front->diags, front->sources).dump(2));
+  EXPECT_NE(json.find("caf\xEF\xBF\xBD.tally"), std::string::npos) << json;
+}
+
+TEST(Diagnostics, ValidUtf8ReplacesOnlyBytesThatAreNotUtf8) {
+  EXPECT_EQ(valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82"),
+            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82");
+  EXPECT_EQ(valid_utf8("caf\xE9"), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xFF\xFE"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // cut short
+  EXPECT_EQ(valid_utf8(""), "");
+}
+
 TEST_F(LoadDefinitions, DuplicateNamesAcrossFilesShowBothPlaces) {
   write("a.tally", "param cp_visit_days = 10 days\n");
   write("b.tally", "\n\nparam cp_visit_days = 15 days\n");
