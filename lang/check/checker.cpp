@@ -704,9 +704,10 @@ class Checker {
                          fmt::format("`between` needs numbers or dates, but `{}` is {}",
                                      src(e.args[0]), describe(a)),
                          "compare numbers or dates");
-          } else {
-            compatible(e.args[0], a, e.args[1], lo, e.span);
-            compatible(e.args[0], a, e.args[2], hi, e.span);
+          } else if (compatible(e.args[0], a, e.args[1], lo, e.span) &
+                     compatible(e.args[0], a, e.args[2], hi, e.span)) {
+            if (!whole_weeks_against_days(e.span, e.args[0], e.args[1], lo))
+              whole_weeks_against_days(e.span, e.args[0], e.args[2], hi);
           }
         }
         return set(id, Type::boolean(), join_levels({e.args[0], e.args[1], e.args[2]}),
@@ -1104,6 +1105,8 @@ class Checker {
         if (a.kind == Kind::list || b.kind == Kind::list)
           return fail("a list cannot be compared with `=`", "test membership with `in`, as in rec in (\"E11\", \"E12\")");
         if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
+        whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
       case Op::lt:
       case Op::le:
@@ -1113,6 +1116,8 @@ class Checker {
           return fail(fmt::format("`{}` cannot be ordered; it is {}", src(e.args[0]), describe(a)),
                       "compare numbers, dates or text");
         if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
+        whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
       case Op::add:
       case Op::sub: {
@@ -1164,7 +1169,50 @@ class Checker {
     return set(id, Type::error(), l, period);
   }
 
+  // Whether `id` is weeks(a, b), written there or as the value of a let it names.
+  bool counts_whole_weeks(ExprId id) const {
+    while (id.valid()) {
+      const ast::Expr& e = m_.expr(id);
+      const Ref& r = p_.refs[id.value];
+      if (e.kind == ExprKind::call)
+        return r.what == Ref::What::builtin &&
+               r.index == static_cast<std::uint32_t>(stdlib::Builtin::weeks);
+      if (e.kind != ExprKind::name || r.what != Ref::What::let || !current_decl_ ||
+          r.index >= current_decl_->lets.size())
+        return false;
+      id = current_decl_->lets[r.index].value;  // an earlier let: the walk ends
+    }
+    return false;
+  }
+
+  // Warns when weeks(a, b), which counts whole weeks, is compared with a number of days: 13
+  // days apart is 1 week, so `weeks(a, b) <= 10 days` holds there. Says whether it warned.
+  bool whole_weeks_against_days(Span where, ExprId weeks, ExprId other, const Type& other_type) {
+    if (other_type.kind != Kind::number || other_type.unit != Unit::days || other_type.adaptive ||
+        !counts_whole_weeks(weeks))
+      return false;
+    diags_.warning(DiagKind::whole_weeks, where,
+                   fmt::format("`{}` counts whole weeks, but `{}` is a number of days: 13 days "
+                               "apart count as 1 week, that is 7 days",
+                               src(weeks), src(other)),
+                   "compare days(a, b) with days, or weeks(a, b) with weeks (as in "
+                   "`weeks(a, b) <= 2`)");
+    return true;
+  }
+
   Type in_list(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type t = in_list_type(id, e, s);
+    // A list that is not constant is tested one value after another, a level for each.
+    const ast::Expr& list = m_.expr(e.args[1]);
+    if (list.kind == ExprKind::list && level(e.args[1]) != Level::constant) {
+      Extent& x = extents_[id.value];
+      x.depth += list.args.size() + 1;
+      x.size = capped(x.size + list.args.size() * extents_[e.args[0].value].size);
+    }
+    return t;
+  }
+
+  Type in_list_type(ExprId id, const ast::Expr& e, const Scope& s) {
     const Type a = expr(e.args[0], s);
     const Type b = expr(e.args[1], s);
     const Level l = join_levels({e.args[0], e.args[1]});

@@ -466,6 +466,37 @@ TEST(CheckerDepth, AListOfRowValuesCountsALevelPerValue) {
   EXPECT_FALSE(fine->diags.has_errors()) << fine->messages();
 }
 
+// ---- weeks(a, b) beside days ----
+
+TEST(CheckerWarnings, WeeksComparedWithDaysCountWholeWeeks) {
+  auto warned = [](const std::string& expr) {
+    auto c = with_let(expr);
+    EXPECT_FALSE(c->diags.has_errors()) << expr << "\n" << c->messages();
+    return count_kind(*c, DiagKind::whole_weeks);
+  };
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= 10 days"), 1u);
+  EXPECT_EQ(warned("10 days > weeks(start_date, end_date)"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) = cp_visit_days"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= gap"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) between 7 days and 14 days"), 1u);
+  // Through a let.
+  auto through_let = check_text(std::string(kDeclarations) +
+                                "indicator i { from visits period month\n"
+                                "  let w = weeks(start_date, end_date)\n  let v = w\n"
+                                "  value count where v < 21 days }\n");
+  ASSERT_EQ(count_kind(*through_let, DiagKind::whole_weeks), 1u) << through_let->messages();
+  const Diagnostic& d = through_let->diags.items().front();
+  EXPECT_EQ(d.severity, Severity::warning);
+  EXPECT_EQ(d.message,
+            "`v` counts whole weeks, but `21 days` is a number of days: 13 days apart count as 1 "
+            "week, that is 7 days");
+  // Weeks with weeks, a plain number (read as weeks), or days(a, b) with weeks: no warning.
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= 2"), 0u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= six_weeks"), 0u);
+  EXPECT_EQ(warned("gap <= 6 weeks"), 0u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) + 1 <= 10 days"), 0u);
+}
+
 // ---- indicators ----
 
 TEST(CheckerIndicators, UnitsDecimalsAndPolarity) {
