@@ -230,13 +230,26 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
       if (target) edges[i].emplace_back(*target, imp.span);
     }
   }
-  // Depth-first search for a cycle; report each import that closes one.
+  // Depth-first search for a cycle, with a stack of its own (a chain of imports can be as long as
+  // there are files); report each import that closes one.
   std::vector<int> state(front->module->files.size(), 0);
-  std::vector<std::size_t> stack;
-  auto visit = [&](auto&& self, std::size_t f) -> void {
-    state[f] = 1;
-    stack.push_back(f);
-    for (const auto& [to, span] : edges[f]) {
+  std::vector<std::size_t> stack;  // the files on the current path
+  std::vector<std::size_t> next;   // for each of them, its next import to follow
+  for (std::size_t root = 0; root < state.size(); ++root) {
+    if (state[root] != 0) continue;
+    state[root] = 1;
+    stack.push_back(root);
+    next.push_back(0);
+    while (!stack.empty()) {
+      const std::size_t f = stack.back();
+      const auto& out_edges = edges[f];
+      if (next.back() == out_edges.size()) {
+        state[f] = 2;
+        stack.pop_back();
+        next.pop_back();
+        continue;
+      }
+      const auto& [to, span] = out_edges[next.back()++];
       if (state[to] == 1) {
         std::string chain;
         const auto start = std::find(stack.begin(), stack.end(), to);
@@ -247,14 +260,12 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
                            fmt::format("this import closes a loop: {}", chain),
                            "move the shared declarations into one file that both import");
       } else if (state[to] == 0) {
-        self(self, to);
+        state[to] = 1;
+        stack.push_back(to);
+        next.push_back(0);
       }
     }
-    stack.pop_back();
-    state[f] = 2;
-  };
-  for (std::size_t f = 0; f < state.size(); ++f)
-    if (state[f] == 0) visit(visit, f);
+  }
 
   // 3. Check everything that parsed.
   front->program = check_module(*front->module, named, front->diags);
