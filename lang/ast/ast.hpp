@@ -3,6 +3,7 @@
 // (types, units, resolved names) in side tables keyed by ExprId.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,15 @@
 #include "lang/base/source.hpp"
 
 namespace tally::ast {
+
+// How deep one written expression may be: every parenthesis, call, lookup, aggregate, `previous`,
+// `not`, unary minus and every operator of a chain (`a or b or c` is three levels) counts one.
+// The parser and the tree builder refuse anything deeper, so no later phase recurses further.
+inline constexpr std::size_t kMaxDepth = 100;
+// How deep and how large an expression may be once the lets it uses are counted in place (lets
+// are computed inside the expressions that use them); the checker refuses anything more.
+inline constexpr std::size_t kMaxDepthWithLets = 1000;
+inline constexpr std::size_t kMaxTermsWithLets = 100000;
 
 struct ExprId {
   std::uint32_t value = UINT32_MAX;

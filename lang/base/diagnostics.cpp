@@ -186,17 +186,61 @@ std::string render_text(const Diagnostics& ds, const SourceManager& sources,
   return out;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not one.
+std::size_t utf8_length(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  std::size_t len = 0;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c < 0xE0)
+    len = 2;
+  else if (c >= 0xE0 && c < 0xF0)
+    len = 3;
+  else if (c >= 0xF0 && c < 0xF5)
+    len = 4;
+  else
+    return 0;
+  if (s.size() < len) return 0;
+  for (std::size_t k = 1; k < len; ++k)
+    if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) return 0;
+  const auto c1 = static_cast<unsigned char>(s[1]);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;  // overlong, surrogate
+  if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return 0;  // overlong, too large
+  return len;
+}
+
+}  // namespace
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const std::size_t len = utf8_length(text);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, len));
+      text.remove_prefix(len);
+    }
+  }
+  return out;
+}
+
+// Every string goes in through valid_utf8: file names, messages and hints may hold bytes that
+// are not UTF-8 (a file's name, a cell of data), and JSON holds only UTF-8.
 nlohmann::ordered_json render_json(const Diagnostic& d, const SourceManager& sources) {
   nlohmann::ordered_json j;
   j["severity"] = severity_name(d.severity);
   j["code"] = diag_code(d.kind);
-  j["message"] = d.message;
+  j["message"] = valid_utf8(d.message);
   auto where = [&](Span span) {
     const SourceFile& file = sources.get(span.file);
     const LineCol a = file.line_col(span.begin);
     const LineCol b = file.line_col(span.end);
     nlohmann::ordered_json w;
-    w["file"] = file.path();
+    w["file"] = valid_utf8(file.path());
     w["line"] = a.line;
     w["column"] = a.column;
     w["end_line"] = b.line;
@@ -208,12 +252,12 @@ nlohmann::ordered_json render_json(const Diagnostic& d, const SourceManager& sou
     nlohmann::ordered_json labels = nlohmann::ordered_json::array();
     for (const Label& l : d.labels) {
       auto w = where(l.span);
-      w["message"] = l.message;
+      w["message"] = valid_utf8(l.message);
       labels.push_back(w);
     }
     j["labels"] = labels;
   }
-  if (!d.hint.empty()) j["hint"] = d.hint;
+  if (!d.hint.empty()) j["hint"] = valid_utf8(d.hint);
   return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/base/source.hpp"
@@ -64,8 +65,12 @@ std::string render_text(const Diagnostic& d, const SourceManager& sources,
                         const RenderOptions& options = {});
 std::string render_text(const Diagnostics& ds, const SourceManager& sources,
                         const RenderOptions& options = {});
+// As JSON; every string is made valid UTF-8 on the way in (see valid_utf8).
 nlohmann::ordered_json render_json(const Diagnostic& d, const SourceManager& sources);
 nlohmann::ordered_json render_json(const Diagnostics& ds, const SourceManager& sources);
+
+// `text` with every byte that does not begin a valid UTF-8 sequence replaced by U+FFFD.
+std::string valid_utf8(std::string_view text);
 
 // The closest of `candidates` to `name` by edit distance, if close enough to suggest.
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);

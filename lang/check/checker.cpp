@@ -2,6 +2,7 @@
 // can find in one pass over all files.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -65,6 +66,7 @@ class Checker {
     p_.levels.assign(module.exprs.size(), Level::constant);
     p_.refs.assign(module.exprs.size(), Ref{});
     p_.uses_period.assign(module.exprs.size(), 0);
+    extents_.assign(module.exprs.size(), Extent{});
   }
 
   Program run() {
@@ -330,9 +332,12 @@ class Checker {
     row.context = Context::row;
     row.indicator = &ind;
     row.table = table;
+    let_positions_.clear();
+    for (std::size_t i = 0; i < d.lets.size(); ++i)
+      let_positions_[d.lets[i].name.text].push_back(i);
     for (std::size_t i = 0; i < d.lets.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (d.lets[j].name.text == d.lets[i].name.text) {
+      for (const std::size_t j : let_positions_[d.lets[i].name.text]) {
+        if (j < i) {
           diags_.error(DiagKind::duplicate_name, d.lets[i].name.span,
                        fmt::format("`let {}` is given twice in this indicator", d.lets[i].name.text),
                        "give the second one another name")
@@ -407,7 +412,69 @@ class Checker {
     }
     if (d.rag) rag(*d.rag, ind);
     benchmark_names_.clear();
+    extent_limit(d);
     p_.indicators.push_back(std::move(ind));
+  }
+
+  // Refuses, once per indicator, an expression too deep or too large once its lets are counted
+  // where they are used: the plan computes a let inside the expressions that use it, so this is
+  // the depth of the plan, and the plan writes some expressions out in full to compare them.
+  void extent_limit(const ast::IndicatorDecl& d) {
+    const char* hint =
+        "each let is computed inside the expressions that use it: build fewer lets on top of "
+        "one another, or make each one smaller";
+    for (const auto& l : d.lets) {
+      const Extent& x = extents_[l.value.value];
+      if (x.depth > ast::kMaxDepthWithLets) {
+        diags_.error(DiagKind::too_deep, l.name.span,
+                     fmt::format("`let {}` nests more than {} levels deep, counting the lets it "
+                                 "uses where they are used",
+                                 l.name.text, ast::kMaxDepthWithLets),
+                     hint);
+        return;
+      }
+      if (x.size > ast::kMaxTermsWithLets) {
+        diags_.error(DiagKind::too_deep, l.name.span,
+                     fmt::format("`let {}` holds more than {} terms once the lets it uses are "
+                                 "written out in full",
+                                 l.name.text, ast::kMaxTermsWithLets),
+                     hint);
+        return;
+      }
+    }
+    std::vector<ExprId> tops;
+    if (d.where) tops.push_back(*d.where);
+    for (const auto* c : {&d.denominator, &d.numerator, &d.value}) {
+      if (!*c) continue;
+      tops.push_back((*c)->aggregate);
+      tops.push_back((*c)->where);
+    }
+    if (d.target) tops.push_back(*d.target);
+    if (d.rag)
+      for (const auto& r : d.rag->rules) tops.push_back(r.when);
+    if (d.trend) tops.push_back(d.trend->stable_within);
+    for (const auto& b : d.benchmarks) tops.push_back(b.value);
+    for (const ExprId id : tops) {
+      if (!id.valid()) continue;
+      const Extent& x = extents_[id.value];
+      if (x.depth > ast::kMaxDepthWithLets) {
+        diags_.error(DiagKind::too_deep, m_.expr(id).span,
+                     fmt::format("this expression nests more than {} levels deep, counting the "
+                                 "lets it uses where they are used and each value of a list of "
+                                 "row values as a level",
+                                 ast::kMaxDepthWithLets),
+                     hint);
+        return;
+      }
+      if (x.size > ast::kMaxTermsWithLets) {
+        diags_.error(DiagKind::too_deep, m_.expr(id).span,
+                     fmt::format("this expression holds more than {} terms once the lets it uses "
+                                 "are written out in full",
+                                 ast::kMaxTermsWithLets),
+                     hint);
+        return;
+      }
+    }
   }
 
   void target(const ast::IndicatorDecl& d, const Indicator& ind, const Scope& constant) {
@@ -509,6 +576,13 @@ class Checker {
     p_.types[id.value] = t;
     p_.levels[id.value] = level;
     p_.uses_period[id.value] = uses_period ? 1 : 0;
+    Extent x{1, 1};
+    for (const ExprId a : m_.expr(id).args) {
+      if (!a.valid()) continue;
+      x.depth = std::max(x.depth, extents_[a.value].depth + 1);
+      x.size = capped(x.size + extents_[a.value].size);
+    }
+    extents_[id.value] = x;
     return t;
   }
   Level level(ExprId id) const { return p_.levels[id.value]; }
@@ -630,9 +704,10 @@ class Checker {
                          fmt::format("`between` needs numbers or dates, but `{}` is {}",
                                      src(e.args[0]), describe(a)),
                          "compare numbers or dates");
-          } else {
-            compatible(e.args[0], a, e.args[1], lo, e.span);
-            compatible(e.args[0], a, e.args[2], hi, e.span);
+          } else if (compatible(e.args[0], a, e.args[1], lo, e.span) &
+                     compatible(e.args[0], a, e.args[2], hi, e.span)) {
+            if (!whole_weeks_against_days(e.span, e.args[0], e.args[1], lo))
+              whole_weeks_against_days(e.span, e.args[0], e.args[2], hi);
           }
         }
         return set(id, Type::boolean(), join_levels({e.args[0], e.args[1], e.args[2]}),
@@ -708,9 +783,9 @@ class Checker {
     const std::string& n = e.text;
     const ast::IndicatorDecl* ind = s.indicator ? s.indicator->decl : nullptr;
     // Lets of this indicator.
-    if (ind && s.context == Context::row) {
-      for (std::size_t i = 0; i < ind->lets.size(); ++i) {
-        if (ind->lets[i].name.text != n) continue;
+    const auto lets_named = let_positions_.find(n);
+    if (ind && s.context == Context::row && lets_named != let_positions_.end()) {
+      for (const std::size_t i : lets_named->second) {
         if (i >= s.visible_lets) {
           if (i == s.current_let) {
             diags_.error(DiagKind::let_cycle, e.span, fmt::format("`let {}` uses itself", n),
@@ -724,7 +799,10 @@ class Checker {
         }
         p_.refs[id.value] = Ref{Ref::What::let, static_cast<std::uint32_t>(i), 0};
         const Type t = i < let_types_.size() ? let_types_[i] : Type::error();
-        return set(id, t, Level::row, let_uses_period(i));
+        set(id, t, Level::row, let_uses_period(i));
+        // A let is computed where it is used: its depth and size count here.
+        extents_[id.value] = extents_[ind->lets[i].value.value];
+        return t;
       }
     }
     // Columns of the `from` table.
@@ -1027,6 +1105,8 @@ class Checker {
         if (a.kind == Kind::list || b.kind == Kind::list)
           return fail("a list cannot be compared with `=`", "test membership with `in`, as in rec in (\"E11\", \"E12\")");
         if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
+        whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
       case Op::lt:
       case Op::le:
@@ -1036,6 +1116,8 @@ class Checker {
           return fail(fmt::format("`{}` cannot be ordered; it is {}", src(e.args[0]), describe(a)),
                       "compare numbers, dates or text");
         if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
+        whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
       case Op::add:
       case Op::sub: {
@@ -1087,7 +1169,50 @@ class Checker {
     return set(id, Type::error(), l, period);
   }
 
+  // Whether `id` is weeks(a, b), written there or as the value of a let it names.
+  bool counts_whole_weeks(ExprId id) const {
+    while (id.valid()) {
+      const ast::Expr& e = m_.expr(id);
+      const Ref& r = p_.refs[id.value];
+      if (e.kind == ExprKind::call)
+        return r.what == Ref::What::builtin &&
+               r.index == static_cast<std::uint32_t>(stdlib::Builtin::weeks);
+      if (e.kind != ExprKind::name || r.what != Ref::What::let || !current_decl_ ||
+          r.index >= current_decl_->lets.size())
+        return false;
+      id = current_decl_->lets[r.index].value;  // an earlier let: the walk ends
+    }
+    return false;
+  }
+
+  // Warns when weeks(a, b), which counts whole weeks, is compared with a number of days: 13
+  // days apart is 1 week, so `weeks(a, b) <= 10 days` holds there. Says whether it warned.
+  bool whole_weeks_against_days(Span where, ExprId weeks, ExprId other, const Type& other_type) {
+    if (other_type.kind != Kind::number || other_type.unit != Unit::days || other_type.adaptive ||
+        !counts_whole_weeks(weeks))
+      return false;
+    diags_.warning(DiagKind::whole_weeks, where,
+                   fmt::format("`{}` counts whole weeks, but `{}` is a number of days: 13 days "
+                               "apart count as 1 week, that is 7 days",
+                               src(weeks), src(other)),
+                   "compare days(a, b) with days, or weeks(a, b) with weeks (as in "
+                   "`weeks(a, b) <= 2`)");
+    return true;
+  }
+
   Type in_list(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type t = in_list_type(id, e, s);
+    // A list that is not constant is tested one value after another, a level for each.
+    const ast::Expr& list = m_.expr(e.args[1]);
+    if (list.kind == ExprKind::list && level(e.args[1]) != Level::constant) {
+      Extent& x = extents_[id.value];
+      x.depth += list.args.size() + 1;
+      x.size = capped(x.size + list.args.size() * extents_[e.args[0].value].size);
+    }
+    return t;
+  }
+
+  Type in_list_type(ExprId id, const ast::Expr& e, const Scope& s) {
     const Type a = expr(e.args[0], s);
     const Type b = expr(e.args[1], s);
     const Level l = join_levels({e.args[0], e.args[1]});
@@ -1154,6 +1279,17 @@ class Checker {
   std::map<std::string, std::uint32_t> tables_by_name_;
   std::map<std::string, std::uint32_t> params_by_name_;
   std::vector<Type> let_types_;
+  // The current indicator's lets by name: where each name is given, in order.
+  std::map<std::string, std::vector<std::size_t>> let_positions_;
+  // How deep and how large an expression is with the lets it uses counted in place.
+  struct Extent {
+    std::size_t depth = 0;
+    std::size_t size = 0;  // terms, at most one more than ast::kMaxTermsWithLets
+  };
+  static std::size_t capped(std::size_t size) {
+    return std::min<std::size_t>(size, ast::kMaxTermsWithLets + 1);
+  }
+  std::vector<Extent> extents_;  // by ExprId
   std::vector<std::string> benchmark_names_;
   std::vector<Type> benchmark_types_;
   const ast::IndicatorDecl* current_decl_ = nullptr;

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "lang/syntax/parse.hpp"
 #include "stdlib/std_files.hpp"
@@ -19,9 +21,28 @@ namespace {
 
 constexpr std::uintmax_t kMaxFileBytes = 256u << 20;
 
+// A definition file's name ends in `.tally`.
+bool is_definition_name(const fs::path& p) { return p.extension() == ".tally"; }
+
+// Whether `path` lies in `folder` or below it (both absolute and without `..`).
+bool inside(const fs::path& path, const fs::path& folder) {
+  auto p = path.begin();
+  for (auto f = folder.begin(); f != folder.end(); ++f, ++p) {
+    if (f->empty() && std::next(f) == folder.end()) break;  // a trailing separator
+    if (p == path.end() || *p != *f) return false;
+  }
+  return true;
+}
+
+// The UTF-8 byte-order mark some editors put at the start of a file.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 struct Loader {
   Frontend& out;
   std::map<std::string, FileId> loaded;  // canonical path -> file
+  // The folders imports may reach: those named on the command line and those of the files
+  // named there, with symbolic links resolved.
+  std::vector<fs::path> roots;
 
   std::optional<std::string> read(const fs::path& path, std::string& error) {
     std::error_code ec;
@@ -42,7 +63,11 @@ struct Loader {
     }
     std::ostringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    std::string text = ss.str();
+    // A byte-order mark is not part of the text: without it, columns on the first line are
+    // counted from the first real character.
+    if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+    return text;
   }
 
   // Adds and parses a file once; returns its index in module.files.
@@ -53,6 +78,41 @@ struct Loader {
     loaded.emplace(key, id);
     syntax::parse_file(out.sources, id, *out.module, out.diags);
     return out.module->files.size() - 1;
+  }
+
+  // The file an import of `p` may read (its path with symbolic links resolved), or nothing,
+  // reported, when it is not a definition or lies outside the roots. Nothing is read to decide.
+  std::optional<fs::path> confined(const ast::ImportDecl& imp, const fs::path& p) {
+    const char* allowed =
+        "an import names a .tally file in a folder named on the command line, or in the folder "
+        "of a file named there (or below them), or a file of the standard library (\"std/...\")";
+    if (!is_definition_name(fs::path(imp.path))) {
+      out.diags.error(DiagKind::import_refused, imp.span,
+                      fmt::format("\"{}\" is not a definition file: imports bring in .tally files "
+                                  "only",
+                                  imp.path),
+                      allowed);
+      return std::nullopt;
+    }
+    std::error_code ec;
+    const fs::path real = fs::weakly_canonical(fs::absolute(p, ec), ec);
+    const bool within = !ec && std::any_of(roots.begin(), roots.end(), [&](const fs::path& root) {
+      return inside(real, root);
+    });
+    if (!within) {
+      out.diags.error(
+          DiagKind::import_refused, imp.span,
+          fmt::format("\"{}\" is outside the folders named on the command line", imp.path),
+          fmt::format("{}; name the folder that holds it as well", allowed));
+      return std::nullopt;
+    }
+    if (!is_definition_name(real)) {
+      out.diags.error(DiagKind::import_refused, imp.span,
+                      fmt::format("\"{}\" leads to a file that is not a definition file", imp.path),
+                      allowed);
+      return std::nullopt;
+    }
+    return real;
   }
 
   std::size_t file_index(FileId id) const {
@@ -66,6 +126,13 @@ struct Loader {
     const fs::path canonical = fs::weakly_canonical(path, ec);
     const std::string key = ec ? path.string() : canonical.string();
     if (auto it = loaded.find(key); it != loaded.end()) return file_index(it->second);
+    if (!is_definition_name(path) || (!ec && !is_definition_name(canonical))) {
+      out.diags.error_nowhere(
+          DiagKind::file_unreadable,
+          fmt::format("{} is not a definition file: their names end in .tally", shown),
+          "name .tally files or folders that hold them");
+      return std::nullopt;
+    }
     std::string error;
     auto text = read(path, error);
     if (!text) {
@@ -84,7 +151,7 @@ std::string display(const fs::path& p) { return p.lexically_normal().generic_str
 
 std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths) {
   auto front = std::make_unique<Frontend>();
-  Loader loader{*front, {}};
+  Loader loader{*front, {}, {}};
 
   // 1. Files named on the command line, and every .tally below named folders (sorted).
   std::vector<fs::path> files;
@@ -115,6 +182,14 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
                                  "name .tally files or folders that hold them");
     }
   }
+  for (const std::string& arg : paths) {
+    std::error_code ec;
+    const fs::path p = fs::absolute(fs::path(arg), ec);
+    if (ec || !fs::exists(p, ec)) continue;
+    const fs::path folder = fs::is_directory(p, ec) ? p : p.parent_path();
+    const fs::path real = fs::weakly_canonical(folder, ec);
+    if (!ec) loader.roots.push_back(real);
+  }
   for (const fs::path& f : files) loader.add_path(f, display(f));
   const std::size_t named = front->module->files.size();
 
@@ -141,25 +216,40 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
         }
       } else {
         const fs::path p = base / imp.path;
+        const std::optional<fs::path> allowed = loader.confined(imp, p);
+        if (!allowed) continue;
         std::error_code ec;
-        if (!fs::is_regular_file(p, ec)) {
+        if (!fs::is_regular_file(*allowed, ec)) {
           front->diags.error(DiagKind::import_missing, imp.span,
                              fmt::format("cannot find \"{}\" (looked for {})", imp.path, display(p)),
                              "imports are relative to the importing file's folder");
           continue;
         }
-        target = loader.add_path(p, display(p));
+        target = loader.add_path(*allowed, display(p));
       }
       if (target) edges[i].emplace_back(*target, imp.span);
     }
   }
-  // Depth-first search for a cycle; report each import that closes one.
+  // Depth-first search for a cycle, with a stack of its own (a chain of imports can be as long as
+  // there are files); report each import that closes one.
   std::vector<int> state(front->module->files.size(), 0);
-  std::vector<std::size_t> stack;
-  auto visit = [&](auto&& self, std::size_t f) -> void {
-    state[f] = 1;
-    stack.push_back(f);
-    for (const auto& [to, span] : edges[f]) {
+  std::vector<std::size_t> stack;  // the files on the current path
+  std::vector<std::size_t> next;   // for each of them, its next import to follow
+  for (std::size_t root = 0; root < state.size(); ++root) {
+    if (state[root] != 0) continue;
+    state[root] = 1;
+    stack.push_back(root);
+    next.push_back(0);
+    while (!stack.empty()) {
+      const std::size_t f = stack.back();
+      const auto& out_edges = edges[f];
+      if (next.back() == out_edges.size()) {
+        state[f] = 2;
+        stack.pop_back();
+        next.pop_back();
+        continue;
+      }
+      const auto& [to, span] = out_edges[next.back()++];
       if (state[to] == 1) {
         std::string chain;
         const auto start = std::find(stack.begin(), stack.end(), to);
@@ -170,14 +260,12 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
                            fmt::format("this import closes a loop: {}", chain),
                            "move the shared declarations into one file that both import");
       } else if (state[to] == 0) {
-        self(self, to);
+        state[to] = 1;
+        stack.push_back(to);
+        next.push_back(0);
       }
     }
-    stack.pop_back();
-    state[f] = 2;
-  };
-  for (std::size_t f = 0; f < state.size(); ++f)
-    if (state[f] == 0) visit(visit, f);
+  }
 
   // 3. Check everything that parsed.
   front->program = check_module(*front->module, named, front->diags);

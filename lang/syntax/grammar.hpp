@@ -5,6 +5,8 @@
 
 #include <tao/pegtl.hpp>
 
+#include "lang/ast/ast.hpp"
+
 namespace tally::syntax::grammar {
 
 namespace pegtl = tao::pegtl;
@@ -28,9 +30,11 @@ using pegtl::star;
 using pegtl::string;
 using pegtl::until;
 
-// How deeply expressions may nest (parentheses, unary operators, aggregates) before the parser
-// stops with a clear message instead of exhausting the stack.
-inline constexpr std::size_t kMaxNesting = 100;
+// How deeply expressions may nest (parentheses, calls, lookups, `previous`, unary operators,
+// aggregates) before the parser stops with a clear message instead of exhausting the stack. Every
+// cycle of rules that can recurse passes through nested<>. The builder then bounds the syntax
+// tree by the same number, counting each operator of a chain as one level.
+inline constexpr std::size_t kMaxNesting = ast::kMaxDepth;
 
 // Counts nesting on the input and fails hard past kMaxNesting.
 template <typename Rule>
@@ -190,16 +194,17 @@ struct close_paren : tok<rparen> {};
 struct rbracket : one<']'> {};
 struct close_bracket : tok<rbracket> {};
 struct comma : tok<one<','>> {};
-struct paren_expr : seq<tok<lparen>, must<expr_inner>, star<comma, must<expression>>,
-                        must<close_paren>> {};
+// An expression inside another one: each counts one level of nesting.
+struct inner_expression : nested<expression> {};
+struct paren_expr
+    : seq<tok<lparen>, must<expr_inner>, star<comma, must<inner_expression>>, must<close_paren>> {};
 
-struct call_args : opt<expression, star<comma, must<expression>>> {};
+struct call_args : opt<inner_expression, star<comma, must<inner_expression>>> {};
 struct call_suffix : seq<tok<lparen>, call_args, must<close_paren>> {};
 struct lookup_column : tok<name> {};
 struct lookup_dot : tok<one<'.'>> {};
-struct lookup_suffix
-    : seq<tok<one<'['>>, must<expression>, must<close_bracket>, must<lookup_dot>,
-          must<lookup_column>> {};
+struct lookup_suffix : seq<tok<one<'['>>, must<inner_expression>, must<close_bracket>,
+                           must<lookup_dot>, must<lookup_column>> {};
 struct member_name : tok<name> {};
 struct member_suffix : seq<one<'.'>, not_at<one<'.'>>, ws, must<member_name>> {};
 struct name_expr : seq<name, ws, opt<sor<call_suffix, lookup_suffix, member_suffix>>> {};
@@ -214,10 +219,11 @@ struct aggregate : sor<count_agg, other_agg> {};
 struct prev_word : sor<kw_previous, kw_next> {};
 struct prev_per : tok<kw_per> {};
 struct prev_by : tok<kw_by> {};
-struct prev_order : seq<kw_order, ws, must<prev_by>, must<expression>> {};
-struct prev_where : seq<kw_where, ws, must<expression>> {};
-struct prev_expr : seq<prev_word, ws, tok<lparen>, must<expression>, must<prev_per>,
-                       must<expression>, opt<prev_order>, opt<prev_where>, must<close_paren>> {};
+struct prev_order : seq<kw_order, ws, must<prev_by>, must<inner_expression>> {};
+struct prev_where : seq<kw_where, ws, must<inner_expression>> {};
+struct prev_expr
+    : seq<prev_word, ws, tok<lparen>, must<inner_expression>, must<prev_per>,
+          must<inner_expression>, opt<prev_order>, opt<prev_where>, must<close_paren>> {};
 
 struct primary : sor<tok<date_lit>, tok<number_lit>, string_tok, tok<bool_lit>, aggregate,
                      prev_expr, name_expr, paren_expr> {};
@@ -367,6 +373,7 @@ TALLY_ERR(string_tok, "expected a string in double quotes")
 TALLY_ERR(string_body, "this string is not closed: add a closing \" on the same line")
 TALLY_ERR(one<'"' TALLY_COMMA '\\'>, "unknown escape in a string: write \\\" for a quote and \\\\ for a backslash")
 TALLY_ERR(expression, "expected a value: a number, a name, a string, a date or `(`")
+TALLY_ERR(inner_expression, "expected a value: a number, a name, a string, a date or `(`")
 TALLY_ERR(expr_inner, "expected a value inside the parentheses")
 TALLY_ERR(close_paren, "expected `)` to close the `(`")
 TALLY_ERR(close_bracket, "expected `]` to close the lookup")

@@ -158,9 +158,36 @@ class Builder {
  public:
   Builder(const SourceFile& source, FileId id, ast::Module& module, ast::File& file,
           Diagnostics& diags)
-      : text_(source.text()), id_(id), module_(module), file_(file), diags_(diags) {}
+      : text_(source.text()),
+        id_(id),
+        module_(module),
+        file_(file),
+        diags_(diags),
+        first_expr_(module.exprs.size()) {}
 
+  // Builds one declaration. One whose expression is too deep is left out, as after a syntax
+  // error, so that no later phase meets a tree deeper than ast::kMaxDepth.
   void declaration(const Node& n) {
+    try {
+      build(n);
+    } catch (const TooDeep& deep) {
+      if (deep.chain) {
+        diags_.error(DiagKind::too_deep, deep.at,
+                     fmt::format("this expression nests more than {} levels deep: each operator "
+                                 "of a chain such as `a or b or c` counts as a level",
+                                 ast::kMaxDepth),
+                     "split the chain into steps with `let`, or test several values at once "
+                     "with `in (...)`");
+      } else {
+        diags_.error(DiagKind::too_deep, deep.at,
+                     fmt::format("this expression nests more than {} levels deep", ast::kMaxDepth),
+                     "split it into steps with `let`");
+      }
+    }
+  }
+
+ private:
+  void build(const Node& n) {
     switch (n.kind) {
       case NK::import_decl: import(n); break;
       case NK::table_decl: table(n); break;
@@ -171,7 +198,12 @@ class Builder {
     }
   }
 
- private:
+  // Thrown by add() when a node would be deeper than ast::kMaxDepth; `at` is the operand that
+  // took it past the limit (in a chain of operators, the first term too many).
+  struct TooDeep {
+    Span at;
+    bool chain = false;
+  };
   Span span(const Node& n) const {
     const auto begin = static_cast<std::uint32_t>(n.m_begin.data - text_.data());
     return Span{id_, begin, end_of(n)};
@@ -205,7 +237,19 @@ class Builder {
   ast::Name name(const Node& n) const { return ast::Name{std::string(n.string_view()), span(n)}; }
   std::string string_value(const Node& n) const { return unescape(n.string_view()); }
 
-  ast::ExprId add(ast::Expr e) { return module_.add(std::move(e)); }
+  ast::ExprId add(ast::Expr e) {
+    std::uint32_t depth = 1;
+    Span last = e.span;
+    for (const ast::ExprId a : e.args) {
+      if (!a.valid()) continue;
+      depth = std::max(depth, depth_[a.value - first_expr_] + 1);
+      last = expr_span(a);
+    }
+    if (depth > ast::kMaxDepth) throw TooDeep{last, e.kind == ast::ExprKind::binary};
+    const ast::ExprId id = module_.add(std::move(e));
+    depth_.push_back(depth);
+    return id;
+  }
   ast::ExprId make(ast::ExprKind kind, Span s, std::vector<ast::ExprId> args = {},
                    ast::Op op = ast::Op::none) {
     ast::Expr e;
@@ -721,6 +765,9 @@ class Builder {
   ast::Module& module_;
   ast::File& file_;
   Diagnostics& diags_;
+  // The depth of each expression this builder made, indexed from first_expr_.
+  std::size_t first_expr_;
+  std::vector<std::uint32_t> depth_;
 };
 
 }  // namespace

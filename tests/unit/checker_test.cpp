@@ -386,6 +386,117 @@ TEST(CheckerLevels, LetsSeeOnlyEarlierLets) {
   EXPECT_EQ(later->diags.items()[0].message, "`c` is used before its `let`, which comes later");
 }
 
+// ---- depth and size with lets counted where they are used ----
+
+// An indicator over `visits` with `lets` (one per line) and `value count where WHERE`.
+std::unique_ptr<Checked> with_lets(const std::string& lets, const std::string& where) {
+  return check_text(std::string(kDeclarations) +
+                    "indicator i {\n  from visits\n  period quarter\n" + lets +
+                    "  value count where " + where + "\n}\n");
+}
+
+// `let l0 = n`, then `count` lets each `l(k-1) + 1 + 1 ...` adding `step` levels.
+std::string let_chain(std::size_t count, std::size_t step) {
+  std::string out = "  let l0 = n\n";
+  for (std::size_t k = 1; k < count; ++k) {
+    out += "  let l" + std::to_string(k) + " = l" + std::to_string(k - 1);
+    for (std::size_t i = 0; i < step; ++i) out += " + 1";
+    out += "\n";
+  }
+  return out;
+}
+
+std::size_t count_kind(const Checked& c, DiagKind kind) {
+  std::size_t n = 0;
+  for (const auto& d : c.diags.items()) n += d.kind == kind;
+  return n;
+}
+
+TEST(CheckerDepth, LetsBuiltOnLetsAreCountedWhereTheyAreUsed) {
+  // l0 is 1 level, each further let adds 1: l998 is 999 levels, the `where` 1,000.
+  auto fits = with_lets(let_chain(999, 1), "l998 > 0");
+  EXPECT_FALSE(fits->diags.has_errors()) << fits->messages();
+  // 20,000 lets: one message, at the first let past the limit (l1000, 1,001 levels).
+  auto deep = with_lets(let_chain(20000, 1), "l19999 > 0");
+  ASSERT_EQ(count_kind(*deep, DiagKind::too_deep), 1u) << deep->messages();
+  const Diagnostic& d = deep->diags.items().front();
+  EXPECT_EQ(d.message,
+            "`let l1000` nests more than 1000 levels deep, counting the lets it uses where they "
+            "are used");
+  EXPECT_EQ(deep->sources.get(d.span.file).text().substr(d.span.begin, d.span.end - d.span.begin),
+            "l1000");
+  // Lets of 98 levels each: the twelfth passes the limit.
+  auto steps = with_lets(let_chain(12, 98), "l11 > 0");
+  ASSERT_EQ(count_kind(*steps, DiagKind::too_deep), 1u) << steps->messages();
+  EXPECT_EQ(steps->diags.items().front().message.rfind("`let l11` nests", 0), 0u);
+  // Each let within the limit, the clause that uses the last one past it.
+  std::string plus_fifty;
+  for (int i = 0; i < 50; ++i) plus_fifty += " + 1";
+  auto clause = with_lets(let_chain(11, 98), "l10" + plus_fifty + " > 0");
+  ASSERT_EQ(count_kind(*clause, DiagKind::too_deep), 1u) << clause->messages();
+  EXPECT_EQ(clause->diags.items().front().message.rfind("this expression nests more than 1000", 0),
+            0u);
+}
+
+TEST(CheckerDepth, LetsThatDoubleAreRefusedBeforeTheyGrowLarge) {
+  std::string lets = "  let d0 = n\n";
+  for (int k = 1; k < 60; ++k)
+    lets += "  let d" + std::to_string(k) + " = d" + std::to_string(k - 1) + " + d" +
+            std::to_string(k - 1) + "\n";
+  auto c = with_lets(lets, "previous(start_date per child_id where d59 > 0) is known");
+  ASSERT_EQ(count_kind(*c, DiagKind::too_deep), 1u) << c->messages();
+  // d16 written out in full holds 2^17 - 1 terms.
+  EXPECT_EQ(c->diags.items().front().message,
+            "`let d16` holds more than 100000 terms once the lets it uses are written out in full");
+  // Fifteen doublings are fine.
+  auto fine = with_lets(lets.substr(0, lets.find("  let d16")), "d15 > 0");
+  EXPECT_FALSE(fine->diags.has_errors()) << fine->messages();
+}
+
+TEST(CheckerDepth, AListOfRowValuesCountsALevelPerValue) {
+  std::string columns;
+  for (int i = 0; i < 2000; ++i) columns += std::string(i ? ", " : "") + "outcome";
+  auto deep = with_lets("", "outcome in (" + columns + ")");
+  ASSERT_EQ(count_kind(*deep, DiagKind::too_deep), 1u) << deep->messages();
+  // A list of constants is one value: thousands of codes are fine.
+  std::string codes;
+  for (int i = 0; i < 5000; ++i)
+    codes += std::string(i ? ", " : "") + "\"E" + std::to_string(i) + "\"";
+  auto fine = with_lets("", "outcome in (" + codes + ")");
+  EXPECT_FALSE(fine->diags.has_errors()) << fine->messages();
+}
+
+// ---- weeks(a, b) beside days ----
+
+TEST(CheckerWarnings, WeeksComparedWithDaysCountWholeWeeks) {
+  auto warned = [](const std::string& expr) {
+    auto c = with_let(expr);
+    EXPECT_FALSE(c->diags.has_errors()) << expr << "\n" << c->messages();
+    return count_kind(*c, DiagKind::whole_weeks);
+  };
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= 10 days"), 1u);
+  EXPECT_EQ(warned("10 days > weeks(start_date, end_date)"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) = cp_visit_days"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= gap"), 1u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) between 7 days and 14 days"), 1u);
+  // Through a let.
+  auto through_let = check_text(std::string(kDeclarations) +
+                                "indicator i { from visits period month\n"
+                                "  let w = weeks(start_date, end_date)\n  let v = w\n"
+                                "  value count where v < 21 days }\n");
+  ASSERT_EQ(count_kind(*through_let, DiagKind::whole_weeks), 1u) << through_let->messages();
+  const Diagnostic& d = through_let->diags.items().front();
+  EXPECT_EQ(d.severity, Severity::warning);
+  EXPECT_EQ(d.message,
+            "`v` counts whole weeks, but `21 days` is a number of days: 13 days apart count as 1 "
+            "week, that is 7 days");
+  // Weeks with weeks, a plain number (read as weeks), or days(a, b) with weeks: no warning.
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= 2"), 0u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) <= six_weeks"), 0u);
+  EXPECT_EQ(warned("gap <= 6 weeks"), 0u);
+  EXPECT_EQ(warned("weeks(start_date, end_date) + 1 <= 10 days"), 0u);
+}
+
 // ---- indicators ----
 
 TEST(CheckerIndicators, UnitsDecimalsAndPolarity) {
@@ -694,6 +805,107 @@ TEST_F(LoadDefinitions, ReportsMissingFilesImportsAndLoops) {
   EXPECT_EQ(kinds[0], DiagKind::file_unreadable);
   EXPECT_EQ(kinds[1], DiagKind::import_missing);
   EXPECT_EQ(kinds[2], DiagKind::import_cycle);
+}
+
+TEST_F(LoadDefinitions, AByteOrderMarkIsSkippedAndColumnsStayRight) {
+  write("a.tally", "\xEF\xBB\xBFparam limit = nope\n");
+  auto front = load_definitions({path("a.tally")});
+  ASSERT_EQ(front->diags.items().size(), 1u) << render_text(front->diags, front->sources);
+  const Diagnostic& d = front->diags.items()[0];
+  EXPECT_EQ(d.kind, DiagKind::bad_parameter);
+  const LineCol lc = front->sources.get(d.span.file).line_col(d.span.begin);
+  EXPECT_EQ(lc.line, 1);
+  EXPECT_EQ(lc.column, 15);
+  // Only at the very start: elsewhere the bytes are text like any other.
+  write("b.tally", "param title = \"\xEF\xBB\xBF\"\n");
+  EXPECT_FALSE(load_definitions({path("b.tally")})->diags.has_errors());
+}
+
+// Every message of `front`, as text.
+std::string all_text(const Frontend& front) { return render_text(front.diags, front.sources); }
+
+TEST_F(LoadDefinitions, ImportsStayInTheFoldersNamedAndReadOnlyDefinitions) {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_ / "named" / "sub");
+  fs::create_directories(dir_ / "outside");
+  const std::string secret = "SECRET line that must never be shown";
+  write("outside/tables.tally", "table t { a int }\n");
+  write("outside/notes.txt", secret + "\n");
+  write("named/notes.txt", secret + "\n");
+  write("named/sub/tables.tally", "table t { a int }\n");
+  fs::create_symlink(dir_ / "outside" / "tables.tally", dir_ / "named" / "escape.tally");
+  fs::create_symlink(dir_ / "named" / "notes.txt", dir_ / "named" / "notes.tally");
+  fs::create_symlink(dir_ / "named" / "sub" / "tables.tally", dir_ / "named" / "inside.tally");
+  auto import_of = [&](const std::string& target) {
+    write("named/a.tally", "import \"" + target + "\"\n");
+    return load_definitions({path("named/a.tally")});
+  };
+  auto refused = [&](const std::string& target) {
+    auto front = import_of(target);
+    const std::string text = all_text(*front);
+    EXPECT_EQ(front->diags.items().size(), 1u) << target << "\n" << text;
+    if (!front->diags.items().empty()) {
+      EXPECT_EQ(front->diags.items()[0].kind, DiagKind::import_refused) << target << "\n" << text;
+    }
+    EXPECT_EQ(text.find("SECRET"), std::string::npos) << text;
+    EXPECT_EQ(front->sources.size(), 1u) << target;  // nothing else was read
+  };
+  refused("../outside/tables.tally");
+  refused((dir_ / "outside" / "tables.tally").string());
+  refused("sub/../../outside/tables.tally");
+  refused("escape.tally");  // a link inside that leads outside
+  refused("notes.txt");
+  refused("notes.tally");  // a link to a file that is not a definition
+  refused("../outside/notes.txt");
+  refused("/etc/passwd");
+  refused("/proc/self/environ");
+  refused("../../../../../../../../../../etc/passwd");
+  // Inside the folder of the file named, and below it, and through a link that stays inside.
+  for (const std::string& target :
+       std::vector<std::string>{"sub/tables.tally", "inside.tally", "./sub/../sub/tables.tally",
+                                (dir_ / "named" / "sub" / "tables.tally").string()}) {
+    auto front = import_of(target);
+    EXPECT_FALSE(front->diags.has_errors()) << target << "\n" << all_text(*front);
+    EXPECT_EQ(front->program.tables.size(), 1u) << target;
+  }
+  // A folder named on the command line opens it, and a file named there opens its folder.
+  for (const char* link : {"escape.tally", "notes.tally", "inside.tally"})
+    fs::remove(dir_ / "named" / link);
+  fs::remove_all(dir_ / "named" / "sub");
+  write("named/a.tally", "import \"../outside/tables.tally\"\n");
+  EXPECT_FALSE(load_definitions({path("named/a.tally"), path("outside")})->diags.has_errors());
+  EXPECT_FALSE(load_definitions({path("named"), path("outside/tables.tally")})->diags.has_errors());
+}
+
+TEST_F(LoadDefinitions, AFileNamedThatIsNotADefinitionIsNotRead) {
+  write("notes.txt", "SECRET line that must never be shown\n");
+  auto front = load_definitions({path("notes.txt")});
+  ASSERT_EQ(front->diags.items().size(), 1u);
+  EXPECT_EQ(front->diags.items()[0].kind, DiagKind::file_unreadable);
+  EXPECT_EQ(all_text(*front).find("SECRET"), std::string::npos);
+  EXPECT_EQ(front->sources.size(), 0u);
+}
+
+TEST_F(LoadDefinitions, AFileNameThatIsNotUtf8RendersAsJson) {
+  // A Latin-1 e acute in the name, and a syntax error inside.
+  const std::string name = "caf\xE9.tally";
+  write(name, "param p = \n");
+  auto front = load_definitions({path(name)});
+  ASSERT_TRUE(front->diags.has_errors());
+  std::string json;
+  ASSERT_NO_THROW(json = render_json(front->diags, front->sources).dump(2));
+  EXPECT_NE(json.find("caf\xEF\xBF\xBD.tally"), std::string::npos) << json;
+}
+
+TEST(Diagnostics, ValidUtf8ReplacesOnlyBytesThatAreNotUtf8) {
+  EXPECT_EQ(valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82"),
+            "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x99\x82");
+  EXPECT_EQ(valid_utf8("caf\xE9"), "caf\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xFF\xFE"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+  EXPECT_EQ(valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // cut short
+  EXPECT_EQ(valid_utf8(""), "");
 }
 
 TEST_F(LoadDefinitions, DuplicateNamesAcrossFilesShowBothPlaces) {

@@ -734,6 +734,74 @@ TEST(ParseErrors, NestingHasALimitAndHundredsOfThousandsOfParenthesesFailFast) {
   EXPECT_EQ(first_error("param p = " + std::string(1000, '-') + "1\n").kind, DiagKind::too_deep);
 }
 
+// `n` copies of `item` joined by `sep`.
+std::string repeat(const std::string& item, std::size_t n, const std::string& sep = "") {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += (i ? sep : "") + item;
+  return out;
+}
+
+// Parsing `text` gives one diagnostic, too_deep, starting at byte `offset`.
+void expect_one_too_deep(const std::string& text, std::size_t offset) {
+  const auto p = parse(text);
+  ASSERT_EQ(p->diags.items().size(), 1u) << p->messages();
+  EXPECT_EQ(p->diags.items()[0].kind, DiagKind::too_deep) << p->messages();
+  EXPECT_EQ(p->diags.items()[0].span.begin, offset) << p->messages();
+}
+
+TEST(ParseErrors, CallsLookupsPreviousAndListItemsCountAsNesting) {
+  const std::string head = "param p = ";
+  // Thousands deep: one message each, where the limit is passed, never a stack overflow.
+  for (const std::string open : {"abs(", "t[", "(1, ", "previous(1 per "}) {
+    const std::string text = head + repeat(open, 5000) + "1\n";
+    const auto p = parse(text);
+    ASSERT_EQ(p->diags.items().size(), 1u) << open;
+    EXPECT_EQ(p->diags.items()[0].kind, DiagKind::too_deep) << open;
+    EXPECT_EQ(p->diags.items()[0].message, "this expression nests more than 100 levels deep");
+  }
+  // At the limit a call is fine: 99 calls and the literal make 100 levels.
+  auto calls = [&](std::size_t n) {
+    return head + repeat("abs(", n) + "1" + std::string(n, ')') + "\n";
+  };
+  EXPECT_FALSE(parse(calls(g::kMaxNesting - 1))->diags.has_errors());
+  // 100 calls: the parser lets them through, the tree builder counts 101 levels.
+  expect_one_too_deep(calls(g::kMaxNesting), head.size() + 4);
+}
+
+TEST(ParseErrors, EachOperatorOfAChainCountsAsALevel) {
+  const std::string head = "param p = ";
+  for (const std::string op : {" or ", " and ", " + ", " - ", " * ", " / "}) {
+    // 100 terms make 100 levels (99 operators and the first term).
+    EXPECT_FALSE(parse(head + repeat("x", g::kMaxNesting, op) + "\n")->diags.has_errors()) << op;
+    // The 101st term is one too many: the error points at it.
+    expect_one_too_deep(head + repeat("x", g::kMaxNesting + 1, op) + "\n",
+                        head.size() + g::kMaxNesting * (1 + op.size()));
+    // 20,000 terms: the same one message, where the limit is passed.
+    expect_one_too_deep(head + repeat("x", 20000, op) + "\n",
+                        head.size() + g::kMaxNesting * (1 + op.size()));
+  }
+  const Diagnostic chain = first_error(head + repeat("x", 200, " or ") + "\n");
+  EXPECT_EQ(chain.message,
+            "this expression nests more than 100 levels deep: each operator of a chain such as "
+            "`a or b or c` counts as a level");
+  // A list of values is not a chain: thousands of codes are fine.
+  EXPECT_FALSE(parse(head + "(" + repeat("\"E11\"", 5000, ", ") + ")\n")->diags.has_errors());
+}
+
+TEST(ParseErrors, ADeclarationTooDeepIsLeftOutAndTheNextIsRead) {
+  const std::string text = "param p = " + repeat("x", 500, " or ") +
+                           "\nparam q = 1\nindicator i { where " + repeat("x", 500, " and ") +
+                           " }\nparam r = 2\n";
+  const auto p = parse(text);
+  ASSERT_EQ(p->diags.items().size(), 2u) << p->messages();
+  EXPECT_EQ(p->diags.items()[0].kind, DiagKind::too_deep);
+  EXPECT_EQ(p->diags.items()[1].kind, DiagKind::too_deep);
+  ASSERT_EQ(p->file().params.size(), 2u);
+  EXPECT_EQ(p->file().params[0].name.text, "q");
+  EXPECT_EQ(p->file().params[1].name.text, "r");
+  EXPECT_TRUE(p->file().indicators.empty());
+}
+
 TEST(ParseErrors, EncodingIsCheckedFirst) {
   const Diagnostic latin1 = first_error("param p = \"caf\xe9\"\n");
   EXPECT_EQ(latin1.kind, DiagKind::encoding);
