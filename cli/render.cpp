@@ -34,7 +34,8 @@ std::string target_text(const PeriodResult& r, int decimals) {
 nlohmann::ordered_json count_json(const Rational& v) {
   if (boost::multiprecision::denominator(v) == 1) {
     const BigInt n = boost::multiprecision::numerator(v);
-    if (n <= std::numeric_limits<std::int64_t>::max() && n >= std::numeric_limits<std::int64_t>::min())
+    if (n <= std::numeric_limits<std::int64_t>::max() &&
+        n >= std::numeric_limits<std::int64_t>::min())
       return static_cast<std::int64_t>(n);
   }
   return format_exact(v);
@@ -45,7 +46,7 @@ namespace {
 nlohmann::ordered_json parameters_json(const RenderContext& ctx) {
   std::vector<std::pair<std::string, std::string>> items;
   for (std::size_t i = 0; i < ctx.plan->params.size(); ++i)
-    items.emplace_back(ctx.plan->params[i].name, check::constant_display(ctx.params[i]));
+    items.emplace_back(ctx.plan->params[i].name, constant_display(ctx.params[i]));
   std::sort(items.begin(), items.end());
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (auto& [k, v] : items) j[k] = v;
@@ -54,16 +55,20 @@ nlohmann::ordered_json parameters_json(const RenderContext& ctx) {
 
 const char* arrow(Trend t) {
   switch (t) {
-    case Trend::improving: return "▲";
-    case Trend::deteriorating: return "▼";
-    case Trend::stable: return "►";
-    case Trend::none: return " ";
+    case Trend::improving:
+      return "▲";
+    case Trend::deteriorating:
+      return "▼";
+    case Trend::stable:
+      return "►";
+    case Trend::none:
+      return " ";
   }
   return " ";
 }
 
 std::string unit_suffix(const plan::IndicatorPlan& ind) {
-  return ind.unit == ast::UnitKind::percent ? "%" : "";
+  return ind.unit == plan::UnitKind::percent ? "%" : "";
 }
 
 std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
@@ -87,11 +92,20 @@ std::string html_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -152,7 +166,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
     const plan::IndicatorPlan& ind = *ir.plan;
     nlohmann::ordered_json ji = indicator_json(ind);
     ji["unit"] = ind.unit_text;
-    ji["polarity"] = ast::polarity_name(ind.polarity);
+    ji["polarity"] = plan::polarity_name(ind.polarity);
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const PeriodResult& r : ir.results) {
       nlohmann::ordered_json jr;
@@ -173,9 +187,9 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       if (!ind.benchmarks.empty()) {
         nlohmann::ordered_json b = nlohmann::ordered_json::object();
         for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
-          b[ind.benchmarks[k].name] = r.benchmarks[k]
-                                          ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
-                                          : nlohmann::ordered_json(nullptr);
+          b[ind.benchmarks[k].name] =
+              r.benchmarks[k] ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
+                              : nlohmann::ordered_json(nullptr);
         jr["benchmarks"] = b;
       }
       if (!r.value && !r.note.empty()) jr["note"] = r.note;
@@ -222,28 +236,32 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     values.resize(period_labels.size(), "");
     for (auto& v : values) row.push_back(v);
     const PeriodResult& last = ir.results.back();
-    row.push_back(ind.ratio && last.numerator && last.denominator
-                      ? fmt::format("{} / {}", format_exact(*last.numerator), format_exact(*last.denominator))
-                      : "");
+    row.push_back(
+        ind.ratio && last.numerator && last.denominator
+            ? fmt::format("{} / {}", format_exact(*last.numerator), format_exact(*last.denominator))
+            : "");
     const std::string target = target_text(last, ind.decimals);
     row.push_back(target.empty() ? "" : target + unit_suffix(ind));
     row.push_back(last.rag == Rag::none ? "-" : runtime::rag_name(last.rag));
-    std::string trend = last.trend == Trend::none ? "" : fmt::format("{} {}", arrow(last.trend), runtime::trend_name(last.trend));
-    if (last.change && last.trend != Trend::none)
-      {
+    std::string trend = last.trend == Trend::none ? ""
+                                                  : fmt::format("{} {}", arrow(last.trend),
+                                                                runtime::trend_name(last.trend));
+    if (last.change && last.trend != Trend::none) {
       const std::string change = value_text(*last.change, ind.decimals);
       const bool zero = change.find_first_not_of("0.-") == std::string::npos;
       trend += fmt::format(" ({}{})", *last.change > 0 && !zero ? "+" : "", change);
     }
     row.push_back(trend);
-    if (!last.value && !last.note.empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
+    if (!last.value && !last.note.empty())
+      notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
   }
   std::vector<std::size_t> width(header.size(), 0);
   for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
   for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], display_width(row[c]));
   width[1] = std::min<std::size_t>(width[1], 60);
   auto cell = [&](const std::string& s, std::size_t c) {
     std::string text = s;
@@ -251,7 +269,8 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
       std::size_t keep = 0, chars = 0;
       while (keep < text.size() && chars < width[1] - 1) {
         ++keep;
-        while (keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) ++keep;
+        while (keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
+          ++keep;
         ++chars;
       }
       text = text.substr(0, keep) + "…";
@@ -289,12 +308,18 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       std::vector<std::string> f = {
-          ind.name, ind.code, ind.title, calendar::label(r.period), format_iso(r.period.start),
+          ind.name,
+          ind.code,
+          ind.title,
+          calendar::label(r.period),
+          format_iso(r.period.start),
           format_iso(r.period.end),
           ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
           ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
-          r.value ? value_text(*r.value, ind.decimals) : "", target_text(r, ind.decimals),
-          runtime::rag_name(r.rag), runtime::trend_name(r.trend),
+          r.value ? value_text(*r.value, ind.decimals) : "",
+          target_text(r, ind.decimals),
+          runtime::rag_name(r.rag),
+          runtime::trend_name(r.trend),
           r.change && r.trend != Trend::none ? value_text(*r.change, ind.decimals) : ""};
       for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
       out += "\n";
@@ -333,7 +358,8 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     for (const IndicatorResult& ir : result.indicators) {
       const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
       if (i < ctx.descriptions.size())
-        out += fmt::format("- **{} {}**: {}\n", esc(ir.plan->code), esc(ir.plan->title), esc(ctx.descriptions[i]));
+        out += fmt::format("- **{} {}**: {}\n", esc(ir.plan->code), esc(ir.plan->title),
+                           esc(ctx.descriptions[i]));
     }
   }
   return out;
@@ -344,21 +370,25 @@ std::string run_html(const RunResult& result, const RenderContext& ctx) {
   out += fmt::format("<title>{} scorecard</title>\n", html_escape(result.period_label));
   out +=
       "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
-      "#999;padding:4px 8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
+      "#999;padding:4px "
+      "8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
       ".green{background:#d9ead3}</style>\n</head>\n<body>\n";
   out += fmt::format("<h1>{} scorecard</h1>\n<table>\n", html_escape(result.period_label));
-  out += "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
-         "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
+  out +=
+      "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
+      "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       out += fmt::format(
           "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} {}</td></tr>\n",
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} "
+          "{}</td></tr>\n",
           html_escape(ind.code), html_escape(ind.title), calendar::label(r.period),
           ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-          ind.ratio && r.denominator ? format_exact(*r.denominator) : "", html_escape(shown_value(r, ind)),
-          html_escape(target_text(r, ind.decimals)), runtime::rag_name(r.rag), runtime::rag_name(r.rag),
+          ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+          html_escape(shown_value(r, ind)), html_escape(target_text(r, ind.decimals)),
+          runtime::rag_name(r.rag), runtime::rag_name(r.rag),
           r.trend == Trend::none ? "" : arrow(r.trend),
           r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }

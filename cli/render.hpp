@@ -13,7 +13,7 @@ namespace tally::cli {
 
 struct RenderContext {
   const plan::Plan* plan = nullptr;
-  std::vector<check::Constant> params;  // the values used, one per plan parameter
+  std::vector<Constant> params;  // the values used, one per plan parameter
   bool color = false;
   std::vector<std::string> descriptions;  // plain words, by plan indicator (report footnotes)
 };

@@ -16,28 +16,20 @@ using ast::ExprId;
 using ast::ExprKind;
 using ast::Op;
 
-plan::ColumnType column_type(ast::ColumnType t) {
+Type type_of_column(ColumnType t) {
   switch (t) {
-    case ast::ColumnType::text: return plan::ColumnType::text;
-    case ast::ColumnType::integer: return plan::ColumnType::integer;
-    case ast::ColumnType::decimal: return plan::ColumnType::decimal;
-    case ast::ColumnType::date: return plan::ColumnType::date;
-    case ast::ColumnType::boolean: return plan::ColumnType::boolean;
-  }
-  return plan::ColumnType::text;
-}
-
-Type type_of_column(plan::ColumnType t) {
-  switch (t) {
-    case plan::ColumnType::text: return Type::text();
-    case plan::ColumnType::integer:
-    case plan::ColumnType::decimal: return Type::number();
-    case plan::ColumnType::date: return Type::date();
-    case plan::ColumnType::boolean: return Type::boolean();
+    case ColumnType::text:
+      return Type::text();
+    case ColumnType::integer:
+    case ColumnType::decimal:
+      return Type::number();
+    case ColumnType::date:
+      return Type::date();
+    case ColumnType::boolean:
+      return Type::boolean();
   }
   return Type::error();
 }
-
 
 // What an expression may see, by where it stands.
 enum class Context : std::uint8_t {
@@ -130,16 +122,16 @@ class Checker {
             .labels.push_back(Label{it->second, "first declared here"});
         continue;
       }
-      plan::ColumnSchema col;
+      ColumnSchema col;
       col.name = c.name.text;
-      col.type = column_type(c.type);
+      col.type = c.type;
       col.nullable = c.nullable;
       col.key = c.key;
       if (c.format) {
         if (c.type != ast::ColumnType::date) {
           diags_.error(DiagKind::type_mismatch, c.format_span,
-                       fmt::format("only a date column can name a layout; `{}` is {}",
-                                   c.name.text, plan::column_type_name(col.type)),
+                       fmt::format("only a date column can name a layout; `{}` is {}", c.name.text,
+                                   column_type_name(col.type)),
                        "remove the layout string, or declare the column `date`");
         } else if (!DateFormat::parse(*c.format)) {
           diags_.error(DiagKind::bad_literal, c.format_span,

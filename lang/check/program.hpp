@@ -9,8 +9,8 @@
 
 #include "lang/ast/ast.hpp"
 #include "lang/base/diagnostics.hpp"
+#include "lang/base/schema.hpp"
 #include "lang/check/types.hpp"
-#include "lang/plan/schema.hpp"
 
 namespace tally::check {
 
@@ -31,7 +31,7 @@ struct Ref {
 
 struct Table {
   const ast::TableDecl* decl = nullptr;
-  plan::TableSchema schema;
+  TableSchema schema;
   std::optional<std::uint32_t> key;  // the key column, if one is declared
 };
 
