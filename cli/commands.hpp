@@ -41,5 +41,6 @@ int run_command(const RunOptions& options);
 int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);
 int explain_command(const RunOptions& options);
+int describe_command(const RunOptions& options);
 
 }  // namespace tally::cli

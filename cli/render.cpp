@@ -43,16 +43,6 @@ nlohmann::ordered_json count_json(const Rational& v) {
 
 namespace {
 
-nlohmann::ordered_json parameters_json(const RenderContext& ctx) {
-  std::vector<std::pair<std::string, std::string>> items;
-  for (std::size_t i = 0; i < ctx.plan->params.size(); ++i)
-    items.emplace_back(ctx.plan->params[i].name, constant_display(ctx.params[i]));
-  std::sort(items.begin(), items.end());
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (auto& [k, v] : items) j[k] = v;
-  return j;
-}
-
 const char* arrow(Trend t) {
   switch (t) {
     case Trend::improving:
@@ -71,12 +61,88 @@ std::string unit_suffix(const plan::IndicatorPlan& ind) {
   return ind.unit == plan::UnitKind::percent ? "%" : "";
 }
 
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
+  return w;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+// `s` cut to `width` characters, ending in "…" when cut.
+std::string cut(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width || width == 0) return s;
+  std::size_t keep = 0, chars = 0;
+  while (keep < s.size() && chars + 1 < width) {
+    ++keep;
+    while (keep < s.size() && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) ++keep;
+    ++chars;
+  }
+  return s.substr(0, keep) + "…";
+}
+
+}  // namespace
+
 std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!r.value) return "-";
   return value_text(*r.value, ind.decimals) + unit_suffix(ind);
 }
 
-}  // namespace
+std::string count_text(const std::optional<Rational>& count, const plan::IndicatorPlan& ind) {
+  return ind.ratio && count ? format_exact(*count) : "";
+}
+
+std::string ratio_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (!ind.ratio || !r.numerator || !r.denominator) return "";
+  return fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator));
+}
+
+nlohmann::ordered_json parameters_json(const plan::Plan& plan,
+                                       const std::vector<Constant>& values) {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (std::size_t i = 0; i < plan.params.size(); ++i)
+    items.emplace_back(plan.params[i].name, constant_display(values[i]));
+  std::sort(items.begin(), items.end());
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (auto& [k, v] : items) j[k] = v;
+  return j;
+}
+
+std::string text_table(const std::vector<TextColumn>& columns,
+                       const std::vector<std::vector<std::string>>& rows, const std::string& indent,
+                       const CellStyle& style) {
+  std::vector<std::size_t> width(columns.size(), 0);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    width[c] = columns[c].width;
+    if (width[c] == 0)
+      for (const auto& row : rows)
+        if (c < row.size()) width[c] = std::max(width[c], display_width(row[c]));
+    if (columns[c].limit != 0) width[c] = std::min(width[c], columns[c].limit);
+  }
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < rows[r].size() && c < columns.size(); ++c) {
+      std::string cell = rows[r][c];
+      if (columns[c].limit != 0 && display_width(cell) > width[c]) cell = cut(cell, width[c]);
+      cell = columns[c].right ? pad_left(cell, width[c]) : pad_right(cell, width[c]);
+      if (style) cell = style(r, c, std::move(cell));
+      line += (c ? "  " : "") + cell;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -111,34 +177,6 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
-  return w;
-}
-
-std::string pad_right(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
-std::string pad_left(const std::string& s, std::size_t width) {
-  const std::size_t w = display_width(s);
-  return w >= width ? s : std::string(width - w, ' ') + s;
-}
-
-std::string cut(const std::string& s, std::size_t width) {
-  if (display_width(s) <= width || width == 0) return s;
-  std::size_t keep = 0, chars = 0;
-  while (keep < s.size() && chars + 1 < width) {
-    ++keep;
-    while (keep < s.size() && (static_cast<unsigned char>(s[keep]) & 0xC0) == 0x80) ++keep;
-    ++chars;
-  }
-  return s.substr(0, keep) + "…";
-}
-
 std::string summary_line(const RunResult& result) {
   const auto c = result.summary();
   const std::size_t n = result.indicators.size();
@@ -160,7 +198,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
   j["period"] = result.period_label;
-  j["parameters"] = parameters_json(ctx);
+  j["parameters"] = parameters_json(*ctx.plan, ctx.params);
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
@@ -209,17 +247,16 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
 }
 
 std::string run_table(const RunResult& result, const RenderContext& ctx) {
-  std::string out;
   if (result.indicators.empty()) return "no indicators to report\n";
   // Columns: code, title, one value per shown period, num/den, target, rag, trend.
   std::vector<std::string> period_labels;
   for (const PeriodResult& r : result.indicators.front().results)
     period_labels.push_back(calendar::label(r.period));
-  std::vector<std::vector<std::string>> rows;
-  std::vector<Rag> colours;
   std::vector<std::string> header = {"Code", "Indicator"};
   for (const auto& l : period_labels) header.push_back(l);
   for (const char* h : {"Num / Den", "Target", "RAG", "Trend"}) header.push_back(h);
+  std::vector<std::vector<std::string>> rows = {header};
+  std::vector<Rag> colours = {Rag::none};
   std::vector<std::string> notes;
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
@@ -236,10 +273,7 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     values.resize(period_labels.size(), "");
     for (auto& v : values) row.push_back(v);
     const PeriodResult& last = ir.results.back();
-    row.push_back(
-        ind.ratio && last.numerator && last.denominator
-            ? fmt::format("{} / {}", format_exact(*last.numerator), format_exact(*last.denominator))
-            : "");
+    row.push_back(ratio_text(last, ind));
     const std::string target = target_text(last, ind.decimals);
     row.push_back(target.empty() ? "" : target + unit_suffix(ind));
     row.push_back(last.rag == Rag::none ? "-" : runtime::rag_name(last.rag));
@@ -257,45 +291,18 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
   }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c)
-      width[c] = std::max(width[c], display_width(row[c]));
-  width[1] = std::min<std::size_t>(width[1], 60);
-  auto cell = [&](const std::string& s, std::size_t c) {
-    std::string text = s;
-    if (c == 1 && display_width(text) > width[1]) {
-      std::size_t keep = 0, chars = 0;
-      while (keep < text.size() && chars < width[1] - 1) {
-        ++keep;
-        while (keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
-          ++keep;
-        ++chars;
-      }
-      text = text.substr(0, keep) + "…";
-    }
-    const bool numeric = c >= 2 && c < 2 + period_labels.size() + 2;
-    return numeric ? pad_left(text, width[c]) : pad_right(text, width[c]);
+  // Figures (the periods' values, num / den and target) stand right-aligned.
+  std::vector<TextColumn> columns(header.size());
+  columns[1].limit = 60;
+  for (std::size_t c = 2; c < 2 + period_labels.size() + 2; ++c) columns[c].right = true;
+  const std::size_t rag_column = header.size() - 2;
+  auto colour = [&](std::size_t r, std::size_t c, std::string text) {
+    if (!ctx.color || c != rag_column || colours[r] == Rag::none) return text;
+    const int code = colours[r] == Rag::red ? 31 : colours[r] == Rag::amber ? 33 : 32;
+    return fmt::format("\x1b[1;{}m{}\x1b[0m", code, text);
   };
-  out += fmt::format("{} scorecard\n\n", result.period_label);
-  std::string line;
-  for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "  " : "") + cell(header[c], c);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  out += line + "\n";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    line.clear();
-    for (std::size_t c = 0; c < rows[r].size(); ++c) {
-      std::string text = cell(rows[r][c], c);
-      if (ctx.color && c == header.size() - 2 && colours[r] != Rag::none) {
-        const int code = colours[r] == Rag::red ? 31 : colours[r] == Rag::amber ? 33 : 32;
-        text = fmt::format("\x1b[1;{}m{}\x1b[0m", code, text);
-      }
-      line += (c ? "  " : "") + text;
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
+  std::string out = fmt::format("{} scorecard\n\n", result.period_label);
+  out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
   for (const auto& n : notes) out += "note: " + n + "\n";
   return out;
@@ -314,8 +321,8 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
           calendar::label(r.period),
           format_iso(r.period.start),
           format_iso(r.period.end),
-          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-          ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+          count_text(r.numerator, ind),
+          count_text(r.denominator, ind),
           r.value ? value_text(*r.value, ind.decimals) : "",
           target_text(r, ind.decimals),
           runtime::rag_name(r.rag),
@@ -344,11 +351,10 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} {} |\n", esc(ind.code),
-                         esc(ind.title), calendar::label(r.period),
-                         ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-                         ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
-                         shown_value(r, ind), target_text(r, ind.decimals),
-                         runtime::rag_name(r.rag), r.trend == Trend::none ? "" : arrow(r.trend),
+                         esc(ind.title), calendar::label(r.period), count_text(r.numerator, ind),
+                         count_text(r.denominator, ind), shown_value(r, ind),
+                         target_text(r, ind.decimals), runtime::rag_name(r.rag),
+                         r.trend == Trend::none ? "" : arrow(r.trend),
                          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }
   }
@@ -385,8 +391,7 @@ std::string run_html(const RunResult& result, const RenderContext& ctx) {
           "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} "
           "{}</td></tr>\n",
           html_escape(ind.code), html_escape(ind.title), calendar::label(r.period),
-          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-          ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+          count_text(r.numerator, ind), count_text(r.denominator, ind),
           html_escape(shown_value(r, ind)), html_escape(target_text(r, ind.decimals)),
           runtime::rag_name(r.rag), runtime::rag_name(r.rag),
           r.trend == Trend::none ? "" : arrow(r.trend),

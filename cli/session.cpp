@@ -202,6 +202,12 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   return std::nullopt;
 }
 
+std::string output_format(const RunOptions& o) {
+  if (!o.format.empty()) return o.format;
+  // The table is for people at a terminal; anywhere else the default is the stable JSON.
+  return o.output.empty() && stdout_is_terminal() ? "table" : "json";
+}
+
 int run_command(const RunOptions& o) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
@@ -223,9 +229,7 @@ int run_command(const RunOptions& o) {
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
     ctx.descriptions.push_back(
         check::describe_indicator(s.front->program, ind.index, s.request.params));
-  std::string format = o.format;
-  // The table is for people at a terminal; anywhere else the default is the stable JSON.
-  if (format.empty()) format = o.output.empty() && stdout_is_terminal() ? "table" : "json";
+  const std::string format = output_format(o);
   ctx.color = format == "table" && o.output.empty() && stdout_color();
   std::string text;
   if (format == "json")

@@ -54,12 +54,9 @@ bool write_output(const std::string& text, const std::string& path);
 // milliseconds.
 [[noreturn]] void finish(const std::string& text, const std::string& path);
 bool stdout_color();
+// --format, or when it is not given: the table at a terminal, the stable JSON anywhere else.
+std::string output_format(const RunOptions& o);
 bool stdout_is_terminal();
 bool stderr_color();
-
-int compare_command(const RunOptions& options);
-int sweep_command(const RunOptions& options);
-int explain_command(const RunOptions& options);
-int describe_command(const RunOptions& options);
 
 }  // namespace tally::cli

@@ -2,7 +2,6 @@
 // parameter over a range) and explain (the rows behind a figure).
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -19,16 +18,6 @@ using runtime::Rag;
 
 std::string render(const nlohmann::ordered_json& j) { return j.dump(2) + "\n"; }
 
-nlohmann::ordered_json params_json(const plan::Plan& plan, const std::vector<Constant>& values) {
-  std::vector<std::pair<std::string, std::string>> items;
-  for (std::size_t i = 0; i < plan.params.size(); ++i)
-    items.emplace_back(plan.params[i].name, constant_display(values[i]));
-  std::sort(items.begin(), items.end());
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (auto& [k, v] : items) j[k] = v;
-  return j;
-}
-
 // One figure as compare and sweep show it.
 nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   nlohmann::ordered_json j;
@@ -44,8 +33,7 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
 
 std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!r.value) return "-";
-  return fmt::format("{}{} {}", value_text(*r.value, ind.decimals),
-                     ind.unit == plan::UnitKind::percent ? "%" : "", runtime::rag_name(r.rag));
+  return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
 struct NamedRun {
@@ -55,15 +43,6 @@ struct NamedRun {
   std::vector<Constant> params;
   runtime::RunResult result;
 };
-
-std::string format_of(const RunOptions& o) {
-  if (!o.format.empty()) return o.format;
-  return o.output.empty() && stdout_is_terminal() ? "table" : "json";
-}
-
-}  // namespace
-
-namespace {
 
 // What changed in one indicator between two versions of its definition, clause by clause, and in
 // the parameters (`*_params`: their values, one per parameter of the plan).
@@ -142,8 +121,7 @@ int compare_versions(const RunOptions& o) {
     before = runtime::execute(old_plan, old_data, request, errors);
     if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
   }
-  const std::string format =
-      o.format.empty() ? (o.output.empty() && stdout_is_terminal() ? "table" : "json") : o.format;
+  const std::string format = output_format(o);
   nlohmann::ordered_json j;
   j["period"] = after.period_label;
   j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
@@ -295,14 +273,14 @@ int compare_command(const RunOptions& o) {
     }
   }
 
-  const std::string format = format_of(o);
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
     nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
     for (const NamedRun& run : runs)
-      jruns.push_back({{"name", run.name}, {"parameters", params_json(s.plan, run.params)}});
+      jruns.push_back({{"name", run.name}, {"parameters", parameters_json(s.plan, run.params)}});
     j["runs"] = jruns;
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
@@ -361,11 +339,10 @@ int compare_command(const RunOptions& o) {
                              return names;
                            }(),
                            " vs "));
-    std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header = {"Code", "Indicator", "Period"};
     for (const NamedRun& run : runs) header.push_back(run.name);
     header.push_back("");
-    rows.push_back(header);
+    std::vector<std::vector<std::string>> rows = {header};
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
@@ -381,21 +358,9 @@ int compare_command(const RunOptions& o) {
         rows.push_back(row);
       }
     }
-    std::vector<std::size_t> width(header.size(), 0);
-    for (const auto& row : rows)
-      for (std::size_t c = 0; c < row.size(); ++c)
-        width[c] =
-            std::max(width[c], std::min<std::size_t>(display_width(row[c]), c == 1 ? 50 : 200));
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        std::string cell = row[c];
-        if (display_width(cell) > width[c]) cell = cut(cell, width[c]);
-        line += (c ? "  " : "") + pad_right(cell, width[c]);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      text += line + "\n";
-    }
+    std::vector<TextColumn> columns(header.size(), TextColumn{false, 0, 200});
+    columns[1].limit = 50;
+    text += text_table(columns, rows);
     text += "\n";
     for (const auto& sentence : sentences) text += sentence + "\n";
   }
@@ -481,45 +446,32 @@ int sweep_command(const RunOptions& o) {
   };
   std::vector<Row> rows;
   // Resolve every value first (each is checked as a --set would be), then evaluate them all at
-  // once where the plan allows.
+  // once where the plan allows, and one run per value where it does not.
+  std::vector<std::vector<Constant>> runs;
   std::vector<Constant> constants;
   for (const std::string& value : *values) {
     std::vector<std::string> sets = o.sets;
     sets.push_back(name + "=" + value);
-    std::vector<Constant> params;
-    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
-    constants.push_back(params[*index]);
+    if (auto status = resolve_params(*s.front, o.scenarios, sets, runs.emplace_back()))
+      return *status;
+    constants.push_back(runs.back()[*index]);
   }
-  {
-    runtime::RunRequest request = s.request;
-    std::vector<Constant> base;
-    if (auto status = resolve_params(*s.front, o.scenarios, o.sets, base)) return *status;
-    request.params = base;
-    request.history = 1;
-    std::vector<runtime::ExecError> errors;
-    auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
-    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-    if (all && !std::getenv("TALLY_SWEEP_BY_RUNS")) {
-      for (std::size_t k = 0; k < all->size(); ++k)
-        rows.push_back(Row{constant_display(constants[k]), std::move((*all)[k])});
+  runtime::RunRequest request = s.request;
+  request.history = 1;
+  std::vector<runtime::ExecError> errors;
+  auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
+  if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+  if (!all) {
+    all.emplace();
+    for (const std::vector<Constant>& params : runs) {
+      request.params = params;
+      all->push_back(runtime::execute(s.plan, s.data, request, errors));
+      if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     }
   }
-  const bool evaluated_at_once = !rows.empty();
-  for (const std::string& value : *values) {
-    if (evaluated_at_once) break;
-    std::vector<std::string> sets = o.sets;
-    sets.push_back(name + "=" + value);
-    std::vector<Constant> params;
-    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
-    runtime::RunRequest request = s.request;
-    request.params = params;
-    request.history = 1;
-    std::vector<runtime::ExecError> errors;
-    Row row{constant_display(params[*index]), runtime::execute(s.plan, s.data, request, errors)};
-    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-    rows.push_back(std::move(row));
-  }
-  const std::string format = format_of(o);
+  for (std::size_t k = 0; k < constants.size(); ++k)
+    rows.push_back(Row{constant_display(constants[k]), std::move((*all)[k])});
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
@@ -551,8 +503,7 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
         text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
-                            ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-                            ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
+                            count_text(r.numerator, ind), count_text(r.denominator, ind),
                             r.value ? value_text(*r.value, ind.decimals) : "",
                             runtime::rag_name(r.rag));
       }
@@ -560,23 +511,19 @@ int sweep_command(const RunOptions& o) {
   } else {
     text = fmt::format("{}: {} from {} to {}\n", s.request.period_label, name, rows.front().shown,
                        rows.back().shown);
+    // The figures stand in columns of a set width, as wide as their headings need and more.
+    const std::vector<TextColumn> columns = {{}, {true, 12, 0}, {true, 8, 0}, {}};
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = s.plan.indicators[i];
       text += fmt::format("\n{} {}\n", ind.code, ind.title);
-      std::size_t w = name.size();
-      for (const Row& row : rows) w = std::max(w, display_width(row.shown));
-      text +=
-          fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(name, w), "num / den", "value", "rag");
+      std::vector<std::vector<std::string>> table = {{name, "num / den", "value", "rag"}};
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
-        const std::string nd =
-            ind.ratio && r.numerator && r.denominator
-                ? fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator))
-                : "";
-        text += fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(row.shown, w), nd,
-                            r.value ? value_text(*r.value, ind.decimals) : "-",
-                            runtime::rag_name(r.rag));
+        table.push_back({row.shown, ratio_text(r, ind),
+                         r.value ? value_text(*r.value, ind.decimals) : "-",
+                         runtime::rag_name(r.rag)});
       }
+      text += text_table(columns, table, "  ");
     }
   }
   finish(text, o.output);
@@ -600,7 +547,7 @@ int explain_command(const RunOptions& o) {
   const runtime::ExplainResult r = runtime::explain(
       s.plan, s.data, s.request, 0, which, static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
-  const std::string format = format_of(o);
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
