@@ -108,7 +108,6 @@ class Checker {
 
   void table(const ast::TableDecl& t) {
     Table table;
-    table.decl = &t;
     table.schema.name = t.name.text;
     table.schema.title = t.title;
     std::map<std::string, Span> seen;
@@ -168,7 +167,6 @@ class Checker {
 
   void param(const ast::ParamDecl& d) {
     Param param;
-    param.decl = &d;
     param.name = d.name.text;
     auto value = constant_of(m_, d.value, nullptr, diags_, fmt::format("parameter `{}`", d.name.text));
     if (value) {
@@ -187,7 +185,6 @@ class Checker {
 
   void scenario(const ast::ScenarioDecl& d) {
     Scenario s;
-    s.decl = &d;
     s.name = d.name.text;
     std::set<std::string> seen;
     for (const auto& a : d.overrides) {
@@ -376,7 +373,6 @@ class Checker {
     constant.indicator = &ind;
     constant.table = table;
     table_unknown_ = d.from && !table;
-    benchmark_types_.clear();
     if (d.target) target(d, ind, constant);
     if (ind.polarity == ast::Polarity::range && (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
       diags_.error(DiagKind::range_target, d.polarity_span,
@@ -391,7 +387,6 @@ class Checker {
       const Type t = expr(b.value, constant);
       require_like_value(b.value, t, ind, "a benchmark");
       benchmark_names_.push_back(b.name.text);
-      benchmark_types_.push_back(t);
     }
     if (d.trend && d.trend->stable_within.valid()) {
       const Type t = expr(d.trend->stable_within, constant);
@@ -1147,13 +1142,9 @@ class Checker {
   std::map<std::string, std::uint32_t> params_by_name_;
   std::vector<Type> let_types_;
   std::vector<std::string> benchmark_names_;
-  std::vector<Type> benchmark_types_;
   const ast::IndicatorDecl* current_decl_ = nullptr;
   const Table* ind_table_ = nullptr;
   bool table_unknown_ = false;
-
- public:
-  void set_current(const ast::IndicatorDecl* d) { current_decl_ = d; }
 };
 
 }  // namespace
