@@ -58,8 +58,7 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
   for (const std::string& name : scenarios) {
     auto s = p.find_scenario(name);
     if (!s) {
-      std::vector<std::string> names;
-      for (const auto& sc : p.scenarios) names.push_back(sc.name);
+      const std::vector<std::string> names = names_of(p.scenarios);
       return unknown_name_error(fmt::format("unknown scenario '{}'", name), name, names,
                                 declared_list(names, "scenarios"));
     }
@@ -74,8 +73,7 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
     const std::string text = set.substr(eq + 1);
     auto index = p.find_param(name);
     if (!index) {
-      std::vector<std::string> names;
-      for (const auto& param : p.params) names.push_back(param.name);
+      const std::vector<std::string> names = names_of(p.params);
       return unknown_name_error(fmt::format("--set: unknown parameter '{}'", name), name, names,
                                 declared_list(names, "parameters"));
     }
@@ -111,10 +109,8 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
   for (const std::string& name : names) {
     auto i = p.find_indicator(name);
     if (!i) {
-      std::vector<std::string> all;
-      for (const auto& ind : p.indicators) all.push_back(ind.name);
-      return unknown_name_error(fmt::format("--indicator: unknown indicator '{}'", name), name, all,
-                                "tally describe lists the indicators");
+      return unknown_name_error(fmt::format("--indicator: unknown indicator '{}'", name), name,
+                                names_of(p.indicators), "tally describe lists the indicators");
     }
     if (std::find(chosen.begin(), chosen.end(), *i) == chosen.end()) chosen.push_back(*i);
   }

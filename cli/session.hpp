@@ -29,6 +29,14 @@ std::optional<int> open_session(const RunOptions& o, Session& s);
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
                                   const std::vector<std::string>& sets, std::vector<Constant>& out);
 
+// The names of `items` (declarations, runs: anything with a `name`), in order.
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const T& item : items) names.push_back(item.name);
+  return names;
+}
+
 // The indicators named by --indicator, in the order named; an unknown name is a usage error.
 std::optional<int> select_indicators(const check::Program& program,
                                      const std::vector<std::string>& names,

@@ -331,14 +331,7 @@ int compare_command(const RunOptions& o) {
       }
     }
   } else {
-    text = fmt::format("{}: {}\n\n", first.period_label,
-                       fmt::join(
-                           [&] {
-                             std::vector<std::string> names;
-                             for (const NamedRun& run : runs) names.push_back(run.name);
-                             return names;
-                           }(),
-                           " vs "));
+    text = fmt::format("{}: {}\n\n", first.period_label, fmt::join(names_of(runs), " vs "));
     std::vector<std::string> header = {"Code", "Indicator", "Period"};
     for (const NamedRun& run : runs) header.push_back(run.name);
     header.push_back("");
@@ -436,9 +429,8 @@ int sweep_command(const RunOptions& o) {
   if (auto status = open_session(o, s)) return *status;
   auto index = s.front->program.find_param(name);
   if (!index) {
-    std::vector<std::string> names;
-    for (const auto& p : s.front->program.params) names.push_back(p.name);
-    return unknown_name_error(fmt::format("--vary: unknown parameter '{}'", name), name, names, "");
+    return unknown_name_error(fmt::format("--vary: unknown parameter '{}'", name), name,
+                              names_of(s.front->program.params), "");
   }
   struct Row {
     std::string shown;
