@@ -12,7 +12,7 @@
 #include <map>
 
 #include "lang/check/front.hpp"
-#include "lang/plan/plan.hpp"
+#include "lang/plan/compiler.hpp"
 #include "runtime/exec/executor.hpp"
 #include "runtime/exec/radix_sort.hpp"
 
@@ -171,9 +171,9 @@ BENCHMARK(evaluate_visits)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Measu
 // A sweep of 100 thresholds against one run (ratio = sweep / run).
 void sweep_100_thresholds(benchmark::State& state) {
   Loaded l = load(write_visits(kRows, false));
-  std::vector<tally::check::Constant> values;
+  std::vector<tally::Constant> values;
   for (int d = 1; d <= 100; ++d) {
-    tally::check::Constant c = l.request.params[0];
+    tally::Constant c = l.request.params[0];
     c.number = d;
     values.push_back(c);
   }

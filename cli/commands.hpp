@@ -10,19 +10,19 @@ int main(int argc, char** argv);
 
 struct CheckOptions {
   std::vector<std::string> defs;
-  std::string emit;                 // "", "ast", "types", "plan"
-  std::string diagnostics = "text"; // "text" or "json"
+  std::string emit;                  // "", "ast", "types", "plan"
+  std::string diagnostics = "text";  // "text" or "json"
 };
 
 struct RunOptions {
   std::vector<std::string> defs;
   std::string data;
   std::string period;
-  int history = 0;                   // 0: the default
-  std::vector<std::string> sets;     // NAME=VALUE
+  int history = 0;                // 0: the default
+  std::vector<std::string> sets;  // NAME=VALUE
   std::vector<std::string> scenarios;
   std::vector<std::string> indicators;
-  std::string format;                // table, json, csv, markdown, html; "" = by terminal
+  std::string format;  // table, json, csv, markdown, html; "" = by terminal
   std::string output;
   bool lenient = false;
   std::string rejects;
@@ -41,5 +41,6 @@ int run_command(const RunOptions& options);
 int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);
 int explain_command(const RunOptions& options);
+int describe_command(const RunOptions& options);
 
 }  // namespace tally::cli

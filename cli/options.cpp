@@ -77,10 +77,7 @@ int check_command(const CheckOptions& o) {
   } else if (o.emit == "types") {
     std::cout << check::print_types(front->program, front->sources);
   } else if (o.emit == "plan") {
-    std::vector<std::uint32_t> all;
-    for (std::uint32_t i = 0; i < front->program.indicators.size(); ++i)
-      if (front->program.indicators[i].named_on_command_line) all.push_back(i);
-    std::cout << plan::print(plan::compile(front->program, all));
+    std::cout << plan::print(plan::compile(front->program, {}));
   } else {
     const auto& p = front->program;
     std::size_t named = 0;

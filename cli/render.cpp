@@ -34,7 +34,8 @@ std::string target_text(const PeriodResult& r, int decimals) {
 nlohmann::ordered_json count_json(const Rational& v) {
   if (boost::multiprecision::denominator(v) == 1) {
     const BigInt n = boost::multiprecision::numerator(v);
-    if (n <= std::numeric_limits<std::int64_t>::max() && n >= std::numeric_limits<std::int64_t>::min())
+    if (n <= std::numeric_limits<std::int64_t>::max() &&
+        n >= std::numeric_limits<std::int64_t>::min())
       return static_cast<std::int64_t>(n);
   }
   return format_exact(v);
@@ -42,59 +43,22 @@ nlohmann::ordered_json count_json(const Rational& v) {
 
 namespace {
 
-nlohmann::ordered_json parameters_json(const RenderContext& ctx) {
-  std::vector<std::pair<std::string, std::string>> items;
-  for (std::size_t i = 0; i < ctx.plan->params.size(); ++i)
-    items.emplace_back(ctx.plan->params[i].name, check::constant_display(ctx.params[i]));
-  std::sort(items.begin(), items.end());
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (auto& [k, v] : items) j[k] = v;
-  return j;
-}
-
 const char* arrow(Trend t) {
   switch (t) {
-    case Trend::improving: return "▲";
-    case Trend::deteriorating: return "▼";
-    case Trend::stable: return "►";
-    case Trend::none: return " ";
+    case Trend::improving:
+      return "▲";
+    case Trend::deteriorating:
+      return "▼";
+    case Trend::stable:
+      return "►";
+    case Trend::none:
+      return " ";
   }
   return " ";
 }
 
 std::string unit_suffix(const plan::IndicatorPlan& ind) {
-  return ind.unit == ast::UnitKind::percent ? "%" : "";
-}
-
-std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  if (!r.value) return "-";
-  return value_text(*r.value, ind.decimals) + unit_suffix(ind);
-}
-
-}  // namespace
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return ind.unit == plan::UnitKind::percent ? "%" : "";
 }
 
 std::size_t display_width(const std::string& s) {
@@ -114,6 +78,7 @@ std::string pad_left(const std::string& s, std::size_t width) {
   return w >= width ? s : std::string(width - w, ' ') + s;
 }
 
+// `s` cut to `width` characters, ending in "…" when cut.
 std::string cut(const std::string& s, std::size_t width) {
   if (display_width(s) <= width || width == 0) return s;
   std::size_t keep = 0, chars = 0;
@@ -123,6 +88,93 @@ std::string cut(const std::string& s, std::size_t width) {
     ++chars;
   }
   return s.substr(0, keep) + "…";
+}
+
+}  // namespace
+
+std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (!r.value) return "-";
+  return value_text(*r.value, ind.decimals) + unit_suffix(ind);
+}
+
+std::string count_text(const std::optional<Rational>& count, const plan::IndicatorPlan& ind) {
+  return ind.ratio && count ? format_exact(*count) : "";
+}
+
+std::string ratio_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (!ind.ratio || !r.numerator || !r.denominator) return "";
+  return fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator));
+}
+
+nlohmann::ordered_json parameters_json(const plan::Plan& plan,
+                                       const std::vector<Constant>& values) {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (std::size_t i = 0; i < plan.params.size(); ++i)
+    items.emplace_back(plan.params[i].name, constant_display(values[i]));
+  std::sort(items.begin(), items.end());
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (auto& [k, v] : items) j[k] = v;
+  return j;
+}
+
+std::string text_table(const std::vector<TextColumn>& columns,
+                       const std::vector<std::vector<std::string>>& rows, const std::string& indent,
+                       const CellStyle& style) {
+  std::vector<std::size_t> width(columns.size(), 0);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    width[c] = columns[c].width;
+    if (width[c] == 0)
+      for (const auto& row : rows)
+        if (c < row.size()) width[c] = std::max(width[c], display_width(row[c]));
+    if (columns[c].limit != 0) width[c] = std::min(width[c], columns[c].limit);
+  }
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < rows[r].size() && c < columns.size(); ++c) {
+      std::string cell = rows[r][c];
+      if (columns[c].limit != 0 && display_width(cell) > width[c]) cell = cut(cell, width[c]);
+      cell = columns[c].right ? pad_left(cell, width[c]) : pad_right(cell, width[c]);
+      if (style) cell = style(r, c, std::move(cell));
+      line += (c ? "  " : "") + cell;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 std::string summary_line(const RunResult& result) {
@@ -146,13 +198,13 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
   j["period"] = result.period_label;
-  j["parameters"] = parameters_json(ctx);
+  j["parameters"] = parameters_json(*ctx.plan, ctx.params);
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     nlohmann::ordered_json ji = indicator_json(ind);
     ji["unit"] = ind.unit_text;
-    ji["polarity"] = ast::polarity_name(ind.polarity);
+    ji["polarity"] = plan::polarity_name(ind.polarity);
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const PeriodResult& r : ir.results) {
       nlohmann::ordered_json jr;
@@ -173,9 +225,9 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       if (!ind.benchmarks.empty()) {
         nlohmann::ordered_json b = nlohmann::ordered_json::object();
         for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
-          b[ind.benchmarks[k].name] = r.benchmarks[k]
-                                          ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
-                                          : nlohmann::ordered_json(nullptr);
+          b[ind.benchmarks[k].name] =
+              r.benchmarks[k] ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
+                              : nlohmann::ordered_json(nullptr);
         jr["benchmarks"] = b;
       }
       if (!r.value && !r.note.empty()) jr["note"] = r.note;
@@ -195,17 +247,16 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
 }
 
 std::string run_table(const RunResult& result, const RenderContext& ctx) {
-  std::string out;
   if (result.indicators.empty()) return "no indicators to report\n";
   // Columns: code, title, one value per shown period, num/den, target, rag, trend.
   std::vector<std::string> period_labels;
   for (const PeriodResult& r : result.indicators.front().results)
     period_labels.push_back(calendar::label(r.period));
-  std::vector<std::vector<std::string>> rows;
-  std::vector<Rag> colours;
   std::vector<std::string> header = {"Code", "Indicator"};
   for (const auto& l : period_labels) header.push_back(l);
   for (const char* h : {"Num / Den", "Target", "RAG", "Trend"}) header.push_back(h);
+  std::vector<std::vector<std::string>> rows = {header};
+  std::vector<Rag> colours = {Rag::none};
   std::vector<std::string> notes;
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
@@ -222,61 +273,36 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     values.resize(period_labels.size(), "");
     for (auto& v : values) row.push_back(v);
     const PeriodResult& last = ir.results.back();
-    row.push_back(ind.ratio && last.numerator && last.denominator
-                      ? fmt::format("{} / {}", format_exact(*last.numerator), format_exact(*last.denominator))
-                      : "");
+    row.push_back(ratio_text(last, ind));
     const std::string target = target_text(last, ind.decimals);
     row.push_back(target.empty() ? "" : target + unit_suffix(ind));
     row.push_back(last.rag == Rag::none ? "-" : runtime::rag_name(last.rag));
-    std::string trend = last.trend == Trend::none ? "" : fmt::format("{} {}", arrow(last.trend), runtime::trend_name(last.trend));
-    if (last.change && last.trend != Trend::none)
-      {
+    std::string trend = last.trend == Trend::none ? ""
+                                                  : fmt::format("{} {}", arrow(last.trend),
+                                                                runtime::trend_name(last.trend));
+    if (last.change && last.trend != Trend::none) {
       const std::string change = value_text(*last.change, ind.decimals);
       const bool zero = change.find_first_not_of("0.-") == std::string::npos;
       trend += fmt::format(" ({}{})", *last.change > 0 && !zero ? "+" : "", change);
     }
     row.push_back(trend);
-    if (!last.value && !last.note.empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
+    if (!last.value && !last.note.empty())
+      notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
   }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (std::size_t c = 0; c < header.size(); ++c) width[c] = display_width(header[c]);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], display_width(row[c]));
-  width[1] = std::min<std::size_t>(width[1], 60);
-  auto cell = [&](const std::string& s, std::size_t c) {
-    std::string text = s;
-    if (c == 1 && display_width(text) > width[1]) {
-      std::size_t keep = 0, chars = 0;
-      while (keep < text.size() && chars < width[1] - 1) {
-        ++keep;
-        while (keep < text.size() && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) ++keep;
-        ++chars;
-      }
-      text = text.substr(0, keep) + "…";
-    }
-    const bool numeric = c >= 2 && c < 2 + period_labels.size() + 2;
-    return numeric ? pad_left(text, width[c]) : pad_right(text, width[c]);
+  // Figures (the periods' values, num / den and target) stand right-aligned.
+  std::vector<TextColumn> columns(header.size());
+  columns[1].limit = 60;
+  for (std::size_t c = 2; c < 2 + period_labels.size() + 2; ++c) columns[c].right = true;
+  const std::size_t rag_column = header.size() - 2;
+  auto colour = [&](std::size_t r, std::size_t c, std::string text) {
+    if (!ctx.color || c != rag_column || colours[r] == Rag::none) return text;
+    const int code = colours[r] == Rag::red ? 31 : colours[r] == Rag::amber ? 33 : 32;
+    return fmt::format("\x1b[1;{}m{}\x1b[0m", code, text);
   };
-  out += fmt::format("{} scorecard\n\n", result.period_label);
-  std::string line;
-  for (std::size_t c = 0; c < header.size(); ++c) line += (c ? "  " : "") + cell(header[c], c);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  out += line + "\n";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    line.clear();
-    for (std::size_t c = 0; c < rows[r].size(); ++c) {
-      std::string text = cell(rows[r][c], c);
-      if (ctx.color && c == header.size() - 2 && colours[r] != Rag::none) {
-        const int code = colours[r] == Rag::red ? 31 : colours[r] == Rag::amber ? 33 : 32;
-        text = fmt::format("\x1b[1;{}m{}\x1b[0m", code, text);
-      }
-      line += (c ? "  " : "") + text;
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-  }
+  std::string out = fmt::format("{} scorecard\n\n", result.period_label);
+  out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
   for (const auto& n : notes) out += "note: " + n + "\n";
   return out;
@@ -289,12 +315,18 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       std::vector<std::string> f = {
-          ind.name, ind.code, ind.title, calendar::label(r.period), format_iso(r.period.start),
+          ind.name,
+          ind.code,
+          ind.title,
+          calendar::label(r.period),
+          format_iso(r.period.start),
           format_iso(r.period.end),
-          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-          ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
-          r.value ? value_text(*r.value, ind.decimals) : "", target_text(r, ind.decimals),
-          runtime::rag_name(r.rag), runtime::trend_name(r.trend),
+          count_text(r.numerator, ind),
+          count_text(r.denominator, ind),
+          r.value ? value_text(*r.value, ind.decimals) : "",
+          target_text(r, ind.decimals),
+          runtime::rag_name(r.rag),
+          runtime::trend_name(r.trend),
           r.change && r.trend != Trend::none ? value_text(*r.change, ind.decimals) : ""};
       for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
       out += "\n";
@@ -319,11 +351,10 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} {} |\n", esc(ind.code),
-                         esc(ind.title), calendar::label(r.period),
-                         ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-                         ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
-                         shown_value(r, ind), target_text(r, ind.decimals),
-                         runtime::rag_name(r.rag), r.trend == Trend::none ? "" : arrow(r.trend),
+                         esc(ind.title), calendar::label(r.period), count_text(r.numerator, ind),
+                         count_text(r.denominator, ind), shown_value(r, ind),
+                         target_text(r, ind.decimals), runtime::rag_name(r.rag),
+                         r.trend == Trend::none ? "" : arrow(r.trend),
                          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }
   }
@@ -333,7 +364,8 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     for (const IndicatorResult& ir : result.indicators) {
       const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
       if (i < ctx.descriptions.size())
-        out += fmt::format("- **{} {}**: {}\n", esc(ir.plan->code), esc(ir.plan->title), esc(ctx.descriptions[i]));
+        out += fmt::format("- **{} {}**: {}\n", esc(ir.plan->code), esc(ir.plan->title),
+                           esc(ctx.descriptions[i]));
     }
   }
   return out;
@@ -344,21 +376,24 @@ std::string run_html(const RunResult& result, const RenderContext& ctx) {
   out += fmt::format("<title>{} scorecard</title>\n", html_escape(result.period_label));
   out +=
       "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
-      "#999;padding:4px 8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
+      "#999;padding:4px "
+      "8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
       ".green{background:#d9ead3}</style>\n</head>\n<body>\n";
   out += fmt::format("<h1>{} scorecard</h1>\n<table>\n", html_escape(result.period_label));
-  out += "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
-         "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
+  out +=
+      "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
+      "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       out += fmt::format(
           "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} {}</td></tr>\n",
+          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} "
+          "{}</td></tr>\n",
           html_escape(ind.code), html_escape(ind.title), calendar::label(r.period),
-          ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-          ind.ratio && r.denominator ? format_exact(*r.denominator) : "", html_escape(shown_value(r, ind)),
-          html_escape(target_text(r, ind.decimals)), runtime::rag_name(r.rag), runtime::rag_name(r.rag),
+          count_text(r.numerator, ind), count_text(r.denominator, ind),
+          html_escape(shown_value(r, ind)), html_escape(target_text(r, ind.decimals)),
+          runtime::rag_name(r.rag), runtime::rag_name(r.rag),
           r.trend == Trend::none ? "" : arrow(r.trend),
           r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }

@@ -2,6 +2,7 @@
 // stable JSON document of the CLI contract, CSV for spreadsheets, Markdown and HTML.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ namespace tally::cli {
 
 struct RenderContext {
   const plan::Plan* plan = nullptr;
-  std::vector<check::Constant> params;  // the values used, one per plan parameter
+  std::vector<Constant> params;  // the values used, one per plan parameter
   bool color = false;
   std::vector<std::string> descriptions;  // plain words, by plan indicator (report footnotes)
 };
@@ -23,11 +24,19 @@ struct RenderContext {
 std::string value_text(const Rational& v, int decimals);
 std::string target_text(const runtime::PeriodResult& r, int decimals);
 std::string trimmed_text(const Rational& v, int decimals);
+// The value as a table shows it: "92.5%", "14", or "-" when it is missing.
+std::string shown_value(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// A ratio indicator's numerator or denominator, exact ("" for a value indicator or when missing).
+std::string count_text(const std::optional<Rational>& count, const plan::IndicatorPlan& ind);
+// "12 / 15" for a ratio indicator with both counts, "" otherwise.
+std::string ratio_text(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
 // Whole numbers as JSON numbers, other exact values as decimal strings.
 nlohmann::ordered_json count_json(const Rational& v);
 
 // An indicator's name, code and title: the opening keys of its entry in every JSON document.
 nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind);
+// The parameters' values shown as text, by name in name order (`values`: one per plan parameter).
+nlohmann::ordered_json parameters_json(const plan::Plan& plan, const std::vector<Constant>& values);
 
 nlohmann::ordered_json run_json(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_table(const runtime::RunResult& result, const RenderContext& ctx);
@@ -41,11 +50,18 @@ std::string summary_line(const runtime::RunResult& result);
 // One CSV field, quoted when it needs to be.
 std::string csv_field(const std::string& s);
 std::string html_escape(const std::string& s);
-// Terminal width of UTF-8 text (one column per character).
-std::size_t display_width(const std::string& s);
-std::string pad_right(const std::string& s, std::size_t width);
-std::string pad_left(const std::string& s, std::size_t width);
-// `s` cut to `width` characters, ending in "…" when cut.
-std::string cut(const std::string& s, std::size_t width);
+
+// One layout for every text table (run, compare, sweep): `rows` start with the header; each line
+// is `indent`, then the cells two spaces apart, with the blanks at its end dropped.
+struct TextColumn {
+  bool right = false;     // right-aligned (figures)
+  std::size_t width = 0;  // a set width, past which a wider cell stands out; 0: the widest cell
+  std::size_t limit = 0;  // cells wider than this are cut to it, ending in "…"; 0: no limit
+};
+// `style`, when given, dresses a laid-out cell (row, column, padded text), as in a colour.
+using CellStyle = std::function<std::string(std::size_t, std::size_t, std::string)>;
+std::string text_table(const std::vector<TextColumn>& columns,
+                       const std::vector<std::vector<std::string>>& rows,
+                       const std::string& indent = "", const CellStyle& style = {});
 
 }  // namespace tally::cli

@@ -52,15 +52,14 @@ std::string declared_list(const std::vector<std::string>& names, const std::stri
 
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
                                   const std::vector<std::string>& sets,
-                                  std::vector<check::Constant>& out) {
+                                  std::vector<Constant>& out) {
   const check::Program& p = front.program;
   out.clear();
   for (const auto& param : p.params) out.push_back(param.value);
   for (const std::string& name : scenarios) {
     auto s = p.find_scenario(name);
     if (!s) {
-      std::vector<std::string> names;
-      for (const auto& sc : p.scenarios) names.push_back(sc.name);
+      const std::vector<std::string> names = names_of(p.scenarios);
       return unknown_name_error(fmt::format("unknown scenario '{}'", name), name, names,
                                 declared_list(names, "scenarios"));
     }
@@ -75,14 +74,13 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
     const std::string text = set.substr(eq + 1);
     auto index = p.find_param(name);
     if (!index) {
-      std::vector<std::string> names;
-      for (const auto& param : p.params) names.push_back(param.name);
+      const std::vector<std::string> names = names_of(p.params);
       return unknown_name_error(fmt::format("--set: unknown parameter '{}'", name), name, names,
                                 declared_list(names, "parameters"));
     }
     Diagnostics diags;
     auto expr = check::parse_literal(text, "--set " + name, front.sources, *front.module, diags);
-    std::optional<check::Constant> value;
+    std::optional<Constant> value;
     if (expr) {
       value = check::constant_of(*front.module, *expr, &p.params[*index].value.type, diags,
                                  fmt::format("parameter '{}'", name));
@@ -92,13 +90,14 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
       for (const Diagnostic& d : diags.items()) {
         if (d.kind == DiagKind::bad_parameter) why = fmt::format("--set {}: {}", name, d.message);
       }
-      const check::Constant& declared = p.params[*index].value;
-      std::string hint = fmt::format("'{}' is {}, as declared: {}", name,
-                                     check::describe(declared.type), check::constant_source(declared));
-      if (declared.type.kind == check::Kind::number && declared.type.unit != check::Unit::none)
-        hint = fmt::format("'{0}' is declared as {1}; a plain number is read in its unit, so "
-                           "--set {0}=15 means 15 {2}",
-                           name, check::constant_source(declared), check::unit_text(declared.type.unit));
+      const Constant& declared = p.params[*index].value;
+      std::string hint = fmt::format("'{}' is {}, as declared: {}", name, describe(declared.type),
+                                     constant_source(declared));
+      if (declared.type.kind == Kind::number && declared.type.unit != Unit::none)
+        hint = fmt::format(
+            "'{0}' is declared as {1}; a plain number is read in its unit, so "
+            "--set {0}=15 means 15 {2}",
+            name, constant_source(declared), unit_text(declared.type.unit));
       return usage_error(why, hint);
     }
     out[*index] = std::move(*value);
@@ -145,12 +144,14 @@ bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const Sou
   // the rows and conditions were evaluated.
   std::vector<const runtime::ExecError*> sorted;
   for (const auto& e : errors) sorted.push_back(&e);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const runtime::ExecError* a, const runtime::ExecError* b) {
-    return std::tie(a->span.file.value, a->span.begin, a->span.end) <
-           std::tie(b->span.file.value, b->span.begin, b->span.end);
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const runtime::ExecError* a, const runtime::ExecError* b) {
+                     return std::tie(a->span.file.value, a->span.begin, a->span.end) <
+                            std::tie(b->span.file.value, b->span.begin, b->span.end);
+                   });
   Diagnostics diags;
-  for (const runtime::ExecError* e : sorted) diags.error(DiagKind::data, e->span, e->message, e->hint);
+  for (const runtime::ExecError* e : sorted)
+    diags.error(DiagKind::data, e->span, e->message, e->hint);
   print_diagnostics(diags, sources, format);
   return true;
 }
@@ -171,8 +172,9 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   s.request.history = o.history;
   const std::optional<unsigned> threads = threads_wanted();
   if (!threads)
-    return usage_error(fmt::format("TALLY_THREADS='{}' is not a number of threads", std::getenv("TALLY_THREADS")),
-                       "set it to a whole number from 1 to 256, or unset it to use every core");
+    return usage_error(
+        fmt::format("TALLY_THREADS='{}' is not a number of threads", std::getenv("TALLY_THREADS")),
+        "set it to a whole number from 1 to 256, or unset it to use every core");
   s.request.threads = *threads;
 
   if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params)) return status;
@@ -206,8 +208,9 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   const auto load_start = std::chrono::steady_clock::now();
   s.data = runtime::load_dataset(s.plan, o.data, load);
   if (timing_wanted())
-    std::cerr << fmt::format("timing: load {:.3f} s\n",
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
+    std::cerr << fmt::format(
+        "timing: load {:.3f} s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
   for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
   if (!s.data.errors.empty()) {
     for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
@@ -224,6 +227,12 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   return std::nullopt;
 }
 
+std::string output_format(const RunOptions& o) {
+  if (!o.format.empty()) return o.format;
+  // The table is for people at a terminal; anywhere else the default is the stable JSON.
+  return o.output.empty() && stdout_is_terminal() ? "table" : "json";
+}
+
 int run_command(const RunOptions& o) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
@@ -234,25 +243,30 @@ int run_command(const RunOptions& o) {
   const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
   if (timing_wanted()) {
     for (const runtime::TableTiming& t : timings)
-      std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n", t.table,
-                               t.derive_seconds, t.evaluate_seconds);
-    std::cerr << fmt::format("timing: evaluate {:.3f} s\n",
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
+      std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n",
+                               t.table, t.derive_seconds, t.evaluate_seconds);
+    std::cerr << fmt::format(
+        "timing: evaluate {:.3f} s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   }
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   RenderContext ctx{&s.plan, s.request.params, false, {}};
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
-    ctx.descriptions.push_back(check::describe_indicator(s.front->program, ind.index, s.request.params));
-  std::string format = o.format;
-  // The table is for people at a terminal; anywhere else the default is the stable JSON.
-  if (format.empty()) format = o.output.empty() && stdout_is_terminal() ? "table" : "json";
+    ctx.descriptions.push_back(
+        check::describe_indicator(s.front->program, ind.index, s.request.params));
+  const std::string format = output_format(o);
   ctx.color = format == "table" && o.output.empty() && stdout_color();
   std::string text;
-  if (format == "json") text = run_json(result, ctx).dump(2) + "\n";
-  else if (format == "csv") text = run_csv(result, ctx);
-  else if (format == "markdown") text = run_markdown(result, ctx);
-  else if (format == "html") text = run_html(result, ctx);
-  else text = run_table(result, ctx);
+  if (format == "json")
+    text = run_json(result, ctx).dump(2) + "\n";
+  else if (format == "csv")
+    text = run_csv(result, ctx);
+  else if (format == "markdown")
+    text = run_markdown(result, ctx);
+  else if (format == "html")
+    text = run_html(result, ctx);
+  else
+    text = run_table(result, ctx);
   finish(text, o.output);
 }
 

@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "lang/check/front.hpp"
-#include "lang/plan/plan.hpp"
+#include "lang/plan/compiler.hpp"
 #include "runtime/exec/executor.hpp"
 
 namespace tally::cli {
@@ -27,18 +27,27 @@ std::optional<int> open_session(const RunOptions& o, Session& s);
 // Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
 // On failure prints why and returns the exit status (2).
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
-                                  const std::vector<std::string>& sets,
-                                  std::vector<check::Constant>& out);
+                                  const std::vector<std::string>& sets, std::vector<Constant>& out);
+
+// The names of `items` (declarations, runs: anything with a `name`), in order.
+template <typename T>
+std::vector<std::string> names_of(const std::vector<T>& items) {
+  std::vector<std::string> names;
+  for (const T& item : items) names.push_back(item.name);
+  return names;
+}
 
 // The indicators named by --indicator, in the order named; an unknown name is a usage error.
-std::optional<int> select_indicators(const check::Program& program, const std::vector<std::string>& names,
+std::optional<int> select_indicators(const check::Program& program,
+                                     const std::vector<std::string>& names,
                                      std::vector<std::uint32_t>& chosen);
 
 // Prints evaluation faults; returns true if there were any.
 bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
                         const std::string& format);
 
-void print_diagnostics(const Diagnostics& diags, const SourceManager& sources, const std::string& format);
+void print_diagnostics(const Diagnostics& diags, const SourceManager& sources,
+                       const std::string& format);
 void print_diagnostics_if_any(const check::Frontend& front, const std::string& format);
 int usage_error(const std::string& message, const std::string& hint);
 // A usage error for `name`, which the definitions do not declare: the hint suggests the closest
@@ -53,12 +62,9 @@ bool write_output(const std::string& text, const std::string& path);
 // milliseconds.
 [[noreturn]] void finish(const std::string& text, const std::string& path);
 bool stdout_color();
+// --format, or when it is not given: the table at a terminal, the stable JSON anywhere else.
+std::string output_format(const RunOptions& o);
 bool stdout_is_terminal();
 bool stderr_color();
-
-int compare_command(const RunOptions& options);
-int sweep_command(const RunOptions& options);
-int explain_command(const RunOptions& options);
-int describe_command(const RunOptions& options);
 
 }  // namespace tally::cli

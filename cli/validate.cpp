@@ -2,7 +2,6 @@
 // parameter over a range) and explain (the rows behind a figure).
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -19,16 +18,6 @@ using runtime::Rag;
 
 std::string render(const nlohmann::ordered_json& j) { return j.dump(2) + "\n"; }
 
-nlohmann::ordered_json params_json(const plan::Plan& plan, const std::vector<check::Constant>& values) {
-  std::vector<std::pair<std::string, std::string>> items;
-  for (std::size_t i = 0; i < plan.params.size(); ++i)
-    items.emplace_back(plan.params[i].name, check::constant_display(values[i]));
-  std::sort(items.begin(), items.end());
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (auto& [k, v] : items) j[k] = v;
-  return j;
-}
-
 // One figure as compare and sweep show it.
 nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   nlohmann::ordered_json j;
@@ -44,54 +33,48 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
 
 std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!r.value) return "-";
-  return fmt::format("{}{} {}", value_text(*r.value, ind.decimals),
-                     ind.unit == ast::UnitKind::percent ? "%" : "", runtime::rag_name(r.rag));
+  return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
 struct NamedRun {
   std::string name;
   std::vector<std::string> scenarios;
   std::vector<std::string> sets;
-  std::vector<check::Constant> params;
+  std::vector<Constant> params;
   runtime::RunResult result;
 };
 
-std::string format_of(const RunOptions& o) {
-  if (!o.format.empty()) return o.format;
-  return o.output.empty() && stdout_is_terminal() ? "table" : "json";
-}
-
-}  // namespace
-
-namespace {
-
 // What changed in one indicator between two versions of its definition, clause by clause, and in
-// the parameters it reads.
-std::vector<std::string> definition_changes(const check::Program& before, std::uint32_t b,
-                                            const std::vector<check::Constant>& before_params,
-                                            const check::Program& after, std::uint32_t a,
-                                            const std::vector<check::Constant>& after_params) {
+// the parameters (`*_params`: their values, one per parameter of the plan).
+std::vector<std::string> definition_changes(const plan::Plan& before_plan,
+                                            const plan::IndicatorPlan& before,
+                                            const std::vector<Constant>& before_params,
+                                            const plan::Plan& after_plan,
+                                            const plan::IndicatorPlan& after,
+                                            const std::vector<Constant>& after_params) {
   std::vector<std::string> out;
-  const auto old_clauses = ast::clause_texts(*before.module, *before.indicators[b].decl);
-  const auto new_clauses = ast::clause_texts(*after.module, *after.indicators[a].decl);
   auto find = [](const auto& clauses, const std::string& name) -> const std::string* {
     for (const auto& [k, v] : clauses)
       if (k == name) return &v;
     return nullptr;
   };
-  for (const auto& [name, text] : new_clauses) {
-    const std::string* old = find(old_clauses, name);
-    if (!old) out.push_back(fmt::format("{} added: {}", name, text));
-    else if (*old != text) out.push_back(fmt::format("{} changed from {} to {}", name, *old, text));
+  for (const auto& [name, text] : after.clauses) {
+    const std::string* old = find(before.clauses, name);
+    if (!old)
+      out.push_back(fmt::format("{} added: {}", name, text));
+    else if (*old != text)
+      out.push_back(fmt::format("{} changed from {} to {}", name, *old, text));
   }
-  for (const auto& [name, text] : old_clauses)
-    if (!find(new_clauses, name)) out.push_back(fmt::format("{} removed (was {})", name, text));
-  for (std::size_t i = 0; i < after.params.size(); ++i) {
-    auto j = before.find_param(after.params[i].name);
-    if (!j) continue;
-    const std::string was = check::constant_source(before_params[*j]);
-    const std::string now = check::constant_source(after_params[i]);
-    if (was != now) out.push_back(fmt::format("{} changed from {} to {}", after.params[i].name, was, now));
+  for (const auto& [name, text] : before.clauses)
+    if (!find(after.clauses, name)) out.push_back(fmt::format("{} removed (was {})", name, text));
+  for (std::size_t i = 0; i < after_plan.params.size(); ++i) {
+    const std::string& name = after_plan.params[i].name;
+    for (std::size_t j = 0; j < before_plan.params.size(); ++j) {
+      if (before_plan.params[j].name != name) continue;
+      const std::string was = constant_source(before_params[j]);
+      const std::string now = constant_source(after_params[i]);
+      if (was != now) out.push_back(fmt::format("{} changed from {} to {}", name, was, now));
+    }
   }
   return out;
 }
@@ -103,7 +86,7 @@ int compare_versions(const RunOptions& o) {
   auto old_front = check::load_definitions(o.against);
   print_diagnostics_if_any(*old_front, o.diagnostics);
   if (old_front->diags.has_errors()) return 1;
-  std::vector<check::Constant> old_params;
+  std::vector<Constant> old_params;
   if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params)) return *status;
   // The old versions of the indicators being reported, by name.
   std::vector<std::uint32_t> old_selected;
@@ -138,7 +121,7 @@ int compare_versions(const RunOptions& o) {
     before = runtime::execute(old_plan, old_data, request, errors);
     if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
   }
-  const std::string format = o.format.empty() ? (o.output.empty() && stdout_is_terminal() ? "table" : "json") : o.format;
+  const std::string format = output_format(o);
   nlohmann::ordered_json j;
   j["period"] = after.period_label;
   j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
@@ -154,8 +137,8 @@ int compare_versions(const RunOptions& o) {
     const runtime::IndicatorResult* old_result = nullptr;
     if (old_of[i] && before) {
       old_result = &before->indicators[*old_of[i]];
-      changes = definition_changes(old_front->program, old_plan.indicators[*old_of[i]].index, old_params,
-                                   now.front->program, ind.index, now.request.params);
+      changes = definition_changes(old_plan, *old_result->plan, old_params, now.plan, ind,
+                                   now.request.params);
     } else {
       changes.push_back("new indicator: not in the earlier definitions");
     }
@@ -193,8 +176,8 @@ int compare_versions(const RunOptions& o) {
   }
   j["indicators"] = inds;
   j["summary"] = {{"indicators_changing_colour", changing}};
-  text += fmt::format("\n{} indicator{} change{} colour in {}\n", changing, changing == 1 ? "" : "s",
-                      changing == 1 ? "s" : "", after.period_label);
+  text += fmt::format("\n{} indicator{} change{} colour in {}\n", changing,
+                      changing == 1 ? "" : "s", changing == 1 ? "s" : "", after.period_label);
   if (format == "json") text = render(j);
   finish(text, o.output);
 }
@@ -216,7 +199,8 @@ int compare_command(const RunOptions& o) {
     const auto eq = set.find('=');
     if (colon != std::string::npos && (eq == std::string::npos || colon < eq)) {
       const std::string name = set.substr(0, colon);
-      auto it = std::find_if(runs.begin(), runs.end(), [&](const NamedRun& r) { return r.name == name; });
+      auto it =
+          std::find_if(runs.begin(), runs.end(), [&](const NamedRun& r) { return r.name == name; });
       if (it == runs.end()) {
         runs.push_back(NamedRun{name, {}, {}, {}, {}});
         it = runs.end() - 1;
@@ -266,34 +250,37 @@ int compare_command(const RunOptions& o) {
       if (a.back().rag != b.back().rag) ++moves[{a.back().rag, b.back().rag}];
     }
     if (moves.empty()) {
-      sentences.push_back(fmt::format("{} changes no colour in {} ({} of {} figures shown change colour)",
-                                       runs[r].name, first.period_label, changed_cells, cells));
+      sentences.push_back(
+          fmt::format("{} changes no colour in {} ({} of {} figures shown change colour)",
+                      runs[r].name, first.period_label, changed_cells, cells));
       continue;
     }
     std::vector<std::string> parts;
     for (const auto& [move, count] : moves)
       parts.push_back(fmt::format("{} {} indicator{} {}", count, runtime::rag_name(move.first),
                                   count == 1 ? "" : "s", runtime::rag_name(move.second)));
-    sentences.push_back(fmt::format("{} turns {} in {}, and {} of the {} figures shown", runs[r].name,
-                                    fmt::join(parts, ", "), first.period_label, changed_cells, cells));
+    sentences.push_back(fmt::format("{} turns {} in {}, and {} of the {} figures shown",
+                                    runs[r].name, fmt::join(parts, ", "), first.period_label,
+                                    changed_cells, cells));
   }
   for (std::size_t i = 0; i < first.indicators.size(); ++i) {
     for (std::size_t r = 1; r < runs.size(); ++r) {
-      if (runs[r].result.indicators[i].results.back().rag != first.indicators[i].results.back().rag) {
+      if (runs[r].result.indicators[i].results.back().rag !=
+          first.indicators[i].results.back().rag) {
         ++changing;
         break;
       }
     }
   }
 
-  const std::string format = format_of(o);
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
     nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
     for (const NamedRun& run : runs)
-      jruns.push_back({{"name", run.name}, {"parameters", params_json(s.plan, run.params)}});
+      jruns.push_back({{"name", run.name}, {"parameters", parameters_json(s.plan, run.params)}});
     j["runs"] = jruns;
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
@@ -331,7 +318,8 @@ int compare_command(const RunOptions& o) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
         const PeriodResult& a = first.indicators[i].results[p];
-        text += fmt::format("{},{},{}", csv_field(ind.name), csv_field(ind.code), calendar::label(a.period));
+        text += fmt::format("{},{},{}", csv_field(ind.name), csv_field(ind.code),
+                            calendar::label(a.period));
         bool changed = false;
         for (const NamedRun& run : runs) {
           const PeriodResult& b = run.result.indicators[i].results[p];
@@ -343,17 +331,11 @@ int compare_command(const RunOptions& o) {
       }
     }
   } else {
-    text = fmt::format("{}: {}\n\n", first.period_label,
-                       fmt::join([&] {
-                         std::vector<std::string> names;
-                         for (const NamedRun& run : runs) names.push_back(run.name);
-                         return names;
-                       }(), " vs "));
-    std::vector<std::vector<std::string>> rows;
+    text = fmt::format("{}: {}\n\n", first.period_label, fmt::join(names_of(runs), " vs "));
     std::vector<std::string> header = {"Code", "Indicator", "Period"};
     for (const NamedRun& run : runs) header.push_back(run.name);
     header.push_back("");
-    rows.push_back(header);
+    std::vector<std::vector<std::string>> rows = {header};
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
@@ -369,20 +351,9 @@ int compare_command(const RunOptions& o) {
         rows.push_back(row);
       }
     }
-    std::vector<std::size_t> width(header.size(), 0);
-    for (const auto& row : rows)
-      for (std::size_t c = 0; c < row.size(); ++c)
-        width[c] = std::max(width[c], std::min<std::size_t>(display_width(row[c]), c == 1 ? 50 : 200));
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        std::string cell = row[c];
-        if (display_width(cell) > width[c]) cell = cut(cell, width[c]);
-        line += (c ? "  " : "") + pad_right(cell, width[c]);
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      text += line + "\n";
-    }
+    std::vector<TextColumn> columns(header.size(), TextColumn{false, 0, 200});
+    columns[1].limit = 50;
+    text += text_table(columns, rows);
     text += "\n";
     for (const auto& sentence : sentences) text += sentence + "\n";
   }
@@ -399,7 +370,8 @@ std::optional<std::vector<std::string>> vary_values(const std::string& spec, std
     std::size_t start = 0;
     while (true) {
       const auto comma = spec.find(',', start);
-      std::string item = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string item =
+          spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       while (!item.empty() && item.front() == ' ') item.erase(item.begin());
       while (!item.empty() && item.back() == ' ') item.pop_back();
       if (item.empty()) {
@@ -457,9 +429,8 @@ int sweep_command(const RunOptions& o) {
   if (auto status = open_session(o, s)) return *status;
   auto index = s.front->program.find_param(name);
   if (!index) {
-    std::vector<std::string> names;
-    for (const auto& p : s.front->program.params) names.push_back(p.name);
-    return unknown_name_error(fmt::format("--vary: unknown parameter '{}'", name), name, names, "");
+    return unknown_name_error(fmt::format("--vary: unknown parameter '{}'", name), name,
+                              names_of(s.front->program.params), "");
   }
   struct Row {
     std::string shown;
@@ -467,45 +438,32 @@ int sweep_command(const RunOptions& o) {
   };
   std::vector<Row> rows;
   // Resolve every value first (each is checked as a --set would be), then evaluate them all at
-  // once where the plan allows.
-  std::vector<check::Constant> constants;
+  // once where the plan allows, and one run per value where it does not.
+  std::vector<std::vector<Constant>> runs;
+  std::vector<Constant> constants;
   for (const std::string& value : *values) {
     std::vector<std::string> sets = o.sets;
     sets.push_back(name + "=" + value);
-    std::vector<check::Constant> params;
-    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
-    constants.push_back(params[*index]);
+    if (auto status = resolve_params(*s.front, o.scenarios, sets, runs.emplace_back()))
+      return *status;
+    constants.push_back(runs.back()[*index]);
   }
-  {
-    runtime::RunRequest request = s.request;
-    std::vector<check::Constant> base;
-    if (auto status = resolve_params(*s.front, o.scenarios, o.sets, base)) return *status;
-    request.params = base;
-    request.history = 1;
-    std::vector<runtime::ExecError> errors;
-    auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
-    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-    if (all && !std::getenv("TALLY_SWEEP_BY_RUNS")) {
-      for (std::size_t k = 0; k < all->size(); ++k)
-        rows.push_back(Row{check::constant_display(constants[k]), std::move((*all)[k])});
+  runtime::RunRequest request = s.request;
+  request.history = 1;
+  std::vector<runtime::ExecError> errors;
+  auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
+  if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
+  if (!all) {
+    all.emplace();
+    for (const std::vector<Constant>& params : runs) {
+      request.params = params;
+      all->push_back(runtime::execute(s.plan, s.data, request, errors));
+      if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     }
   }
-  const bool evaluated_at_once = !rows.empty();
-  for (const std::string& value : *values) {
-    if (evaluated_at_once) break;
-    std::vector<std::string> sets = o.sets;
-    sets.push_back(name + "=" + value);
-    std::vector<check::Constant> params;
-    if (auto status = resolve_params(*s.front, o.scenarios, sets, params)) return *status;
-    runtime::RunRequest request = s.request;
-    request.params = params;
-    request.history = 1;
-    std::vector<runtime::ExecError> errors;
-    Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, request, errors)};
-    if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-    rows.push_back(std::move(row));
-  }
-  const std::string format = format_of(o);
+  for (std::size_t k = 0; k < constants.size(); ++k)
+    rows.push_back(Row{constant_display(constants[k]), std::move((*all)[k])});
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
@@ -520,7 +478,8 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         nlohmann::ordered_json jr;
         jr["parameter_value"] = row.shown;
-        const nlohmann::ordered_json figure = figure_json(row.result.indicators[i].results.back(), ind);
+        const nlohmann::ordered_json figure =
+            figure_json(row.result.indicators[i].results.back(), ind);
         for (const auto& item : figure.items()) jr[item.key()] = item.value();
         jrows.push_back(jr);
       }
@@ -536,28 +495,27 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
         text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
-                            ind.ratio && r.numerator ? format_exact(*r.numerator) : "",
-                            ind.ratio && r.denominator ? format_exact(*r.denominator) : "",
-                            r.value ? value_text(*r.value, ind.decimals) : "", runtime::rag_name(r.rag));
+                            count_text(r.numerator, ind), count_text(r.denominator, ind),
+                            r.value ? value_text(*r.value, ind.decimals) : "",
+                            runtime::rag_name(r.rag));
       }
     }
   } else {
     text = fmt::format("{}: {} from {} to {}\n", s.request.period_label, name, rows.front().shown,
                        rows.back().shown);
+    // The figures stand in columns of a set width, as wide as their headings need and more.
+    const std::vector<TextColumn> columns = {{}, {true, 12, 0}, {true, 8, 0}, {}};
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = s.plan.indicators[i];
       text += fmt::format("\n{} {}\n", ind.code, ind.title);
-      std::size_t w = name.size();
-      for (const Row& row : rows) w = std::max(w, display_width(row.shown));
-      text += fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(name, w), "num / den", "value", "rag");
+      std::vector<std::vector<std::string>> table = {{name, "num / den", "value", "rag"}};
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
-        const std::string nd = ind.ratio && r.numerator && r.denominator
-                                   ? fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator))
-                                   : "";
-        text += fmt::format("  {}  {:>12}  {:>8}  {}\n", pad_right(row.shown, w), nd,
-                            r.value ? value_text(*r.value, ind.decimals) : "-", runtime::rag_name(r.rag));
+        table.push_back({row.shown, ratio_text(r, ind),
+                         r.value ? value_text(*r.value, ind.decimals) : "-",
+                         runtime::rag_name(r.rag)});
       }
+      text += text_table(columns, table, "  ");
     }
   }
   finish(text, o.output);
@@ -565,7 +523,8 @@ int sweep_command(const RunOptions& o) {
 
 int explain_command(const RunOptions& o) {
   if (o.indicators.size() != 1)
-    return usage_error("explain needs exactly one --indicator NAME", "name the indicator whose figure to explain");
+    return usage_error("explain needs exactly one --indicator NAME",
+                       "name the indicator whose figure to explain");
   Session s;
   if (auto status = open_session(o, s)) return *status;
   const runtime::ExplainRows which = o.rows == "passing" ? runtime::ExplainRows::passing
@@ -577,10 +536,10 @@ int explain_command(const RunOptions& o) {
     return text.substr(span.begin, span.end - span.begin);
   };
   std::vector<runtime::ExecError> errors;
-  const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.request, 0, which,
-                                                    static_cast<std::size_t>(o.limit), source, errors);
+  const runtime::ExplainResult r = runtime::explain(
+      s.plan, s.data, s.request, 0, which, static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
-  const std::string format = format_of(o);
+  const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
@@ -613,13 +572,13 @@ int explain_command(const RunOptions& o) {
       text += "," + csv_field(row.reason) + "\n";
     }
   } else {
-    text = fmt::format("{} in {}: {} row{} of {}.csv\n\n", r.indicator, r.period_label, r.rows.size(),
-                       r.rows.size() == 1 ? "" : "s", r.table);
+    text = fmt::format("{} in {}: {} row{} of {}.csv\n\n", r.indicator, r.period_label,
+                       r.rows.size(), r.rows.size() == 1 ? "" : "s", r.table);
     for (const auto& row : r.rows) {
       std::vector<std::string> parts;
       for (const auto& [k, v] : row.values) parts.push_back(fmt::format("{}={}", k, v));
-      text += fmt::format("line {:>6}  {}  {}\n", row.line, row.in_numerator ? "counted " : "NOT counted",
-                          fmt::join(parts, "  "));
+      text += fmt::format("line {:>6}  {}  {}\n", row.line,
+                          row.in_numerator ? "counted " : "NOT counted", fmt::join(parts, "  "));
       if (!row.reason.empty()) text += fmt::format("             because {}\n", row.reason);
     }
   }
@@ -630,7 +589,7 @@ int describe_command(const RunOptions& o) {
   auto front = check::load_definitions(o.defs);
   print_diagnostics_if_any(*front, o.diagnostics);
   if (front->diags.has_errors()) return 1;
-  std::vector<check::Constant> params;
+  std::vector<Constant> params;
   if (auto status = resolve_params(*front, o.scenarios, o.sets, params)) return *status;
   const check::Program& p = front->program;
   std::vector<std::uint32_t> chosen;
@@ -639,13 +598,9 @@ int describe_command(const RunOptions& o) {
     for (std::uint32_t i = 0; i < p.indicators.size(); ++i)
       if (p.indicators[i].named_on_command_line) chosen.push_back(i);
   std::string text;
-  for (std::uint32_t i : chosen) {
-    const auto& d = *p.indicators[i].decl;
-    text += fmt::format("{}{}{}\n{}\n\n", d.code ? d.code->text + " " : "",
-                        d.title ? d.title->text : p.indicators[i].name,
-                        d.code || d.title ? fmt::format(" ({})", p.indicators[i].name) : "",
+  for (std::uint32_t i : chosen)
+    text += fmt::format("{}\n{}\n\n", check::describe_heading(p, i),
                         check::describe_indicator(p, i, params));
-  }
   return write_output(text, "") ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/base/schema.hpp"
 #include "lang/base/source.hpp"
 
 namespace tally::ast {
@@ -86,7 +87,7 @@ struct Name {
   Span span;
 };
 
-enum class ColumnType : std::uint8_t { text, integer, decimal, date, boolean };
+using tally::ColumnType;  // text, int, decimal, date, bool: as the table schema has them
 
 struct ColumnDecl {
   Name name;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "lang/ast/ast.hpp"
+#include "lang/base/value.hpp"
 
 namespace tally::ast {
 
@@ -26,15 +27,6 @@ int precedence(const Expr& e) {
   }
 }
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string source_of(const Module& m, ExprId id, int outer) {
   if (!id.valid()) return "";
   const Expr& e = m.expr(id);
@@ -45,7 +37,9 @@ std::string source_of(const Module& m, ExprId id, int outer) {
     case ExprKind::number: s = e.text; break;
     case ExprKind::percent: s = e.text + "%"; break;
     case ExprKind::duration: s = e.text + " " + duration_unit_name(e.unit, e.text != "1"); break;
-    case ExprKind::string: s = quote(e.text); break;
+    case ExprKind::string:
+      s = quoted(e.text);
+      break;
     case ExprKind::date: s = e.text; break;
     case ExprKind::boolean: s = e.text; break;
     case ExprKind::list: {
@@ -93,17 +87,6 @@ std::string source_of(const Module& m, ExprId id, int outer) {
   return s;
 }
 
-const char* column_type_text(ColumnType t) {
-  switch (t) {
-    case ColumnType::text: return "text";
-    case ColumnType::integer: return "int";
-    case ColumnType::decimal: return "decimal";
-    case ColumnType::date: return "date";
-    case ColumnType::boolean: return "bool";
-  }
-  return "?";
-}
-
 }  // namespace
 
 std::string expr_source(const Module& module, ExprId id) { return source_of(module, id, 0); }
@@ -111,9 +94,9 @@ std::string expr_source(const Module& module, ExprId id) { return source_of(modu
 std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, const IndicatorDecl& i) {
   std::vector<std::pair<std::string, std::string>> out;
   auto ex = [&](ExprId id) { return expr_source(m, id); };
-  if (i.code) out.emplace_back("code", quote(i.code->text));
-  if (i.title) out.emplace_back("title", quote(i.title->text));
-  if (i.description) out.emplace_back("description", quote(i.description->text));
+  if (i.code) out.emplace_back("code", quoted(i.code->text));
+  if (i.title) out.emplace_back("title", quoted(i.title->text));
+  if (i.description) out.emplace_back("description", quoted(i.description->text));
   if (i.from) out.emplace_back("from", i.from->text);
   if (i.period) out.emplace_back("period", cadence_name(*i.period));
   if (i.window) {
@@ -148,7 +131,8 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, c
                                                                                    : "same period last year") +
                                   (i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within) : ""));
   for (const BenchmarkClause& b : i.benchmarks)
-    out.emplace_back("benchmark " + b.name.text, ex(b.value) + (b.label.empty() ? "" : " " + quote(b.label)));
+    out.emplace_back("benchmark " + b.name.text,
+                     ex(b.value) + (b.label.empty() ? "" : " " + quoted(b.label)));
   return out;
 }
 
@@ -164,10 +148,10 @@ std::string print(const Module& m, const SourceManager& sources) {
     for (const ImportDecl& i : f.imports) out += fmt::format("  import {} {}\n", i.path, at(i.span));
     for (const TableDecl& t : f.tables) {
       out += fmt::format("  table {} {}{}\n", t.name.text, at(t.name.span),
-                         t.title.empty() ? "" : " title=" + quote(t.title));
+                         t.title.empty() ? "" : " title=" + quoted(t.title));
       for (const ColumnDecl& c : t.columns) {
-        out += fmt::format("    column {} {}{}{}{} {}\n", c.name.text, column_type_text(c.type),
-                           c.nullable ? "?" : "", c.format ? " format=" + quote(*c.format) : "",
+        out += fmt::format("    column {} {}{}{}{} {}\n", c.name.text, column_type_name(c.type),
+                           c.nullable ? "?" : "", c.format ? " format=" + quoted(*c.format) : "",
                            c.key ? " key" : "", at(c.name.span));
       }
     }

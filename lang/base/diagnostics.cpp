@@ -17,25 +17,6 @@ const char* diag_code(DiagKind kind) {
   return "?";
 }
 
-const char* diag_doc(DiagKind kind) {
-  switch (kind) {
-#define X(id, code, doc) \
-  case DiagKind::id:     \
-    return doc;
-#include "lang/base/diagnostic_kinds.def"
-#undef X
-  }
-  return "?";
-}
-
-std::vector<DiagKind> all_diag_kinds() {
-  return {
-#define X(id, code, doc) DiagKind::id,
-#include "lang/base/diagnostic_kinds.def"
-#undef X
-  };
-}
-
 Diagnostic& Diagnostics::error(DiagKind kind, Span span, std::string message, std::string hint) {
   items_.push_back(Diagnostic{Severity::error, kind, std::move(message), span, true, {},
                               std::move(hint)});

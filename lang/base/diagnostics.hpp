@@ -21,8 +21,6 @@ enum class DiagKind {
 };
 
 const char* diag_code(DiagKind kind);
-const char* diag_doc(DiagKind kind);
-std::vector<DiagKind> all_diag_kinds();
 
 struct Label {
   Span span;
@@ -44,7 +42,6 @@ class Diagnostics {
   Diagnostic& error(DiagKind kind, Span span, std::string message, std::string hint = {});
   Diagnostic& warning(DiagKind kind, Span span, std::string message, std::string hint = {});
   Diagnostic& error_nowhere(DiagKind kind, std::string message, std::string hint = {});
-  void add(Diagnostic d) { items_.push_back(std::move(d)); }
 
   bool has_errors() const;
   std::size_t error_count() const;

@@ -38,10 +38,4 @@ FileId SourceManager::add(std::string path, std::string text) {
   return FileId{static_cast<std::uint32_t>(files_.size() - 1)};
 }
 
-std::uint32_t SourceManager::find(const std::string& path) const {
-  for (std::uint32_t i = 0; i < files_.size(); ++i)
-    if (files_[i].path() == path) return i;
-  return static_cast<std::uint32_t>(files_.size());
-}
-
 }  // namespace tally

@@ -51,8 +51,6 @@ class SourceManager {
   FileId add(std::string path, std::string text);
   const SourceFile& get(FileId id) const { return files_[id.value]; }
   std::size_t size() const { return files_.size(); }
-  // The id of a file already added under `path`, or size() if none.
-  std::uint32_t find(const std::string& path) const;
 
  private:
   std::vector<SourceFile> files_;

@@ -17,28 +17,20 @@ using ast::ExprId;
 using ast::ExprKind;
 using ast::Op;
 
-plan::ColumnType column_type(ast::ColumnType t) {
+Type type_of_column(ColumnType t) {
   switch (t) {
-    case ast::ColumnType::text: return plan::ColumnType::text;
-    case ast::ColumnType::integer: return plan::ColumnType::integer;
-    case ast::ColumnType::decimal: return plan::ColumnType::decimal;
-    case ast::ColumnType::date: return plan::ColumnType::date;
-    case ast::ColumnType::boolean: return plan::ColumnType::boolean;
-  }
-  return plan::ColumnType::text;
-}
-
-Type type_of_column(plan::ColumnType t) {
-  switch (t) {
-    case plan::ColumnType::text: return Type::text();
-    case plan::ColumnType::integer:
-    case plan::ColumnType::decimal: return Type::number();
-    case plan::ColumnType::date: return Type::date();
-    case plan::ColumnType::boolean: return Type::boolean();
+    case ColumnType::text:
+      return Type::text();
+    case ColumnType::integer:
+    case ColumnType::decimal:
+      return Type::number();
+    case ColumnType::date:
+      return Type::date();
+    case ColumnType::boolean:
+      return Type::boolean();
   }
   return Type::error();
 }
-
 
 // What an expression may see, by where it stands.
 enum class Context : std::uint8_t {
@@ -118,7 +110,6 @@ class Checker {
 
   void table(const ast::TableDecl& t) {
     Table table;
-    table.decl = &t;
     table.schema.name = t.name.text;
     table.schema.title = t.title;
     std::map<std::string, Span> seen;
@@ -132,16 +123,16 @@ class Checker {
             .labels.push_back(Label{it->second, "first declared here"});
         continue;
       }
-      plan::ColumnSchema col;
+      ColumnSchema col;
       col.name = c.name.text;
-      col.type = column_type(c.type);
+      col.type = c.type;
       col.nullable = c.nullable;
       col.key = c.key;
       if (c.format) {
         if (c.type != ast::ColumnType::date) {
           diags_.error(DiagKind::type_mismatch, c.format_span,
-                       fmt::format("only a date column can name a layout; `{}` is {}",
-                                   c.name.text, plan::column_type_name(col.type)),
+                       fmt::format("only a date column can name a layout; `{}` is {}", c.name.text,
+                                   column_type_name(col.type)),
                        "remove the layout string, or declare the column `date`");
         } else if (!DateFormat::parse(*c.format)) {
           diags_.error(DiagKind::bad_literal, c.format_span,
@@ -178,7 +169,6 @@ class Checker {
 
   void param(const ast::ParamDecl& d) {
     Param param;
-    param.decl = &d;
     param.name = d.name.text;
     auto value = constant_of(m_, d.value, nullptr, diags_, fmt::format("parameter `{}`", d.name.text));
     if (value) {
@@ -197,7 +187,6 @@ class Checker {
 
   void scenario(const ast::ScenarioDecl& d) {
     Scenario s;
-    s.decl = &d;
     s.name = d.name.text;
     std::set<std::string> seen;
     for (const auto& a : d.overrides) {
@@ -389,7 +378,6 @@ class Checker {
     constant.indicator = &ind;
     constant.table = table;
     table_unknown_ = d.from && !table;
-    benchmark_types_.clear();
     if (d.target) target(d, ind, constant);
     if (ind.polarity == ast::Polarity::range && (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
       diags_.error(DiagKind::range_target, d.polarity_span,
@@ -404,7 +392,6 @@ class Checker {
       const Type t = expr(b.value, constant);
       require_like_value(b.value, t, ind, "a benchmark");
       benchmark_names_.push_back(b.name.text);
-      benchmark_types_.push_back(t);
     }
     if (d.trend && d.trend->stable_within.valid()) {
       const Type t = expr(d.trend->stable_within, constant);
@@ -1291,13 +1278,9 @@ class Checker {
   }
   std::vector<Extent> extents_;  // by ExprId
   std::vector<std::string> benchmark_names_;
-  std::vector<Type> benchmark_types_;
   const ast::IndicatorDecl* current_decl_ = nullptr;
   const Table* ind_table_ = nullptr;
   bool table_unknown_ = false;
-
- public:
-  void set_current(const ast::IndicatorDecl* d) { current_decl_ = d; }
 };
 
 }  // namespace

@@ -194,6 +194,13 @@ class Describer {
 
 }  // namespace
 
+std::string describe_heading(const Program& program, std::uint32_t indicator) {
+  const Indicator& ind = program.indicators[indicator];
+  const ast::IndicatorDecl& d = *ind.decl;
+  return fmt::format("{}{}{}", d.code ? d.code->text + " " : "", d.title ? d.title->text : ind.name,
+                     d.code || d.title ? fmt::format(" ({})", ind.name) : "");
+}
+
 std::string describe_indicator(const Program& program, std::uint32_t indicator,
                                const std::vector<Constant>& params) {
   const Indicator& ind = program.indicators[indicator];

@@ -10,6 +10,10 @@
 
 namespace tally::check {
 
+// The line above an indicator's sentences: its code, title and name ("VP8 Visits on time
+// (cp_visits_on_time)"), or only its name when it has neither code nor title.
+std::string describe_heading(const Program& program, std::uint32_t indicator);
+
 // The indicator as sentences, with parameters shown at the values in `params` (one per
 // program parameter; the declared values when empty).
 std::string describe_indicator(const Program& program, std::uint32_t indicator,

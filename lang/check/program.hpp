@@ -9,8 +9,8 @@
 
 #include "lang/ast/ast.hpp"
 #include "lang/base/diagnostics.hpp"
+#include "lang/base/schema.hpp"
 #include "lang/check/types.hpp"
-#include "lang/plan/schema.hpp"
 
 namespace tally::check {
 
@@ -30,19 +30,16 @@ struct Ref {
 };
 
 struct Table {
-  const ast::TableDecl* decl = nullptr;
-  plan::TableSchema schema;
+  TableSchema schema;
   std::optional<std::uint32_t> key;  // the key column, if one is declared
 };
 
 struct Param {
-  const ast::ParamDecl* decl = nullptr;
   std::string name;
   Constant value;
 };
 
 struct Scenario {
-  const ast::ScenarioDecl* decl = nullptr;
   std::string name;
   std::vector<std::pair<std::uint32_t, Constant>> overrides;  // param index, value
 };

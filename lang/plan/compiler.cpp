@@ -1,11 +1,12 @@
 // The compiler: checked program to plan. Lets become shared nodes, literals constants in base
 // units, plain numbers that meet weeks or years are scaled, `previous`/`next` and lookups become
 // derived columns shared by every indicator that asks for the same one.
+#include "lang/plan/compiler.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
 
-#include "lang/plan/plan.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace tally::plan {
@@ -17,6 +18,97 @@ using ast::ExprKind;
 using ast::Op;
 using check::Ref;
 
+// The syntax tree's choices as the plan's.
+AggOp agg_op(ast::Op op) {
+  switch (op) {
+    case ast::Op::count_distinct:
+      return AggOp::count_distinct;
+    case ast::Op::sum:
+      return AggOp::sum;
+    case ast::Op::mean:
+      return AggOp::mean;
+    case ast::Op::median:
+      return AggOp::median;
+    case ast::Op::min:
+      return AggOp::min;
+    case ast::Op::max:
+      return AggOp::max;
+    default:
+      return AggOp::count;
+  }
+}
+
+Cadence cadence(ast::Cadence c) {
+  switch (c) {
+    case ast::Cadence::month:
+      return Cadence::month;
+    case ast::Cadence::year:
+      return Cadence::year;
+    case ast::Cadence::quarter:
+      break;
+  }
+  return Cadence::quarter;
+}
+
+WindowKind window(ast::WindowKind w) {
+  switch (w) {
+    case ast::WindowKind::rolling_months:
+      return WindowKind::rolling_months;
+    case ast::WindowKind::year_to_date:
+      return WindowKind::year_to_date;
+    case ast::WindowKind::period:
+      break;
+  }
+  return WindowKind::period;
+}
+
+UnitKind unit(ast::UnitKind u) {
+  switch (u) {
+    case ast::UnitKind::rate:
+      return UnitKind::rate;
+    case ast::UnitKind::ratio:
+      return UnitKind::ratio;
+    case ast::UnitKind::count:
+      return UnitKind::count;
+    case ast::UnitKind::days:
+      return UnitKind::days;
+    case ast::UnitKind::number:
+      return UnitKind::number;
+    case ast::UnitKind::percent:
+      break;
+  }
+  return UnitKind::percent;
+}
+
+Polarity polarity(ast::Polarity p) {
+  switch (p) {
+    case ast::Polarity::lower:
+      return Polarity::lower;
+    case ast::Polarity::range:
+      return Polarity::range;
+    case ast::Polarity::higher:
+      break;
+  }
+  return Polarity::higher;
+}
+
+Colour colour(ast::Colour c) {
+  switch (c) {
+    case ast::Colour::amber:
+      return Colour::amber;
+    case ast::Colour::green:
+      return Colour::green;
+    case ast::Colour::red:
+      break;
+  }
+  return Colour::red;
+}
+
+TrendKind trend(ast::TrendKind t) {
+  return t == ast::TrendKind::same_period_last_year ? TrendKind::same_period_last_year
+                                                    : TrendKind::previous_period;
+}
+
 class Compiler {
  public:
   explicit Compiler(const check::Program& program) : p_(program), m_(*program.module) {
@@ -26,8 +118,7 @@ class Compiler {
       plan_.tables.push_back(std::move(tp));
     }
     for (const auto& param : p_.params) {
-      plan_.params.push_back(ParamSlot{param.name, param.value,
-                                       param.decl ? param.decl->doc : std::string()});
+      plan_.params.push_back(ParamSlot{param.name, param.value});
     }
   }
 
@@ -42,7 +133,7 @@ class Compiler {
     return static_cast<NodeId>(plan_.nodes.size() - 1);
   }
 
-  NodeId constant(check::Constant c, Span span) {
+  NodeId constant(Constant c, Span span) {
     Node n;
     n.op = NodeOp::constant;
     n.type = c.type;
@@ -53,14 +144,14 @@ class Compiler {
   }
 
   NodeId number(const Rational& value, Span span) {
-    check::Constant c;
-    c.type = check::Type::number();
+    Constant c;
+    c.type = Type::number();
     c.number = value;
     return constant(std::move(c), span);
   }
 
-  NodeId node(NodeOp op, check::Type type, Span span, NodeId a = kNone, NodeId b = kNone,
-              NodeId c = kNone, std::uint32_t payload = 0) {
+  NodeId node(NodeOp op, Type type, Span span, NodeId a = kNone, NodeId b = kNone, NodeId c = kNone,
+              std::uint32_t payload = 0) {
     Node n;
     n.op = op;
     n.type = type;
@@ -70,7 +161,8 @@ class Compiler {
     n.c = c;
     n.payload = payload;
     for (NodeId child : {a, b, c})
-      if (child != kNone && plan_.nodes[static_cast<std::size_t>(child)].uses_period) n.uses_period = true;
+      if (child != kNone && plan_.nodes[static_cast<std::size_t>(child)].uses_period)
+        n.uses_period = true;
     if (op == NodeOp::period_start || op == NodeOp::period_end || op == NodeOp::window_start ||
         op == NodeOp::window_end)
       n.uses_period = true;
@@ -87,15 +179,15 @@ class Compiler {
   }
 
   // A plain number that meets weeks or years is read in that unit: scale it to the base unit.
-  NodeId adapt(NodeId n, const check::Type& mine, const check::Type& other) {
-    if (n == kNone || mine.kind != check::Kind::number || !mine.adaptive) return n;
-    const int f = check::unit_factor(other.unit);
+  NodeId adapt(NodeId n, const Type& mine, const Type& other) {
+    if (n == kNone || mine.kind != Kind::number || !mine.adaptive) return n;
+    const int f = unit_factor(other.unit);
     if (f == 1) return n;
     const Span s = plan_.nodes[static_cast<std::size_t>(n)].span;
-    return node(NodeOp::mul, check::Type::number(other.unit), s, n, number(f, s));
+    return node(NodeOp::mul, Type::number(other.unit), s, n, number(f, s));
   }
 
-  const check::Type& type(ExprId id) const { return p_.type(id); }
+  const Type& type(ExprId id) const { return p_.type(id); }
 
   // What a node computes, as text: equal texts compute equal columns (used to share derived
   // columns and sorts between indicators).
@@ -103,8 +195,9 @@ class Compiler {
     if (id == kNone) return "_";
     const Node& n = plan_.nodes[static_cast<std::size_t>(id)];
     std::string s = node_op_name(n.op);
-    if (n.op == NodeOp::constant) return s + ":" + check::constant_source(plan_.constants[n.payload]);
-    if (n.op == NodeOp::column) return fmt::format("{}:{}.{}", s, table_, plan_.tables[table_].columns[n.payload]);
+    if (n.op == NodeOp::constant) return s + ":" + constant_source(plan_.constants[n.payload]);
+    if (n.op == NodeOp::column)
+      return fmt::format("{}:{}.{}", s, table_, plan_.tables[table_].columns[n.payload]);
     if (n.op == NodeOp::param || n.op == NodeOp::derived) s += fmt::format("#{}", n.payload);
     if (n.a != kNone || n.b != kNone || n.c != kNone)
       s += "(" + structural(n.a) + "," + structural(n.b) + "," + structural(n.c) + ")";
@@ -122,7 +215,7 @@ class Compiler {
 
   NodeId lower_uncached(ExprId id) {
     const ast::Expr& e = m_.expr(id);
-    const check::Type& t = type(id);
+    const Type& t = type(id);
     switch (e.kind) {
       case ExprKind::number:
       case ExprKind::percent:
@@ -139,7 +232,8 @@ class Compiler {
         }
         break;  // a list of row values
       }
-      default: break;
+      default:
+        break;
     }
     switch (e.kind) {
       case ExprKind::list: {
@@ -147,24 +241,33 @@ class Compiler {
         // lowers it element by element; it is never a value of its own.
         return kNone;
       }
-      case ExprKind::name: return name(id, e, t);
+      case ExprKind::name:
+        return name(id, e, t);
       case ExprKind::member: {
         const Ref& r = p_.ref(id);
         switch (r.what) {
-          case Ref::What::period_start: return node(NodeOp::period_start, t, e.span);
-          case Ref::What::period_end: return node(NodeOp::period_end, t, e.span);
-          case Ref::What::window_start: return node(NodeOp::window_start, t, e.span);
-          case Ref::What::window_end: return node(NodeOp::window_end, t, e.span);
+          case Ref::What::period_start:
+            return node(NodeOp::period_start, t, e.span);
+          case Ref::What::period_end:
+            return node(NodeOp::period_end, t, e.span);
+          case Ref::What::window_start:
+            return node(NodeOp::window_start, t, e.span);
+          case Ref::What::window_end:
+            return node(NodeOp::window_end, t, e.span);
           case Ref::What::benchmark:
             return node(NodeOp::ind_benchmark, t, e.span, kNone, kNone, kNone, r.index);
-          default: return kNone;
+          default:
+            return kNone;
         }
       }
-      case ExprKind::lookup: return lookup(id, e, t);
-      case ExprKind::call: return call(id, e, t);
+      case ExprKind::lookup:
+        return lookup(id, e, t);
+      case ExprKind::call:
+        return call(id, e, t);
       case ExprKind::unary:
         return node(e.op == Op::not_ ? NodeOp::not_ : NodeOp::neg, t, e.span, lower(e.args[0]));
-      case ExprKind::binary: return binary(e, t);
+      case ExprKind::binary:
+        return binary(e, t);
       case ExprKind::in_list: {
         const NodeId a = lower(e.args[0]);
         const ast::Expr& list = m_.expr(e.args[1]);
@@ -172,70 +275,77 @@ class Compiler {
           // `x in (a, b, c)` with row values: x = a or x = b or x = c.
           NodeId any = kNone;
           for (ExprId item : list.args) {
-            const NodeId test = node(NodeOp::eq, check::Type::boolean(), e.span, a,
+            const NodeId test = node(NodeOp::eq, Type::boolean(), e.span, a,
                                      adapt(lower(item), type(item), type(e.args[0])));
-            any = any == kNone ? test : node(NodeOp::or_, check::Type::boolean(), e.span, any, test);
+            any = any == kNone ? test : node(NodeOp::or_, Type::boolean(), e.span, any, test);
           }
-          return e.negated ? node(NodeOp::not_, check::Type::boolean(), e.span, any) : any;
+          return e.negated ? node(NodeOp::not_, Type::boolean(), e.span, any) : any;
         }
         return node(e.negated ? NodeOp::not_in_list : NodeOp::in_list, t, e.span, a,
                     lower(e.args[1]));
       }
       case ExprKind::in_period: {
         const bool window = e.field == "window";
-        const NodeId lo = node(window ? NodeOp::window_start : NodeOp::period_start,
-                               check::Type::date(), e.span);
-        const NodeId hi = node(window ? NodeOp::window_end : NodeOp::period_end,
-                               check::Type::date(), e.span);
+        const NodeId lo =
+            node(window ? NodeOp::window_start : NodeOp::period_start, Type::date(), e.span);
+        const NodeId hi =
+            node(window ? NodeOp::window_end : NodeOp::period_end, Type::date(), e.span);
         return node(NodeOp::in_range, t, e.span, lower(e.args[0]), lo, hi);
       }
       case ExprKind::between: {
-        const check::Type& ta = type(e.args[0]);
+        const Type& ta = type(e.args[0]);
         return node(NodeOp::in_range, t, e.span, lower(e.args[0]),
                     adapt(lower(e.args[1]), type(e.args[1]), ta),
                     adapt(lower(e.args[2]), type(e.args[2]), ta));
       }
       case ExprKind::is_known:
         return node(e.negated ? NodeOp::is_missing : NodeOp::is_known, t, e.span, lower(e.args[0]));
-      case ExprKind::previous: return previous(id, e, t);
-      default: break;
+      case ExprKind::previous:
+        return previous(id, e, t);
+      default:
+        break;
     }
     return kNone;
   }
 
   bool plan_constant(ExprId id) const { return p_.levels[id.value] == check::Level::constant; }
 
-  NodeId name(ExprId id, const ast::Expr& e, const check::Type& t) {
+  NodeId name(ExprId id, const ast::Expr& e, const Type& t) {
     const Ref& r = p_.ref(id);
     switch (r.what) {
       case Ref::What::column:
         return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
                     column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
-      case Ref::What::let: return let_nodes_.at(r.index);
-      case Ref::What::param: return node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
-      case Ref::What::value: return node(NodeOp::ind_value, t, e.span);
-      case Ref::What::target: return node(NodeOp::ind_target, t, e.span);
-      default: return kNone;
+      case Ref::What::let:
+        return let_nodes_.at(r.index);
+      case Ref::What::param:
+        return node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
+      case Ref::What::value:
+        return node(NodeOp::ind_value, t, e.span);
+      case Ref::What::target:
+        return node(NodeOp::ind_target, t, e.span);
+      default:
+        return kNone;
     }
   }
 
-  NodeId binary(const ast::Expr& e, const check::Type& t) {
-    const check::Type& ta = type(e.args[0]);
-    const check::Type& tb = type(e.args[1]);
+  NodeId binary(const ast::Expr& e, const Type& t) {
+    const Type& ta = type(e.args[0]);
+    const Type& tb = type(e.args[1]);
     NodeId a = lower(e.args[0]);
     NodeId b = lower(e.args[1]);
     // Dates and durations.
     if (e.op == Op::add || e.op == Op::sub) {
-      if (ta.kind == check::Kind::number && tb.kind == check::Kind::date) {
+      if (ta.kind == Kind::number && tb.kind == Kind::date) {
         std::swap(a, b);
       }
-      const check::Type& dur = ta.kind == check::Kind::date ? tb : ta;
-      if (t.kind == check::Kind::date) {
+      const Type& dur = ta.kind == Kind::date ? tb : ta;
+      if (t.kind == Kind::date) {
         if (e.op == Op::sub) b = node(NodeOp::neg, dur, e.span, b);
-        const check::Dimension d = check::dimension(dur.unit);
-        const NodeOp op = d == check::Dimension::months         ? NodeOp::date_add_months
-                          : d == check::Dimension::working_days ? NodeOp::date_add_working_days
-                                                                : NodeOp::date_add_days;
+        const Dimension d = dimension(dur.unit);
+        const NodeOp op = d == Dimension::months         ? NodeOp::date_add_months
+                          : d == Dimension::working_days ? NodeOp::date_add_working_days
+                                                         : NodeOp::date_add_days;
         return node(op, t, e.span, a, b);
       }
     }
@@ -243,47 +353,86 @@ class Compiler {
     b = adapt(b, tb, ta);
     NodeOp op = NodeOp::add;
     switch (e.op) {
-      case Op::add: op = NodeOp::add; break;
-      case Op::sub: op = NodeOp::sub; break;
-      case Op::mul: op = NodeOp::mul; break;
-      case Op::div: op = NodeOp::div; break;
-      case Op::eq: op = NodeOp::eq; break;
-      case Op::ne: op = NodeOp::ne; break;
-      case Op::lt: op = NodeOp::lt; break;
-      case Op::le: op = NodeOp::le; break;
-      case Op::gt: op = NodeOp::gt; break;
-      case Op::ge: op = NodeOp::ge; break;
-      case Op::and_: op = NodeOp::and_; break;
-      case Op::or_: op = NodeOp::or_; break;
-      default: break;
+      case Op::add:
+        op = NodeOp::add;
+        break;
+      case Op::sub:
+        op = NodeOp::sub;
+        break;
+      case Op::mul:
+        op = NodeOp::mul;
+        break;
+      case Op::div:
+        op = NodeOp::div;
+        break;
+      case Op::eq:
+        op = NodeOp::eq;
+        break;
+      case Op::ne:
+        op = NodeOp::ne;
+        break;
+      case Op::lt:
+        op = NodeOp::lt;
+        break;
+      case Op::le:
+        op = NodeOp::le;
+        break;
+      case Op::gt:
+        op = NodeOp::gt;
+        break;
+      case Op::ge:
+        op = NodeOp::ge;
+        break;
+      case Op::and_:
+        op = NodeOp::and_;
+        break;
+      case Op::or_:
+        op = NodeOp::or_;
+        break;
+      default:
+        break;
     }
     return node(op, t, e.span, a, b);
   }
 
-  NodeId call(ExprId id, const ast::Expr& e, const check::Type& t) {
+  NodeId call(ExprId id, const ast::Expr& e, const Type& t) {
     const auto builtin = static_cast<stdlib::Builtin>(p_.ref(id).index);
     std::vector<NodeId> args;
     for (ExprId a : e.args) args.push_back(lower(a));
     args.resize(3, kNone);
     NodeOp op = NodeOp::days;
     switch (builtin) {
-      case stdlib::Builtin::days: op = NodeOp::days; break;
-      case stdlib::Builtin::working_days: op = NodeOp::working_days; break;
-      case stdlib::Builtin::weeks: op = NodeOp::weeks; break;
-      case stdlib::Builtin::months: op = NodeOp::months; break;
-      case stdlib::Builtin::age: op = NodeOp::age; break;
-      case stdlib::Builtin::active: op = NodeOp::active; break;
+      case stdlib::Builtin::days:
+        op = NodeOp::days;
+        break;
+      case stdlib::Builtin::working_days:
+        op = NodeOp::working_days;
+        break;
+      case stdlib::Builtin::weeks:
+        op = NodeOp::weeks;
+        break;
+      case stdlib::Builtin::months:
+        op = NodeOp::months;
+        break;
+      case stdlib::Builtin::age:
+        op = NodeOp::age;
+        break;
+      case stdlib::Builtin::active:
+        op = NodeOp::active;
+        break;
       case stdlib::Builtin::coalesce:
         op = NodeOp::coalesce;
         args[0] = adapt(args[0], type(e.args[0]), type(e.args[1]));
         args[1] = adapt(args[1], type(e.args[1]), type(e.args[0]));
         break;
-      case stdlib::Builtin::abs: op = NodeOp::abs; break;
+      case stdlib::Builtin::abs:
+        op = NodeOp::abs;
+        break;
     }
     return node(op, t, e.span, args[0], args[1], args[2]);
   }
 
-  NodeId lookup(ExprId id, const ast::Expr& e, const check::Type& t) {
+  NodeId lookup(ExprId id, const ast::Expr& e, const Type& t) {
     const Ref& r = p_.ref(id);
     const std::uint32_t target = r.index;
     const auto& schema = plan_.tables[target].schema;
@@ -298,11 +447,10 @@ class Compiler {
     d.target_column = column_slot(target, schema.columns[r.sub].name);
     plan_.tables[target].key = d.target_key;
     d.signature = fmt::format("lookup {}.{} by {}", schema.name, e.field, structural(d.key));
-    d.span = e.span;
     return derived(std::move(d), t, e.span);
   }
 
-  NodeId previous(ExprId, const ast::Expr& e, const check::Type& t) {
+  NodeId previous(ExprId, const ast::Expr& e, const Type& t) {
     Derived d;
     d.kind = e.op == Op::next ? Derived::Kind::next : Derived::Kind::previous;
     d.table = table_;
@@ -321,7 +469,7 @@ class Compiler {
     return n;
   }
 
-  NodeId derived(Derived d, const check::Type& t, Span span) {
+  NodeId derived(Derived d, const Type& t, Span span) {
     if (d.kind == Derived::Kind::lookup) {
       for (std::uint32_t i = 0; i < plan_.derived.size(); ++i)
         if (plan_.derived[i].signature == d.signature)
@@ -336,8 +484,7 @@ class Compiler {
   AggSpec agg(const ast::AggClause& c) {
     AggSpec a;
     const ast::Expr& e = m_.expr(c.aggregate);
-    a.op = e.op;
-    a.span = e.span;
+    a.op = agg_op(e.op);
     if (!e.args.empty()) a.operand = lower(e.args[0]);
     return a;
   }
@@ -355,12 +502,12 @@ class Compiler {
     ip.name = ci.name;
     ip.code = d.code ? d.code->text : "";
     ip.title = d.title ? d.title->text : (d.heading.empty() ? ci.name : d.heading);
-    ip.description = d.description ? d.description->text : "";
+    ip.clauses = ast::clause_texts(m_, d);
     ip.selected_by_default = ci.named_on_command_line;
     ip.table = ci.table;
-    ip.cadence = d.period.value_or(ast::Cadence::quarter);
+    ip.cadence = cadence(d.period.value_or(ast::Cadence::quarter));
     if (d.window) {
-      ip.window = d.window->kind;
+      ip.window = window(d.window->kind);
       ip.window_months = d.window->months;
     }
     for (const auto& l : d.lets) {
@@ -382,14 +529,13 @@ class Compiler {
       ip.value = agg(*d.value);
       ip.value_where = lower(d.value->where);
     }
-    ip.unit = ci.unit;
+    ip.unit = unit(ci.unit);
     ip.unit_text = ci.unit == ast::UnitKind::rate && d.unit
                        ? fmt::format("rate per {}", d.unit->per)
                        : ast::unit_name(ci.unit);
     ip.multiplier = ci.unit_multiplier;
     ip.decimals = ci.decimals;
-    ip.polarity = ci.polarity;
-    ip.value_type = ci.value_type;
+    ip.polarity = polarity(ci.polarity);
     auto adapt_value = [&](ExprId id) { return adapt(lower(id), type(id), ci.value_type); };
     if (d.target) {
       const ast::Expr& t = m_.expr(*d.target);
@@ -401,15 +547,15 @@ class Compiler {
       }
     }
     for (const auto& b : d.benchmarks)
-      ip.benchmarks.push_back(Benchmark{b.name.text, b.label, adapt_value(b.value)});
+      ip.benchmarks.push_back(Benchmark{b.name.text, adapt_value(b.value)});
     if (d.rag)
-      for (const auto& r : d.rag->rules) ip.rag.push_back(RagRule{r.colour, lower(r.when)});
+      for (const auto& r : d.rag->rules) ip.rag.push_back(RagRule{colour(r.colour), lower(r.when)});
     if (d.trend) {
       ip.has_trend = true;
-      ip.trend = d.trend->kind;
-      ip.stable_within = d.trend->stable_within.valid() ? adapt_value(d.trend->stable_within) : kNone;
+      ip.trend = trend(d.trend->kind);
+      ip.stable_within =
+          d.trend->stable_within.valid() ? adapt_value(d.trend->stable_within) : kNone;
     }
-    ip.span = d.span;
     plan_.indicators.push_back(std::move(ip));
   }
 

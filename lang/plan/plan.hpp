@@ -9,53 +9,97 @@
 #include <string>
 #include <vector>
 
-#include "lang/ast/ast.hpp"
+#include "lang/base/number.hpp"
+#include "lang/base/schema.hpp"
 #include "lang/base/source.hpp"
-#include "lang/check/program.hpp"
-#include "lang/plan/schema.hpp"
+#include "lang/base/value.hpp"
 
 namespace tally::plan {
 
-using NodeId = std::int32_t;  // index into Plan::nodes; -1 for none
-inline constexpr NodeId kNone = -1;
+// An index into Plan::nodes, kept apart from other integers; kNone for none.
+enum class NodeId : std::int32_t {};
+inline constexpr NodeId kNone{-1};
+
+// The choices an indicator makes, as the executor and the renderers read them.
+enum class AggOp : std::uint8_t { count, count_distinct, sum, mean, median, min, max };
+enum class Cadence : std::uint8_t { month, quarter, year };
+enum class WindowKind : std::uint8_t { period, rolling_months, year_to_date };
+enum class UnitKind : std::uint8_t { percent, rate, ratio, count, days, number };
+enum class Polarity : std::uint8_t { higher, lower, range };
+enum class Colour : std::uint8_t { red, amber, green };
+enum class TrendKind : std::uint8_t { previous_period, same_period_last_year };
+
+// As written in the language: "count distinct", "quarter", "higher", "amber".
+const char* agg_op_name(AggOp op);
+const char* cadence_name(Cadence cadence);
+const char* polarity_name(Polarity polarity);
+const char* colour_name(Colour colour);
 
 enum class NodeOp : std::uint8_t {
   // Leaves.
-  constant,       // payload: index into Plan::constants
-  param,          // payload: parameter index (its value comes with each run)
-  column,         // payload: index into the table's loaded columns
-  derived,        // payload: index into Plan::derived
-  period_start, period_end, window_start, window_end,
-  ind_value, ind_target, ind_benchmark,  // indicator level; payload: benchmark index
+  constant,  // payload: index into Plan::constants
+  param,     // payload: parameter index (its value comes with each run)
+  column,    // payload: index into the table's loaded columns
+  derived,   // payload: index into Plan::derived
+  period_start,
+  period_end,
+  window_start,
+  window_end,
+  ind_value,
+  ind_target,
+  ind_benchmark,  // indicator level; payload: benchmark index
   // Arithmetic and logic (a, b).
-  neg, add, sub, mul, div, eq, ne, lt, le, gt, ge, and_, or_, not_,
+  neg,
+  add,
+  sub,
+  mul,
+  div,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  and_,
+  or_,
+  not_,
   // Dates (a = date, b = amount in the unit's base: days, working days or months).
-  date_add_days, date_add_working_days, date_add_months,
+  date_add_days,
+  date_add_working_days,
+  date_add_months,
   // Tests.
-  in_list,        // a in b (b a list or a single value); negated by `not_in_list`
+  in_list,  // a in b (b a list or a single value); negated by `not_in_list`
   not_in_list,
-  in_range,       // a between b and c, inclusive (period and window tests, `between`)
-  is_known, is_missing,
+  in_range,  // a between b and c, inclusive (period and window tests, `between`)
+  is_known,
+  is_missing,
   // Built-in functions (a, b, c as their arguments).
-  days, working_days, weeks, months, age, active, coalesce, abs,
+  days,
+  working_days,
+  weeks,
+  months,
+  age,
+  active,
+  coalesce,
+  abs,
 };
 
 const char* node_op_name(NodeOp op);
 
 struct Node {
   NodeOp op = NodeOp::constant;
-  check::Type type;        // kind and unit of the result (numbers in base units)
+  Type type;  // kind and unit of the result (numbers in base units)
   NodeId a = kNone, b = kNone, c = kNone;
   std::uint32_t payload = 0;
   bool uses_period = false;  // depends on period or window bounds
-  Span span;               // the source expression
+  Span span;                 // the source expression
 };
 
 // A column computed once over a whole table before indicators are evaluated.
 struct Derived {
   enum class Kind : std::uint8_t { previous, next, lookup } kind = Kind::previous;
-  std::uint32_t table = 0;     // the table whose rows it belongs to
-  check::Type type;
+  std::uint32_t table = 0;  // the table whose rows it belongs to
+  Type type;
   // previous / next: over the whole table, ordered by `order` within each `key`.
   NodeId value = kNone, key = kNone, order = kNone, where = kNone;
   // lookup: the row of `target_table` whose key column equals `key`.
@@ -63,23 +107,20 @@ struct Derived {
   std::uint32_t target_column = 0;  // index into the target table's loaded columns
   std::uint32_t target_key = 0;     // index of the target's key among its loaded columns
   std::string signature;            // the sort it needs, shared between derived columns
-  Span span;
 };
 
 struct AggSpec {
-  ast::Op op = ast::Op::count;  // count, count_distinct, sum, mean, median, min, max
-  NodeId operand = kNone;
-  Span span;
+  AggOp op = AggOp::count;
+  NodeId operand = kNone;  // kNone for a plain count
 };
 
 struct RagRule {
-  ast::Colour colour = ast::Colour::red;
+  Colour colour = Colour::red;
   NodeId when = kNone;  // kNone for `otherwise`
 };
 
 struct Benchmark {
   std::string name;
-  std::string label;
   NodeId value = kNone;
 };
 
@@ -89,58 +130,54 @@ struct Let {
 };
 
 struct IndicatorPlan {
-  std::uint32_t index = 0;  // into check::Program::indicators
-  std::string name, code, title, description;
+  std::uint32_t index = 0;  // into the checked program's indicators
+  std::string name, code, title;
+  // Each clause as written (clause, normalised source), in a fixed order: what changed between
+  // two versions of a definition is said from these.
+  std::vector<std::pair<std::string, std::string>> clauses;
   bool selected_by_default = true;
   std::uint32_t table = 0;
-  ast::Cadence cadence = ast::Cadence::quarter;
-  ast::WindowKind window = ast::WindowKind::period;
+  Cadence cadence = Cadence::quarter;
+  WindowKind window = WindowKind::period;
   int window_months = 0;
   std::vector<Let> lets;
   NodeId where = kNone;
   bool ratio = true;  // numerator/denominator; false: value
   AggSpec denominator, numerator, value;
   NodeId denominator_where = kNone, numerator_where = kNone, value_where = kNone;
-  ast::UnitKind unit = ast::UnitKind::percent;
-  std::string unit_text;          // "percent", "rate per 10000", ...
+  UnitKind unit = UnitKind::percent;
+  std::string unit_text;  // "percent", "rate per 10000", ...
   Rational multiplier = 100;
   int decimals = 1;
-  ast::Polarity polarity = ast::Polarity::higher;
+  Polarity polarity = Polarity::higher;
   NodeId target = kNone, target_low = kNone, target_high = kNone;
   std::vector<RagRule> rag;
   bool has_trend = false;
-  ast::TrendKind trend = ast::TrendKind::previous_period;
+  TrendKind trend = TrendKind::previous_period;
   NodeId stable_within = kNone;
   std::vector<Benchmark> benchmarks;
-  check::Type value_type;
-  Span span;
 };
 
 struct TablePlan {
-  TableSchema schema;                 // the declared table
-  std::vector<std::string> columns;   // the columns indicators use, in load order
-  std::optional<std::uint32_t> key;   // the key among `columns`, when looked up
+  TableSchema schema;                // the declared table
+  std::vector<std::string> columns;  // the columns indicators use, in load order
+  std::optional<std::uint32_t> key;  // the key among `columns`, when looked up
   bool used = false;
 };
 
 struct ParamSlot {
   std::string name;
-  check::Constant declared;  // the value in the definitions
-  std::string doc;
+  Constant declared;  // the value in the definitions
 };
 
 struct Plan {
   std::vector<TablePlan> tables;
   std::vector<Node> nodes;
-  std::vector<check::Constant> constants;
+  std::vector<Constant> constants;
   std::vector<ParamSlot> params;
   std::vector<Derived> derived;
   std::vector<IndicatorPlan> indicators;
 };
-
-// Lowers the checked program. Only indicators in `selected` (indices into the program's
-// indicators) are compiled; empty means those named on the command line.
-Plan compile(const check::Program& program, const std::vector<std::uint32_t>& selected);
 
 // A stable listing of the plan, for `tally check --emit plan`.
 std::string print(const Plan& plan);

@@ -6,53 +6,152 @@ namespace tally::plan {
 
 const char* node_op_name(NodeOp op) {
   switch (op) {
-    case NodeOp::constant: return "const";
-    case NodeOp::param: return "param";
-    case NodeOp::column: return "column";
-    case NodeOp::derived: return "derived";
-    case NodeOp::period_start: return "period.start";
-    case NodeOp::period_end: return "period.end";
-    case NodeOp::window_start: return "window.start";
-    case NodeOp::window_end: return "window.end";
-    case NodeOp::ind_value: return "value";
-    case NodeOp::ind_target: return "target";
-    case NodeOp::ind_benchmark: return "benchmark";
-    case NodeOp::neg: return "neg";
-    case NodeOp::add: return "add";
-    case NodeOp::sub: return "sub";
-    case NodeOp::mul: return "mul";
-    case NodeOp::div: return "div";
-    case NodeOp::eq: return "eq";
-    case NodeOp::ne: return "ne";
-    case NodeOp::lt: return "lt";
-    case NodeOp::le: return "le";
-    case NodeOp::gt: return "gt";
-    case NodeOp::ge: return "ge";
-    case NodeOp::and_: return "and";
-    case NodeOp::or_: return "or";
-    case NodeOp::not_: return "not";
-    case NodeOp::date_add_days: return "date_add_days";
-    case NodeOp::date_add_working_days: return "date_add_working_days";
-    case NodeOp::date_add_months: return "date_add_months";
-    case NodeOp::in_list: return "in_list";
-    case NodeOp::not_in_list: return "not_in_list";
-    case NodeOp::in_range: return "in_range";
-    case NodeOp::is_known: return "is_known";
-    case NodeOp::is_missing: return "is_missing";
-    case NodeOp::days: return "days";
-    case NodeOp::working_days: return "working_days";
-    case NodeOp::weeks: return "weeks";
-    case NodeOp::months: return "months";
-    case NodeOp::age: return "age";
-    case NodeOp::active: return "active";
-    case NodeOp::coalesce: return "coalesce";
-    case NodeOp::abs: return "abs";
+    case NodeOp::constant:
+      return "const";
+    case NodeOp::param:
+      return "param";
+    case NodeOp::column:
+      return "column";
+    case NodeOp::derived:
+      return "derived";
+    case NodeOp::period_start:
+      return "period.start";
+    case NodeOp::period_end:
+      return "period.end";
+    case NodeOp::window_start:
+      return "window.start";
+    case NodeOp::window_end:
+      return "window.end";
+    case NodeOp::ind_value:
+      return "value";
+    case NodeOp::ind_target:
+      return "target";
+    case NodeOp::ind_benchmark:
+      return "benchmark";
+    case NodeOp::neg:
+      return "neg";
+    case NodeOp::add:
+      return "add";
+    case NodeOp::sub:
+      return "sub";
+    case NodeOp::mul:
+      return "mul";
+    case NodeOp::div:
+      return "div";
+    case NodeOp::eq:
+      return "eq";
+    case NodeOp::ne:
+      return "ne";
+    case NodeOp::lt:
+      return "lt";
+    case NodeOp::le:
+      return "le";
+    case NodeOp::gt:
+      return "gt";
+    case NodeOp::ge:
+      return "ge";
+    case NodeOp::and_:
+      return "and";
+    case NodeOp::or_:
+      return "or";
+    case NodeOp::not_:
+      return "not";
+    case NodeOp::date_add_days:
+      return "date_add_days";
+    case NodeOp::date_add_working_days:
+      return "date_add_working_days";
+    case NodeOp::date_add_months:
+      return "date_add_months";
+    case NodeOp::in_list:
+      return "in_list";
+    case NodeOp::not_in_list:
+      return "not_in_list";
+    case NodeOp::in_range:
+      return "in_range";
+    case NodeOp::is_known:
+      return "is_known";
+    case NodeOp::is_missing:
+      return "is_missing";
+    case NodeOp::days:
+      return "days";
+    case NodeOp::working_days:
+      return "working_days";
+    case NodeOp::weeks:
+      return "weeks";
+    case NodeOp::months:
+      return "months";
+    case NodeOp::age:
+      return "age";
+    case NodeOp::active:
+      return "active";
+    case NodeOp::coalesce:
+      return "coalesce";
+    case NodeOp::abs:
+      return "abs";
+  }
+  return "?";
+}
+
+const char* agg_op_name(AggOp op) {
+  switch (op) {
+    case AggOp::count:
+      return "count";
+    case AggOp::count_distinct:
+      return "count distinct";
+    case AggOp::sum:
+      return "sum";
+    case AggOp::mean:
+      return "mean";
+    case AggOp::median:
+      return "median";
+    case AggOp::min:
+      return "min";
+    case AggOp::max:
+      return "max";
+  }
+  return "?";
+}
+
+const char* cadence_name(Cadence cadence) {
+  switch (cadence) {
+    case Cadence::month:
+      return "month";
+    case Cadence::quarter:
+      return "quarter";
+    case Cadence::year:
+      return "year";
+  }
+  return "?";
+}
+
+const char* polarity_name(Polarity polarity) {
+  switch (polarity) {
+    case Polarity::higher:
+      return "higher";
+    case Polarity::lower:
+      return "lower";
+    case Polarity::range:
+      return "range";
+  }
+  return "?";
+}
+
+const char* colour_name(Colour colour) {
+  switch (colour) {
+    case Colour::red:
+      return "red";
+    case Colour::amber:
+      return "amber";
+    case Colour::green:
+      return "green";
   }
   return "?";
 }
 
 namespace {
-std::string ref(NodeId id) { return id == kNone ? "-" : fmt::format("n{}", id); }
+std::string ref(NodeId id) {
+  return id == kNone ? "-" : fmt::format("n{}", static_cast<std::int32_t>(id));
+}
 }  // namespace
 
 std::string print(const Plan& plan) {
@@ -66,7 +165,7 @@ std::string print(const Plan& plan) {
   }
   for (std::size_t i = 0; i < plan.params.size(); ++i)
     out += fmt::format("param p{} {} = {}\n", i, plan.params[i].name,
-                       check::constant_source(plan.params[i].declared));
+                       constant_source(plan.params[i].declared));
   for (std::size_t i = 0; i < plan.derived.size(); ++i) {
     const Derived& d = plan.derived[i];
     if (d.kind == Derived::Kind::lookup) {
@@ -85,26 +184,39 @@ std::string print(const Plan& plan) {
       if (c != kNone) args += (args.empty() ? "" : ", ") + ref(c);
     std::string extra;
     switch (n.op) {
-      case NodeOp::constant: extra = " " + check::constant_source(plan.constants[n.payload]); break;
-      case NodeOp::param: extra = " " + plan.params[n.payload].name; break;
-      case NodeOp::column: extra = fmt::format(" #{}", n.payload); break;
-      case NodeOp::derived: extra = fmt::format(" d{}", n.payload); break;
-      case NodeOp::ind_benchmark: extra = fmt::format(" #{}", n.payload); break;
-      default: break;
+      case NodeOp::constant:
+        extra = " " + constant_source(plan.constants[n.payload]);
+        break;
+      case NodeOp::param:
+        extra = " " + plan.params[n.payload].name;
+        break;
+      case NodeOp::column:
+        extra = fmt::format(" #{}", n.payload);
+        break;
+      case NodeOp::derived:
+        extra = fmt::format(" d{}", n.payload);
+        break;
+      case NodeOp::ind_benchmark:
+        extra = fmt::format(" #{}", n.payload);
+        break;
+      default:
+        break;
     }
     out += fmt::format("n{} = {}{}{} : {}{}\n", i, node_op_name(n.op),
-                       args.empty() ? "" : "(" + args + ")", extra, check::describe(n.type),
+                       args.empty() ? "" : "(" + args + ")", extra, describe(n.type),
                        n.uses_period ? " [per period]" : "");
   }
   for (const IndicatorPlan& ip : plan.indicators) {
-    out += fmt::format("indicator {} on t{} every {}", ip.name, ip.table, ast::cadence_name(ip.cadence));
-    if (ip.window == ast::WindowKind::rolling_months) out += fmt::format(", window rolling {} months", ip.window_months);
-    if (ip.window == ast::WindowKind::year_to_date) out += ", window year to date";
+    out += fmt::format("indicator {} on t{} every {}", ip.name, ip.table, cadence_name(ip.cadence));
+    if (ip.window == WindowKind::rolling_months)
+      out += fmt::format(", window rolling {} months", ip.window_months);
+    if (ip.window == WindowKind::year_to_date) out += ", window year to date";
     out += "\n";
     for (const Let& l : ip.lets) out += fmt::format("  let {} = {}\n", l.name, ref(l.node));
     if (ip.where != kNone) out += fmt::format("  where {}\n", ref(ip.where));
     auto agg = [&](const char* what, const AggSpec& a, NodeId where) {
-      out += fmt::format("  {} {}({}) where {}\n", what, ast::op_text(a.op), ref(a.operand), ref(where));
+      out += fmt::format("  {} {}({}) where {}\n", what, agg_op_name(a.op), ref(a.operand),
+                         ref(where));
     };
     if (ip.ratio) {
       agg("denominator", ip.denominator, ip.denominator_where);
@@ -113,16 +225,20 @@ std::string print(const Plan& plan) {
       agg("value", ip.value, ip.value_where);
     }
     out += fmt::format("  unit {} x{} decimals {} polarity {}\n", ip.unit_text,
-                       format_exact(ip.multiplier), ip.decimals, ast::polarity_name(ip.polarity));
+                       format_exact(ip.multiplier), ip.decimals, polarity_name(ip.polarity));
     if (ip.target != kNone) out += fmt::format("  target {}\n", ref(ip.target));
-    if (ip.target_low != kNone) out += fmt::format("  target {} .. {}\n", ref(ip.target_low), ref(ip.target_high));
+    if (ip.target_low != kNone)
+      out += fmt::format("  target {} .. {}\n", ref(ip.target_low), ref(ip.target_high));
     for (const RagRule& r : ip.rag)
-      out += fmt::format("  rag {} {}\n", ast::colour_name(r.colour), r.when == kNone ? "otherwise" : "when " + ref(r.when));
+      out += fmt::format("  rag {} {}\n", colour_name(r.colour),
+                         r.when == kNone ? "otherwise" : "when " + ref(r.when));
     if (ip.has_trend)
-      out += fmt::format("  trend {} stable within {}\n",
-                         ip.trend == ast::TrendKind::previous_period ? "previous period" : "same period last year",
-                         ref(ip.stable_within));
-    for (const Benchmark& b : ip.benchmarks) out += fmt::format("  benchmark {} {}\n", b.name, ref(b.value));
+      out += fmt::format(
+          "  trend {} stable within {}\n",
+          ip.trend == TrendKind::previous_period ? "previous period" : "same period last year",
+          ref(ip.stable_within));
+    for (const Benchmark& b : ip.benchmarks)
+      out += fmt::format("  benchmark {} {}\n", b.name, ref(b.value));
   }
   return out;
 }

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lang/plan/schema.hpp"
+#include "lang/base/schema.hpp"
 
 namespace tally::runtime {
 
@@ -106,7 +106,7 @@ class LineMap {
 
 struct Column {
   std::string name;
-  plan::ColumnType type = plan::ColumnType::text;
+  ColumnType type = ColumnType::text;
   int scale = 0;                     // decimal: value = data[i] / 10^scale
   std::vector<std::int64_t> data;    // one entry per row; 0 where missing
   Validity validity;

@@ -44,8 +44,8 @@ class KeyLines {
 // One asked-for column: its declaration, where it sits in the header and, for key columns, the
 // values seen so far.
 struct LoadSlot {
-  const plan::ColumnSchema* schema = nullptr;
-  plan::ColumnType type = plan::ColumnType::text;
+  const ColumnSchema* schema = nullptr;
+  ColumnType type = ColumnType::text;
   bool nullable = false;
   bool key = false;
   std::size_t field = 0;  // index of the column in the header
@@ -57,7 +57,7 @@ struct LoadSlot {
 // A table's file once its header is read. Parts of one file share it; it does not move, since
 // slots point into `layouts`.
 struct TableLayout {
-  const plan::TableSchema* schema = nullptr;
+  const TableSchema* schema = nullptr;
   std::filesystem::path path;
   std::string file;             // path as a string, for messages
   std::vector<LoadSlot> slots;  // without keys: each part copies them
@@ -124,7 +124,7 @@ struct TablePart {
 
 // Checks the asked columns against the schema, opens the file and reads its header. On return
 // `reader` is just past the header (null when the load already failed: see `errors`).
-std::unique_ptr<TableLayout> read_layout(const plan::TableSchema& schema,
+std::unique_ptr<TableLayout> read_layout(const TableSchema& schema,
                                          const std::vector<std::string>& columns,
                                          const std::filesystem::path& csv_path,
                                          std::unique_ptr<CsvReader>& reader);

@@ -19,8 +19,6 @@ namespace tally::runtime {
 
 namespace {
 
-using plan::ColumnSchema;
-using plan::ColumnType;
 
 constexpr std::size_t kMaxErrors = 100;
 constexpr int kMaxScale = 18;
@@ -128,7 +126,7 @@ std::string msg_empty_cell(const ColumnSchema& c) {
   return fmt::format(
       "empty cell in column '{}', which is not declared optional; declare it `{}?` if it may be "
       "empty",
-      c.name, plan::column_type_name(c.type));
+      c.name, column_type_name(c.type));
 }
 
 std::string msg_not_int(std::string_view cell, const ColumnSchema& c) {
@@ -673,7 +671,7 @@ std::string LoadIssue::render(const char* severity) const {
 
 // ---- Loading --------------------------------------------------------------------------------
 
-std::unique_ptr<TableLayout> read_layout(const plan::TableSchema& schema,
+std::unique_ptr<TableLayout> read_layout(const TableSchema& schema,
                                          const std::vector<std::string>& columns,
                                          const std::filesystem::path& csv_path,
                                          std::unique_ptr<CsvReader>& reader) {
@@ -1176,7 +1174,7 @@ LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> par
   return result;
 }
 
-LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::string>& columns,
+LoadResult load_table(const TableSchema& schema, const std::vector<std::string>& columns,
                       const std::filesystem::path& csv_path, StringPool& pool,
                       const LoadOptions& options) {
   std::unique_ptr<CsvReader> reader;

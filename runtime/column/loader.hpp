@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "lang/plan/schema.hpp"
+#include "lang/base/schema.hpp"
 #include "runtime/column/column.hpp"
 
 namespace tally::runtime {
@@ -45,7 +45,7 @@ struct LoadResult {
 
 // Reads `csv_path` for `schema`, keeping `columns` (names declared in `schema`) in that order.
 // Every key column among `columns` is checked for duplicate values.
-LoadResult load_table(const plan::TableSchema& schema, const std::vector<std::string>& columns,
+LoadResult load_table(const TableSchema& schema, const std::vector<std::string>& columns,
                       const std::filesystem::path& csv_path, StringPool& pool,
                       const LoadOptions& options);
 

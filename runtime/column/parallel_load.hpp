@@ -9,14 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "lang/plan/schema.hpp"
+#include "lang/base/schema.hpp"
 #include "runtime/column/column.hpp"
 #include "runtime/column/loader.hpp"
 
 namespace tally::runtime {
 
 struct TableRequest {
-  const plan::TableSchema* schema = nullptr;
+  const TableSchema* schema = nullptr;
   std::vector<std::string> columns;  // as for load_table
   std::filesystem::path file;
 };

@@ -23,7 +23,6 @@ namespace tally::runtime {
 
 namespace {
 
-using check::Kind;
 using plan::kNone;
 using plan::NodeId;
 using plan::NodeOp;
@@ -41,11 +40,11 @@ std::int64_t pow10_i64(int n) {
   return p;
 }
 
-calendar::Cadence cadence_of(ast::Cadence c) {
+calendar::Cadence cadence_of(plan::Cadence c) {
   switch (c) {
-    case ast::Cadence::month: return calendar::Cadence::month;
-    case ast::Cadence::quarter: return calendar::Cadence::quarter;
-    case ast::Cadence::year: return calendar::Cadence::year;
+    case plan::Cadence::month: return calendar::Cadence::month;
+    case plan::Cadence::quarter: return calendar::Cadence::quarter;
+    case plan::Cadence::year: return calendar::Cadence::year;
   }
   return calendar::Cadence::quarter;
 }
@@ -60,7 +59,7 @@ struct Vec {
   std::vector<std::int64_t> v;
   std::vector<Rational> r;
   std::vector<std::uint8_t> known;
-  const check::Constant* list = nullptr;  // a list constant (right side of `in`)
+  const Constant* list = nullptr;  // a list constant (right side of `in`)
   std::shared_ptr<const std::vector<Vec>> items;  // its items, text interned when it was made
 
   std::size_t size() const { return known.size(); }
@@ -118,7 +117,7 @@ void align(Vec& a, Vec& b) {
 }
 
 // A constant as a one-row vector. Text is interned so that codes compare with the data's.
-Vec constant_vec(const check::Constant& c, StringPool& pool) {
+Vec constant_vec(const Constant& c, StringPool& pool) {
   Vec x;
   x.kind = c.type.kind;
   x.known.assign(1, 1);
@@ -160,7 +159,7 @@ Vec constant_vec(const check::Constant& c, StringPool& pool) {
       x.list = &c;
       x.v.assign(1, 0);
       auto items = std::make_shared<std::vector<Vec>>();
-      for (const check::Constant& item : c.items) items->push_back(constant_vec(item, pool));
+      for (const Constant& item : c.items) items->push_back(constant_vec(item, pool));
       x.items = std::move(items);
       break;
     }
@@ -292,11 +291,11 @@ TALLY_KERNEL void widen(const Cell* __restrict from, std::int64_t base, std::siz
 Vec column_slice(const Column& c, std::size_t begin, std::size_t n) {
   Vec x;
   switch (c.type) {
-    case plan::ColumnType::text: x.kind = Kind::text; break;
-    case plan::ColumnType::integer:
-    case plan::ColumnType::decimal: x.kind = Kind::number; break;
-    case plan::ColumnType::date: x.kind = Kind::date; break;
-    case plan::ColumnType::boolean: x.kind = Kind::boolean; break;
+    case ColumnType::text: x.kind = Kind::text; break;
+    case ColumnType::integer:
+    case ColumnType::decimal: x.kind = Kind::number; break;
+    case ColumnType::date: x.kind = Kind::date; break;
+    case ColumnType::boolean: x.kind = Kind::boolean; break;
   }
   x.scale = c.scale;
   x.v.assign(c.data.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -983,7 +982,7 @@ class Evaluator {
 
 // Accumulates one aggregate over the rows a mask selects.
 struct Accumulator {
-  ast::Op op = ast::Op::count;
+  plan::AggOp op = plan::AggOp::count;
   std::int64_t count = 0;
   Int128 units = 0;
   int scale = -1;
@@ -997,7 +996,7 @@ struct Accumulator {
   std::optional<Rational> extreme;     // min / max
 
   void add(const Vec* operand, const std::vector<std::uint8_t>& mask, std::size_t n) {
-    if (op == ast::Op::count) {
+    if (op == plan::AggOp::count) {
       for (std::size_t i = 0; i < n; ++i) count += mask[i];
       return;
     }
@@ -1007,7 +1006,7 @@ struct Accumulator {
 
   // Row i of a batch.
   void add_row(const Vec* operand, std::size_t i) {
-    if (op == ast::Op::count) {
+    if (op == plan::AggOp::count) {
       ++count;
       return;
     }
@@ -1018,13 +1017,13 @@ struct Accumulator {
     if (!x.known[k]) return;  // aggregates skip missing values
     ++count;
     switch (op) {
-      case ast::Op::count_distinct:
+      case plan::AggOp::count_distinct:
         if (x.rational) distinct_exact.insert(x.r[k]);
         else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
         else add_distinct(x.v[k]);
         break;
-      case ast::Op::sum:
-      case ast::Op::mean:
+      case plan::AggOp::sum:
+      case plan::AggOp::mean:
         if (x.rational) {
           exact += x.r[k];
         } else {
@@ -1035,11 +1034,11 @@ struct Accumulator {
           units += x.v[k];
         }
         break;
-      case ast::Op::median: values.push_back(x.number(k)); break;
-      case ast::Op::min:
-      case ast::Op::max: {
+      case plan::AggOp::median: values.push_back(x.number(k)); break;
+      case plan::AggOp::min:
+      case plan::AggOp::max: {
         const Rational v = x.number(k);
-        if (!extreme || (op == ast::Op::min ? v < *extreme : v > *extreme)) extreme = v;
+        if (!extreme || (op == plan::AggOp::min ? v < *extreme : v > *extreme)) extreme = v;
         break;
       }
       default: break;
@@ -1055,7 +1054,7 @@ struct Accumulator {
     values.insert(values.end(), o.values.begin(), o.values.end());
     distinct.insert(distinct.end(), o.distinct.begin(), o.distinct.end());
     distinct_exact.merge(o.distinct_exact);
-    if (o.extreme && (!extreme || (op == ast::Op::min ? *o.extreme < *extreme : *o.extreme > *extreme)))
+    if (o.extreme && (!extreme || (op == plan::AggOp::min ? *o.extreme < *extreme : *o.extreme > *extreme)))
       extreme = o.extreme;
   }
 
@@ -1131,23 +1130,23 @@ struct Accumulator {
 
   std::optional<Rational> result() {
     switch (op) {
-      case ast::Op::count: return Rational(count);
-      case ast::Op::count_distinct:
+      case plan::AggOp::count: return Rational(count);
+      case plan::AggOp::count_distinct:
         return Rational(static_cast<std::int64_t>(count_unique() + distinct_exact.size()));
-      case ast::Op::sum: flush(); return exact;
-      case ast::Op::mean:
+      case plan::AggOp::sum: flush(); return exact;
+      case plan::AggOp::mean:
         flush();
         if (count == 0) return std::nullopt;
         return Rational(exact / count);
-      case ast::Op::median: {
+      case plan::AggOp::median: {
         if (values.empty()) return std::nullopt;
         std::sort(values.begin(), values.end());
         const std::size_t mid = values.size() / 2;
         if (values.size() % 2 == 1) return values[mid];
         return Rational((values[mid - 1] + values[mid]) / 2);
       }
-      case ast::Op::min:
-      case ast::Op::max: return extreme;
+      case plan::AggOp::min:
+      case plan::AggOp::max: return extreme;
       default: return std::nullopt;
     }
   }
@@ -1604,7 +1603,7 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
   std::optional<SortedRows> packed;
   int order_scale = 0;
   if (kn.op == NodeOp::column && on.op == NodeOp::column &&
-      table.columns[on.payload].type != plan::ColumnType::text) {
+      table.columns[on.payload].type != ColumnType::text) {
     const Column& kc = table.columns[kn.payload];
     const Column& oc = table.columns[on.payload];
     const unsigned parts = n >= kParallelRows ? threads : 1;
@@ -1627,7 +1626,7 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
       return rows_sorted || (grouped ? *grouped : grouped_in_place(kc, oc, klo, key_bits, parts));
     };
     // Text codes lie below the pool's size: their grouping is checked in the first pass.
-    const int group_bits = kc.type == plan::ColumnType::text ? std::bit_width(pool.size()) : 0;
+    const int group_bits = kc.type == ColumnType::text ? std::bit_width(pool.size()) : 0;
     const auto plain = [&](std::size_t from, std::size_t to, bool check, int bits, Stretch& out) {
       if (!all_known) return false;
       out = plain_stretch(kc.data.data(), oc.data.data(), from, to, check, bits);
@@ -1893,7 +1892,7 @@ class KeyIndex {
 
 // Evaluates every derived column of `table` over all its rows.
 void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluator& eval,
-                 std::vector<DerivedColumn>& derived, const std::vector<check::Constant>& params,
+                 std::vector<DerivedColumn>& derived, const std::vector<Constant>& params,
                  unsigned threads) {
   auto& sorts = data.sorts;
   const Table& table = *data.tables[t];
@@ -1939,7 +1938,7 @@ void materialize(const plan::Plan& plan, Dataset& data, std::uint32_t t, Evaluat
     // previous / next: one sort per (table, key, order), shared.
     std::string sort_key = fmt::format("{}|{}", t, d.signature);
     if (d.signature.find("param#") != std::string::npos)
-      for (const check::Constant& c : params) sort_key += "|" + check::constant_source(c);
+      for (const Constant& c : params) sort_key += "|" + constant_source(c);
     auto it = sorts.find(sort_key);
     if (it == sorts.end()) it = sorts.emplace(sort_key, sort_rows(plan, d, table, eval, data.pool, threads)).first;
     const SortedRows& sorted = it->second;
@@ -2046,15 +2045,15 @@ namespace {
 
 calendar::Window window_of(const plan::IndicatorPlan& ind, const calendar::Period& p) {
   switch (ind.window) {
-    case ast::WindowKind::rolling_months: return calendar::rolling_months(p, ind.window_months);
-    case ast::WindowKind::year_to_date: return calendar::year_to_date(p);
-    case ast::WindowKind::period: break;
+    case plan::WindowKind::rolling_months: return calendar::rolling_months(p, ind.window_months);
+    case plan::WindowKind::year_to_date: return calendar::year_to_date(p);
+    case plan::WindowKind::period: break;
   }
   return calendar::Window{p.start, p.end};
 }
 
 calendar::Period comparator(const plan::IndicatorPlan& ind, const calendar::Period& p) {
-  return ind.trend == ast::TrendKind::previous_period ? calendar::shift(p, -1)
+  return ind.trend == plan::TrendKind::previous_period ? calendar::shift(p, -1)
                                                       : calendar::same_period_last_year(p);
 }
 
@@ -2078,9 +2077,9 @@ struct Engine {
 
   Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<ExecError>& e)
       : plan(p), data(d), request(r), errors(e) {
-    for (const check::Constant& c : plan.constants) constants.push_back(constant_vec(c, data.pool));
+    for (const Constant& c : plan.constants) constants.push_back(constant_vec(c, data.pool));
     for (std::size_t i = 0; i < plan.params.size(); ++i) {
-      const check::Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
+      const Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
       params.push_back(constant_vec(c, data.pool));
     }
     derived.resize(plan.derived.size());
@@ -2356,9 +2355,9 @@ struct Engine {
     for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
       const std::uint32_t indicator = jobs[bucketed[bi].jobs.front()].indicator;
       const plan::IndicatorPlan& ind = plan.indicators[indicator];
-      counting[bi] = ind.ratio ? ind.denominator.op == ast::Op::count && ind.numerator.op == ast::Op::count &&
+      counting[bi] = ind.ratio ? ind.denominator.op == plan::AggOp::count && ind.numerator.op == plan::AggOp::count &&
                                      !threshold(indicator)
-                               : ind.value.op == ast::Op::count;
+                               : ind.value.op == plan::AggOp::count;
       if (!counting[bi]) continue;
       den_counts[bi].assign(bucketed[bi].jobs.size(), 0);
       num_counts[bi].assign(bucketed[bi].jobs.size(), 0);
@@ -2568,7 +2567,7 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
       }
     } else {
       // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
-      const bool counts = job.value.op == ast::Op::count || job.value.op == ast::Op::count_distinct;
+      const bool counts = job.value.op == plan::AggOp::count || job.value.op == plan::AggOp::count_distinct;
       if (counts || job.value.count > 0) r.value = job.value.result();
       if (!r.value) r.note = "no rows with a value in this period";
     }
@@ -2585,8 +2584,8 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
       eval.start_batch(nullptr, 0, 1);
       for (const plan::RagRule& rule : ind.rag) {
         if (rule.when == kNone || engine.holds(eval, rule.when)) {
-          r.rag = rule.colour == ast::Colour::red     ? Rag::red
-                  : rule.colour == ast::Colour::amber ? Rag::amber
+          r.rag = rule.colour == plan::Colour::red     ? Rag::red
+                  : rule.colour == plan::Colour::amber ? Rag::amber
                                                       : Rag::green;
           break;
         }
@@ -2612,7 +2611,7 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
           Rational tolerance = 0;
           eval.start_batch(nullptr, 0, 1);
           if (auto t = engine.scalar(eval, ind.stable_within)) tolerance = abs_r(*t);
-          if (ind.polarity == ast::Polarity::range && r.target_low && r.target_high) {
+          if (ind.polarity == plan::Polarity::range && r.target_low && r.target_high) {
             auto distance = [&](const Rational& v) -> Rational {
               if (v < *r.target_low) return *r.target_low - v;
               if (v > *r.target_high) return v - *r.target_high;
@@ -2625,7 +2624,7 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
             r.trend = Trend::stable;
           } else {
             const bool up = change > 0;
-            r.trend = (up == (ind.polarity != ast::Polarity::lower)) ? Trend::improving
+            r.trend = (up == (ind.polarity != plan::Polarity::lower)) ? Trend::improving
                                                                       : Trend::deteriorating;
           }
         }
@@ -2705,7 +2704,7 @@ NodeOp flipped(NodeOp op) {
 
 std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
                                                     const RunRequest& request, std::uint32_t param,
-                                                    const std::vector<check::Constant>& values,
+                                                    const std::vector<Constant>& values,
                                                     std::vector<ExecError>& errors) {
   Engine engine(plan, data, request, errors);
   const std::vector<std::uint32_t> chosen = engine.selected();
@@ -2725,7 +2724,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
     for (NodeId id : elsewhere)
       if (reads(id)) return std::nullopt;
     if (!reads(ind.numerator_where)) continue;
-    if (!ind.ratio || ind.numerator.op != ast::Op::count) return std::nullopt;
+    if (!ind.ratio || ind.numerator.op != plan::AggOp::count) return std::nullopt;
     std::vector<NodeId> parts;
     engine.conjuncts(ind.numerator_where, parts);
     Threshold& th = thresholds[i];
@@ -2764,7 +2763,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
     std::sort(job.exact_quantities.begin(), job.exact_quantities.end());
   }
   std::vector<RunResult> out;
-  for (const check::Constant& value : values) {
+  for (const Constant& value : values) {
     RunRequest one = request;
     one.params[param] = value;
     engine.params[param] = constant_vec(value, data.pool);
@@ -2776,7 +2775,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
       eval.set_frame(&job.frame);
       const Vec& limit = eval.eval(th->limit);
       job.num = Accumulator{};
-      job.num.op = ast::Op::count;
+      job.num.op = plan::AggOp::count;
       if (limit.known[0]) {
         const Rational t = limit.kind == Kind::date ? Rational(limit.v[0]) : limit.number(0);
         job.num.count = job.count_meeting(th->op, t);
@@ -2790,7 +2789,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
 namespace {
 
 // A cell as text for explanations: numbers in their unit ("13 days"), dates ISO, text as is.
-std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, const StringPool& pool) {
+std::string cell_text(const Vec& x, std::size_t i, const Type& type, const StringPool& pool) {
   const std::size_t k = at(x, i);
   if (!x.known[k]) return "missing";
   switch (x.kind) {
@@ -2798,11 +2797,11 @@ std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, cons
     case Kind::date: return format_iso(static_cast<Day>(x.v[k]));
     case Kind::text: return std::string(pool.text(x.v[k]));
     case Kind::number: {
-      const Rational shown = x.number(k) / check::unit_factor(type.unit);
+      const Rational shown = x.number(k) / unit_factor(type.unit);
       std::string text = format_exact(shown);
-      if (type.unit == check::Unit::percent) return text + "%";
-      if (type.unit != check::Unit::none) {
-        std::string unit = check::unit_text(type.unit);
+      if (type.unit == Unit::percent) return text + "%";
+      if (type.unit != Unit::none) {
+        std::string unit = unit_text(type.unit);
         if (shown == 1) unit.pop_back();
         text += " " + unit;
       }
@@ -2965,7 +2964,7 @@ ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& r
       for (std::size_t c = 0; c < table.columns.size(); ++c) {
         const Column& col = table.columns[c];
         Vec cell = column_slice(col, begin + i, 1);
-        row.values.emplace_back(col.name, cell_text(cell, 0, check::Type{cell.kind}, data.pool));
+        row.values.emplace_back(col.name, cell_text(cell, 0, Type{cell.kind}, data.pool));
       }
       for (const plan::Let& let : ind.lets)
         row.values.emplace_back(let.name, ex.val(let.node, i));

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "lang/check/types.hpp"
+#include "lang/base/value.hpp"
 #include "lang/plan/plan.hpp"
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
@@ -72,7 +72,7 @@ struct RunRequest {
   calendar::PeriodArg period;
   std::string period_label;
   int history = 0;                           // periods shown; 0 = default (2)
-  std::vector<check::Constant> params;       // one value per plan parameter
+  std::vector<Constant> params;       // one value per plan parameter
   std::vector<std::uint32_t> indicators;     // plan indicator indices to run; empty = default
   unsigned threads = 0;                      // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
@@ -87,7 +87,7 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
 // from the sorted quantities; otherwise nullopt (run each value instead).
 std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
                                                     const RunRequest& request, std::uint32_t param,
-                                                    const std::vector<check::Constant>& values,
+                                                    const std::vector<Constant>& values,
                                                     std::vector<ExecError>& errors);
 
 // The rows behind one indicator's figure in one period.

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "lang/check/front.hpp"
-#include "lang/plan/plan.hpp"
+#include "lang/plan/compiler.hpp"
 #include "runtime/exec/executor.hpp"
 #include "temp_folder.hpp"
 

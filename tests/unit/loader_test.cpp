@@ -20,9 +20,6 @@ namespace tally::runtime {
 namespace {
 
 namespace fs = std::filesystem;
-using plan::ColumnSchema;
-using plan::ColumnType;
-using plan::TableSchema;
 
 ColumnSchema col(std::string name, ColumnType type, bool nullable = false,
                  std::string date_format = "", bool key = false) {

@@ -21,9 +21,6 @@ namespace tally::runtime {
 namespace {
 
 namespace fs = std::filesystem;
-using plan::ColumnSchema;
-using plan::ColumnType;
-using plan::TableSchema;
 
 ColumnSchema col(std::string name, ColumnType type, bool nullable = false, bool key = false,
                  std::string date_format = "") {

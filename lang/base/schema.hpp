@@ -1,12 +1,12 @@
-// The shape of a declared table as the runtime needs it: column names, types, whether a cell may
-// be empty, the date layout and the key. Produced by the compiler, read by the loader.
+// The shape of a declared table: column names, types, whether a cell may be empty, the date
+// layout and the key. Built by the checker, carried by the plan, read by the loader.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace tally::plan {
+namespace tally {
 
 enum class ColumnType : std::uint8_t { text, integer, decimal, date, boolean };
 
@@ -15,9 +15,9 @@ const char* column_type_name(ColumnType type);
 struct ColumnSchema {
   std::string name;
   ColumnType type = ColumnType::text;
-  bool nullable = false;          // declared with `?`
-  std::string date_format;        // layout such as "dd/mm/yyyy"; empty means yyyy-mm-dd
-  bool key = false;               // values unique; the table can be looked up by it
+  bool nullable = false;    // declared with `?`
+  std::string date_format;  // layout such as "dd/mm/yyyy"; empty means yyyy-mm-dd
+  bool key = false;         // values unique; the table can be looked up by it
 };
 
 struct TableSchema {
@@ -32,4 +32,4 @@ struct TableSchema {
   }
 };
 
-}  // namespace tally::plan
+}  // namespace tally
