@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lang/base/date.hpp"
+#include "lang/base/text.hpp"
 
 namespace tally::cli {
 
@@ -118,8 +119,12 @@ nlohmann::ordered_json parameters_json(const plan::Plan& plan,
 }
 
 std::string text_table(const std::vector<TextColumn>& columns,
-                       const std::vector<std::vector<std::string>>& rows, const std::string& indent,
-                       const CellStyle& style) {
+                       const std::vector<std::vector<std::string>>& given,
+                       const std::string& indent, const CellStyle& style) {
+  // Text from definitions and data reaches a terminal: control characters are shown, not run.
+  std::vector<std::vector<std::string>> rows = given;
+  for (auto& row : rows)
+    for (auto& cell : row) cell = visible(cell);
   std::vector<std::size_t> width(columns.size(), 0);
   for (std::size_t c = 0; c < columns.size(); ++c) {
     width[c] = columns[c].width;
@@ -144,10 +149,33 @@ std::string text_table(const std::vector<TextColumn>& columns,
   return out;
 }
 
+std::string json_text(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  // A text that a spreadsheet would run as a formula (= + - @, or a tab or carriage return first)
+  // is kept as text by a leading apostrophe, as spreadsheet guidance recommends; numbers that
+  // tally writes, such as a change of -0.8, are left as numbers.
+  auto plain_number = [](std::string_view t) {  // [-+]digits[.digits]
+    std::size_t i = t.empty() || (t[0] != '-' && t[0] != '+') ? 0 : 1;
+    const std::size_t digits = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    if (i == digits) return false;
+    if (i < t.size() && t[i] == '.') {
+      const std::size_t fraction = ++i;
+      while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+      if (i == fraction) return false;
+    }
+    return i == t.size();
+  };
+  std::string text = s;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos &&
+      !plain_number(text))
+    text.insert(0, 1, '\'');
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
-  for (char c : s) {
+  for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }
@@ -156,7 +184,7 @@ std::string csv_field(const std::string& s) {
 
 std::string html_escape(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (char c : visible(s)) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -339,14 +367,7 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
   std::string out = fmt::format("# {} scorecard\n\n", result.period_label);
   out += "| Code | Indicator | Period | Numerator | Denominator | Value | Target | RAG | Trend |\n";
   out += "|---|---|---|---:|---:|---:|---:|---|---|\n";
-  auto esc = [](std::string s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '|') o += '\\';
-      o += c;
-    }
-    return o;
-  };
+  auto esc = [](const std::string& s) { return markdown_escape(s); };
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {

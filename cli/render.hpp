@@ -47,6 +47,10 @@ std::string run_html(const runtime::RunResult& result, const RenderContext& ctx)
 // "13 indicators: 3 red, 4 amber, 6 green"
 std::string summary_line(const runtime::RunResult& result);
 
+// A JSON document as printed: two-space indents, a line end, and any byte of data that is not
+// UTF-8 written as U+FFFD (JSON text must be UTF-8).
+std::string json_text(const nlohmann::ordered_json& j);
+
 // One CSV field, quoted when it needs to be.
 std::string csv_field(const std::string& s);
 std::string html_escape(const std::string& s);

@@ -227,6 +227,16 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   return std::nullopt;
 }
 
+std::optional<int> refuse_page_formats(const RunOptions& o, const char* command) {
+  const std::string format = output_format(o);
+  if (format != "markdown" && format != "html") return std::nullopt;
+  return usage_error(
+      fmt::format("tally {} does not write {}{}", command, format,
+                  o.format.empty() ? fmt::format(" (chosen by the extension of '{}')", o.output)
+                                   : ""),
+      "use --format table, json or csv; tally run writes markdown and html");
+}
+
 std::string output_format(const RunOptions& o) {
   if (!o.format.empty()) return o.format;
   // The table is for people at a terminal; anywhere else the default is the stable JSON.
@@ -258,7 +268,7 @@ int run_command(const RunOptions& o) {
   ctx.color = format == "table" && o.output.empty() && stdout_color();
   std::string text;
   if (format == "json")
-    text = run_json(result, ctx).dump(2) + "\n";
+    text = json_text(run_json(result, ctx));
   else if (format == "csv")
     text = run_csv(result, ctx);
   else if (format == "markdown")

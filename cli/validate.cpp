@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/render.hpp"
+#include "lang/base/text.hpp"
 #include "cli/session.hpp"
 #include "lang/check/describe.hpp"
 
@@ -16,7 +17,6 @@ namespace {
 using runtime::PeriodResult;
 using runtime::Rag;
 
-std::string render(const nlohmann::ordered_json& j) { return j.dump(2) + "\n"; }
 
 // One figure as compare and sweep show it.
 nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
@@ -178,13 +178,14 @@ int compare_versions(const RunOptions& o) {
   j["summary"] = {{"indicators_changing_colour", changing}};
   text += fmt::format("\n{} indicator{} change{} colour in {}\n", changing,
                       changing == 1 ? "" : "s", changing == 1 ? "s" : "", after.period_label);
-  if (format == "json") text = render(j);
-  finish(text, o.output);
+  if (format == "json") text = json_text(j);
+  finish(format == "table" ? visible(text, true) : text, o.output);
 }
 
 }  // namespace
 
 int compare_command(const RunOptions& o) {
+  if (auto status = refuse_page_formats(o, "compare")) return *status;
   if (!o.against.empty()) return compare_versions(o);
   Session s;
   RunOptions base = o;
@@ -309,7 +310,7 @@ int compare_command(const RunOptions& o) {
     }
     j["indicators"] = inds;
     j["summary"] = {{"indicators_changing_colour", changing}, {"sentences", sentences}};
-    text = render(j);
+    text = json_text(j);
   } else if (format == "csv") {
     text = "indicator,code,period";
     for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
@@ -357,7 +358,7 @@ int compare_command(const RunOptions& o) {
     text += "\n";
     for (const auto& sentence : sentences) text += sentence + "\n";
   }
-  finish(text, o.output);
+  finish(format == "table" ? visible(text, true) : text, o.output);
 }
 
 namespace {
@@ -417,6 +418,7 @@ std::optional<std::vector<std::string>> vary_values(const std::string& spec, std
 }  // namespace
 
 int sweep_command(const RunOptions& o) {
+  if (auto status = refuse_page_formats(o, "sweep")) return *status;
   const auto eq = o.vary.find('=');
   if (eq == std::string::npos || eq == 0)
     return usage_error(fmt::format("--vary '{}' is not NAME=FROM..TO[:STEP] or NAME=A,B,C", o.vary),
@@ -487,7 +489,7 @@ int sweep_command(const RunOptions& o) {
       inds.push_back(ji);
     }
     j["indicators"] = inds;
-    text = render(j);
+    text = json_text(j);
   } else if (format == "csv") {
     text = "indicator,parameter_value,numerator,denominator,value,rag\n";
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -518,10 +520,11 @@ int sweep_command(const RunOptions& o) {
       text += text_table(columns, table, "  ");
     }
   }
-  finish(text, o.output);
+  finish(format == "table" ? visible(text, true) : text, o.output);
 }
 
 int explain_command(const RunOptions& o) {
+  if (auto status = refuse_page_formats(o, "explain")) return *status;
   if (o.indicators.size() != 1)
     return usage_error("explain needs exactly one --indicator NAME",
                        "name the indicator whose figure to explain");
@@ -558,7 +561,7 @@ int explain_command(const RunOptions& o) {
       rows.push_back(jr);
     }
     j["rows"] = rows;
-    text = render(j);
+    text = json_text(j);
   } else if (format == "csv") {
     std::vector<std::string> names;
     if (!r.rows.empty())
@@ -582,7 +585,7 @@ int explain_command(const RunOptions& o) {
       if (!row.reason.empty()) text += fmt::format("             because {}\n", row.reason);
     }
   }
-  finish(text, o.output);
+  finish(format == "table" ? visible(text, true) : text, o.output);
 }
 
 int describe_command(const RunOptions& o) {
@@ -601,7 +604,7 @@ int describe_command(const RunOptions& o) {
   for (std::uint32_t i : chosen)
     text += fmt::format("{}\n{}\n\n", check::describe_heading(p, i),
                         check::describe_indicator(p, i, params));
-  return write_output(text, "") ? 0 : 1;
+  return write_output(visible(text, true), "") ? 0 : 1;
 }
 
 }  // namespace tally::cli

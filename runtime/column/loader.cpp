@@ -12,6 +12,7 @@
 
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
+#include "lang/base/text.hpp"
 #include "runtime/column/csv_reader.hpp"
 #include "runtime/column/load_part.hpp"
 
@@ -53,10 +54,11 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 // A cell as quoted in a message: long text is cut at a character boundary.
 std::string shown(std::string_view text) {
-  if (text.size() <= kShownBytes) return std::string(text);
+  // Shown in a message on a terminal: control characters and stray bytes written out visibly.
+  if (text.size() <= kShownBytes) return visible(text);
   std::size_t cut = kShownBytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(text.substr(0, cut)) + "...";
+  return visible(text.substr(0, cut)) + "...";
 }
 
 std::string join(const std::vector<std::string_view>& names) {
