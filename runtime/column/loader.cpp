@@ -12,6 +12,7 @@
 
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
+#include "lang/base/scale.hpp"
 #include "runtime/column/csv_reader.hpp"
 #include "runtime/column/load_part.hpp"
 
@@ -23,17 +24,9 @@ using plan::ColumnSchema;
 using plan::ColumnType;
 
 constexpr std::size_t kMaxErrors = 100;
-constexpr int kMaxScale = 18;
 constexpr std::size_t kRejectsSpillBytes = 8 << 20;
 constexpr std::size_t kShownBytes = 60;
 constexpr std::size_t kSampleRows = 1024;
-
-constexpr std::array<std::int64_t, kMaxScale + 1> kPow10 = [] {
-  std::array<std::int64_t, kMaxScale + 1> p{};
-  p[0] = 1;
-  for (std::size_t k = 1; k < p.size(); ++k) p[k] = p[k - 1] * 10;
-  return p;
-}();
 
 // ---- Text helpers ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "lang/base/scale.hpp"
 #include "runtime/calendar/working_days.hpp"
 #include "runtime/column/parallel_load.hpp"
 #include "runtime/exec/in_parts.hpp"
@@ -33,13 +34,6 @@ __extension__ typedef __int128 Int128;
 constexpr std::size_t kBatch = 4096;
 // Tables of at least this many rows are evaluated in one stretch of rows per thread.
 constexpr std::size_t kParallelRows = std::size_t{1} << 16;
-constexpr int kMaxScale = 18;
-
-std::int64_t pow10_i64(int n) {
-  std::int64_t p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
 
 calendar::Cadence cadence_of(ast::Cadence c) {
   switch (c) {
