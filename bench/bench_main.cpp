@@ -159,7 +159,7 @@ void evaluate_visits(benchmark::State& state) {
   Loaded l = load(write_visits(kRows, sorted));
   for (auto _ : state) {
     l.data.sorts.clear();
-    std::vector<tally::runtime::ExecError> errors;
+    std::vector<tally::runtime::Issue> errors;
     auto result = tally::runtime::execute(l.plan, l.data, l.request, errors);
     benchmark::DoNotOptimize(result);
   }
@@ -179,7 +179,7 @@ void sweep_100_thresholds(benchmark::State& state) {
   }
   for (auto _ : state) {
     l.data.sorts.clear();
-    std::vector<tally::runtime::ExecError> errors;
+    std::vector<tally::runtime::Issue> errors;
     auto results = tally::runtime::execute_sweep(l.plan, l.data, l.request, 0, values, errors);
     if (!results) state.SkipWithError("the sweep was not evaluated at once");
     benchmark::DoNotOptimize(results);
@@ -267,7 +267,7 @@ void evaluate_reference(benchmark::State& state) {
   }
   for (auto _ : state) {
     n.data.sorts.clear();
-    std::vector<tally::runtime::ExecError> errors;
+    std::vector<tally::runtime::Issue> errors;
     auto result = tally::runtime::execute(n.plan, n.data, n.request, errors);
     benchmark::DoNotOptimize(result);
   }

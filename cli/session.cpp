@@ -120,19 +120,20 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
   return std::nullopt;
 }
 
-bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+bool report_exec_errors(const std::vector<runtime::Issue>& errors, const SourceManager& sources,
                         const std::string& format) {
   if (errors.empty()) return false;
   // In the order of their places in the definitions: the order they were met in depends on how
   // the rows and conditions were evaluated.
-  std::vector<const runtime::ExecError*> sorted;
+  std::vector<const runtime::Issue*> sorted;
   for (const auto& e : errors) sorted.push_back(&e);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const runtime::ExecError* a, const runtime::ExecError* b) {
-    return std::tie(a->span.file.value, a->span.begin, a->span.end) <
-           std::tie(b->span.file.value, b->span.begin, b->span.end);
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const runtime::Issue* a, const runtime::Issue* b) {
+                     return std::tie(a->span.file.value, a->span.begin, a->span.end) <
+                            std::tie(b->span.file.value, b->span.begin, b->span.end);
+                   });
   Diagnostics diags;
-  for (const runtime::ExecError* e : sorted) diags.error(DiagKind::data, e->span, e->message, e->hint);
+  for (const runtime::Issue* e : sorted) diags.error(DiagKind::data, e->span, e->message, e->hint);
   print_diagnostics(diags, sources, format);
   return true;
 }
@@ -199,7 +200,7 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
 int run_command(const RunOptions& o) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
-  std::vector<runtime::ExecError> errors;
+  std::vector<runtime::Issue> errors;
   const auto eval_start = std::chrono::steady_clock::now();
   std::vector<runtime::TableTiming> timings;
   if (timing_wanted()) s.request.timings = &timings;

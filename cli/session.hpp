@@ -35,7 +35,7 @@ std::optional<int> select_indicators(const check::Program& program, const std::v
                                      std::vector<std::uint32_t>& chosen);
 
 // Prints evaluation faults; returns true if there were any.
-bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+bool report_exec_errors(const std::vector<runtime::Issue>& errors, const SourceManager& sources,
                         const std::string& format);
 
 void print_diagnostics(const Diagnostics& diags, const SourceManager& sources, const std::string& format);

@@ -114,7 +114,7 @@ int compare_versions(const RunOptions& o) {
       old_selected.push_back(*j);
     }
   }
-  std::vector<runtime::ExecError> errors;
+  std::vector<runtime::Issue> errors;
   const runtime::RunResult after = runtime::execute(now.plan, now.data, now.request, errors);
   if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
   std::optional<runtime::RunResult> before;
@@ -244,7 +244,7 @@ int compare_command(const RunOptions& o) {
   for (NamedRun& run : runs) {
     runtime::RunRequest request = s.request;
     request.params = run.params;
-    std::vector<runtime::ExecError> errors;
+    std::vector<runtime::Issue> errors;
     run.result = runtime::execute(s.plan, s.data, request, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   }
@@ -482,7 +482,7 @@ int sweep_command(const RunOptions& o) {
     if (auto status = resolve_params(*s.front, o.scenarios, o.sets, base)) return *status;
     request.params = base;
     request.history = 1;
-    std::vector<runtime::ExecError> errors;
+    std::vector<runtime::Issue> errors;
     auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     if (all && !std::getenv("TALLY_SWEEP_BY_RUNS")) {
@@ -500,7 +500,7 @@ int sweep_command(const RunOptions& o) {
     runtime::RunRequest request = s.request;
     request.params = params;
     request.history = 1;
-    std::vector<runtime::ExecError> errors;
+    std::vector<runtime::Issue> errors;
     Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, request, errors)};
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     rows.push_back(std::move(row));
@@ -576,7 +576,7 @@ int explain_command(const RunOptions& o) {
     const std::string& text = sources.get(span.file).text();
     return text.substr(span.begin, span.end - span.begin);
   };
-  std::vector<runtime::ExecError> errors;
+  std::vector<runtime::Issue> errors;
   const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.request, 0, which,
                                                     static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;

@@ -401,25 +401,26 @@ std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell&
 // Errors of one file, the first kMaxErrors kept and the rest counted.
 class Errors {
  public:
-  Errors(const std::string& file, std::vector<LoadIssue>& out) : file_(file), out_(out) {}
+  Errors(const std::string& file, std::vector<Issue>& out) : file_(file), out_(out) {}
   void add(std::int64_t line, std::int64_t column, std::string message) {
-    if (count_++ < kMaxErrors) out_.push_back(LoadIssue{file_, line, column, std::move(message)});
+    if (count_++ < kMaxErrors)
+      out_.push_back(Issue::in_data(file_, line, column, std::move(message)));
   }
   // Errors already made, `count` of them of which the first are `kept`.
-  void add_kept(std::vector<LoadIssue>& kept, std::size_t count) {
-    for (LoadIssue& issue : kept)
+  void add_kept(std::vector<Issue>& kept, std::size_t count) {
+    for (Issue& issue : kept)
       if (out_.size() < kMaxErrors) out_.push_back(std::move(issue));
     count_ += count;
   }
   void close() {
     if (count_ > kMaxErrors)
-      out_.push_back(LoadIssue{file_, 0, 0, msg_too_many(count_ - kMaxErrors, file_)});
+      out_.push_back(Issue::in_data(file_, 0, 0, msg_too_many(count_ - kMaxErrors, file_)));
   }
   std::size_t count() const { return count_; }
 
  private:
   const std::string& file_;
-  std::vector<LoadIssue>& out_;
+  std::vector<Issue>& out_;
   std::size_t count_ = 0;
 };
 
@@ -650,15 +651,6 @@ bool write_rejects(const std::filesystem::path& path, std::vector<RejectsBuffer>
   return ok;
 }
 
-std::string LoadIssue::render(const char* severity) const {
-  std::string out = file;
-  if (line > 0) {
-    out += fmt::format(":{}", line);
-    if (column > 0) out += fmt::format(":{}", column);
-  }
-  return out + fmt::format(": {}: {}", severity, message);
-}
-
 // ---- Loading --------------------------------------------------------------------------------
 
 std::unique_ptr<TableLayout> read_layout(const plan::TableSchema& schema,
@@ -788,7 +780,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   const std::size_t count = slots.size();
   const auto add_error = [&](std::int64_t line, std::int64_t column, std::string message) {
     if (part.error_count++ < kMaxErrors)
-      part.errors.push_back(LoadIssue{file, line, column, std::move(message)});
+      part.errors.push_back(Issue::in_data(file, line, column, std::move(message)));
   };
   if (part.rejects.empty()) part.rejects.emplace_back();
   RejectsBuffer& rejects = part.rejects.back();
@@ -1090,7 +1082,7 @@ bool join_parts(const TableLayout& layout, TablePart& first, TablePart& second) 
   Table& table = first.table;
   table.lines.append(second.table.lines);
   table.rejected += second.table.rejected;
-  for (LoadIssue& issue : second.errors)
+  for (Issue& issue : second.errors)
     if (first.errors.size() < kMaxErrors) first.errors.push_back(std::move(issue));
   first.error_count += second.error_count;
   first.fault = second.fault;
@@ -1157,9 +1149,9 @@ LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> par
 
   Table& table = part->table;
   if (table.rejected > 0)
-    result.warnings.push_back(
-        LoadIssue{file, 0, 0,
-                  msg_skipped(table.rejected, layout.schema->name, options.rejects_file.string())});
+    result.warnings.push_back(Issue::in_data(
+        file, 0, 0,
+        msg_skipped(table.rejected, layout.schema->name, options.rejects_file.string())));
   result.table = std::move(table);
   return result;
 }

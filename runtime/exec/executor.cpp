@@ -360,9 +360,15 @@ class Evaluator {
  public:
   Evaluator(const plan::Plan& plan, Dataset& data, const std::vector<Vec>& params,
             const std::vector<Vec>& constants, const std::vector<DerivedColumn>& derived,
-            std::vector<ExecError>& errors)
-      : plan_(plan), data_(data), params_(params), constants_(constants), derived_(derived),
-        errors_(errors), memo_(plan.nodes.size()), same_(plan.nodes.size()) {
+            std::vector<Issue>& errors)
+      : plan_(plan),
+        data_(data),
+        params_(params),
+        constants_(constants),
+        derived_(derived),
+        errors_(errors),
+        memo_(plan.nodes.size()),
+        same_(plan.nodes.size()) {
     // Nodes that read the same column (or derived column, or bound of the period or window)
     // compute the same values in a batch, which holds the rows of one table: they share one memo
     // entry.
@@ -463,9 +469,9 @@ class Evaluator {
   }
 
   void fault(const plan::Node& node, std::string message, std::string hint) {
-    for (const ExecError& e : errors_)
+    for (const Issue& e : errors_)
       if (e.span == node.span) return;
-    errors_.push_back(ExecError{node.span, std::move(message), std::move(hint)});
+    errors_.push_back(Issue::in_expression(node.span, std::move(message), std::move(hint)));
   }
 
   Vec compute(const plan::Node& node) {
@@ -959,7 +965,7 @@ class Evaluator {
   const std::vector<Vec>& params_;
   const std::vector<Vec>& constants_;
   const std::vector<DerivedColumn>& derived_;
-  std::vector<ExecError>& errors_;
+  std::vector<Issue>& errors_;
   std::vector<Entry> memo_;
   std::vector<NodeId> same_;  // the node whose memo entry a node uses
   // `months` whole months added to each day from `from` on (see months_table).
@@ -2056,7 +2062,7 @@ struct Engine {
   const plan::Plan& plan;
   Dataset& data;
   const RunRequest& request;
-  std::vector<ExecError>& errors;
+  std::vector<Issue>& errors;
   std::vector<Vec> params, constants;
   std::vector<DerivedColumn> derived;
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
@@ -2070,7 +2076,7 @@ struct Engine {
     return indicator < thresholds.size() ? thresholds[indicator] : nullptr;
   }
 
-  Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<ExecError>& e)
+  Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<Issue>& e)
       : plan(p), data(d), request(r), errors(e) {
     for (const check::Constant& c : plan.constants) constants.push_back(constant_vec(c, data.pool));
     for (std::size_t i = 0; i < plan.params.size(); ++i) {
@@ -2310,7 +2316,7 @@ struct Engine {
         std::vector<std::size_t> bounds(parts + 1, rows);
         for (unsigned p = 0; p < parts; ++p) bounds[p] = batch_boundary(rows * p / parts, rows);
         std::vector<std::vector<Job>> other_jobs(parts - 1);
-        std::vector<std::vector<ExecError>> other_errors(parts - 1);
+        std::vector<std::vector<Issue>> other_errors(parts - 1);
         std::vector<std::unique_ptr<Evaluator>> other_evals;
         for (unsigned p = 1; p < parts; ++p) {
           for (const Job& job : jobs) other_jobs[p - 1].push_back(job.fresh());
@@ -2322,9 +2328,9 @@ struct Engine {
         });
         for (unsigned p = 1; p < parts; ++p) {
           for (std::size_t j = 0; j < jobs.size(); ++j) jobs[j].merge(std::move(other_jobs[p - 1][j]));
-          for (ExecError& e : other_errors[p - 1]) {
+          for (Issue& e : other_errors[p - 1]) {
             bool seen_span = false;
-            for (const ExecError& have : errors) seen_span = seen_span || have.span == e.span;
+            for (const Issue& have : errors) seen_span = seen_span || have.span == e.span;
             if (!seen_span) errors.push_back(std::move(e));
           }
         }
@@ -2641,7 +2647,7 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
 }  // namespace
 
 RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                  std::vector<ExecError>& errors) {
+                  std::vector<Issue>& errors) {
   Engine engine(plan, data, request, errors);
   Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
   JobSet set = plan_jobs(plan, request, engine.selected());
@@ -2700,7 +2706,7 @@ NodeOp flipped(NodeOp op) {
 std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
                                                     const RunRequest& request, std::uint32_t param,
                                                     const std::vector<check::Constant>& values,
-                                                    std::vector<ExecError>& errors) {
+                                                    std::vector<Issue>& errors) {
   Engine engine(plan, data, request, errors);
   const std::vector<std::uint32_t> chosen = engine.selected();
   // Each indicator either ignores the parameter or reads it only as one threshold of its
@@ -2917,8 +2923,7 @@ struct Explainer {
 
 ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
                       std::uint32_t indicator, ExplainRows which, std::size_t limit,
-                      const std::function<std::string(Span)>& source,
-                      std::vector<ExecError>& errors) {
+                      const std::function<std::string(Span)>& source, std::vector<Issue>& errors) {
   Engine engine(plan, data, request, errors);
   Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
   const plan::IndicatorPlan& ind = plan.indicators[indicator];

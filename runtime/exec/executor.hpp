@@ -43,8 +43,8 @@ struct SortedRows {
 struct Dataset {
   StringPool pool;
   std::vector<std::optional<Table>> tables;  // by plan table index; empty when unused or failed
-  std::vector<LoadIssue> errors;
-  std::vector<LoadIssue> warnings;
+  std::vector<Issue> errors;
+  std::vector<Issue> warnings;
   // Row orders for previous/next, by table and what they sort on: computed once and shared by
   // every indicator and every run (compare, sweep) over this data.
   std::map<std::string, SortedRows> sorts;
@@ -52,13 +52,6 @@ struct Dataset {
 
 Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
                      const LoadOptions& options);
-
-// A fault found while evaluating (a date outside the bank holiday table, say).
-struct ExecError {
-  Span span;
-  std::string message;
-  std::string hint;
-};
 
 // How long one table took to evaluate, for TALLY_TIMING: its derived columns (previous/next,
 // lookups) and then its indicators' rows.
@@ -79,7 +72,7 @@ struct RunRequest {
 };
 
 RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                  std::vector<ExecError>& errors);
+                  std::vector<Issue>& errors);
 
 // A sweep of one parameter over `values`: one result per value. Where every selected indicator
 // either ignores the parameter or reads it only as the threshold of one comparison in its
@@ -88,7 +81,7 @@ RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& reque
 std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
                                                     const RunRequest& request, std::uint32_t param,
                                                     const std::vector<check::Constant>& values,
-                                                    std::vector<ExecError>& errors);
+                                                    std::vector<Issue>& errors);
 
 // The rows behind one indicator's figure in one period.
 struct ExplainRow {
@@ -110,8 +103,7 @@ enum class ExplainRows { failing, passing, all };
 // `source` gives the text of a span, to name expressions in reasons ("gap 13 days > ...").
 ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
                       std::uint32_t indicator, ExplainRows rows, std::size_t limit,
-                      const std::function<std::string(Span)>& source,
-                      std::vector<ExecError>& errors);
+                      const std::function<std::string(Span)>& source, std::vector<Issue>& errors);
 
 // Periods shown for an indicator, oldest first.
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,

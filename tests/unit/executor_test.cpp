@@ -58,7 +58,7 @@ class ExecutorPathsTest : public TempFolderTest {
     request.history = 12;
     request.threads = threads;
     for (const auto& p : front_->program.params) request.params.push_back(p.value);
-    std::vector<runtime::ExecError> errors;
+    std::vector<runtime::Issue> errors;
     runtime::RunResult result = runtime::execute(plan_, data_, request, errors);
     EXPECT_TRUE(errors.empty());
     return result;

@@ -40,9 +40,9 @@ TableSchema table_schema(std::string name, std::vector<ColumnSchema> columns) {
   return t;
 }
 
-std::vector<std::string> messages(const std::vector<LoadIssue>& issues) {
+std::vector<std::string> messages(const std::vector<Issue>& issues) {
   std::vector<std::string> out;
-  for (const LoadIssue& i : issues) out.push_back(i.message);
+  for (const Issue& i : issues) out.push_back(i.message);
   return out;
 }
 
@@ -620,9 +620,9 @@ TEST_F(LoaderTest, ManyRejectedRowsAllReachTheFileInOrder) {
 }
 
 TEST_F(LoaderTest, RenderLeavesOutUnknownPositions) {
-  EXPECT_EQ((LoadIssue{"f.csv", 3, 7, "m"}.render("error")), "f.csv:3:7: error: m");
-  EXPECT_EQ((LoadIssue{"f.csv", 3, 0, "m"}.render("error")), "f.csv:3: error: m");
-  EXPECT_EQ((LoadIssue{"f.csv", 0, 0, "m"}.render("warning")), "f.csv: warning: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 3, 7, "m").render("error")), "f.csv:3:7: error: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 3, 0, "m").render("error")), "f.csv:3: error: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 0, 0, "m").render("warning")), "f.csv: warning: m");
 }
 
 TEST(Validity, PushSetAndResize) {
