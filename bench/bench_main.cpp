@@ -14,7 +14,7 @@
 #include "lang/check/front.hpp"
 #include "lang/plan/plan.hpp"
 #include "runtime/exec/executor.hpp"
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/exec/derived/radix_sort.hpp"
 
 namespace {
 

@@ -18,20 +18,18 @@
 #include "runtime/calendar/working_days.hpp"
 #include "runtime/column/parallel_load.hpp"
 #include "runtime/exec/in_parts.hpp"
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/exec/derived/radix_sort.hpp"
+#include "runtime/exec/comparison.hpp"
+#include "runtime/exec/evaluator.hpp"
+#include "runtime/exec/kernels.hpp"
+#include "runtime/exec/vector.hpp"
 
 namespace tally::runtime {
 
 namespace {
 
-using check::Kind;
-using plan::kNone;
-using plan::NodeId;
-using plan::NodeOp;
-
 __extension__ typedef __int128 Int128;
 
-constexpr std::size_t kBatch = 4096;
 // Tables of at least this many rows are evaluated in one stretch of rows per thread.
 constexpr std::size_t kParallelRows = std::size_t{1} << 16;
 
@@ -43,943 +41,6 @@ calendar::Cadence cadence_of(ast::Cadence c) {
   }
   return calendar::Cadence::quarter;
 }
-
-// A batch of values: integers (bools 0/1, day numbers, text codes, numbers scaled by 10^scale)
-// or, for numbers that are not exact decimals, rationals; `known` says which cells have a value.
-// A vector of length one stands for every row (a constant).
-struct Vec {
-  Kind kind = Kind::number;
-  bool rational = false;
-  int scale = 0;
-  std::vector<std::int64_t> v;
-  std::vector<Rational> r;
-  std::vector<std::uint8_t> known;
-  const check::Constant* list = nullptr;  // a list constant (right side of `in`)
-  std::shared_ptr<const std::vector<Vec>> items;  // its items, text interned when it was made
-
-  std::size_t size() const { return known.size(); }
-  bool one() const { return known.size() == 1; }
-  void resize(std::size_t n) {
-    known.assign(n, 0);
-    if (rational) r.assign(n, Rational(0));
-    else v.assign(n, 0);
-  }
-  Rational number(std::size_t i) const {
-    if (rational) return r[i];
-    return Rational(v[i]) / pow10_i64(scale);
-  }
-};
-
-std::size_t at(const Vec& x, std::size_t i) { return x.one() ? 0 : i; }
-
-// Converts a scaled vector to rationals in place.
-void to_rational(Vec& x) {
-  if (x.rational) return;
-  x.r.resize(x.v.size());
-  const std::int64_t d = pow10_i64(x.scale);
-  for (std::size_t i = 0; i < x.v.size(); ++i) x.r[i] = Rational(x.v[i], d);
-  x.rational = true;
-  x.v.clear();
-  x.scale = 0;
-}
-
-// Rescales `x` to `scale` (>= x.scale); false on overflow.
-bool rescale(Vec& x, int scale) {
-  if (x.rational || scale == x.scale) return true;
-  if (scale > kMaxScale) return false;
-  const std::int64_t f = pow10_i64(scale - x.scale);
-  for (std::size_t i = 0; i < x.v.size(); ++i) {
-    std::int64_t out;
-    if (__builtin_mul_overflow(x.v[i], f, &out)) return false;
-    x.v[i] = out;
-  }
-  x.scale = scale;
-  return true;
-}
-
-// Makes two numeric vectors comparable: same scale, or both rational.
-void align(Vec& a, Vec& b) {
-  if (a.rational || b.rational) {
-    to_rational(a);
-    to_rational(b);
-    return;
-  }
-  const int s = std::max(a.scale, b.scale);
-  if (!rescale(a, s) || !rescale(b, s)) {
-    to_rational(a);
-    to_rational(b);
-  }
-}
-
-// A constant as a one-row vector. Text is interned so that codes compare with the data's.
-Vec constant_vec(const check::Constant& c, StringPool& pool) {
-  Vec x;
-  x.kind = c.type.kind;
-  x.known.assign(1, 1);
-  switch (c.type.kind) {
-    case Kind::number: {
-      // An exact decimal becomes a scaled integer when it fits; otherwise a rational.
-      const BigInt den = boost::multiprecision::denominator(c.number);
-      int scale = 0;
-      BigInt d = den;
-      while (d % 10 == 0 && scale <= kMaxScale) {
-        d /= 10;
-        ++scale;
-      }
-      BigInt units = 0;
-      bool scaled = false;
-      for (int s = scale; s <= kMaxScale; ++s) {
-        const Rational u = c.number * pow10(s);
-        if (boost::multiprecision::denominator(u) == 1) {
-          units = boost::multiprecision::numerator(u);
-          scale = s;
-          scaled = units <= std::numeric_limits<std::int64_t>::max() &&
-                   units >= std::numeric_limits<std::int64_t>::min();
-          break;
-        }
-      }
-      if (scaled) {
-        x.v.assign(1, static_cast<std::int64_t>(units));
-        x.scale = scale;
-      } else {
-        x.rational = true;
-        x.r.assign(1, c.number);
-      }
-      break;
-    }
-    case Kind::date: x.v.assign(1, c.date); break;
-    case Kind::boolean: x.v.assign(1, c.boolean ? 1 : 0); break;
-    case Kind::text: x.v.assign(1, pool.intern(c.text)); break;
-    case Kind::list: {
-      x.list = &c;
-      x.v.assign(1, 0);
-      auto items = std::make_shared<std::vector<Vec>>();
-      for (const check::Constant& item : c.items) items->push_back(constant_vec(item, pool));
-      x.items = std::move(items);
-      break;
-    }
-    case Kind::error: x.known.assign(1, 0); x.v.assign(1, 0); break;
-  }
-  return x;
-}
-
-Vec missing_vec(Kind kind) {
-  Vec x;
-  x.kind = kind;
-  x.v.assign(1, 0);
-  x.known.assign(1, 0);
-  return x;
-}
-
-Vec rational_vec(const std::optional<Rational>& value) {
-  Vec x;
-  x.kind = Kind::number;
-  x.rational = true;
-  x.r.assign(1, value.value_or(Rational(0)));
-  x.known.assign(1, value ? 1 : 0);
-  return x;
-}
-
-// Kernels over a batch of rows. Their arrays never overlap, which the restrict parameters tell
-// the compiler (known flags are bytes, which may alias anything otherwise), so that it keeps the
-// loops tight and vectorizes them; they are not inlined, which would lose that. With GCC on
-// x86-64 each is also built for AVX2, chosen when the program starts on a processor that has it
-// (whole 64-bit values compare four at a time; the plain x86-64 build compares one at a time).
-// Values are whole numbers, so either gives the same bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define TALLY_KERNEL [[gnu::noinline, gnu::target_clones("avx2", "default")]]
-#else
-#define TALLY_KERNEL [[gnu::noinline]]
-#endif
-
-// out[i] stays 1 where condition i holds: known and true.
-TALLY_KERNEL void and_holds(std::uint8_t* __restrict out, const std::uint8_t* __restrict known,
-                            const std::int64_t* __restrict v, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) & (v[i] != 0));
-}
-
-// out[i] stays 1 where known[i] is set (or, when `missing`, where it is not).
-TALLY_KERNEL void and_known(std::uint8_t* __restrict out, const std::uint8_t* __restrict known, bool missing,
-                            std::size_t n) {
-  const auto flip = static_cast<std::uint8_t>(missing ? 1 : 0);
-  for (std::size_t i = 0; i < n; ++i) out[i] &= static_cast<std::uint8_t>((known[i] != 0) ^ flip);
-}
-
-// out[i] stays 1 where a[i] cmp b[i] holds, both known; a value of one cell stands for all.
-template <bool AOne, bool BOne, typename Cmp>
-TALLY_KERNEL void and_compare_cells(std::uint8_t* __restrict out, const std::int64_t* __restrict av,
-                                    const std::uint8_t* __restrict ak, const std::int64_t* __restrict bv,
-                                    const std::uint8_t* __restrict bk, std::size_t n, Cmp cmp) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
-    out[i] &= static_cast<std::uint8_t>((ak[ia] != 0) & (bk[ib] != 0) & cmp(av[ia], bv[ib]));
-  }
-}
-
-template <typename Cmp>
-void and_compare_with(const Vec& a, const Vec& b, std::uint8_t* out, std::size_t n, Cmp cmp) {
-  if (a.one()) and_compare_cells<true, false>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
-  else if (b.one()) and_compare_cells<false, true>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
-  else and_compare_cells<false, false>(out, a.v.data(), a.known.data(), b.v.data(), b.known.data(), n, cmp);
-}
-
-bool is_comparison(NodeOp op) {
-  return op == NodeOp::eq || op == NodeOp::ne || op == NodeOp::lt || op == NodeOp::le || op == NodeOp::gt ||
-         op == NodeOp::ge;
-}
-
-// Calls f with the comparison of whole values that `op` names (op a comparison).
-template <typename F>
-void with_comparison(NodeOp op, F f) {
-  switch (op) {
-    case NodeOp::eq: f(std::equal_to<std::int64_t>{}); break;
-    case NodeOp::ne: f(std::not_equal_to<std::int64_t>{}); break;
-    case NodeOp::lt: f(std::less<std::int64_t>{}); break;
-    case NodeOp::le: f(std::less_equal<std::int64_t>{}); break;
-    case NodeOp::gt: f(std::greater<std::int64_t>{}); break;
-    default: f(std::greater_equal<std::int64_t>{}); break;
-  }
-}
-
-// out[i] stays 1 where `a op b` holds for whole values of one scale (op a comparison).
-void and_compare(NodeOp op, const Vec& a, const Vec& b, std::uint8_t* out, std::size_t n) {
-  with_comparison(op, [&](auto cmp) { and_compare_with(a, b, out, n, cmp); });
-}
-
-// hit[i] becomes 1 where v[i] is c.
-TALLY_KERNEL void or_equal(std::int64_t* __restrict hit, const std::int64_t* __restrict v, std::int64_t c,
-                           std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) hit[i] |= static_cast<std::int64_t>(v[i] == c);
-}
-
-// v[i] becomes its flag (or, when `negated`, the flag's opposite) where known[i] is set, and 0
-// where it is not.
-TALLY_KERNEL void flag_known(std::int64_t* __restrict v, const std::uint8_t* __restrict known, bool negated,
-                             std::size_t n) {
-  const std::int64_t flip = negated ? 1 : 0;
-  for (std::size_t i = 0; i < n; ++i) v[i] = ((v[i] != 0) ^ flip) & static_cast<std::int64_t>(known[i] != 0);
-}
-
-// Sets each cell of x from the cells of a and b, all whole values: f(a value, a known, b value,
-// b known, x value&, x known&); a value of one cell (AOne, BOne) stands for all.
-template <bool AOne, bool BOne, typename F>
-TALLY_KERNEL void cells_of(std::size_t n, const std::int64_t* __restrict av, const std::uint8_t* __restrict ak,
-                           const std::int64_t* __restrict bv, const std::uint8_t* __restrict bk,
-                           std::int64_t* __restrict xv, std::uint8_t* __restrict xk, F f) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t ia = AOne ? 0 : i, ib = BOne ? 0 : i;
-    f(av[ia], ak[ia], bv[ib], bk[ib], xv[i], xk[i]);
-  }
-}
-
-// Narrow cells of a derived column as values and flags: base + cell, or missing.
-template <typename Cell>
-TALLY_KERNEL void widen(const Cell* __restrict from, std::int64_t base, std::size_t n,
-                        std::int64_t* __restrict v, std::uint8_t* __restrict known) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool k = std::is_signed_v<Cell> ? from[i] >= 0 : from[i] != static_cast<Cell>(~Cell{0});
-    known[i] = k;
-    v[i] = (base + from[i]) & -static_cast<std::int64_t>(k);
-  }
-}
-
-Vec column_slice(const Column& c, std::size_t begin, std::size_t n) {
-  Vec x;
-  switch (c.type) {
-    case plan::ColumnType::text: x.kind = Kind::text; break;
-    case plan::ColumnType::integer:
-    case plan::ColumnType::decimal: x.kind = Kind::number; break;
-    case plan::ColumnType::date: x.kind = Kind::date; break;
-    case plan::ColumnType::boolean: x.kind = Kind::boolean; break;
-  }
-  x.scale = c.scale;
-  x.v.assign(c.data.begin() + static_cast<std::ptrdiff_t>(begin),
-             c.data.begin() + static_cast<std::ptrdiff_t>(begin + n));
-  x.known.resize(n);
-  c.validity.expand(begin, n, x.known.data());
-  return x;
-}
-
-Vec slice(const Vec& full, std::size_t begin, std::size_t n) {
-  Vec x;
-  x.kind = full.kind;
-  x.rational = full.rational;
-  x.scale = full.scale;
-  x.list = full.list;
-  x.items = full.items;
-  if (full.one()) return full;
-  if (full.rational)
-    x.r.assign(full.r.begin() + static_cast<std::ptrdiff_t>(begin),
-               full.r.begin() + static_cast<std::ptrdiff_t>(begin + n));
-  else
-    x.v.assign(full.v.begin() + static_cast<std::ptrdiff_t>(begin),
-               full.v.begin() + static_cast<std::ptrdiff_t>(begin + n));
-  x.known.assign(full.known.begin() + static_cast<std::ptrdiff_t>(begin),
-                 full.known.begin() + static_cast<std::ptrdiff_t>(begin + n));
-  return x;
-}
-
-// A derived column over a whole table. Previous/next values that are whole numbers within 2^31
-// of each other (day numbers, text codes) are kept as offsets from `base`: 16-bit ones when they
-// lie within 2^15 (day numbers over a few decades), 65535 where missing, or else 32-bit ones, -1
-// where missing. The walk that fills them then writes one small cell per row, in shuffled row
-// order, instead of a value and a flag.
-struct DerivedColumn {
-  Vec wide;
-  std::vector<std::uint16_t, UninitialisedAllocator<std::uint16_t>> narrow16;
-  std::vector<std::int32_t, UninitialisedAllocator<std::int32_t>> narrow32;
-  std::int64_t base = 0;
-  bool is_narrow = false;
-};
-
-constexpr std::uint16_t kMissing16 = 0xFFFF;
-
-Vec slice(const DerivedColumn& d, std::size_t begin, std::size_t n) {
-  if (!d.is_narrow) return slice(d.wide, begin, n);
-  Vec x;
-  x.kind = d.wide.kind;
-  x.scale = d.wide.scale;
-  x.v.resize(n);
-  x.known.resize(n);
-  static_assert(kMissing16 == 0xFFFF, "widen takes all bits set as missing");
-  if (!d.narrow16.empty()) widen(d.narrow16.data() + begin, d.base, n, x.v.data(), x.known.data());
-  else widen(d.narrow32.data() + begin, d.base, n, x.v.data(), x.known.data());
-  return x;
-}
-
-// The bounds `in period` and `in window` test, and the indicator-level inputs of rag rules.
-struct Frame {
-  std::size_t id = 0;  // distinct for every (period, window) evaluated
-  Day period_start = 0, period_end = 0, window_start = 0, window_end = 0;
-  std::optional<Rational> value, target;
-  std::vector<std::optional<Rational>> benchmarks;
-};
-
-// Evaluates plan nodes over batches of one table's rows.
-class Evaluator {
- public:
-  Evaluator(const plan::Plan& plan, Dataset& data, const std::vector<Vec>& params,
-            const std::vector<Vec>& constants, const std::vector<DerivedColumn>& derived,
-            std::vector<Issue>& errors)
-      : plan_(plan),
-        data_(data),
-        params_(params),
-        constants_(constants),
-        derived_(derived),
-        errors_(errors),
-        memo_(plan.nodes.size()),
-        same_(plan.nodes.size()) {
-    // Nodes that read the same column (or derived column, or bound of the period or window)
-    // compute the same values in a batch, which holds the rows of one table: they share one memo
-    // entry.
-    std::map<std::pair<NodeOp, std::uint32_t>, NodeId> first;
-    for (std::size_t id = 0; id < plan.nodes.size(); ++id) {
-      const plan::Node& node = plan.nodes[id];
-      same_[id] = static_cast<NodeId>(id);
-      if (node.a != kNone || node.b != kNone || node.c != kNone) continue;
-      if (node.op == NodeOp::column || node.op == NodeOp::derived || node.op == NodeOp::period_start ||
-          node.op == NodeOp::period_end || node.op == NodeOp::window_start || node.op == NodeOp::window_end)
-        same_[id] = first.try_emplace({node.op, node.payload}, static_cast<NodeId>(id)).first->second;
-    }
-  }
-
-  void start_batch(const Table* table, std::size_t begin, std::size_t n) {
-    table_ = table;
-    begin_ = begin;
-    n_ = n;
-    ++batch_;
-  }
-  void set_frame(const Frame* frame) { frame_ = frame; }
-
-  const Vec& eval(NodeId id) {
-    id = same_[static_cast<std::size_t>(id)];
-    Entry& e = memo_[static_cast<std::size_t>(id)];
-    const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
-    const std::size_t frame_id = node.uses_period || is_indicator_level(node.op) ? frame_->id + 1 : 0;
-    if (e.batch == batch_ && e.frame == frame_id) return e.value;
-    e.value = compute(node);
-    e.batch = batch_;
-    e.frame = frame_id;
-    return e.value;
-  }
-
-  // A condition as a mask: 1 where it holds (a missing condition does not hold).
-  void mask(NodeId id, std::vector<std::uint8_t>& out) {
-    if (id == kNone) return;
-    const plan::Node& node = plan_.nodes[static_cast<std::size_t>(id)];
-    if (node.op == NodeOp::and_) {
-      // `a and b` holds where both hold: each goes into the mask in turn.
-      mask(node.a, out);
-      mask(node.b, out);
-      return;
-    }
-    if (node.op == NodeOp::is_known || node.op == NodeOp::is_missing) {
-      // `x is known` holds where x is known: its operand's flags, with no vector of its own.
-      const Vec& x = eval(node.a);
-      if (x.one()) {
-        if ((x.known[0] != 0) != (node.op == NodeOp::is_known)) std::fill_n(out.data(), n_, 0);
-        return;
-      }
-      and_known(out.data(), x.known.data(), node.op == NodeOp::is_missing, n_);
-      return;
-    }
-    if (is_comparison(node.op)) {
-      // A comparison of whole values (day numbers, counts of one scale, text codes compared for
-      // equality) goes straight into the mask, with no vector of its own.
-      const Vec& a = eval(node.a);
-      const Vec& b = eval(node.b);
-      const bool text_order = a.kind == Kind::text && node.op != NodeOp::eq && node.op != NodeOp::ne;
-      if (!a.rational && !b.rational && !text_order && a.scale == b.scale && a.kind != Kind::list &&
-          b.kind != Kind::list && (!a.one() || !b.one())) {
-        and_compare(node.op, a, b, out.data(), n_);
-        return;
-      }
-    }
-    const Vec& c = eval(id);
-    if (c.one()) {
-      if (!(c.known[0] && c.v[0])) std::fill_n(out.data(), n_, 0);
-      return;
-    }
-    and_holds(out.data(), c.known.data(), c.v.data(), n_);
-  }
-
-  std::size_t rows() const { return n_; }
-  std::size_t begin() const { return begin_; }
-  // Frees the values kept from the last batch (after whole-table evaluation).
-  void release() {
-    for (Entry& e : memo_) e = Entry{};
-  }
-
- private:
-  static bool is_indicator_level(NodeOp op) {
-    return op == NodeOp::ind_value || op == NodeOp::ind_target || op == NodeOp::ind_benchmark;
-  }
-
-  struct Entry {
-    std::size_t batch = SIZE_MAX;
-    std::size_t frame = SIZE_MAX;
-    Vec value;
-  };
-
-  // The common length of the operands: one when all are constants.
-  std::size_t length(std::initializer_list<const Vec*> xs) const {
-    for (const Vec* x : xs)
-      if (x && !x->one()) return x->size();
-    return 1;
-  }
-
-  void fault(const plan::Node& node, std::string message, std::string hint) {
-    for (const Issue& e : errors_)
-      if (e.span == node.span) return;
-    errors_.push_back(Issue::in_expression(node.span, std::move(message), std::move(hint)));
-  }
-
-  Vec compute(const plan::Node& node) {
-    switch (node.op) {
-      case NodeOp::constant: return constants_[node.payload];
-      case NodeOp::param: return params_[node.payload];
-      case NodeOp::column: return column_slice(table_->columns[node.payload], begin_, n_);
-      case NodeOp::derived: return slice(derived_[node.payload], begin_, n_);
-      case NodeOp::period_start: return date_vec(frame_->period_start);
-      case NodeOp::period_end: return date_vec(frame_->period_end);
-      case NodeOp::window_start: return date_vec(frame_->window_start);
-      case NodeOp::window_end: return date_vec(frame_->window_end);
-      case NodeOp::ind_value: return rational_vec(frame_->value);
-      case NodeOp::ind_target: return rational_vec(frame_->target);
-      case NodeOp::ind_benchmark: return rational_vec(frame_->benchmarks.at(node.payload));
-      case NodeOp::neg: return negate(eval(node.a));
-      case NodeOp::abs: return absolute(eval(node.a));
-      case NodeOp::add:
-      case NodeOp::sub:
-      case NodeOp::mul:
-      case NodeOp::div: return arithmetic(node.op, eval(node.a), eval(node.b));
-      case NodeOp::eq:
-      case NodeOp::ne:
-      case NodeOp::lt:
-      case NodeOp::le:
-      case NodeOp::gt:
-      case NodeOp::ge: return compare(node.op, eval(node.a), eval(node.b));
-      case NodeOp::and_:
-      case NodeOp::or_: return logic(node.op, eval(node.a), eval(node.b));
-      case NodeOp::not_: {
-        Vec x = eval(node.a);
-        for (std::size_t i = 0; i < x.size(); ++i) x.v[i] = x.v[i] ? 0 : 1;
-        return x;
-      }
-      case NodeOp::is_known:
-      case NodeOp::is_missing: {
-        const Vec& a = eval(node.a);
-        Vec x;
-        x.kind = Kind::boolean;
-        const std::size_t n = a.size();
-        x.v.resize(n);
-        x.known.assign(n, 1);
-        const std::uint8_t* __restrict known = a.known.data();
-        std::int64_t* __restrict v = x.v.data();
-        const std::int64_t flip = node.op == NodeOp::is_known ? 0 : 1;
-        for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(known[i] != 0) ^ flip;
-        return x;
-      }
-      case NodeOp::in_range: {
-        Vec fast;
-        if (fast_range(eval(node.a), eval(node.b), eval(node.c), fast)) return fast;
-        Vec lo = compare(NodeOp::ge, eval(node.a), eval(node.b));
-        Vec hi = compare(NodeOp::le, eval(node.a), eval(node.c));
-        return logic(NodeOp::and_, lo, hi);
-      }
-      case NodeOp::in_list:
-      case NodeOp::not_in_list: return in_list(node, eval(node.a), eval(node.b));
-      case NodeOp::date_add_days:
-      case NodeOp::date_add_working_days:
-      case NodeOp::date_add_months: return date_add(node, eval(node.a), eval(node.b));
-      case NodeOp::days:
-      case NodeOp::working_days:
-      case NodeOp::weeks:
-      case NodeOp::months:
-      case NodeOp::age: return between_dates(node, eval(node.a), eval(node.b));
-      case NodeOp::active: return active(eval(node.a), eval(node.b), eval(node.c));
-      case NodeOp::coalesce: {
-        Vec a = eval(node.a);
-        Vec b = eval(node.b);
-        const std::size_t n = length({&a, &b});
-        if (a.kind == Kind::number) align(a, b);
-        Vec x;
-        x.kind = a.kind;
-        x.rational = a.rational;
-        x.scale = a.scale;
-        x.list = a.list;
-        x.items = a.items;
-        x.resize(n);
-        for (std::size_t i = 0; i < n; ++i) {
-          const Vec& src = a.known[at(a, i)] ? a : b;
-          const std::size_t k = at(src, i);
-          x.known[i] = src.known[k];
-          if (x.rational) x.r[i] = src.r[k];
-          else x.v[i] = src.v[k];
-        }
-        return x;
-      }
-    }
-    return missing_vec(Kind::error);
-  }
-
-  static Vec date_vec(Day d) {
-    Vec x;
-    x.kind = Kind::date;
-    x.v.assign(1, d);
-    x.known.assign(1, 1);
-    return x;
-  }
-
-  static Vec negate(Vec x) {
-    if (x.rational)
-      for (auto& r : x.r) r = -r;
-    else
-      for (auto& v : x.v) v = -v;
-    return x;
-  }
-  static Vec absolute(Vec x) {
-    if (x.rational)
-      for (auto& r : x.r) r = r < 0 ? Rational(-r) : r;
-    else
-      for (auto& v : x.v) v = v < 0 ? -v : v;
-    return x;
-  }
-
-  static Vec arithmetic(NodeOp op, Vec a, Vec b) {
-    const std::size_t n = std::max(a.size(), b.size()) == 1 ? 1 : std::max(a.size(), b.size());
-    Vec x;
-    x.kind = Kind::number;
-    x.known.resize(n);
-    for (std::size_t i = 0; i < n; ++i) x.known[i] = a.known[at(a, i)] && b.known[at(b, i)];
-    if (!a.rational && !b.rational && op != NodeOp::div) {
-      bool ok = true;
-      if (op == NodeOp::mul) {
-        x.scale = a.scale + b.scale;
-        ok = x.scale <= kMaxScale;
-        x.v.resize(n);
-        for (std::size_t i = 0; ok && i < n; ++i)
-          ok = !__builtin_mul_overflow(a.v[at(a, i)], b.v[at(b, i)], &x.v[i]);
-      } else {
-        Vec a2 = a, b2 = b;
-        const int s = std::max(a.scale, b.scale);
-        ok = rescale(a2, s) && rescale(b2, s);
-        x.scale = s;
-        x.v.resize(n);
-        for (std::size_t i = 0; ok && i < n; ++i) {
-          ok = op == NodeOp::add ? !__builtin_add_overflow(a2.v[at(a2, i)], b2.v[at(b2, i)], &x.v[i])
-                                 : !__builtin_sub_overflow(a2.v[at(a2, i)], b2.v[at(b2, i)], &x.v[i]);
-        }
-      }
-      if (ok) {
-        for (std::size_t i = 0; i < n; ++i)
-          if (!x.known[i]) x.v[i] = 0;
-        return x;
-      }
-    }
-    // Exact rationals: after a division, or when 64 bits would overflow.
-    to_rational(a);
-    to_rational(b);
-    x.rational = true;
-    x.scale = 0;
-    x.v.clear();
-    x.r.assign(n, Rational(0));
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!x.known[i]) continue;
-      const Rational& p = a.r[at(a, i)];
-      const Rational& q = b.r[at(b, i)];
-      switch (op) {
-        case NodeOp::add: x.r[i] = p + q; break;
-        case NodeOp::sub: x.r[i] = p - q; break;
-        case NodeOp::mul: x.r[i] = p * q; break;
-        default:
-          if (q == 0) x.known[i] = 0;  // division by zero is missing, like SQL's NULL
-          else x.r[i] = p / q;
-          break;
-      }
-    }
-    return x;
-  }
-
-  // Sets each cell of x (its size) from the cells of a and b, both of integers (see cells_of).
-  template <typename F>
-  static void cells(const Vec& a, const Vec& b, Vec& x, F f) {
-    const std::size_t n = x.size();
-    const auto* av = a.v.data();
-    const auto* ak = a.known.data();
-    const auto* bv = b.v.data();
-    const auto* bk = b.known.data();
-    if (a.one() && b.one()) cells_of<true, true>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
-    else if (a.one()) cells_of<true, false>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
-    else if (b.one()) cells_of<false, true>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
-    else cells_of<false, false>(n, av, ak, bv, bk, x.v.data(), x.known.data(), f);
-  }
-
-  template <typename Cmp>
-  static void compare_ints(const Vec& a, const Vec& b, Vec& x, Cmp cmp) {
-    cells(a, b, x, [cmp](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
-                         std::uint8_t& k) {
-      const bool known = (pk != 0) & (qk != 0);
-      k = known;
-      v = cmp(p, q) & known;
-    });
-  }
-
-  Vec compare(NodeOp op, const Vec& a0, const Vec& b0) const {
-    if (a0.kind == Kind::number && (a0.rational || b0.rational || a0.scale != b0.scale)) {
-      Vec a = a0, b = b0;
-      align(a, b);
-      return compare_aligned(op, a, b);
-    }
-    return compare_aligned(op, a0, b0);
-  }
-
-  Vec compare_aligned(NodeOp op, const Vec& a, const Vec& b) const {
-    const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
-    Vec x;
-    x.kind = Kind::boolean;
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    const bool text_order = a.kind == Kind::text && op != NodeOp::eq && op != NodeOp::ne;
-    if (!a.rational && !text_order) {
-      with_comparison(op, [&](auto cmp) { compare_ints(a, b, x, cmp); });
-      return x;
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t ia = at(a, i), ib = at(b, i);
-      x.known[i] = a.known[ia] && b.known[ib];
-      if (!x.known[i]) continue;
-      int c;
-      if (a.rational) {
-        c = a.r[ia] < b.r[ib] ? -1 : (b.r[ib] < a.r[ia] ? 1 : 0);
-      } else {
-        const int t = data_.pool.text(a.v[ia]).compare(data_.pool.text(b.v[ib]));
-        c = t < 0 ? -1 : t > 0 ? 1 : 0;
-      }
-      bool r = false;
-      switch (op) {
-        case NodeOp::eq: r = c == 0; break;
-        case NodeOp::ne: r = c != 0; break;
-        case NodeOp::lt: r = c < 0; break;
-        case NodeOp::le: r = c <= 0; break;
-        case NodeOp::gt: r = c > 0; break;
-        default: r = c >= 0; break;
-      }
-      x.v[i] = r ? 1 : 0;
-    }
-    return x;
-  }
-
-  // `a between lo and hi` where lo and hi are one value each (period and window bounds): one
-  // pass instead of two comparisons and an `and`.
-  bool fast_range(const Vec& a, const Vec& lo, const Vec& hi, Vec& x) const {
-    if (a.rational || lo.rational || hi.rational || !lo.one() || !hi.one()) return false;
-    if (a.kind == Kind::text || (a.kind == Kind::number && (a.scale != lo.scale || a.scale != hi.scale)))
-      return false;
-    const std::size_t n = a.size();
-    x.kind = Kind::boolean;
-    x.v.resize(n);
-    x.known.resize(n);
-    if (!lo.known[0] || !hi.known[0]) {
-      // Missing bounds: missing, unless the known bound alone rules the row out.
-      for (std::size_t i = 0; i < n; ++i) {
-        const bool out_low = lo.known[0] && a.known[i] && a.v[i] < lo.v[0];
-        const bool out_high = hi.known[0] && a.known[i] && a.v[i] > hi.v[0];
-        x.known[i] = out_low || out_high;
-        x.v[i] = 0;
-      }
-      return true;
-    }
-    const std::int64_t l = lo.v[0], h = hi.v[0];
-    const std::int64_t* __restrict av = a.v.data();
-    const std::uint8_t* __restrict ak = a.known.data();
-    std::int64_t* __restrict xv = x.v.data();
-    std::uint8_t* __restrict xk = x.known.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      xk[i] = ak[i];
-      xv[i] = (av[i] >= l) & (av[i] <= h) & (ak[i] != 0);
-    }
-    return true;
-  }
-
-  static Vec logic(NodeOp op, const Vec& a, const Vec& b) {
-    const std::size_t n = a.one() && b.one() ? 1 : std::max(a.size(), b.size());
-    Vec x;
-    x.kind = Kind::boolean;
-    x.v.resize(n);
-    x.known.resize(n);
-    if (op == NodeOp::and_) {
-      // false and anything is false; true and true is true; otherwise missing.
-      cells(a, b, x, [](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
-                        std::uint8_t& k) {
-        const bool fa = (pk != 0) & (p == 0), fb = (qk != 0) & (q == 0);
-        const bool both = (pk != 0) & (qk != 0);
-        k = fa | fb | both;
-        v = both & (p != 0) & (q != 0);
-      });
-    } else {
-      // true or anything is true; false or false is false; otherwise missing.
-      cells(a, b, x, [](std::int64_t p, std::uint8_t pk, std::int64_t q, std::uint8_t qk, std::int64_t& v,
-                        std::uint8_t& k) {
-        const bool ta = (pk != 0) & (p != 0), tb = (qk != 0) & (q != 0);
-        k = ta | tb | ((pk != 0) & (qk != 0));
-        v = ta | tb;
-      });
-    }
-    return x;
-  }
-
-  Vec in_list(const plan::Node& node, const Vec& a, const Vec& list) {
-    const bool negated = node.op == NodeOp::not_in_list;
-    // The candidates as vectors of one, aligned to `a` one by one. Their text was interned when
-    // the list was made, so that evaluation only reads the string pool.
-    const std::vector<Vec> one{list};
-    const std::vector<Vec>& items = list.items ? *list.items : one;
-    const std::size_t n = a.size();
-    Vec x;
-    x.kind = Kind::boolean;
-    // Whole values of one scale (text codes, say) against known candidates of the same scale:
-    // each candidate is one pass over the values, with no comparison vector of its own.
-    bool whole = !a.rational && a.kind != Kind::list && !a.one();
-    for (const Vec& item : items)
-      whole = whole && !item.rational && item.one() && item.known[0] && item.scale == a.scale &&
-              item.kind != Kind::list;
-    if (whole) {
-      x.v.assign(n, 0);
-      x.known.assign(a.known.begin(), a.known.end());
-      for (const Vec& item : items) or_equal(x.v.data(), a.v.data(), item.v[0], n);
-      flag_known(x.v.data(), x.known.data(), negated, n);
-      return x;
-    }
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    for (const Vec& item : items) {
-      Vec eq = compare(NodeOp::eq, a, item);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t k = at(eq, i);
-        if (eq.known[k] && eq.v[k]) x.v[i] = 1;
-      }
-    }
-    for (std::size_t i = 0; i < n; ++i) {
-      x.known[i] = a.known[i];
-      if (negated && x.known[i]) x.v[i] = x.v[i] ? 0 : 1;
-    }
-    return x;
-  }
-
-  // The whole-number value of amount cell i, or nullopt when it has a fraction.
-  static std::optional<std::int64_t> whole(const Vec& amount, std::size_t i) {
-    if (amount.rational) {
-      const Rational& r = amount.r[i];
-      if (boost::multiprecision::denominator(r) != 1) return std::nullopt;
-      return static_cast<std::int64_t>(boost::multiprecision::numerator(r));
-    }
-    const std::int64_t f = pow10_i64(amount.scale);
-    if (amount.v[i] % f != 0) return std::nullopt;
-    return amount.v[i] / f;
-  }
-
-  Vec date_add(const plan::Node& node, const Vec& date, const Vec& amount) {
-    const std::size_t n = length({&date, &amount});
-    Vec x;
-    x.kind = Kind::date;
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    if (node.op == NodeOp::date_add_months && amount.one() && amount.known[0] && !date.one()) {
-      // Whole months added to many dates: each day's answer is looked up in a table of the
-      // days met, kept from batch to batch, instead of converting every date to a calendar date.
-      const auto k = whole(amount, 0);
-      if (k && *k <= 100000 && *k >= -100000 && months_table(static_cast<int>(*k), date)) {
-        const Day* to = months_.to.data();
-        const Day from = months_.from;
-        for (std::size_t i = 0; i < n; ++i) {
-          if (!date.known[i]) continue;
-          x.v[i] = to[date.v[i] - from];
-          x.known[i] = 1;
-        }
-        return x;
-      }
-    }
-    const auto& wd = calendar::WorkingDays::england_and_wales();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t id = at(date, i), ia = at(amount, i);
-      if (!date.known[id] || !amount.known[ia]) continue;
-      const auto k = whole(amount, ia);
-      if (!k || *k > 100000 || *k < -100000) continue;
-      const Day d = static_cast<Day>(date.v[id]);
-      switch (node.op) {
-        case NodeOp::date_add_days: x.v[i] = d + *k; x.known[i] = 1; break;
-        case NodeOp::date_add_months: x.v[i] = add_months(d, static_cast<int>(*k)); x.known[i] = 1; break;
-        default: {
-          auto r = wd.add(d, *k);
-          if (!r) {
-            outside_holidays(node, d);
-            continue;
-          }
-          x.v[i] = *r;
-          x.known[i] = 1;
-        }
-      }
-    }
-    return x;
-  }
-
-  // Whether months_ holds `months` added to every known day of `dates`, built or widened for
-  // them when their days span less than 2^16; false otherwise.
-  bool months_table(int months, const Vec& dates) {
-    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (std::size_t i = 0; i < dates.size(); ++i) {
-      if (!dates.known[i]) continue;
-      lo = std::min(lo, dates.v[i]);
-      hi = std::max(hi, dates.v[i]);
-    }
-    if (lo > hi) return true;  // no known day
-    const bool have = !months_.to.empty() && months_.months == months;
-    if (have && lo >= months_.from && hi < months_.from + static_cast<std::int64_t>(months_.to.size())) return true;
-    if (have) {
-      lo = std::min<std::int64_t>(lo, months_.from);
-      hi = std::max<std::int64_t>(hi, months_.from + static_cast<std::int64_t>(months_.to.size()) - 1);
-    }
-    if (hi - lo >= (std::int64_t{1} << 16) || lo < kMinTableDay || hi > kMaxTableDay) return false;
-    months_.months = months;
-    months_.from = static_cast<Day>(lo);
-    months_.to.resize(static_cast<std::size_t>(hi - lo) + 1);
-    for (std::size_t k = 0; k < months_.to.size(); ++k)
-      months_.to[k] = add_months(months_.from + static_cast<Day>(k), months);
-    return true;
-  }
-
-  void outside_holidays(const plan::Node& node, Day d) {
-    const auto& wd = calendar::WorkingDays::england_and_wales();
-    fault(node,
-          fmt::format("working days cannot be counted for {}: the bank holiday table covers {} to {}",
-                      format_iso(d), format_iso(wd.first_day()), format_iso(wd.last_day())),
-          "check the dates in the data, or limit the rows with `where`");
-  }
-
-  Vec between_dates(const plan::Node& node, const Vec& a, const Vec& b) {
-    const std::size_t n = length({&a, &b});
-    Vec x;
-    x.kind = Kind::number;
-    if (node.op == NodeOp::days) {
-      // Whole days: a loop of its own, with no test per row.
-      x.v.resize(n);
-      x.known.resize(n);
-      cells(a, b, x, [](std::int64_t from, std::uint8_t fk, std::int64_t to, std::uint8_t tk, std::int64_t& v,
-                        std::uint8_t& k) {
-        const bool known = (fk != 0) & (tk != 0);
-        k = known;
-        v = (to - from) & -static_cast<std::int64_t>(known);
-      });
-      return x;
-    }
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    const auto& wd = calendar::WorkingDays::england_and_wales();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t ia = at(a, i), ib = at(b, i);
-      if (!a.known[ia] || !b.known[ib]) continue;
-      const Day from = static_cast<Day>(a.v[ia]), to = static_cast<Day>(b.v[ib]);
-      x.known[i] = 1;
-      switch (node.op) {
-        case NodeOp::days: x.v[i] = to - from; break;
-        case NodeOp::weeks: x.v[i] = (to - from) / 7 * 7; break;
-        case NodeOp::months: x.v[i] = whole_months(from, to); break;
-        case NodeOp::age: x.v[i] = static_cast<std::int64_t>(age_years(from, to)) * 12; break;
-        default: {
-          auto r = wd.between(from, to);
-          if (!r) {
-            x.known[i] = 0;
-            outside_holidays(node, wd.covers(from) ? to : from);
-            continue;
-          }
-          x.v[i] = *r;
-        }
-      }
-    }
-    return x;
-  }
-
-  static Vec active(const Vec& start, const Vec& end, const Vec& when) {
-    const std::size_t n = std::max({start.size(), end.size(), when.size()});
-    Vec x;
-    x.kind = Kind::boolean;
-    x.v.assign(n, 0);
-    x.known.assign(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t is = at(start, i), ie = at(end, i), iw = at(when, i);
-      if (!start.known[is] || !when.known[iw]) {
-        // start <= at is missing; `false and missing` could still decide it, but only when the
-        // end part is false: end known and end <= at.
-        if (end.known[ie] && when.known[iw] && end.v[ie] <= when.v[iw]) x.known[i] = 1;
-        continue;
-      }
-      x.known[i] = 1;
-      x.v[i] = start.v[is] <= when.v[iw] && (!end.known[ie] || end.v[ie] > when.v[iw]) ? 1 : 0;
-    }
-    return x;
-  }
-
-  const plan::Plan& plan_;
-  Dataset& data_;
-  const std::vector<Vec>& params_;
-  const std::vector<Vec>& constants_;
-  const std::vector<DerivedColumn>& derived_;
-  std::vector<Issue>& errors_;
-  std::vector<Entry> memo_;
-  std::vector<NodeId> same_;  // the node whose memo entry a node uses
-  // `months` whole months added to each day from `from` on (see months_table).
-  struct MonthsTable {
-    int months = 0;
-    Day from = 0;
-    std::vector<Day> to;
-  } months_;
-  // Days a months table may hold: years 1 to 9999, within which add_months is exact.
-  static constexpr std::int64_t kMinTableDay = -719162, kMaxTableDay = 2932896;
-  const Table* table_ = nullptr;
-  std::size_t begin_ = 0, n_ = 0, batch_ = 0;
-  const Frame* frame_ = nullptr;
-};
 
 // Accumulates one aggregate over the rows a mask selects.
 struct Accumulator {
@@ -1278,7 +339,7 @@ bool packable(const Vec& x, bool is_order, int& scale) {
 
 // The general case: any key and order, compared exactly, ties in file order; each key's rows
 // numbered by the key's rank.
-SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& pool) {
+SortedRows compared_order(Vec key, Vec order, std::size_t n, const TextCodes& texts) {
   std::vector<std::uint32_t> perm;
   perm.reserve(n);
   for (std::uint32_t r = 0; r < n; ++r)
@@ -1293,7 +354,7 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const StringPool& p
     if (key_less(x, y)) return true;
     if (key_less(y, x)) return false;
     if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
-    if (order.kind == Kind::text) return pool.text(order.v[at(order, x)]) < pool.text(order.v[at(order, y)]);
+    if (order.kind == Kind::text) return texts.text(order.v[at(order, x)]) < texts.text(order.v[at(order, y)]);
     return order.v[at(order, x)] < order.v[at(order, y)];
   });
   SortedRows sorted;
@@ -1665,7 +726,7 @@ SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table
     return std::move(*packed);
   }
   eval.start_batch(&table, 0, n);
-  return compared_order(eval.eval(d.key), eval.eval(d.order), n, pool);
+  return compared_order(eval.eval(d.key), eval.eval(d.order), n, eval.texts());
 }
 
 // Calls f(i) for each i in [from, to): upwards when `forward`, else downwards.
@@ -2063,9 +1124,13 @@ struct Engine {
   Dataset& data;
   const RunRequest& request;
   std::vector<Issue>& errors;
+  StringPool constant_texts;  // constant texts no cell holds
+  TextCodes texts;
   std::vector<Vec> params, constants;
   std::vector<DerivedColumn> derived;
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
+
+  EvalInputs inputs() const { return EvalInputs{plan, texts, params, constants, derived}; }
 
   unsigned threads() const {
     if (request.threads > 0) return request.threads;
@@ -2077,11 +1142,11 @@ struct Engine {
   }
 
   Engine(const plan::Plan& p, Dataset& d, const RunRequest& r, std::vector<Issue>& e)
-      : plan(p), data(d), request(r), errors(e) {
-    for (const check::Constant& c : plan.constants) constants.push_back(constant_vec(c, data.pool));
+      : plan(p), data(d), request(r), errors(e), texts(d.pool, constant_texts) {
+    for (const check::Constant& c : plan.constants) constants.push_back(constant_vec(c, texts));
     for (std::size_t i = 0; i < plan.params.size(); ++i) {
       const check::Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
-      params.push_back(constant_vec(c, data.pool));
+      params.push_back(constant_vec(c, texts));
     }
     derived.resize(plan.derived.size());
   }
@@ -2320,7 +1385,7 @@ struct Engine {
         std::vector<std::unique_ptr<Evaluator>> other_evals;
         for (unsigned p = 1; p < parts; ++p) {
           for (const Job& job : jobs) other_jobs[p - 1].push_back(job.fresh());
-          other_evals.push_back(std::make_unique<Evaluator>(plan, data, params, constants, derived, other_errors[p - 1]));
+          other_evals.push_back(std::make_unique<Evaluator>(inputs(), other_errors[p - 1]));
         }
         in_parts(parts, [&](unsigned p) {
           if (p == 0) accumulate_rows(t, bounds[0], bounds[1], jobs, eval, bucketed, in_bucket);
@@ -2649,7 +1714,7 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
 RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
                   std::vector<Issue>& errors) {
   Engine engine(plan, data, request, errors);
-  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  Evaluator eval(engine.inputs(), errors);
   JobSet set = plan_jobs(plan, request, engine.selected());
   engine.accumulate(set.jobs, eval);
   return finish(plan, data, request, engine, eval, set);
@@ -2756,7 +1821,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
     engine.thresholds[i] = &th;
   }
 
-  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  Evaluator eval(engine.inputs(), errors);
   JobSet set = plan_jobs(plan, request, chosen);
   engine.accumulate(set.jobs, eval);
   for (Job& job : set.jobs) {
@@ -2767,7 +1832,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
   for (const check::Constant& value : values) {
     RunRequest one = request;
     one.params[param] = value;
-    engine.params[param] = constant_vec(value, data.pool);
+    engine.params[param] = constant_vec(value, engine.texts);
     // Only the numerators of threshold indicators change from one value to the next.
     for (Job& job : set.jobs) {
       const Threshold* th = engine.threshold(job.indicator);
@@ -2790,13 +1855,13 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
 namespace {
 
 // A cell as text for explanations: numbers in their unit ("13 days"), dates ISO, text as is.
-std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, const StringPool& pool) {
+std::string cell_text(const Vec& x, std::size_t i, const check::Type& type, const TextCodes& texts) {
   const std::size_t k = at(x, i);
   if (!x.known[k]) return "missing";
   switch (x.kind) {
     case Kind::boolean: return x.v[k] ? "true" : "false";
     case Kind::date: return format_iso(static_cast<Day>(x.v[k]));
-    case Kind::text: return std::string(pool.text(x.v[k]));
+    case Kind::text: return std::string(texts.text(x.v[k]));
     case Kind::number: {
       const Rational shown = x.number(k) / check::unit_factor(type.unit);
       std::string text = format_exact(shown);
@@ -2827,7 +1892,7 @@ const char* comparison_text(NodeOp op, bool holds) {
 struct Explainer {
   const plan::Plan& plan;
   Evaluator& eval;
-  const StringPool& pool;
+  const TextCodes& texts;
   const std::function<std::string(Span)>& source;
   std::map<NodeId, std::string> let_names;  // a let's node is named by the let
 
@@ -2836,7 +1901,7 @@ struct Explainer {
     return source(plan.nodes[static_cast<std::size_t>(id)].span);
   }
   std::string val(NodeId id, std::size_t i) {
-    return cell_text(eval.eval(id), i, plan.nodes[static_cast<std::size_t>(id)].type, pool);
+    return cell_text(eval.eval(id), i, plan.nodes[static_cast<std::size_t>(id)].type, texts);
   }
   // Whether the condition holds for row i: 1 true, 0 false, -1 missing.
   int state(NodeId id, std::size_t i) {
@@ -2925,7 +1990,7 @@ ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& r
                       std::uint32_t indicator, ExplainRows which, std::size_t limit,
                       const std::function<std::string(Span)>& source, std::vector<Issue>& errors) {
   Engine engine(plan, data, request, errors);
-  Evaluator eval(plan, data, engine.params, engine.constants, engine.derived, errors);
+  Evaluator eval(engine.inputs(), errors);
   const plan::IndicatorPlan& ind = plan.indicators[indicator];
   const calendar::Period period = shown_periods(ind, request).back();
   ExplainResult out;
@@ -2940,7 +2005,7 @@ ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& r
 
   Job job = make_job(plan, indicator, period, 0);
   const Table& table = *data.tables[ind.table];
-  Explainer ex{plan, eval, data.pool, source, {}};
+  Explainer ex{plan, eval, engine.texts, source, {}};
   for (const plan::Let& let : ind.lets) ex.let_names.emplace(let.node, let.name);
   std::vector<ExplainRow> failing, passing;
   std::vector<std::uint8_t> base, den, num;
@@ -2964,7 +2029,7 @@ ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& r
       for (std::size_t c = 0; c < table.columns.size(); ++c) {
         const Column& col = table.columns[c];
         Vec cell = column_slice(col, begin + i, 1);
-        row.values.emplace_back(col.name, cell_text(cell, 0, check::Type{cell.kind}, data.pool));
+        row.values.emplace_back(col.name, cell_text(cell, 0, check::Type{cell.kind}, engine.texts));
       }
       for (const plan::Let& let : ind.lets)
         row.values.emplace_back(let.name, ex.val(let.node, i));

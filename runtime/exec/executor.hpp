@@ -17,7 +17,7 @@
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
 #include "runtime/column/loader.hpp"
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/exec/derived/radix_sort.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
