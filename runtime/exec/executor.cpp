@@ -19,6 +19,7 @@
 #include "runtime/column/parallel_load.hpp"
 #include "runtime/exec/in_parts.hpp"
 #include "runtime/exec/derived/radix_sort.hpp"
+#include "runtime/exec/aggregate.hpp"
 #include "runtime/exec/comparison.hpp"
 #include "runtime/exec/evaluator.hpp"
 #include "runtime/exec/kernels.hpp"
@@ -27,8 +28,6 @@
 namespace tally::runtime {
 
 namespace {
-
-__extension__ typedef __int128 Int128;
 
 // Tables of at least this many rows are evaluated in one stretch of rows per thread.
 constexpr std::size_t kParallelRows = std::size_t{1} << 16;
@@ -42,184 +41,12 @@ calendar::Cadence cadence_of(ast::Cadence c) {
   return calendar::Cadence::quarter;
 }
 
-// Accumulates one aggregate over the rows a mask selects.
-struct Accumulator {
-  ast::Op op = ast::Op::count;
-  std::int64_t count = 0;
-  Int128 units = 0;
-  int scale = -1;
-  Rational exact = 0;  // sums of rationals, and flushed integer sums
-  std::vector<Rational> values;        // median
-  // count distinct of whole values: gathered, then sorted and made unique when counted (and
-  // whenever the repeats would double what was kept), which costs less than a hash set.
-  std::vector<std::int64_t> distinct;
-  std::size_t distinct_kept = 0;
-  std::set<Rational> distinct_exact;
-  std::optional<Rational> extreme;     // min / max
-
-  void add(const Vec* operand, const std::vector<std::uint8_t>& mask, std::size_t n) {
-    if (op == ast::Op::count) {
-      for (std::size_t i = 0; i < n; ++i) count += mask[i];
-      return;
-    }
-    for (std::size_t i = 0; i < n; ++i)
-      if (mask[i]) add_one(*operand, at(*operand, i));
-  }
-
-  // Row i of a batch.
-  void add_row(const Vec* operand, std::size_t i) {
-    if (op == ast::Op::count) {
-      ++count;
-      return;
-    }
-    add_one(*operand, at(*operand, i));
-  }
-
-  void add_one(const Vec& x, std::size_t k) {
-    if (!x.known[k]) return;  // aggregates skip missing values
-    ++count;
-    switch (op) {
-      case ast::Op::count_distinct:
-        if (x.rational) distinct_exact.insert(x.r[k]);
-        else if (x.kind == Kind::number && x.scale != 0) distinct_exact.insert(x.number(k));
-        else add_distinct(x.v[k]);
-        break;
-      case ast::Op::sum:
-      case ast::Op::mean:
-        if (x.rational) {
-          exact += x.r[k];
-        } else {
-          if (scale != x.scale) {
-            flush();
-            scale = x.scale;
-          }
-          units += x.v[k];
-        }
-        break;
-      case ast::Op::median: values.push_back(x.number(k)); break;
-      case ast::Op::min:
-      case ast::Op::max: {
-        const Rational v = x.number(k);
-        if (!extreme || (op == ast::Op::min ? v < *extreme : v > *extreme)) extreme = v;
-        break;
-      }
-      default: break;
-    }
-  }
-
-  // Adds what `o` accumulated over other rows of the same job.
-  void merge(Accumulator&& o) {
-    count += o.count;
-    o.flush();
-    flush();
-    exact += o.exact;
-    values.insert(values.end(), o.values.begin(), o.values.end());
-    distinct.insert(distinct.end(), o.distinct.begin(), o.distinct.end());
-    distinct_exact.merge(o.distinct_exact);
-    if (o.extreme && (!extreme || (op == ast::Op::min ? *o.extreme < *extreme : *o.extreme > *extreme)))
-      extreme = o.extreme;
-  }
-
-  void add_distinct(std::int64_t v) {
-    distinct.push_back(v);
-    if (distinct.size() >= std::max<std::size_t>(2 * distinct_kept, 1u << 16)) unique_distinct();
-  }
-  // The values of `distinct` as a bitmap of their range, from `lo`, when its words are not many
-  // more than the values (text codes, day numbers); `different` counts the bits set, as they are
-  // first set (a popcount is a call on plain x86-64). False, leaving all as it was, otherwise.
-  bool distinct_bitmap(std::vector<std::uint64_t>& bits, std::uint64_t& lo, std::size_t& different) const {
-    if (distinct.size() < 2) return false;
-    const auto [lo_it, hi_it] = std::minmax_element(distinct.begin(), distinct.end());
-    lo = static_cast<std::uint64_t>(*lo_it);
-    const std::uint64_t span = static_cast<std::uint64_t>(*hi_it) - lo;
-    if (span >= (std::uint64_t{1} << 32) || span / 64 >= 4 * distinct.size()) return false;
-    bits.assign(static_cast<std::size_t>(span / 64) + 1, 0);
-    different = 0;
-    for (const std::int64_t v : distinct) {
-      const std::uint64_t off = static_cast<std::uint64_t>(v) - lo;
-      std::uint64_t& word = bits[static_cast<std::size_t>(off >> 6)];
-      const std::uint64_t bit = std::uint64_t{1} << (off & 63);
-      different += (word & bit) == 0;
-      word |= bit;
-    }
-    return true;
-  }
-
-  // How many different values `distinct` holds, without rewriting them when a bitmap counts them.
-  std::size_t count_unique() {
-    std::vector<std::uint64_t> bits;
-    std::uint64_t lo = 0;
-    std::size_t different = 0;
-    if (distinct_bitmap(bits, lo, different)) return different;
-    unique_distinct();
-    return distinct.size();
-  }
-
-  // Sorts the values and drops repeats: through their bitmap (see distinct_bitmap), else by
-  // sorting.
-  void unique_distinct() {
-    std::vector<std::uint64_t> bits;
-    std::uint64_t lo = 0;
-    std::size_t different = 0;
-    if (distinct_bitmap(bits, lo, different)) {
-      distinct.clear();
-      for (std::size_t w = 0; w < bits.size(); ++w)
-        for (std::uint64_t word = bits[w]; word != 0; word &= word - 1)
-          distinct.push_back(static_cast<std::int64_t>(lo + w * 64 + static_cast<unsigned>(std::countr_zero(word))));
-    } else if (distinct.size() > 1) {
-      std::sort(distinct.begin(), distinct.end());
-      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    }
-    distinct_kept = distinct.size();
-  }
-
-  void flush() {
-    if (scale >= 0 && units != 0) {
-      const bool negative = units < 0;
-      Int128 u = negative ? -units : units;
-      BigInt big = 0;
-      BigInt place = 1;
-      while (u > 0) {
-        big += place * static_cast<unsigned>(u % 10);
-        u /= 10;
-        place *= 10;
-      }
-      if (negative) big = -big;
-      exact += Rational(big, pow10(scale));
-    }
-    units = 0;
-  }
-
-  std::optional<Rational> result() {
-    switch (op) {
-      case ast::Op::count: return Rational(count);
-      case ast::Op::count_distinct:
-        return Rational(static_cast<std::int64_t>(count_unique() + distinct_exact.size()));
-      case ast::Op::sum: flush(); return exact;
-      case ast::Op::mean:
-        flush();
-        if (count == 0) return std::nullopt;
-        return Rational(exact / count);
-      case ast::Op::median: {
-        if (values.empty()) return std::nullopt;
-        std::sort(values.begin(), values.end());
-        const std::size_t mid = values.size() / 2;
-        if (values.size() % 2 == 1) return values[mid];
-        return Rational((values[mid - 1] + values[mid]) / 2);
-      }
-      case ast::Op::min:
-      case ast::Op::max: return extreme;
-      default: return std::nullopt;
-    }
-  }
-};
-
 // One (indicator, period) being accumulated.
 struct Job {
   std::uint32_t indicator = 0;
   Frame frame;
   calendar::Period period;
-  Accumulator den, num, value;
+  Aggregate den, num, value;
   // Sweeps: the compared quantity of every row that meets the numerator's other conditions,
   // sorted once; every threshold is then answered by a binary search.
   std::vector<std::int64_t> quantities;
@@ -232,9 +59,9 @@ struct Job {
     job.indicator = indicator;
     job.frame = frame;
     job.period = period;
-    job.den.op = den.op;
-    job.num.op = num.op;
-    job.value.op = value.op;
+    job.den = Aggregate(den.op());
+    job.num = Aggregate(num.op());
+    job.value = Aggregate(value.op());
     return job;
   }
 
@@ -1549,10 +1376,10 @@ struct Engine {
       for (std::size_t q = 0; q < bucketed[bi].jobs.size(); ++q) {
         Job& job = jobs[bucketed[bi].jobs[q]];
         if (plan.indicators[job.indicator].ratio) {
-          job.den.count += den_counts[bi][q];
-          job.num.count += num_counts[bi][q];
+          job.den.add_counted(den_counts[bi][q]);
+          job.num.add_counted(num_counts[bi][q]);
         } else {
-          job.value.count += den_counts[bi][q];
+          job.value.add_counted(den_counts[bi][q]);
         }
       }
     }
@@ -1571,9 +1398,9 @@ Job make_job(const plan::Plan& plan, std::uint32_t indicator, const calendar::Pe
   job.frame.period_end = p.end;
   job.frame.window_start = w.start;
   job.frame.window_end = w.end;
-  job.den.op = ind.denominator.op;
-  job.num.op = ind.numerator.op;
-  job.value.op = ind.value.op;
+  job.den = Aggregate(ind.denominator.op);
+  job.num = Aggregate(ind.numerator.op);
+  job.value = Aggregate(ind.value.op);
   return job;
 }
 
@@ -1624,8 +1451,8 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
     r.period = job.period;
     r.window = calendar::Window{job.frame.window_start, job.frame.window_end};
     if (ind.ratio) {
-      r.numerator = job.num.result();
-      r.denominator = job.den.result();
+      r.numerator = job.num.finalize();
+      r.denominator = job.den.finalize();
       if (!r.denominator || *r.denominator == 0) {
         r.note = "the denominator is 0: no rows to measure in this period";
       } else if (r.numerator) {
@@ -1633,8 +1460,8 @@ RunResult finish(const plan::Plan& plan, Dataset& data, const RunRequest& reques
       }
     } else {
       // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
-      const bool counts = job.value.op == ast::Op::count || job.value.op == ast::Op::count_distinct;
-      if (counts || job.value.count > 0) r.value = job.value.result();
+      const bool counts = job.value.op() == AggregateOp::count || job.value.op() == AggregateOp::count_distinct;
+      if (counts || !job.value.empty()) r.value = job.value.finalize();
       if (!r.value) r.note = "no rows with a value in this period";
     }
     eval.start_batch(nullptr, 0, 1);
@@ -1840,11 +1667,10 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Data
       eval.start_batch(nullptr, 0, 1);
       eval.set_frame(&job.frame);
       const Vec& limit = eval.eval(th->limit);
-      job.num = Accumulator{};
-      job.num.op = ast::Op::count;
+      job.num = Aggregate(AggregateOp::count);
       if (limit.known[0]) {
         const Rational t = limit.kind == Kind::date ? Rational(limit.v[0]) : limit.number(0);
-        job.num.count = job.count_meeting(th->op, t);
+        job.num.add_counted(job.count_meeting(th->op, t));
       }
     }
     out.push_back(finish(plan, data, one, engine, eval, set));
