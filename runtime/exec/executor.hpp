@@ -17,27 +17,10 @@
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
 #include "runtime/column/loader.hpp"
-#include "runtime/exec/derived/radix_sort.hpp"
+#include "runtime/exec/derived/row_order.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
-
-// The rows of a table in the order a previous/next walks them: sorted by (key, order), ties in
-// file order. Each row is one word: its key's rank, then (when `order_in_word`) its order value
-// less `order_min`, then its row number in the low `row_bits`. Rows whose key or order is missing
-// are left out.
-struct SortedRows {
-  Words words;
-  int row_bits = 0;
-  int order_bits = 0;
-  bool order_in_word = false;
-  std::int64_t order_min = 0;
-  int order_scale = 0;  // of a number order: value = (bits + order_min) / 10^order_scale
-  // The rows walk as they are (each key's rows together, in order, as in a file sorted by key
-  // and date): `words` is empty and the walk reads the key and order columns in place.
-  bool in_place = false;
-  std::size_t key_column = 0, order_column = 0;
-};
 
 // The tables a plan reads, loaded once and shared by every run over them.
 struct Dataset {
@@ -47,7 +30,7 @@ struct Dataset {
   std::vector<Issue> warnings;
   // Row orders for previous/next, by table and what they sort on: computed once and shared by
   // every indicator and every run (compare, sweep) over this data.
-  std::map<std::string, SortedRows> sorts;
+  SortCache sorts;
 };
 
 Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,

@@ -19,9 +19,6 @@
 
 namespace tally::runtime {
 
-// Rows evaluated at once.
-inline constexpr std::size_t kBatch = 4096;
-
 enum class Shape : std::uint8_t {
   flat,      // one cell per row
   constant,  // one cell for every row
