@@ -204,7 +204,7 @@ int run_command(const RunOptions& o) {
   const auto eval_start = std::chrono::steady_clock::now();
   std::vector<runtime::TableTiming> timings;
   if (timing_wanted()) s.request.timings = &timings;
-  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
+  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
   if (timing_wanted()) {
     for (const runtime::TableTiming& t : timings)
       std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n", t.table,

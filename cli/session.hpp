@@ -18,6 +18,7 @@ struct Session {
   std::unique_ptr<check::Frontend> front;
   plan::Plan plan;
   runtime::Dataset data;
+  runtime::ExecCaches caches;   // what the runs over `data` keep for one another
   runtime::RunRequest request;  // period, history, indicators, parameters of the base run
 };
 

@@ -115,11 +115,12 @@ int compare_versions(const RunOptions& o) {
     }
   }
   std::vector<runtime::Issue> errors;
-  const runtime::RunResult after = runtime::execute(now.plan, now.data, now.request, errors);
+  const runtime::RunResult after = runtime::execute(now.plan, now.data, now.caches, now.request, errors);
   if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
   std::optional<runtime::RunResult> before;
   plan::Plan old_plan;
   runtime::Dataset old_data;
+  runtime::ExecCaches old_caches;
   if (!old_selected.empty()) {
     old_plan = plan::compile(old_front->program, old_selected);
     runtime::LoadOptions load;
@@ -135,7 +136,7 @@ int compare_versions(const RunOptions& o) {
     request.params = old_params;
     request.indicators.clear();
     for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
-    before = runtime::execute(old_plan, old_data, request, errors);
+    before = runtime::execute(old_plan, old_data, old_caches, request, errors);
     if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
   }
   const std::string format = o.format.empty() ? (o.output.empty() && stdout_is_terminal() ? "table" : "json") : o.format;
@@ -245,7 +246,7 @@ int compare_command(const RunOptions& o) {
     runtime::RunRequest request = s.request;
     request.params = run.params;
     std::vector<runtime::Issue> errors;
-    run.result = runtime::execute(s.plan, s.data, request, errors);
+    run.result = runtime::execute(s.plan, s.data, s.caches, request, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   }
 
@@ -483,7 +484,7 @@ int sweep_command(const RunOptions& o) {
     request.params = base;
     request.history = 1;
     std::vector<runtime::Issue> errors;
-    auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
+    auto all = runtime::execute_sweep(s.plan, s.data, s.caches, request, *index, constants, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     if (all && !std::getenv("TALLY_SWEEP_BY_RUNS")) {
       for (std::size_t k = 0; k < all->size(); ++k)
@@ -501,7 +502,7 @@ int sweep_command(const RunOptions& o) {
     request.params = params;
     request.history = 1;
     std::vector<runtime::Issue> errors;
-    Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, request, errors)};
+    Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, s.caches, request, errors)};
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     rows.push_back(std::move(row));
   }
@@ -577,7 +578,7 @@ int explain_command(const RunOptions& o) {
     return text.substr(span.begin, span.end - span.begin);
   };
   std::vector<runtime::Issue> errors;
-  const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.request, 0, which,
+  const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.caches, s.request, 0, which,
                                                     static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
   const std::string format = format_of(o);

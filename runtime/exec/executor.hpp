@@ -1,8 +1,8 @@
-// The executor: runs a Plan over loaded tables. Each table is read once; derived columns
+// The executor: runs a Plan over a loaded Dataset. Each table is read once; derived columns
 // (previous/next, lookups) are computed once per table; then every indicator that reads the
 // table is evaluated for every period asked, a batch of rows at a time, with filters as masks
 // over whole batches. Figures are accumulated in integers and turned into exact rationals once
-// per indicator and period.
+// per indicator and period. Nothing here writes to the plan or the data.
 #pragma once
 
 #include <filesystem>
@@ -16,25 +16,22 @@
 #include "lang/plan/plan.hpp"
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
-#include "runtime/column/loader.hpp"
+#include "runtime/column/dataset.hpp"
+#include "runtime/column/issue.hpp"
 #include "runtime/exec/derived/row_order.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
 
-// The tables a plan reads, loaded once and shared by every run over them.
-struct Dataset {
-  StringPool pool;
-  std::vector<std::optional<Table>> tables;  // by plan table index; empty when unused or failed
-  std::vector<Issue> errors;
-  std::vector<Issue> warnings;
-  // Row orders for previous/next, by table and what they sort on: computed once and shared by
-  // every indicator and every run (compare, sweep) over this data.
+// What runs over one dataset keep for one another, owned by the caller: the row orders of
+// previous/next (shared by every indicator and every run, as compare and sweep make) and the
+// constant texts that no cell holds. The dataset itself is never written to: two runs at once
+// over one dataset need a cache each. Caches used with another dataset start again.
+struct ExecCaches {
   SortCache sorts;
+  StringPool constant_texts;
+  const Dataset* data = nullptr;  // the dataset these were made for
 };
-
-Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
-                     const LoadOptions& options);
 
 // How long one table took to evaluate, for TALLY_TIMING: its derived columns (previous/next,
 // lookups) and then its indicators' rows.
@@ -47,22 +44,23 @@ struct TableTiming {
 struct RunRequest {
   calendar::PeriodArg period;
   std::string period_label;
-  int history = 0;                           // periods shown; 0 = default (2)
-  std::vector<check::Constant> params;       // one value per plan parameter
-  std::vector<std::uint32_t> indicators;     // plan indicator indices to run; empty = default
-  unsigned threads = 0;                      // threads to evaluate on; 0 = one per core
+  int history = 0;                              // periods shown; 0 = default (2)
+  std::vector<check::Constant> params;          // one value per plan parameter
+  std::vector<std::uint32_t> indicators;        // plan indicator indices to run; empty = default
+  unsigned threads = 0;                         // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
 };
 
-RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                  std::vector<Issue>& errors);
+RunResult execute(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
+                  const RunRequest& request, std::vector<Issue>& errors);
 
 // A sweep of one parameter over `values`: one result per value. Where every selected indicator
 // either ignores the parameter or reads it only as the threshold of one comparison in its
 // numerator (`gap <= cp_visit_days`), the rows are evaluated once and each threshold is answered
 // from the sorted quantities; otherwise nullopt (run each value instead).
-std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
-                                                    const RunRequest& request, std::uint32_t param,
+std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, const Dataset& data,
+                                                    ExecCaches& caches, const RunRequest& request,
+                                                    std::uint32_t param,
                                                     const std::vector<check::Constant>& values,
                                                     std::vector<Issue>& errors);
 
@@ -84,9 +82,10 @@ struct ExplainResult {
 enum class ExplainRows { failing, passing, all };
 
 // `source` gives the text of a span, to name expressions in reasons ("gap 13 days > ...").
-ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                      std::uint32_t indicator, ExplainRows rows, std::size_t limit,
-                      const std::function<std::string(Span)>& source, std::vector<Issue>& errors);
+ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
+                      const RunRequest& request, std::uint32_t indicator, ExplainRows rows,
+                      std::size_t limit, const std::function<std::string(Span)>& source,
+                      std::vector<Issue>& errors);
 
 // Periods shown for an indicator, oldest first.
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,

@@ -59,7 +59,8 @@ class ExecutorPathsTest : public TempFolderTest {
     request.threads = threads;
     for (const auto& p : front_->program.params) request.params.push_back(p.value);
     std::vector<runtime::Issue> errors;
-    runtime::RunResult result = runtime::execute(plan_, data_, request, errors);
+    runtime::ExecCaches caches;
+    runtime::RunResult result = runtime::execute(plan_, data_, caches, request, errors);
     EXPECT_TRUE(errors.empty());
     return result;
   }
