@@ -53,7 +53,6 @@ class Evaluator {
   // A condition as a mask: out[i] stays 1 where it holds (a missing condition does not hold).
   void mask(NodeId id, std::vector<std::uint8_t>& out);
 
-  std::size_t rows() const { return n_; }
   const TextCodes& texts() const { return in_.texts; }
   // Frees the values kept from the last batch (after whole-table evaluation).
   void release();

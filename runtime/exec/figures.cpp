@@ -25,7 +25,6 @@ bool holds(Evaluator& eval, NodeId id) {
 PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& eval) {
   PeriodResult r;
   r.period = job.period;
-  r.window = calendar::Window{job.frame.window_start, job.frame.window_end};
   if (ind.ratio) {
     r.numerator = job.num.finalize();
     r.denominator = job.den.finalize();
@@ -105,7 +104,6 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
       if (ind.has_trend) {
         const calendar::Period c = comparator(ind, p);
         const PeriodResult& before = per_job[set.job_of.at({i, c.start})];
-        r.comparator = calendar::label(c);
         if (r.value && before.value) {
           const Rational change = *r.value - *before.value;
           r.change = change;
@@ -119,8 +117,8 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
   const Dataset& data = run.data;
   for (std::size_t t = 0; t < plan.tables.size(); ++t) {
     if (!data.tables[t]) continue;
-    result.tables.push_back(TableInfo{plan.tables[t].schema.name, data.tables[t]->file,
-                                      data.tables[t]->rows(), data.tables[t]->rejected});
+    result.tables.push_back(
+        TableInfo{plan.tables[t].schema.name, data.tables[t]->rows(), data.tables[t]->rejected});
   }
   std::sort(result.tables.begin(), result.tables.end(),
             [](const TableInfo& a, const TableInfo& b) { return a.name < b.name; });
