@@ -13,8 +13,8 @@
 
 #include "lang/check/front.hpp"
 #include "lang/plan/plan.hpp"
-#include "runtime/exec/executor.hpp"
 #include "runtime/exec/derived/radix_sort.hpp"
+#include "runtime/exec/executor.hpp"
 
 namespace {
 

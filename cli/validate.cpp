@@ -115,7 +115,8 @@ int compare_versions(const RunOptions& o) {
     }
   }
   std::vector<runtime::Issue> errors;
-  const runtime::RunResult after = runtime::execute(now.plan, now.data, now.caches, now.request, errors);
+  const runtime::RunResult after =
+      runtime::execute(now.plan, now.data, now.caches, now.request, errors);
   if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
   std::optional<runtime::RunResult> before;
   plan::Plan old_plan;
@@ -502,7 +503,8 @@ int sweep_command(const RunOptions& o) {
     request.params = params;
     request.history = 1;
     std::vector<runtime::Issue> errors;
-    Row row{check::constant_display(params[*index]), runtime::execute(s.plan, s.data, s.caches, request, errors)};
+    Row row{check::constant_display(params[*index]),
+            runtime::execute(s.plan, s.data, s.caches, request, errors)};
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     rows.push_back(std::move(row));
   }
@@ -578,8 +580,9 @@ int explain_command(const RunOptions& o) {
     return text.substr(span.begin, span.end - span.begin);
   };
   std::vector<runtime::Issue> errors;
-  const runtime::ExplainResult r = runtime::explain(s.plan, s.data, s.caches, s.request, 0, which,
-                                                    static_cast<std::size_t>(o.limit), source, errors);
+  const runtime::ExplainResult r =
+      runtime::explain(s.plan, s.data, s.caches, s.request, 0, which,
+                       static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
   const std::string format = format_of(o);
   std::string text;

@@ -18,12 +18,8 @@ Vec Evaluator::compare(Comparison c, const Vec& a0, const Vec& b0) const {
 }
 
 Vec Evaluator::compare_aligned(Comparison c, const Vec& a, const Vec& b) const {
-  const std::size_t n = length_of({&a, &b});
-  Vec x;
-  x.kind = Kind::boolean;
-  x.shape = shape_of({&a, &b});
-  x.v.assign(n, 0);
-  x.known.assign(n, 0);
+  Vec x = result_of(Kind::boolean, {&a, &b});
+  const std::size_t n = x.size();
   const bool text_order = a.kind == Kind::text && orders(c);
   if (!a.rational && !text_order) {
     compare_cells(c, a, b, x);

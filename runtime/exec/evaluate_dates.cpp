@@ -31,12 +31,8 @@ std::optional<std::int64_t> whole(const Vec& amount, std::size_t i) {
 }  // namespace
 
 Vec Evaluator::date_add(const plan::Node& node, const Vec& date, const Vec& amount) {
-  const std::size_t n = length_of({&date, &amount});
-  Vec x;
-  x.kind = Kind::date;
-  x.shape = shape_of({&date, &amount});
-  x.v.assign(n, 0);
-  x.known.assign(n, 0);
+  Vec x = result_of(Kind::date, {&date, &amount});
+  const std::size_t n = x.size();
   if (node.op == NodeOp::date_add_months && amount.one() && amount.known[0] && !date.one()) {
     // Whole months added to many dates: each day's answer is looked up in a table of the days
     // met, kept from batch to batch, instead of converting every date to a calendar date.
@@ -117,19 +113,13 @@ void Evaluator::outside_holidays(const plan::Node& node, Day d) {
 }
 
 Vec Evaluator::between_dates(const plan::Node& node, const Vec& a, const Vec& b) {
-  const std::size_t n = length_of({&a, &b});
-  Vec x;
-  x.kind = Kind::number;
-  x.shape = shape_of({&a, &b});
+  Vec x = result_of(Kind::number, {&a, &b});
+  const std::size_t n = x.size();
   if (node.op == NodeOp::days) {
     // Whole days: a loop of its own, with no test per row.
-    x.v.resize(n);
-    x.known.resize(n);
     days_cells(a, b, x);
     return x;
   }
-  x.v.assign(n, 0);
-  x.known.assign(n, 0);
   const auto& wd = calendar::WorkingDays::england_and_wales();
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t ia = at(a, i), ib = at(b, i);
@@ -161,12 +151,8 @@ Vec Evaluator::between_dates(const plan::Node& node, const Vec& a, const Vec& b)
 }
 
 Vec Evaluator::active(const Vec& start, const Vec& end, const Vec& when) {
-  const std::size_t n = length_of({&start, &end, &when});
-  Vec x;
-  x.kind = Kind::boolean;
-  x.shape = shape_of({&start, &end, &when});
-  x.v.assign(n, 0);
-  x.known.assign(n, 0);
+  Vec x = result_of(Kind::boolean, {&start, &end, &when});
+  const std::size_t n = x.size();
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t is = at(start, i), ie = at(end, i), iw = at(when, i);
     if (!start.known[is] || !when.known[iw]) {

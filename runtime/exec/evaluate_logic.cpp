@@ -6,12 +6,7 @@
 namespace tally::runtime {
 
 Vec Evaluator::logic(NodeOp op, const Vec& a, const Vec& b) {
-  const std::size_t n = length_of({&a, &b});
-  Vec x;
-  x.kind = Kind::boolean;
-  x.shape = shape_of({&a, &b});
-  x.v.resize(n);
-  x.known.resize(n);
+  Vec x = result_of(Kind::boolean, {&a, &b});
   if (op == NodeOp::and_)
     and_cells(a, b, x);
   else

@@ -5,6 +5,16 @@
 
 namespace tally::runtime {
 
+Vec result_of(Kind kind, std::initializer_list<const Vec*> operands) {
+  Vec x;
+  x.kind = kind;
+  x.shape = shape_of(operands);
+  const std::size_t n = length_of(operands);
+  x.v.assign(n, 0);
+  x.known.assign(n, 0);
+  return x;
+}
+
 void to_rational(Vec& x) {
   if (x.rational) return;
   x.r.resize(x.v.size());

@@ -66,6 +66,9 @@ inline std::size_t length_of(std::initializer_list<const Vec*> operands) {
   return 1;
 }
 
+// A result of `operands`' shape and length, of `kind`, every cell 0 and missing.
+Vec result_of(Kind kind, std::initializer_list<const Vec*> operands);
+
 // Converts a scaled vector to rationals in place.
 void to_rational(Vec& x);
 // Rescales `x` to `scale` (>= x.scale); false on overflow.

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "runtime/column/dataset.hpp"
 #include "runtime/exec/derived/key_index.hpp"
 #include "runtime/exec/derived/walk.hpp"
 #include "runtime/exec/evaluator.hpp"
-#include "runtime/column/dataset.hpp"
 #include "runtime/exec/in_parts.hpp"
 
 namespace tally::runtime {
