@@ -137,21 +137,20 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
   return std::nullopt;
 }
 
-bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+bool report_exec_errors(const std::vector<runtime::Issue>& errors, const SourceManager& sources,
                         const std::string& format) {
   if (errors.empty()) return false;
   // In the order of their places in the definitions: the order they were met in depends on how
   // the rows and conditions were evaluated.
-  std::vector<const runtime::ExecError*> sorted;
+  std::vector<const runtime::Issue*> sorted;
   for (const auto& e : errors) sorted.push_back(&e);
   std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const runtime::ExecError* a, const runtime::ExecError* b) {
+                   [](const runtime::Issue* a, const runtime::Issue* b) {
                      return std::tie(a->span.file.value, a->span.begin, a->span.end) <
                             std::tie(b->span.file.value, b->span.begin, b->span.end);
                    });
   Diagnostics diags;
-  for (const runtime::ExecError* e : sorted)
-    diags.error(DiagKind::data, e->span, e->message, e->hint);
+  for (const runtime::Issue* e : sorted) diags.error(DiagKind::data, e->span, e->message, e->hint);
   print_diagnostics(diags, sources, format);
   return true;
 }
@@ -218,7 +217,7 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
                              s.data.errors.size() == 1 ? "" : "s");
     // Skipping rows cannot help a file that is missing, lacks a column or is not read to its end.
     const bool rows = std::any_of(s.data.errors.begin(), s.data.errors.end(),
-                                  [](const runtime::LoadIssue& e) { return e.row; });
+                                  [](const runtime::Issue& e) { return e.row; });
     if (!o.lenient && rows)
       std::cerr << "hint: fix the cells named above, or run with --lenient to skip bad rows into "
                    "a rejects file\n";
@@ -246,11 +245,11 @@ std::string output_format(const RunOptions& o) {
 int run_command(const RunOptions& o) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
-  std::vector<runtime::ExecError> errors;
+  std::vector<runtime::Issue> errors;
   const auto eval_start = std::chrono::steady_clock::now();
   std::vector<runtime::TableTiming> timings;
   if (timing_wanted()) s.request.timings = &timings;
-  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.request, errors);
+  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
   if (timing_wanted()) {
     for (const runtime::TableTiming& t : timings)
       std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n",

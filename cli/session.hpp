@@ -18,6 +18,7 @@ struct Session {
   std::unique_ptr<check::Frontend> front;
   plan::Plan plan;
   runtime::Dataset data;
+  runtime::ExecCaches caches;   // what the runs over `data` keep for one another
   runtime::RunRequest request;  // period, history, indicators, parameters of the base run
 };
 
@@ -43,7 +44,7 @@ std::optional<int> select_indicators(const check::Program& program,
                                      std::vector<std::uint32_t>& chosen);
 
 // Prints evaluation faults; returns true if there were any.
-bool report_exec_errors(const std::vector<runtime::ExecError>& errors, const SourceManager& sources,
+bool report_exec_errors(const std::vector<runtime::Issue>& errors, const SourceManager& sources,
                         const std::string& format);
 
 void print_diagnostics(const Diagnostics& diags, const SourceManager& sources,

@@ -97,12 +97,14 @@ int compare_versions(const RunOptions& o) {
       old_selected.push_back(*j);
     }
   }
-  std::vector<runtime::ExecError> errors;
-  const runtime::RunResult after = runtime::execute(now.plan, now.data, now.request, errors);
+  std::vector<runtime::Issue> errors;
+  const runtime::RunResult after =
+      runtime::execute(now.plan, now.data, now.caches, now.request, errors);
   if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
   std::optional<runtime::RunResult> before;
   plan::Plan old_plan;
   runtime::Dataset old_data;
+  runtime::ExecCaches old_caches;
   if (!old_selected.empty()) {
     old_plan = plan::compile(old_front->program, old_selected);
     runtime::LoadOptions load;
@@ -118,7 +120,7 @@ int compare_versions(const RunOptions& o) {
     request.params = old_params;
     request.indicators.clear();
     for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
-    before = runtime::execute(old_plan, old_data, request, errors);
+    before = runtime::execute(old_plan, old_data, old_caches, request, errors);
     if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
   }
   const std::string format = output_format(o);
@@ -229,8 +231,8 @@ int compare_command(const RunOptions& o) {
   for (NamedRun& run : runs) {
     runtime::RunRequest request = s.request;
     request.params = run.params;
-    std::vector<runtime::ExecError> errors;
-    run.result = runtime::execute(s.plan, s.data, request, errors);
+    std::vector<runtime::Issue> errors;
+    run.result = runtime::execute(s.plan, s.data, s.caches, request, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   }
 
@@ -452,14 +454,14 @@ int sweep_command(const RunOptions& o) {
   }
   runtime::RunRequest request = s.request;
   request.history = 1;
-  std::vector<runtime::ExecError> errors;
-  auto all = runtime::execute_sweep(s.plan, s.data, request, *index, constants, errors);
+  std::vector<runtime::Issue> errors;
+  auto all = runtime::execute_sweep(s.plan, s.data, s.caches, request, *index, constants, errors);
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   if (!all) {
     all.emplace();
     for (const std::vector<Constant>& params : runs) {
       request.params = params;
-      all->push_back(runtime::execute(s.plan, s.data, request, errors));
+      all->push_back(runtime::execute(s.plan, s.data, s.caches, request, errors));
       if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     }
   }
@@ -538,9 +540,9 @@ int explain_command(const RunOptions& o) {
     const std::string& text = sources.get(span.file).text();
     return text.substr(span.begin, span.end - span.begin);
   };
-  std::vector<runtime::ExecError> errors;
+  std::vector<runtime::Issue> errors;
   const runtime::ExplainResult r = runtime::explain(
-      s.plan, s.data, s.request, 0, which, static_cast<std::size_t>(o.limit), source, errors);
+      s.plan, s.data, s.caches, s.request, 0, which, static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
   const std::string format = output_format(o);
   std::string text;

@@ -35,11 +35,7 @@ std::optional<DecimalParts> split_decimal(std::string_view text) {
 }
 }  // namespace
 
-BigInt pow10(int n) {
-  BigInt r = 1;
-  for (int i = 0; i < n; ++i) r *= 10;
-  return r;
-}
+BigInt pow10(int n) { return boost::multiprecision::pow(BigInt(10), static_cast<unsigned>(n)); }
 
 std::optional<Rational> parse_decimal(std::string_view text) {
   const auto parts = split_decimal(text);

@@ -31,11 +31,6 @@ Rational round_half_away(const Rational& value, int decimals);
 // 10^n as an integer.
 BigInt pow10(int n);
 
-// Decimal column cells as scaled 64-bit integers: `units` / 10^scale.
-struct Scaled {
-  std::int64_t units = 0;
-  int scale = 0;
-};
 // Parses decimal text into units at exactly `scale` places; nullopt if it has more places,
 // is not a decimal, or overflows 64 bits.
 std::optional<std::int64_t> parse_scaled(std::string_view text, int scale);

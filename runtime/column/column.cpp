@@ -26,14 +26,6 @@ void Validity::resize(std::size_t rows, bool known) {
   if (!bits_.empty()) bits_.back() &= tail_mask(rows_);
 }
 
-void Validity::set(std::size_t row, bool known) {
-  const std::uint64_t bit = std::uint64_t{1} << (row & 63);
-  if (known)
-    bits_[row >> 6] |= bit;
-  else
-    bits_[row >> 6] &= ~bit;
-}
-
 bool Validity::all_known() const {
   if (bits_.empty()) return true;
   for (std::size_t w = 0; w + 1 < bits_.size(); ++w)

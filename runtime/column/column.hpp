@@ -17,7 +17,6 @@ namespace tally::runtime {
 class Validity {
  public:
   void resize(std::size_t rows, bool known);
-  void set(std::size_t row, bool known);
   bool known(std::size_t row) const { return (bits_[row >> 6] >> (row & 63)) & 1u; }
   std::size_t size() const { return rows_; }
   bool all_known() const;
@@ -28,7 +27,6 @@ class Validity {
   void append(const Validity& other);
   // Writes 1 (known) or 0 (missing) for rows [begin, begin + n) to out[0, n).
   void expand(std::size_t begin, std::size_t n, std::uint8_t* out) const;
-  void clear() { bits_.clear(); rows_ = 0; }
 
  private:
   std::vector<std::uint64_t> bits_;

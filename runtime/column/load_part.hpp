@@ -65,7 +65,7 @@ struct TableLayout {
   std::size_t width = 0;  // header fields
   bool any_key = false;
   // Faults found before any row (undeclared column, missing header...): the load failed.
-  std::vector<LoadIssue> errors;
+  std::vector<Issue> errors;
   std::uint64_t file_bytes = 0;   // 0 when unknown
   std::uint64_t body_offset = 0;  // where the row after the header starts
   std::int64_t body_line = 0;     // and its line
@@ -104,7 +104,7 @@ struct TablePart {
   std::vector<LoadSlot> slots;
   Table table;
   StringPool pool;                // text codes of a part loaded on its own (see read_rows)
-  std::vector<LoadIssue> errors;  // the first row errors (strict mode), at most the cap
+  std::vector<Issue> errors;      // the first row errors (strict mode), at most the cap
   std::size_t error_count = 0;    // all of them
   std::vector<RejectsBuffer> rejects;
   std::optional<CsvError> fault;  // the reader's, which ends the file

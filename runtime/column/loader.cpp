@@ -12,6 +12,7 @@
 
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
+#include "lang/base/scale.hpp"
 #include "lang/base/text.hpp"
 #include "runtime/column/csv_reader.hpp"
 #include "runtime/column/load_part.hpp"
@@ -22,17 +23,9 @@ namespace {
 
 
 constexpr std::size_t kMaxErrors = 100;
-constexpr int kMaxScale = 18;
 constexpr std::size_t kRejectsSpillBytes = 8 << 20;
 constexpr std::size_t kShownBytes = 60;
 constexpr std::size_t kSampleRows = 1024;
-
-constexpr std::array<std::int64_t, kMaxScale + 1> kPow10 = [] {
-  std::array<std::int64_t, kMaxScale + 1> p{};
-  p[0] = 1;
-  for (std::size_t k = 1; k < p.size(); ++k) p[k] = p[k - 1] * 10;
-  return p;
-}();
 
 // ---- Text helpers ---------------------------------------------------------------------------
 
@@ -413,25 +406,26 @@ std::int64_t earlier_key(const LoadSlot& slot, const Column& column, const Cell&
 // Errors of one file, the first kMaxErrors kept and the rest counted.
 class Errors {
  public:
-  Errors(const std::string& file, std::vector<LoadIssue>& out) : file_(file), out_(out) {}
+  Errors(const std::string& file, std::vector<Issue>& out) : file_(file), out_(out) {}
   void add(std::int64_t line, std::int64_t column, std::string message) {
-    if (count_++ < kMaxErrors) out_.push_back(LoadIssue{file_, line, column, std::move(message)});
+    if (count_++ < kMaxErrors)
+      out_.push_back(Issue::in_data(file_, line, column, std::move(message)));
   }
   // Errors already made, `count` of them of which the first are `kept`.
-  void add_kept(std::vector<LoadIssue>& kept, std::size_t count) {
-    for (LoadIssue& issue : kept)
+  void add_kept(std::vector<Issue>& kept, std::size_t count) {
+    for (Issue& issue : kept)
       if (out_.size() < kMaxErrors) out_.push_back(std::move(issue));
     count_ += count;
   }
   void close() {
     if (count_ > kMaxErrors)
-      out_.push_back(LoadIssue{file_, 0, 0, msg_too_many(count_ - kMaxErrors, file_)});
+      out_.push_back(Issue::in_data(file_, 0, 0, msg_too_many(count_ - kMaxErrors, file_)));
   }
   std::size_t count() const { return count_; }
 
  private:
   const std::string& file_;
-  std::vector<LoadIssue>& out_;
+  std::vector<Issue>& out_;
   std::size_t count_ = 0;
 };
 
@@ -662,15 +656,6 @@ bool write_rejects(const std::filesystem::path& path, std::vector<RejectsBuffer>
   return ok;
 }
 
-std::string LoadIssue::render(const char* severity) const {
-  std::string out = file;
-  if (line > 0) {
-    out += fmt::format(":{}", line);
-    if (column > 0) out += fmt::format(":{}", column);
-  }
-  return out + fmt::format(": {}: {}", severity, message);
-}
-
 // ---- Loading --------------------------------------------------------------------------------
 
 std::unique_ptr<TableLayout> read_layout(const TableSchema& schema,
@@ -800,7 +785,7 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
   const std::size_t count = slots.size();
   const auto add_error = [&](std::int64_t line, std::int64_t column, std::string message) {
     if (part.error_count++ < kMaxErrors)
-      part.errors.push_back(LoadIssue{file, line, column, std::move(message), true});
+      part.errors.push_back(Issue::in_data(file, line, column, std::move(message), true));
   };
   if (part.rejects.empty()) part.rejects.emplace_back();
   RejectsBuffer& rejects = part.rejects.back();
@@ -1102,7 +1087,7 @@ bool join_parts(const TableLayout& layout, TablePart& first, TablePart& second) 
   Table& table = first.table;
   table.lines.append(second.table.lines);
   table.rejected += second.table.rejected;
-  for (LoadIssue& issue : second.errors)
+  for (Issue& issue : second.errors)
     if (first.errors.size() < kMaxErrors) first.errors.push_back(std::move(issue));
   first.error_count += second.error_count;
   first.fault = second.fault;
@@ -1169,9 +1154,9 @@ LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> par
 
   Table& table = part->table;
   if (table.rejected > 0)
-    result.warnings.push_back(
-        LoadIssue{file, 0, 0,
-                  msg_skipped(table.rejected, layout.schema->name, options.rejects_file.string())});
+    result.warnings.push_back(Issue::in_data(
+        file, 0, 0,
+        msg_skipped(table.rejected, layout.schema->name, options.rejects_file.string())));
   result.table = std::move(table);
   return result;
 }

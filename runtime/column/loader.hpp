@@ -10,21 +10,9 @@
 
 #include "lang/base/schema.hpp"
 #include "runtime/column/column.hpp"
+#include "runtime/column/issue.hpp"
 
 namespace tally::runtime {
-
-struct LoadIssue {
-  std::string file;
-  std::int64_t line = 0;    // 0 when the issue is about the whole file
-  std::int64_t column = 0;  // 0 when the issue is about a whole line or file
-  std::string message;      // what was found and what to do
-  // About one row's cells, which --lenient would skip; false for faults of the whole file (it
-  // cannot be opened, a column is missing, a quote is never closed...).
-  bool row = false;
-
-  // "file:line:column: error: message" (line/column left out when 0).
-  std::string render(const char* severity) const;
-};
 
 struct LoadOptions {
   bool lenient = false;
@@ -39,8 +27,8 @@ struct LoadOptions {
 
 struct LoadResult {
   std::optional<Table> table;          // absent when the load failed
-  std::vector<LoadIssue> errors;       // strict mode: every bad cell; always: file-level faults
-  std::vector<LoadIssue> warnings;     // lenient mode: one summary per table that lost rows
+  std::vector<Issue> errors;           // strict mode: every bad cell; always: file-level faults
+  std::vector<Issue> warnings;         // lenient mode: one summary per table that lost rows
 };
 
 // Reads `csv_path` for `schema`, keeping `columns` (names declared in `schema`) in that order.

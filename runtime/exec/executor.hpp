@@ -1,8 +1,8 @@
-// The executor: runs a Plan over loaded tables. Each table is read once; derived columns
+// The executor: runs a Plan over a loaded Dataset. Each table is read once; derived columns
 // (previous/next, lookups) are computed once per table; then every indicator that reads the
 // table is evaluated for every period asked, a batch of rows at a time, with filters as masks
 // over whole batches. Figures are accumulated in integers and turned into exact rationals once
-// per indicator and period.
+// per indicator and period. Nothing here writes to the plan or the data.
 #pragma once
 
 #include <filesystem>
@@ -16,48 +16,21 @@
 #include "lang/plan/plan.hpp"
 #include "runtime/calendar/period.hpp"
 #include "runtime/column/column.hpp"
-#include "runtime/column/loader.hpp"
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/column/dataset.hpp"
+#include "runtime/column/issue.hpp"
+#include "runtime/exec/derived/row_order.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
 
-// The rows of a table in the order a previous/next walks them: sorted by (key, order), ties in
-// file order. Each row is one word: its key's rank, then (when `order_in_word`) its order value
-// less `order_min`, then its row number in the low `row_bits`. Rows whose key or order is missing
-// are left out.
-struct SortedRows {
-  Words words;
-  int row_bits = 0;
-  int order_bits = 0;
-  bool order_in_word = false;
-  std::int64_t order_min = 0;
-  int order_scale = 0;  // of a number order: value = (bits + order_min) / 10^order_scale
-  // The rows walk as they are (each key's rows together, in order, as in a file sorted by key
-  // and date): `words` is empty and the walk reads the key and order columns in place.
-  bool in_place = false;
-  std::size_t key_column = 0, order_column = 0;
-};
-
-// The tables a plan reads, loaded once and shared by every run over them.
-struct Dataset {
-  StringPool pool;
-  std::vector<std::optional<Table>> tables;  // by plan table index; empty when unused or failed
-  std::vector<LoadIssue> errors;
-  std::vector<LoadIssue> warnings;
-  // Row orders for previous/next, by table and what they sort on: computed once and shared by
-  // every indicator and every run (compare, sweep) over this data.
-  std::map<std::string, SortedRows> sorts;
-};
-
-Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_dir,
-                     const LoadOptions& options);
-
-// A fault found while evaluating (a date outside the bank holiday table, say).
-struct ExecError {
-  Span span;
-  std::string message;
-  std::string hint;
+// What runs over one dataset keep for one another, owned by the caller: the row orders of
+// previous/next (shared by every indicator and every run, as compare and sweep make) and the
+// constant texts that no cell holds. The dataset itself is never written to: two runs at once
+// over one dataset need a cache each. Caches used with another dataset start again.
+struct ExecCaches {
+  SortCache sorts;
+  StringPool constant_texts;
+  const Dataset* data = nullptr;  // the dataset these were made for
 };
 
 // How long one table took to evaluate, for TALLY_TIMING: its derived columns (previous/next,
@@ -71,24 +44,25 @@ struct TableTiming {
 struct RunRequest {
   calendar::PeriodArg period;
   std::string period_label;
-  int history = 0;                           // periods shown; 0 = default (2)
-  std::vector<Constant> params;       // one value per plan parameter
-  std::vector<std::uint32_t> indicators;     // plan indicator indices to run; empty = default
-  unsigned threads = 0;                      // threads to evaluate on; 0 = one per core
+  int history = 0;                              // periods shown; 0 = default (2)
+  std::vector<Constant> params;          // one value per plan parameter
+  std::vector<std::uint32_t> indicators;        // plan indicator indices to run; empty = default
+  unsigned threads = 0;                         // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
 };
 
-RunResult execute(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                  std::vector<ExecError>& errors);
+RunResult execute(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
+                  const RunRequest& request, std::vector<Issue>& errors);
 
 // A sweep of one parameter over `values`: one result per value. Where every selected indicator
 // either ignores the parameter or reads it only as the threshold of one comparison in its
 // numerator (`gap <= cp_visit_days`), the rows are evaluated once and each threshold is answered
 // from the sorted quantities; otherwise nullopt (run each value instead).
-std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, Dataset& data,
-                                                    const RunRequest& request, std::uint32_t param,
+std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, const Dataset& data,
+                                                    ExecCaches& caches, const RunRequest& request,
+                                                    std::uint32_t param,
                                                     const std::vector<Constant>& values,
-                                                    std::vector<ExecError>& errors);
+                                                    std::vector<Issue>& errors);
 
 // The rows behind one indicator's figure in one period.
 struct ExplainRow {
@@ -108,10 +82,10 @@ struct ExplainResult {
 enum class ExplainRows { failing, passing, all };
 
 // `source` gives the text of a span, to name expressions in reasons ("gap 13 days > ...").
-ExplainResult explain(const plan::Plan& plan, Dataset& data, const RunRequest& request,
-                      std::uint32_t indicator, ExplainRows rows, std::size_t limit,
-                      const std::function<std::string(Span)>& source,
-                      std::vector<ExecError>& errors);
+ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
+                      const RunRequest& request, std::uint32_t indicator, ExplainRows rows,
+                      std::size_t limit, const std::function<std::string(Span)>& source,
+                      std::vector<Issue>& errors);
 
 // Periods shown for an indicator, oldest first.
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,

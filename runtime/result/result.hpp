@@ -21,16 +21,14 @@ const char* trend_name(Trend trend);
 
 struct PeriodResult {
   calendar::Period period;
-  calendar::Window window;                        // what `in window` meant
-  std::optional<Rational> numerator, denominator; // ratio indicators
-  std::optional<Rational> value;                  // missing when it cannot be computed
+  std::optional<Rational> numerator, denominator;  // ratio indicators
+  std::optional<Rational> value;                   // missing when it cannot be computed
   std::optional<Rational> target, target_low, target_high;
   Rag rag = Rag::none;
   Trend trend = Trend::none;
-  std::optional<Rational> change;                 // value minus the comparator's value
-  std::string comparator;                         // the comparator period's label
+  std::optional<Rational> change;  // value minus the comparator's value
   std::vector<std::optional<Rational>> benchmarks;
-  std::string note;                               // why the value is missing
+  std::string note;  // why the value is missing
 };
 
 struct IndicatorResult {
@@ -40,7 +38,6 @@ struct IndicatorResult {
 
 struct TableInfo {
   std::string name;
-  std::string file;
   std::size_t rows = 0;
   std::size_t rejected = 0;
 };

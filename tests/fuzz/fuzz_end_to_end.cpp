@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lang/check/front.hpp"
+#include "lang/plan/compiler.hpp"
 #include "lang/plan/plan.hpp"
 #include "runtime/exec/executor.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

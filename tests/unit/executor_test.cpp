@@ -3,16 +3,19 @@
 // period are added up day by day; the same conditions written so that they are evaluated as
 // values (`or` a condition that is known never to hold), and sums of a column of ones instead of
 // counts, take the general path. Both must give the same figures, over rows with missing cells,
-// many batches and both threads.
+// many batches and both threads. Runs at once over one dataset give the figures of one alone.
+#include "runtime/exec/executor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "lang/check/front.hpp"
 #include "lang/plan/compiler.hpp"
-#include "runtime/exec/executor.hpp"
+#include "lang/plan/plan.hpp"
 #include "temp_folder.hpp"
 
 namespace tally {
@@ -34,7 +37,8 @@ class ExecutorPathsTest : public TempFolderTest {
     const char* texts[] = {"a", "b", "c", "d", "e", "f"};
     for (std::size_t r = 0; r < rows; ++r) {
       csv << "C" << next(3000) << ",";
-      if (next(100) >= 3) csv << format_iso(days_from_civil(2014, 1, 1) + static_cast<Day>(next(2400)));
+      if (next(100) >= 3)
+        csv << format_iso(days_from_civil(2014, 1, 1) + static_cast<Day>(next(2400)));
       csv << ",";
       if (next(100) >= 10) csv << next(21);
       csv << ",";
@@ -52,16 +56,35 @@ class ExecutorPathsTest : public TempFolderTest {
     plan_ = plan::compile(front_->program, {});
     data_ = runtime::load_dataset(plan_, dir_ / "data", runtime::LoadOptions{});
     for (const auto& e : data_.errors) ADD_FAILURE() << e.render("error");
-    runtime::RunRequest request;
-    request.period = *calendar::parse_period_arg("2019-20Q4");
-    request.period_label = "2019-20 Q4";
-    request.history = 12;
-    request.threads = threads;
-    for (const auto& p : front_->program.params) request.params.push_back(p.value);
-    std::vector<runtime::ExecError> errors;
-    runtime::RunResult result = runtime::execute(plan_, data_, request, errors);
+    std::vector<runtime::Issue> errors;
+    runtime::ExecCaches caches;
+    runtime::RunResult result = runtime::execute(plan_, data_, caches, request(threads), errors);
     EXPECT_TRUE(errors.empty());
     return result;
+  }
+
+  runtime::RunRequest request(unsigned threads) const {
+    runtime::RunRequest r;
+    r.period = *calendar::parse_period_arg("2019-20Q4");
+    r.period_label = "2019-20 Q4";
+    r.history = 12;
+    r.threads = threads;
+    for (const auto& p : front_->program.params) r.params.push_back(p.value);
+    return r;
+  }
+
+  static void expect_same_figures(const runtime::RunResult& a, const runtime::RunResult& b) {
+    ASSERT_EQ(a.indicators.size(), b.indicators.size());
+    for (std::size_t k = 0; k < a.indicators.size(); ++k) {
+      ASSERT_EQ(a.indicators[k].results.size(), b.indicators[k].results.size());
+      for (std::size_t p = 0; p < a.indicators[k].results.size(); ++p) {
+        const runtime::PeriodResult& x = a.indicators[k].results[p];
+        const runtime::PeriodResult& y = b.indicators[k].results[p];
+        EXPECT_EQ(x.numerator, y.numerator) << k << " " << p;
+        EXPECT_EQ(x.denominator, y.denominator) << k << " " << p;
+        EXPECT_EQ(x.value, y.value) << k << " " << p;
+      }
+    }
   }
 
   // Every period of indicators 2k and 2k + 1 must have the same numerator and denominator.
@@ -147,6 +170,29 @@ TEST_F(ExecutorPathsTest, ShortCutsGiveTheGeneralPathsFigures) {
 TEST_F(ExecutorPathsTest, ShortCutsGiveTheGeneralPathsFiguresOnOneThread) {
   write_visits(20'000);
   expect_pairs_agree(run(kDefinitions, 1));
+}
+
+// Execution reads its dataset only: two runs at once over one dataset, each with its own caches,
+// give the figures of a run alone, and the data's string pool does not learn the constants no
+// cell holds ("zz").
+TEST_F(ExecutorPathsTest, RunsAtOnceOverOneDatasetAgreeAndLeaveItAsItWas) {
+  write_visits(150'000);
+  const runtime::RunResult alone = run(kDefinitions, 1);
+  const std::size_t texts = data_.pool.size();
+  const runtime::Dataset& data = data_;
+  const runtime::RunRequest req = request(1);
+  runtime::RunResult first, second;
+  std::vector<runtime::Issue> first_errors, second_errors;
+  runtime::ExecCaches first_caches, second_caches;
+  std::thread other(
+      [&] { first = runtime::execute(plan_, data, first_caches, req, first_errors); });
+  second = runtime::execute(plan_, data, second_caches, req, second_errors);
+  other.join();
+  EXPECT_TRUE(first_errors.empty() && second_errors.empty());
+  expect_same_figures(alone, first);
+  expect_same_figures(alone, second);
+  EXPECT_EQ(data_.pool.size(), texts);
+  EXPECT_EQ(data_.pool.find("zz"), -1);
 }
 
 }  // namespace

@@ -39,9 +39,9 @@ TableSchema table_schema(std::string name, std::vector<ColumnSchema> columns) {
   return t;
 }
 
-std::vector<std::string> messages(const std::vector<LoadIssue>& issues) {
+std::vector<std::string> messages(const std::vector<Issue>& issues) {
   std::vector<std::string> out;
-  for (const LoadIssue& i : issues) out.push_back(i.message);
+  for (const Issue& i : issues) out.push_back(i.message);
   return out;
 }
 
@@ -722,12 +722,12 @@ TEST_F(LoaderTest, ManyRejectedRowsAllReachTheFileInOrder) {
 }
 
 TEST_F(LoaderTest, RenderLeavesOutUnknownPositions) {
-  EXPECT_EQ((LoadIssue{"f.csv", 3, 7, "m"}.render("error")), "f.csv:3:7: error: m");
-  EXPECT_EQ((LoadIssue{"f.csv", 3, 0, "m"}.render("error")), "f.csv:3: error: m");
-  EXPECT_EQ((LoadIssue{"f.csv", 0, 0, "m"}.render("warning")), "f.csv: warning: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 3, 7, "m").render("error")), "f.csv:3:7: error: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 3, 0, "m").render("error")), "f.csv:3: error: m");
+  EXPECT_EQ((Issue::in_data("f.csv", 0, 0, "m").render("warning")), "f.csv: warning: m");
 }
 
-TEST(Validity, PushSetAndResize) {
+TEST(Validity, PushAndResize) {
   Validity v;
   EXPECT_TRUE(v.all_known());
   for (int k = 0; k < 70; ++k) v.push_back(k != 3);
@@ -735,12 +735,8 @@ TEST(Validity, PushSetAndResize) {
   EXPECT_FALSE(v.known(3));
   EXPECT_TRUE(v.known(69));
   EXPECT_FALSE(v.all_known());
-  v.set(3, true);
+  v.resize(3, true);  // the missing row dropped
   EXPECT_TRUE(v.all_known());
-  v.set(64, false);
-  EXPECT_FALSE(v.known(64));
-  EXPECT_TRUE(v.known(63));
-  v.set(64, true);
   v.resize(200, true);
   EXPECT_TRUE(v.all_known());
   v.resize(250, false);
@@ -751,7 +747,7 @@ TEST(Validity, PushSetAndResize) {
   EXPECT_TRUE(v.all_known());
   v.resize(130, true);
   EXPECT_TRUE(v.all_known());
-  v.clear();
+  v.resize(0, true);
   EXPECT_EQ(v.size(), 0u);
   v.resize(5, false);
   EXPECT_FALSE(v.known(4));

@@ -72,9 +72,9 @@ std::string describe(const std::optional<Table>& table, const StringPool& pool) 
   return out.str();
 }
 
-std::string describe(const std::vector<LoadIssue>& issues, const char* severity) {
+std::string describe(const std::vector<Issue>& issues, const char* severity) {
   std::string out;
-  for (const LoadIssue& i : issues) out += i.render(severity) + "\n";
+  for (const Issue& i : issues) out += i.render(severity) + "\n";
   return out;
 }
 

@@ -1,4 +1,4 @@
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/exec/derived/radix_sort.hpp"
 
 #include <gtest/gtest.h>
 

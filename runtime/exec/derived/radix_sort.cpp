@@ -1,11 +1,11 @@
-#include "runtime/exec/radix_sort.hpp"
+#include "runtime/exec/derived/radix_sort.hpp"
+
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
-
-#include <sys/mman.h>
 
 #include "runtime/exec/in_parts.hpp"
 
@@ -32,7 +32,8 @@ Words large_buffer(std::size_t n) {
 #ifdef MADV_HUGEPAGE
   constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
   const auto begin = (reinterpret_cast<std::uintptr_t>(words.data()) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(words.data()) + n * sizeof(std::uint64_t)) & ~(kHuge - 1);
+  const auto end =
+      (reinterpret_cast<std::uintptr_t>(words.data()) + n * sizeof(std::uint64_t)) & ~(kHuge - 1);
   if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #endif
   words.resize(n);
@@ -40,8 +41,8 @@ Words large_buffer(std::size_t n) {
 }
 
 // Counts the digits of from[0, n) into slot: the digit is (word >> shift) & mask.
-void count_digits(const std::uint64_t* __restrict from, std::size_t n, std::size_t* __restrict slot, int shift,
-                  std::uint64_t mask) {
+void count_digits(const std::uint64_t* __restrict from, std::size_t n, std::size_t* __restrict slot,
+                  int shift, std::uint64_t mask) {
   for (std::size_t i = 0; i < n; ++i) ++slot[(from[i] >> shift) & mask];
 }
 

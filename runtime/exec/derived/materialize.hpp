@@ -1,0 +1,24 @@
+// Derived columns: every previous/next and lookup of a table, computed over all its rows before
+// the rows are evaluated for indicators.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "lang/plan/plan.hpp"
+#include "runtime/exec/derived/derived_column.hpp"
+#include "runtime/exec/derived/row_order.hpp"
+
+namespace tally::runtime {
+
+class Evaluator;
+struct Dataset;
+
+// Evaluates every derived column of table `t` into `derived` (by plan derived index). Row orders
+// for previous/next come from `sorts`, or are made and kept there; a sort on an expression that
+// reads a parameter is kept per value of `params`.
+void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, std::uint32_t t,
+                 Evaluator& eval, std::vector<DerivedColumn>& derived,
+                 const std::vector<Constant>& params, unsigned threads);
+
+}  // namespace tally::runtime

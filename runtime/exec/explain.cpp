@@ -1,0 +1,213 @@
+// explain: the rows behind one indicator's figure in one period, each with its cells, its lets
+// and why the numerator took or left it ("gap 13 days > 10 days").
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "runtime/exec/comparison.hpp"
+#include "runtime/exec/evaluator.hpp"
+#include "runtime/exec/executor.hpp"
+#include "runtime/exec/in_parts.hpp"
+#include "runtime/exec/jobs.hpp"
+#include "runtime/exec/run_state.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+// A cell as text for explanations: numbers in their unit ("13 days"), dates ISO, text as is.
+std::string cell_text(const Vec& x, std::size_t i, const Type& type,
+                      const TextCodes& texts) {
+  const std::size_t k = at(x, i);
+  if (!x.known[k]) return "missing";
+  switch (x.kind) {
+    case Kind::boolean:
+      return x.v[k] ? "true" : "false";
+    case Kind::date:
+      return format_iso(static_cast<Day>(x.v[k]));
+    case Kind::text:
+      return std::string(texts.text(x.v[k]));
+    case Kind::number: {
+      const Rational shown = x.number(k) / unit_factor(type.unit);
+      std::string text = format_exact(shown);
+      if (type.unit == Unit::percent) return text + "%";
+      if (type.unit != Unit::none) {
+        std::string unit = unit_text(type.unit);
+        if (shown == 1) unit.pop_back();
+        text += " " + unit;
+      }
+      return text;
+    }
+    default:
+      return "?";
+  }
+}
+
+struct Explainer {
+  const plan::Plan& plan;
+  Evaluator& eval;
+  const TextCodes& texts;
+  const std::function<std::string(Span)>& source;
+  std::map<NodeId, std::string> let_names;  // a let's node is named by the let
+
+  std::string src(NodeId id) const {
+    if (auto it = let_names.find(id); it != let_names.end()) return it->second;
+    return source(plan.nodes[static_cast<std::size_t>(id)].span);
+  }
+  std::string val(NodeId id, std::size_t i) {
+    return cell_text(eval.eval(id), i, plan.nodes[static_cast<std::size_t>(id)].type, texts);
+  }
+  // Whether the condition holds for row i: 1 true, 0 false, -1 missing.
+  int state(NodeId id, std::size_t i) {
+    const Vec& v = eval.eval(id);
+    const std::size_t k = at(v, i);
+    if (!v.known[k]) return -1;
+    if (v.rational) return v.r[k] != 0 ? 1 : 0;
+    return v.v[k] ? 1 : 0;
+  }
+  bool is_leaf_value(NodeId id) const {
+    const NodeOp op = plan.nodes[static_cast<std::size_t>(id)].op;
+    return op == NodeOp::constant;
+  }
+  // "gap 13 days" or, for a literal, "10 days".
+  std::string named(NodeId id, std::size_t i) {
+    const std::string v = val(id, i);
+    if (is_leaf_value(id)) return v;
+    const std::string s = src(id);
+    return s == v ? s : s + " " + v;
+  }
+
+  // Why condition `id` decided row i the way it did.
+  std::string reason(NodeId id, std::size_t i) {
+    const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+    const int st = state(id, i);
+    switch (n.op) {
+      case NodeOp::and_: {
+        if (st == 1) return reason(n.a, i) + " and " + reason(n.b, i);
+        if (state(n.a, i) != 1) return reason(n.a, i);
+        return reason(n.b, i);
+      }
+      case NodeOp::or_: {
+        if (st == 1) return state(n.a, i) == 1 ? reason(n.a, i) : reason(n.b, i);
+        return reason(n.a, i) + " and " + reason(n.b, i);
+      }
+      case NodeOp::eq:
+      case NodeOp::ne:
+      case NodeOp::lt:
+      case NodeOp::le:
+      case NodeOp::gt:
+      case NodeOp::ge: {
+        if (st == -1) return missing_side(n, i);
+        // As it held: `gap 13 days > 10 days` for a row where `gap <= 10 days` did not.
+        const Comparison c = *comparison_of(n.op);
+        return fmt::format("{} {} {}", named(n.a, i), info(st == 1 ? c : info(c).opposite).text,
+                           named(n.b, i));
+      }
+      case NodeOp::in_range:
+        if (st == -1) return missing_side(n, i);
+        if (plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::period_start ||
+            plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::window_start)
+          return fmt::format("{} is {} the {}", named(n.a, i), st == 1 ? "in" : "not in",
+                             plan.nodes[static_cast<std::size_t>(n.b)].op == NodeOp::period_start
+                                 ? "period"
+                                 : "window");
+        return fmt::format("{} is {} {} and {}", named(n.a, i), st == 1 ? "between" : "not between",
+                           val(n.b, i), val(n.c, i));
+      case NodeOp::in_list:
+      case NodeOp::not_in_list: {
+        if (st == -1) return missing_side(n, i);
+        const bool inside = (st == 1) == (n.op == NodeOp::in_list);
+        return fmt::format("{} is {} {}", named(n.a, i), inside ? "in" : "not in", src(n.b));
+      }
+      case NodeOp::is_known:
+      case NodeOp::is_missing: {
+        const Vec& operand = eval.eval(n.a);  // any value, exact numbers among them
+        const bool known = operand.known[at(operand, i)] != 0;
+        return fmt::format("{} is {}", src(n.a), known ? "known" : "missing");
+      }
+      case NodeOp::not_:
+        if (st == -1) return reason(n.a, i);
+        return fmt::format("not ({})", reason(n.a, i));
+      default:
+        if (st == -1) return fmt::format("{} is missing", src(id));
+        return fmt::format("{} is {}", src(id), st == 1 ? "true" : "false");
+    }
+  }
+
+  std::string missing_side(const plan::Node& n, std::size_t i) {
+    for (NodeId side : {n.a, n.b, n.c}) {
+      if (side == kNone) continue;
+      const Vec& v = eval.eval(side);
+      if (!v.known[at(v, i)]) return fmt::format("{} is missing", src(side));
+    }
+    return fmt::format("{} is missing", source(n.span));
+  }
+};
+
+}  // namespace
+
+ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
+                      const RunRequest& request, std::uint32_t indicator, ExplainRows which,
+                      std::size_t limit, const std::function<std::string(Span)>& source,
+                      std::vector<Issue>& errors) {
+  RunState run(plan, data, caches, request, errors);
+  Evaluator eval(run.inputs(), errors);
+  const plan::IndicatorPlan& ind = plan.indicators[indicator];
+  const calendar::Period period = shown_periods(ind, request).back();
+  ExplainResult out;
+  out.indicator = ind.name;
+  out.period_label = calendar::label(period);
+  out.table = plan.tables[ind.table].schema.name;
+  if (!data.tables[ind.table]) return out;
+
+  // Derived columns of every table this indicator reads.
+  for (std::uint32_t t = 0; t < plan.tables.size(); ++t)
+    if (data.tables[t]) run.derive(t, eval);
+
+  Job job = make_job(plan, indicator, period, 0);
+  const Table& table = *data.tables[ind.table];
+  Explainer ex{plan, eval, run.texts, source, {}};
+  for (const plan::Let& let : ind.lets) ex.let_names.emplace(let.node, let.name);
+  std::vector<ExplainRow> failing, passing;
+  std::vector<std::uint8_t> base, den, num;
+  for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
+    const std::size_t n = std::min(kBatch, table.rows() - begin);
+    eval.start_batch(&table, begin, n);
+    eval.set_frame(&job.frame);
+    base.assign(n, 1);
+    eval.mask(ind.where, base);
+    den = base;
+    eval.mask(ind.ratio ? ind.denominator_where : ind.value_where, den);
+    num = den;
+    if (ind.ratio) eval.mask(ind.numerator_where, num);
+    const NodeId operand = ind.ratio ? ind.numerator.operand : ind.value.operand;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!den[i]) continue;
+      if (!ind.ratio && operand != kNone && !eval.eval(operand).known[at(eval.eval(operand), i)])
+        continue;
+      ExplainRow row;
+      row.line = table.lines[begin + i];
+      row.in_numerator = num[i] != 0;
+      for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        const Column& col = table.columns[c];
+        Vec cell = column_slice(col, begin + i, 1);
+        row.values.emplace_back(col.name, cell_text(cell, 0, Type{cell.kind}, run.texts));
+      }
+      for (const plan::Let& let : ind.lets) row.values.emplace_back(let.name, ex.val(let.node, i));
+      if (!ind.ratio && operand != kNone)
+        row.values.emplace_back(ex.src(operand), ex.val(operand, i));
+      if (ind.ratio && ind.numerator_where != kNone) row.reason = ex.reason(ind.numerator_where, i);
+      (row.in_numerator ? passing : failing).push_back(std::move(row));
+    }
+  }
+  if (which != ExplainRows::passing)
+    for (auto& r : failing) out.rows.push_back(std::move(r));
+  if (which != ExplainRows::failing)
+    for (auto& r : passing) out.rows.push_back(std::move(r));
+  if (!ind.ratio && which == ExplainRows::failing) out.rows = std::move(passing);  // value rows
+  if (limit > 0 && out.rows.size() > limit) out.rows.resize(limit);
+  return out;
+}
+
+}  // namespace tally::runtime

@@ -1,0 +1,128 @@
+#include "runtime/exec/figures.hpp"
+
+#include <algorithm>
+
+namespace tally::runtime {
+
+namespace {
+
+Rational abs_r(const Rational& r) { return r < 0 ? Rational(-r) : r; }
+
+// One indicator-level expression (target, rag rule, benchmark) in the evaluator's frame.
+std::optional<Rational> scalar(Evaluator& eval, NodeId id) {
+  if (id == kNone) return std::nullopt;
+  const Vec& v = eval.eval(id);
+  if (!v.known[0]) return std::nullopt;
+  return v.number(0);
+}
+
+bool holds(Evaluator& eval, NodeId id) {
+  const Vec& v = eval.eval(id);
+  return v.known[0] && v.v[0];
+}
+
+// The figures of one job: numerator, denominator, value, target, benchmarks and colour.
+PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& eval) {
+  PeriodResult r;
+  r.period = job.period;
+  if (ind.ratio) {
+    r.numerator = job.num.finalize();
+    r.denominator = job.den.finalize();
+    if (!r.denominator || *r.denominator == 0) {
+      r.note = "the denominator is 0: no rows to measure in this period";
+    } else if (r.numerator) {
+      r.value = Rational(*r.numerator / *r.denominator * ind.multiplier);
+    }
+  } else {
+    // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
+    const bool counts =
+        job.value.op() == AggregateOp::count || job.value.op() == AggregateOp::count_distinct;
+    if (counts || !job.value.empty()) r.value = job.value.finalize();
+    if (!r.value) r.note = "no rows with a value in this period";
+  }
+  eval.start_batch(nullptr, 0, 1);
+  job.frame.value = r.value;
+  eval.set_frame(&job.frame);
+  r.target = scalar(eval, ind.target);
+  r.target_low = scalar(eval, ind.target_low);
+  r.target_high = scalar(eval, ind.target_high);
+  job.frame.target = r.target;
+  for (const plan::Benchmark& b : ind.benchmarks) r.benchmarks.push_back(scalar(eval, b.value));
+  job.frame.benchmarks = r.benchmarks;
+  if (r.value) {
+    eval.start_batch(nullptr, 0, 1);
+    for (const plan::RagRule& rule : ind.rag) {
+      if (rule.when == kNone || holds(eval, rule.when)) {
+        r.rag = rule.colour == plan::Colour::red     ? Rag::red
+                : rule.colour == plan::Colour::amber ? Rag::amber
+                                                    : Rag::green;
+        break;
+      }
+    }
+  }
+  return r;
+}
+
+// The direction of travel from `before` to `r` (both with values).
+Trend trend_of(const plan::IndicatorPlan& ind, const PeriodResult& r, const PeriodResult& before,
+               const Rational& change, Evaluator& eval) {
+  Rational tolerance = 0;
+  eval.start_batch(nullptr, 0, 1);
+  if (auto t = scalar(eval, ind.stable_within)) tolerance = abs_r(*t);
+  if (ind.polarity == plan::Polarity::range && r.target_low && r.target_high) {
+    auto distance = [&](const Rational& v) -> Rational {
+      if (v < *r.target_low) return *r.target_low - v;
+      if (v > *r.target_high) return v - *r.target_high;
+      return 0;
+    };
+    const Rational d_now = distance(*r.value), d_before = distance(*before.value);
+    if (abs_r(change) <= tolerance || d_now == d_before) return Trend::stable;
+    return d_now < d_before ? Trend::improving : Trend::deteriorating;
+  }
+  if (abs_r(change) <= tolerance) return Trend::stable;
+  const bool up = change > 0;
+  return up == (ind.polarity != plan::Polarity::lower) ? Trend::improving : Trend::deteriorating;
+}
+
+}  // namespace
+
+RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eval, JobSet& set) {
+  const plan::Plan& plan = run.plan;
+  std::vector<PeriodResult> per_job;
+  per_job.reserve(set.jobs.size());
+  for (Job& job : set.jobs)
+    per_job.push_back(job_figures(plan.indicators[job.indicator], job, eval));
+
+  RunResult result;
+  result.period_label = request.period_label;
+  for (std::uint32_t i : set.chosen) {
+    const plan::IndicatorPlan& ind = plan.indicators[i];
+    IndicatorResult ir;
+    ir.plan = &ind;
+    for (const calendar::Period& p : shown_periods(ind, request)) {
+      PeriodResult r = per_job[set.job_of.at({i, p.start})];
+      if (ind.has_trend) {
+        const calendar::Period c = comparator(ind, p);
+        const PeriodResult& before = per_job[set.job_of.at({i, c.start})];
+        if (r.value && before.value) {
+          const Rational change = *r.value - *before.value;
+          r.change = change;
+          r.trend = trend_of(ind, r, before, change, eval);
+        }
+      }
+      ir.results.push_back(std::move(r));
+    }
+    result.indicators.push_back(std::move(ir));
+  }
+  const Dataset& data = run.data;
+  for (std::size_t t = 0; t < plan.tables.size(); ++t) {
+    if (!data.tables[t]) continue;
+    result.tables.push_back(
+        TableInfo{plan.tables[t].schema.name, data.tables[t]->rows(), data.tables[t]->rejected});
+  }
+  std::sort(result.tables.begin(), result.tables.end(),
+            [](const TableInfo& a, const TableInfo& b) { return a.name < b.name; });
+  return result;
+}
+
+}  // namespace tally::runtime

@@ -1,0 +1,271 @@
+#include "runtime/exec/scan.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "runtime/exec/in_parts.hpp"
+#include "runtime/exec/period_buckets.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+double seconds_between(std::chrono::steady_clock::time_point a,
+                       std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+// The masks of one batch, kept from batch to batch.
+struct Masks {
+  std::vector<std::uint8_t> base, den, num;
+};
+
+// Adds the rows of `jobs`' bucketed indicators in one batch (see period_buckets.hpp).
+struct BucketScan {
+  const RunState& run;
+  std::vector<Job>& jobs;
+  const std::vector<Buckets>& bucketed;
+  // Bucketed indicators that only count rows (the usual `count where ...` over `count where
+  // ...`) add to plain counters per period, and to their jobs once at the end.
+  std::vector<std::vector<std::int64_t>> den_counts, num_counts;
+  std::vector<std::uint8_t> counting;
+
+  BucketScan(const RunState& r, std::vector<Job>& j, const std::vector<Buckets>& b)
+      : run(r),
+        jobs(j),
+        bucketed(b),
+        den_counts(b.size()),
+        num_counts(b.size()),
+        counting(b.size()) {
+    for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+      const std::uint32_t indicator = jobs[bucketed[bi].jobs.front()].indicator;
+      const plan::IndicatorPlan& ind = run.plan.indicators[indicator];
+      counting[bi] = ind.ratio
+                         ? ind.denominator.op == AggregateOp::count &&
+                               ind.numerator.op == AggregateOp::count && !run.threshold(indicator)
+                         : ind.value.op == AggregateOp::count;
+      if (!counting[bi]) continue;
+      den_counts[bi].assign(bucketed[bi].jobs.size(), 0);
+      num_counts[bi].assign(bucketed[bi].jobs.size(), 0);
+    }
+  }
+
+  void batch(Evaluator& eval, std::size_t n, Masks& masks) {
+    static const Frame none_frame;
+    std::vector<std::uint8_t>& den = masks.den;
+    std::vector<std::uint8_t>& num = masks.num;
+    for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+      const Buckets& b = bucketed[bi];
+      const std::uint32_t indicator = jobs[b.jobs.front()].indicator;
+      const plan::IndicatorPlan& ind = run.plan.indicators[indicator];
+      eval.set_frame(&none_frame);
+      den.assign(n, 1);
+      for (NodeId c : b.rest) eval.mask(c, den);
+      const Vec& anchor = eval.eval(b.anchor);
+      const Vec* until = b.active ? &eval.eval(b.until) : nullptr;
+      num = den;
+      const Vec* den_operand = nullptr;
+      const Vec* num_operand = nullptr;
+      const Threshold* th = run.threshold(indicator);
+      const Vec* quantity = nullptr;
+      if (th) {
+        for (NodeId c : th->others) eval.mask(c, num);
+        quantity = &eval.eval(th->quantity);
+        if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+      } else if (ind.ratio) {
+        eval.mask(ind.numerator_where, num);
+        if (ind.denominator.operand != kNone) den_operand = &eval.eval(ind.denominator.operand);
+        if (ind.numerator.operand != kNone) num_operand = &eval.eval(ind.numerator.operand);
+      } else if (ind.value.operand != kNone) {
+        den_operand = &eval.eval(ind.value.operand);
+      }
+      // Calls f(i, first, last) for each row of the denominator with the positions in b.jobs of
+      // the periods that hold it.
+      auto each_placed = [&](auto f) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::size_t k = at(anchor, i);
+          if (!den[i] || !anchor.known[k]) continue;
+          std::optional<Day> end;
+          if (until && until->known[at(*until, i)]) end = static_cast<Day>(until->v[at(*until, i)]);
+          const auto [first, last] = b.span(static_cast<Day>(anchor.v[k]), end);
+          f(i, first, last);
+        }
+      };
+      if (counting[bi] && !b.span_first.empty() && !anchor.one()) {
+        count_by_day(b, anchor, den.data(), num.data(), n, den_counts[bi].data(),
+                     num_counts[bi].data());
+        continue;
+      }
+      if (counting[bi]) {
+        std::int64_t* dc = den_counts[bi].data();
+        std::int64_t* nc = num_counts[bi].data();
+        each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
+          for (std::size_t q = first; q < last; ++q) {
+            ++dc[q];
+            nc[q] += num[i];
+          }
+        });
+        continue;
+      }
+      each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
+        for (std::size_t q = first; q < last; ++q) {
+          Job& job = jobs[b.jobs[q]];
+          if (ind.ratio) {
+            job.den.add_row(den_operand, i);
+            if (quantity) {
+              if (num[i]) job.quantities.collect(*quantity, i);
+            } else if (num[i]) {
+              job.num.add_row(num_operand, i);
+            }
+          } else {
+            job.value.add_row(den_operand, i);
+          }
+        }
+      });
+    }
+  }
+
+  // Adds the counters to their jobs.
+  void finish() {
+    for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
+      if (!counting[bi]) continue;
+      for (std::size_t q = 0; q < bucketed[bi].jobs.size(); ++q) {
+        Job& job = jobs[bucketed[bi].jobs[q]];
+        if (run.plan.indicators[job.indicator].ratio) {
+          job.den.add_counted(den_counts[bi][q]);
+          job.num.add_counted(num_counts[bi][q]);
+        } else {
+          job.value.add_counted(den_counts[bi][q]);
+        }
+      }
+    }
+  }
+};
+
+// Adds one batch of table t to the jobs that read it period by period.
+void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Evaluator& eval,
+               const std::vector<std::uint8_t>& in_bucket, std::size_t n, Masks& masks) {
+  std::vector<std::uint8_t>& base = masks.base;
+  std::vector<std::uint8_t>& den = masks.den;
+  std::vector<std::uint8_t>& num = masks.num;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    Job& job = jobs[j];
+    const plan::IndicatorPlan& ind = run.plan.indicators[job.indicator];
+    if (ind.table != t || in_bucket[j]) continue;
+    eval.set_frame(&job.frame);
+    base.assign(n, 1);
+    eval.mask(ind.where, base);
+    if (ind.ratio) {
+      den = base;
+      eval.mask(ind.denominator_where, den);
+      job.den.add(ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr,
+                  den, n);
+      num = den;
+      if (const Threshold* th = run.threshold(job.indicator)) {
+        for (NodeId c : th->others) eval.mask(c, num);
+        const Vec& quantity = eval.eval(th->quantity);
+        for (std::size_t i = 0; i < n; ++i)
+          if (num[i]) job.quantities.collect(quantity, i);
+      } else {
+        eval.mask(ind.numerator_where, num);
+        job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr,
+                    num, n);
+      }
+    } else {
+      eval.mask(ind.value_where, base);
+      job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
+    }
+  }
+}
+
+// Adds rows [from, to) of table t to the jobs that read it.
+void scan_rows(const RunState& run, std::uint32_t t, std::size_t from, std::size_t to,
+               std::vector<Job>& jobs, Evaluator& eval, const std::vector<Buckets>& bucketed,
+               const std::vector<std::uint8_t>& in_bucket) {
+  const Table& table = *run.data.tables[t];
+  BucketScan buckets(run, jobs, bucketed);
+  Masks masks;
+  for (std::size_t begin = from; begin < to; begin += kBatch) {
+    const std::size_t n = std::min(kBatch, to - begin);
+    eval.start_batch(&table, begin, n);
+    buckets.batch(eval, n, masks);
+    scan_jobs(run, t, jobs, eval, in_bucket, n, masks);
+  }
+  buckets.finish();
+}
+
+// Adds every row of table t to the jobs that read it, in one stretch of rows per thread for a
+// big table.
+void scan_table(RunState& run, std::uint32_t t, std::vector<Job>& jobs, Evaluator& eval) {
+  const plan::Plan& plan = run.plan;
+  const Table& table = *run.data.tables[t];
+  // Indicators evaluated by buckets, and the jobs left to evaluate period by period.
+  std::vector<Buckets> bucketed;
+  std::vector<std::uint8_t> in_bucket(jobs.size(), 0);
+  std::vector<std::uint8_t> seen(plan.indicators.size(), 0);
+  for (const Job& job : jobs) {
+    if (plan.indicators[job.indicator].table != t || seen[job.indicator]) continue;
+    seen[job.indicator] = 1;
+    Buckets b = buckets_for(run, job.indicator, jobs);
+    if (!b.ok) continue;
+    for (std::size_t j : b.jobs) in_bucket[j] = 1;
+    bucketed.push_back(std::move(b));
+  }
+  // The later stretches' jobs are added to the first's in row order, which gives the figures one
+  // pass would.
+  const std::size_t rows = table.rows();
+  const unsigned parts = parts_for(rows, run.threads());
+  if (parts == 1) {
+    scan_rows(run, t, 0, rows, jobs, eval, bucketed, in_bucket);
+    return;
+  }
+  std::vector<std::size_t> bounds(parts + 1, rows);
+  for (unsigned p = 0; p < parts; ++p) bounds[p] = batch_boundary(rows * p / parts, rows);
+  std::vector<std::vector<Job>> other_jobs(parts - 1);
+  std::vector<std::vector<Issue>> other_errors(parts - 1);
+  std::vector<std::unique_ptr<Evaluator>> other_evals;
+  for (unsigned p = 1; p < parts; ++p) {
+    for (const Job& job : jobs) other_jobs[p - 1].push_back(job.fresh());
+    other_evals.push_back(std::make_unique<Evaluator>(run.inputs(), other_errors[p - 1]));
+  }
+  in_parts(parts, [&](unsigned p) {
+    if (p == 0)
+      scan_rows(run, t, bounds[0], bounds[1], jobs, eval, bucketed, in_bucket);
+    else
+      scan_rows(run, t, bounds[p], bounds[p + 1], other_jobs[p - 1], *other_evals[p - 1], bucketed,
+                in_bucket);
+  });
+  for (unsigned p = 1; p < parts; ++p) {
+    for (std::size_t j = 0; j < jobs.size(); ++j) jobs[j].merge(std::move(other_jobs[p - 1][j]));
+    for (Issue& e : other_errors[p - 1]) {
+      bool seen_span = false;
+      for (const Issue& have : run.errors) seen_span = seen_span || have.span == e.span;
+      if (!seen_span) run.errors.push_back(std::move(e));
+    }
+  }
+}
+
+}  // namespace
+
+void scan_tables(RunState& run, std::vector<Job>& jobs, Evaluator& eval) {
+  const plan::Plan& plan = run.plan;
+  for (std::uint32_t t = 0; t < plan.tables.size(); ++t) {
+    if (!run.data.tables[t]) continue;
+    bool wanted = false;
+    for (const Job& j : jobs) wanted = wanted || plan.indicators[j.indicator].table == t;
+    bool needed_by_lookup = false;
+    for (const plan::Derived& d : plan.derived) needed_by_lookup = needed_by_lookup || d.table == t;
+    if (!wanted && !needed_by_lookup) continue;
+    const auto derive_start = std::chrono::steady_clock::now();
+    run.derive(t, eval);
+    const auto evaluate_start = std::chrono::steady_clock::now();
+    if (!wanted) continue;
+    scan_table(run, t, jobs, eval);
+    if (run.request.timings)
+      run.request.timings->push_back(
+          TableTiming{plan.tables[t].schema.name, seconds_between(derive_start, evaluate_start),
+                      seconds_between(evaluate_start, std::chrono::steady_clock::now())});
+  }
+}
+
+}  // namespace tally::runtime
