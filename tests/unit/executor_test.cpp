@@ -195,5 +195,28 @@ TEST_F(ExecutorPathsTest, RunsAtOnceOverOneDatasetAgreeAndLeaveItAsItWas) {
   EXPECT_EQ(data_.pool.find("zz"), -1);
 }
 
+// A table of no rows: an expression over its (no) cells is a vector of no cells, not one cell
+// standing for all, so nothing is read past the end.
+TEST_F(ExecutorPathsTest, ATableOfNoRows) {
+  std::filesystem::create_directories(dir_ / "data");
+  write("data/visits.csv", "child,day,x,t,one\n");
+  const runtime::RunResult result = run(R"tally(
+table visits { child text  day date?  x int?  t text?  one int }
+indicator previous_x {
+  from        visits
+  period      quarter
+  let earlier = previous(x + 1 per child order by day)
+  denominator count where day in period
+  numerator   count where earlier > 3 and t < "b"
+}
+)tally",
+                                        1);
+  ASSERT_EQ(result.indicators.size(), 1u);
+  for (const runtime::PeriodResult& r : result.indicators[0].results) {
+    EXPECT_EQ(r.denominator, Rational(0));
+    EXPECT_EQ(r.numerator, Rational(0));
+  }
+}
+
 }  // namespace
 }  // namespace tally
