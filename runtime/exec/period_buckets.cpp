@@ -47,7 +47,8 @@ void Buckets::rank() {
   span_last = std::move(lasts);
 }
 
-Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vector<Job>& jobs) {
+Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vector<Job>& jobs,
+                    const std::vector<std::size_t>& mine) {
   const plan::IndicatorPlan& ind = run.plan.indicators[indicator];
   const auto node = [&](NodeId id) -> const plan::Node& { return run.node(id); };
   Buckets b;
@@ -76,8 +77,7 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
     b.active = true;
     b.anchor = r.a;
     b.until = r.b;
-    for (std::size_t j = 0; j < jobs.size(); ++j)
-      if (jobs[j].indicator == indicator) b.jobs.push_back(j);
+    b.jobs = mine;
     const NodeOp at = node(r.c).op;
     auto point = [&](std::size_t j) { return *bound_of(at, jobs[j].frame); };
     std::sort(b.jobs.begin(), b.jobs.end(),
@@ -94,8 +94,7 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
   if (!period && !window) return {};
   if (node(r.a).type.kind != Kind::date) return {};
   b.anchor = r.a;
-  for (std::size_t j = 0; j < jobs.size(); ++j)
-    if (jobs[j].indicator == indicator) b.jobs.push_back(j);
+  b.jobs = mine;
   auto low = [&](std::size_t j) {
     return window ? jobs[j].frame.window_start : jobs[j].frame.period_start;
   };

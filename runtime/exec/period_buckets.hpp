@@ -80,9 +80,10 @@ struct Buckets {
   }
 };
 
-// The buckets of `indicator`'s jobs, or buckets that are not `ok` when its conditions do not
-// have the shape.
-Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vector<Job>& jobs);
+// The buckets of `indicator`'s jobs (`mine`: their indices into `jobs`), or buckets that are not
+// `ok` when its conditions do not have the shape.
+Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vector<Job>& jobs,
+                    const std::vector<std::size_t>& mine);
 
 // The usual count over count by a date in period (`in`, with `span_first` made): for each of
 // rows [0, n) in the denominator (`in_den`) whose day is known, one more in den[q] and in_num[i]

@@ -202,11 +202,14 @@ void scan_table(RunState& run, std::uint32_t t, std::vector<Job>& jobs, Evaluato
   // Indicators evaluated by buckets, and the jobs left to evaluate period by period.
   std::vector<Buckets> bucketed;
   std::vector<std::uint8_t> in_bucket(jobs.size(), 0);
-  std::vector<std::uint8_t> seen(plan.indicators.size(), 0);
-  for (const Job& job : jobs) {
-    if (plan.indicators[job.indicator].table != t || seen[job.indicator]) continue;
-    seen[job.indicator] = 1;
-    Buckets b = buckets_for(run, job.indicator, jobs);
+  // Each indicator's jobs, found in one pass (not one pass per indicator: a run may hold
+  // thousands of indicators).
+  std::vector<std::vector<std::size_t>> jobs_of(plan.indicators.size());
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (plan.indicators[jobs[j].indicator].table == t) jobs_of[jobs[j].indicator].push_back(j);
+  for (std::uint32_t i = 0; i < jobs_of.size(); ++i) {
+    if (jobs_of[i].empty()) continue;
+    Buckets b = buckets_for(run, i, jobs, jobs_of[i]);
     if (!b.ok) continue;
     for (std::size_t j : b.jobs) in_bucket[j] = 1;
     bucketed.push_back(std::move(b));

@@ -20,12 +20,12 @@ namespace {
 
 using namespace tally;
 
-plan::TableSchema make_schema() {
-  plan::TableSchema s;
+TableSchema make_schema() {
+  TableSchema s;
   s.name = "cases";
-  auto add = [&](const char* name, plan::ColumnType type, bool nullable, const char* layout = "",
+  auto add = [&](const char* name, ColumnType type, bool nullable, const char* layout = "",
                  bool key = false) {
-    plan::ColumnSchema c;
+    ColumnSchema c;
     c.name = name;
     c.type = type;
     c.nullable = nullable;
@@ -33,13 +33,13 @@ plan::TableSchema make_schema() {
     c.key = key;
     s.columns.push_back(c);
   };
-  add("id", plan::ColumnType::text, false, "", true);
-  add("child", plan::ColumnType::text, true);
-  add("opened", plan::ColumnType::date, true);
-  add("closed", plan::ColumnType::date, true, "dd/mm/yyyy");
-  add("visits", plan::ColumnType::integer, true);
-  add("miles", plan::ColumnType::decimal, true);
-  add("open", plan::ColumnType::boolean, true);
+  add("id", ColumnType::text, false, "", true);
+  add("child", ColumnType::text, true);
+  add("opened", ColumnType::date, true);
+  add("closed", ColumnType::date, true, "dd/mm/yyyy");
+  add("visits", ColumnType::integer, true);
+  add("miles", ColumnType::decimal, true);
+  add("open", ColumnType::boolean, true);
   return s;
 }
 
@@ -56,7 +56,7 @@ std::string canonical(const runtime::LoadResult& r, const runtime::StringPool& p
     for (const auto& c : t.columns) {
       if (!c.validity.known(row)) {
         out += " -";
-      } else if (c.type == plan::ColumnType::text) {
+      } else if (c.type == ColumnType::text) {
         out += fmt::format(" '{}'", pool.text(c.data[row]));
       } else {
         out += fmt::format(" {}e-{}", c.data[row], c.scale);
@@ -76,7 +76,7 @@ std::string take_rejects(const std::filesystem::path& rejects) {
   return text.empty() ? text : "rejects:\n" + text;
 }
 
-std::string load_once(const plan::TableSchema& schema, const std::vector<std::string>& columns,
+std::string load_once(const TableSchema& schema, const std::vector<std::string>& columns,
                       const std::filesystem::path& csv, const std::filesystem::path& rejects,
                       bool lenient, int how) {
   runtime::StringPool pool;
@@ -101,7 +101,7 @@ std::string load_once(const plan::TableSchema& schema, const std::vector<std::st
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const fuzz::Scratch scratch;
-  static const plan::TableSchema schema = make_schema();
+  static const TableSchema schema = make_schema();
   static const std::vector<std::string> columns = {"id",     "child",  "opened", "closed",
                                                    "visits", "miles", "open"};
   const auto csv =

@@ -12,7 +12,9 @@
 
 #include "lang/check/front.hpp"
 #include "lang/plan/compiler.hpp"
+#include "lang/plan/compiler.hpp"
 #include "lang/plan/plan.hpp"
+#include "runtime/column/dataset.hpp"
 #include "runtime/exec/executor.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
@@ -24,7 +26,7 @@ std::string text_of(const std::optional<Rational>& r) { return r ? r->str() : "-
 
 // Everything a run gave that a reader sees.
 std::string canonical(const runtime::RunResult& result,
-                      const std::vector<runtime::ExecError>& errors) {
+                      const std::vector<runtime::Issue>& errors) {
   std::string out;
   for (const auto& e : errors)
     out += fmt::format("error {}-{}: {} ({})\n", e.span.begin, e.span.end, e.message, e.hint);
@@ -95,8 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (const auto& e : data.errors) seen += e.render("error") + "\n";
     if (data.errors.empty()) {
       request.threads = threads;
-      std::vector<runtime::ExecError> errors;
-      const runtime::RunResult result = runtime::execute(plan, data, request, errors);
+      runtime::ExecCaches caches;
+      std::vector<runtime::Issue> errors;
+      const runtime::RunResult result = runtime::execute(plan, data, caches, request, errors);
       seen += canonical(result, errors);
     }
     if (threads == 1) first = seen;
