@@ -21,7 +21,8 @@ namespace {
 
 // Writes `count` indicator definitions over one table into a temporary folder.
 std::filesystem::path write_definitions(int count) {
-  const auto dir = std::filesystem::temp_directory_path() / fmt::format("tally_bench_defs_{}", count);
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("tally_bench_defs_{}", count);
   std::filesystem::create_directories(dir);
   std::ofstream out(dir / "defs.tally");
   out << "table cp_visits { child_id text  plan_id text  visit_date date  worker text? }\n";
@@ -167,7 +168,12 @@ void evaluate_visits(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kRows);
   state.SetLabel(sorted ? "rows in (child, date) order" : "rows shuffled");
 }
-BENCHMARK(evaluate_visits)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(evaluate_visits)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 // A sweep of 100 thresholds against one run (ratio = sweep / run).
 void sweep_100_thresholds(benchmark::State& state) {
@@ -239,8 +245,9 @@ National& national(bool sorted) {
   if (!fresh) return n;
   const auto dir = national_folder(sorted);
   if (!std::filesystem::exists(dir / "cp_visits.csv")) {
-    n.problem = fmt::format("no national data in {}: run bench/run_national.sh once, or set TALLY_BENCH_DATA",
-                            dir.string());
+    n.problem = fmt::format(
+        "no national data in {}: run bench/run_national.sh once, or set TALLY_BENCH_DATA",
+        dir.string());
     return n;
   }
   n.front = tally::check::load_definitions({std::string(TALLY_SOURCE_DIR "/bench/reference")});
@@ -275,12 +282,17 @@ void evaluate_reference(benchmark::State& state) {
   }
   state.SetLabel(sorted ? "rows in (child, date) order" : "rows shuffled");
 }
-BENCHMARK(evaluate_reference)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(evaluate_reference)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 // The CP visits' child and visit date columns of a national set; both null, and the benchmark
 // skipped with the reason, when there are none.
-std::pair<const tally::runtime::Column*, const tally::runtime::Column*> visit_columns(benchmark::State& state,
-                                                                                      bool sorted) {
+std::pair<const tally::runtime::Column*, const tally::runtime::Column*> visit_columns(
+    benchmark::State& state, bool sorted) {
   National& n = national(sorted);
   for (std::size_t t = 0; n.problem.empty() && t < n.plan.tables.size(); ++t) {
     if (n.plan.tables[t].schema.name != "cp_visits" || !n.data.tables[t]) continue;
@@ -297,7 +309,8 @@ void baseline_std_sort(benchmark::State& state) {
   if (!child) return;
   std::vector<std::uint64_t> keys(child->data.size());
   for (std::size_t i = 0; i < keys.size(); ++i)
-    keys[i] = static_cast<std::uint64_t>(child->data[i]) << 32 | static_cast<std::uint32_t>(date->data[i]);
+    keys[i] = static_cast<std::uint64_t>(child->data[i]) << 32 |
+              static_cast<std::uint32_t>(date->data[i]);
   std::vector<std::uint64_t> work;
   for (auto _ : state) {
     state.PauseTiming();
@@ -315,7 +328,8 @@ void baseline_hand_loop(benchmark::State& state) {
   if (!child) return;
   // Each day's quarter, 0 for 2014-15 Q4 (the comparator of the first) to 20 for 2019-20 Q4;
   // visits on other days are not counted.
-  const tally::Day first = tally::days_from_civil(2015, 1, 1), last = tally::days_from_civil(2020, 3, 31);
+  const tally::Day first = tally::days_from_civil(2015, 1, 1),
+                   last = tally::days_from_civil(2020, 3, 31);
   std::vector<std::int8_t> quarter_of(static_cast<std::size_t>(last - first + 1));
   for (tally::Day d = first; d <= last; ++d) {
     const auto c = tally::civil_from_days(d);

@@ -1,8 +1,8 @@
 // The `tally` program: sub-commands check, run, compare, sweep, explain and describe. Exit
 // status: 0 success, 1 errors in definitions or data, 2 wrong usage.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 #include <iostream>

@@ -1,18 +1,18 @@
 // Command-line wiring (CLI11) and the shared set-up of every command: load and check the
 // definitions, resolve parameters, scenarios, the period and the indicators asked for.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <filesystem>
-#include <optional>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/render.hpp"
@@ -45,7 +45,8 @@ bool write_output(const std::string& text, const std::string& path) {
     std::cout << text;
     std::cout.flush();
     if (!std::cout) {
-      std::cerr << "tally: error: cannot write to standard output; check where it goes (a full disk, a closed pipe)\n";
+      std::cerr << "tally: error: cannot write to standard output; check where it goes (a full "
+                   "disk, a closed pipe)\n";
       return false;
     }
     return true;
@@ -54,7 +55,8 @@ bool write_output(const std::string& text, const std::string& path) {
   out << text;
   out.close();  // a full disk may show only when the last bytes go out
   if (!out) {
-    std::cerr << fmt::format("tally: error: cannot write {}; check that its folder exists and is writable\n", path);
+    std::cerr << fmt::format(
+        "tally: error: cannot write {}; check that its folder exists and is writable\n", path);
     return false;
   }
   return true;
@@ -106,8 +108,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
       ->check(CLI::Range(1, 1000));
   cmd->add_option("--set", o.sets, "NAME=VALUE: override a parameter for this run")
       ->allow_extra_args(false);
-  cmd->add_option("--scenario", o.scenarios, "apply a declared scenario")
-      ->allow_extra_args(false);
+  cmd->add_option("--scenario", o.scenarios, "apply a declared scenario")->allow_extra_args(false);
   cmd->add_option("--indicator", o.indicators, "only these indicators (default: all)")
       ->allow_extra_args(false);
   if (with_format) {
@@ -115,8 +116,10 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
         ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}));
   }
   cmd->add_option("--output", o.output, "write there instead of standard output");
-  cmd->add_flag("--lenient", o.lenient, "skip bad data rows into a rejects file instead of failing");
-  cmd->add_option("--rejects", o.rejects, "where --lenient writes rejected rows (default tally-rejects.csv)");
+  cmd->add_flag("--lenient", o.lenient,
+                "skip bad data rows into a rejects file instead of failing");
+  cmd->add_option("--rejects", o.rejects,
+                  "where --lenient writes rejected rows (default tally-rejects.csv)");
   cmd->add_option("--diagnostics", o.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 }
@@ -125,8 +128,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
 void format_from_output(RunOptions& o) {
   if (!o.format.empty() || o.output.empty()) return;
   static const std::pair<const char*, const char*> kByExtension[] = {
-      {".html", "html"}, {".htm", "html"}, {".md", "markdown"}, {".csv", "csv"},
-      {".json", "json"}, {".txt", "table"}};
+      {".html", "html"}, {".htm", "html"},  {".md", "markdown"},
+      {".csv", "csv"},   {".json", "json"}, {".txt", "table"}};
   std::string ext = std::filesystem::path(o.output).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& [e, format] : kByExtension)
@@ -158,13 +161,15 @@ int main(int argc, char** argv) {
   CheckOptions check_options;
   auto* check_cmd = app.add_subcommand("check", "parse and check definitions; print every error");
   check_cmd->add_option("DEFS", check_options.defs, "definition files or folders")->required();
-  check_cmd->add_option("--emit", check_options.emit, "print an intermediate form: ast, types or plan")
+  check_cmd
+      ->add_option("--emit", check_options.emit, "print an intermediate form: ast, types or plan")
       ->check(CLI::IsMember({"ast", "types", "plan"}));
   check_cmd->add_option("--diagnostics", check_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
   RunOptions run_options;
-  auto* run_cmd = app.add_subcommand("run", "evaluate every indicator for a period and those before it");
+  auto* run_cmd =
+      app.add_subcommand("run", "evaluate every indicator for a period and those before it");
   add_run_options(run_cmd, run_options, true);
 
   RunOptions compare_options;
@@ -175,9 +180,11 @@ int main(int argc, char** argv) {
                           "also run an older version of the definitions (files or folders)");
 
   RunOptions sweep_options;
-  auto* sweep_cmd = app.add_subcommand("sweep", "value and colour for every value of one parameter");
+  auto* sweep_cmd =
+      app.add_subcommand("sweep", "value and colour for every value of one parameter");
   add_run_options(sweep_cmd, sweep_options, true);
-  sweep_cmd->add_option("--vary", sweep_options.vary, "NAME=FROM..TO[:STEP] or NAME=A,B,C")->required();
+  sweep_cmd->add_option("--vary", sweep_options.vary, "NAME=FROM..TO[:STEP] or NAME=A,B,C")
+      ->required();
 
   RunOptions explain_options;
   auto* explain_cmd = app.add_subcommand("explain", "the rows behind one indicator's figure");
@@ -188,13 +195,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 100000000));
 
   RunOptions describe_options;
-  auto* describe_cmd = app.add_subcommand("describe", "each indicator in plain words, as a councillor reads it");
-  describe_cmd->add_option("DEFS", describe_options.defs, "definition files or folders")->required();
-  describe_cmd->add_option("--indicator", describe_options.indicators, "only these indicators (default: all)")
+  auto* describe_cmd =
+      app.add_subcommand("describe", "each indicator in plain words, as a councillor reads it");
+  describe_cmd->add_option("DEFS", describe_options.defs, "definition files or folders")
+      ->required();
+  describe_cmd
+      ->add_option("--indicator", describe_options.indicators,
+                   "only these indicators (default: all)")
       ->allow_extra_args(false);
-  describe_cmd->add_option("--set", describe_options.sets, "NAME=VALUE: describe with a parameter overridden")
+  describe_cmd
+      ->add_option("--set", describe_options.sets,
+                   "NAME=VALUE: describe with a parameter overridden")
       ->allow_extra_args(false);
-  describe_cmd->add_option("--scenario", describe_options.scenarios, "describe under a declared scenario")
+  describe_cmd
+      ->add_option("--scenario", describe_options.scenarios, "describe under a declared scenario")
       ->allow_extra_args(false);
   describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));

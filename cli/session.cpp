@@ -119,8 +119,8 @@ std::optional<int> select_indicators(const check::Program& p, const std::vector<
     if (coded.size() > 1) {
       std::vector<std::string> which;
       for (std::uint32_t k : coded) which.push_back(p.indicators[k].name);
-      return usage_error(fmt::format("--indicator: {} indicators have the code '{}': {}", coded.size(),
-                                     name, fmt::join(which, ", ")),
+      return usage_error(fmt::format("--indicator: {} indicators have the code '{}': {}",
+                                     coded.size(), name, fmt::join(which, ", ")),
                          "name the one you mean by its name");
     }
     if (!i) {
@@ -195,7 +195,8 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   runtime::LoadOptions load;
   load.lenient = o.lenient;
   load.threads = s.request.threads;
-  load.rejects_file = std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
+  load.rejects_file =
+      std::filesystem::path(o.rejects.empty() ? std::string("tally-rejects.csv") : o.rejects);
   if (o.lenient) {
     // A rejects file left by an earlier run goes; anything else of that name is not touched.
     const auto kind = std::filesystem::symlink_status(load.rejects_file, ec).type();
@@ -213,8 +214,8 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
   if (!s.data.errors.empty()) {
     for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
-    std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n", s.data.errors.size(),
-                             s.data.errors.size() == 1 ? "" : "s");
+    std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n",
+                             s.data.errors.size(), s.data.errors.size() == 1 ? "" : "s");
     // Skipping rows cannot help a file that is missing, lacks a column or is not read to its end.
     const bool rows = std::any_of(s.data.errors.begin(), s.data.errors.end(),
                                   [](const runtime::Issue& e) { return e.row; });
@@ -230,9 +231,9 @@ std::optional<int> refuse_page_formats(const RunOptions& o, const char* command)
   const std::string format = output_format(o);
   if (format != "markdown" && format != "html") return std::nullopt;
   return usage_error(
-      fmt::format("tally {} does not write {}{}", command, format,
-                  o.format.empty() ? fmt::format(" (chosen by the extension of '{}')", o.output)
-                                   : ""),
+      fmt::format(
+          "tally {} does not write {}{}", command, format,
+          o.format.empty() ? fmt::format(" (chosen by the extension of '{}')", o.output) : ""),
       "use --format table, json or csv; tally run writes markdown and html");
 }
 

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "cli/render.hpp"
-#include "lang/base/text.hpp"
 #include "cli/session.hpp"
+#include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
 
 namespace tally::cli {
@@ -16,7 +16,6 @@ namespace {
 
 using runtime::PeriodResult;
 using runtime::Rag;
-
 
 // One figure as compare and sweep show it.
 nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
@@ -541,8 +540,9 @@ int explain_command(const RunOptions& o) {
     return text.substr(span.begin, span.end - span.begin);
   };
   std::vector<runtime::Issue> errors;
-  const runtime::ExplainResult r = runtime::explain(
-      s.plan, s.data, s.caches, s.request, 0, which, static_cast<std::size_t>(o.limit), source, errors);
+  const runtime::ExplainResult r =
+      runtime::explain(s.plan, s.data, s.caches, s.request, 0, which,
+                       static_cast<std::size_t>(o.limit), source, errors);
   if (report_exec_errors(errors, sources, o.diagnostics)) return 1;
   const std::string format = output_format(o);
   std::string text;

@@ -4,80 +4,124 @@ namespace tally::ast {
 
 const char* op_text(Op op) {
   switch (op) {
-    case Op::none: return "";
-    case Op::add: return "+";
-    case Op::sub: return "-";
-    case Op::mul: return "*";
-    case Op::div: return "/";
-    case Op::neg: return "-";
-    case Op::eq: return "=";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::le: return "<=";
-    case Op::gt: return ">";
-    case Op::ge: return ">=";
-    case Op::and_: return "and";
-    case Op::or_: return "or";
-    case Op::not_: return "not";
-    case Op::count: return "count";
-    case Op::count_distinct: return "count distinct";
-    case Op::sum: return "sum";
-    case Op::mean: return "mean";
-    case Op::median: return "median";
-    case Op::min: return "min";
-    case Op::max: return "max";
-    case Op::previous: return "previous";
-    case Op::next: return "next";
+    case Op::none:
+      return "";
+    case Op::add:
+      return "+";
+    case Op::sub:
+      return "-";
+    case Op::mul:
+      return "*";
+    case Op::div:
+      return "/";
+    case Op::neg:
+      return "-";
+    case Op::eq:
+      return "=";
+    case Op::ne:
+      return "!=";
+    case Op::lt:
+      return "<";
+    case Op::le:
+      return "<=";
+    case Op::gt:
+      return ">";
+    case Op::ge:
+      return ">=";
+    case Op::and_:
+      return "and";
+    case Op::or_:
+      return "or";
+    case Op::not_:
+      return "not";
+    case Op::count:
+      return "count";
+    case Op::count_distinct:
+      return "count distinct";
+    case Op::sum:
+      return "sum";
+    case Op::mean:
+      return "mean";
+    case Op::median:
+      return "median";
+    case Op::min:
+      return "min";
+    case Op::max:
+      return "max";
+    case Op::previous:
+      return "previous";
+    case Op::next:
+      return "next";
   }
   return "?";
 }
 
 const char* duration_unit_name(DurationUnit unit, bool plural) {
   switch (unit) {
-    case DurationUnit::days: return plural ? "days" : "day";
-    case DurationUnit::working_days: return plural ? "working days" : "working day";
-    case DurationUnit::weeks: return plural ? "weeks" : "week";
-    case DurationUnit::months: return plural ? "months" : "month";
-    case DurationUnit::years: return plural ? "years" : "year";
+    case DurationUnit::days:
+      return plural ? "days" : "day";
+    case DurationUnit::working_days:
+      return plural ? "working days" : "working day";
+    case DurationUnit::weeks:
+      return plural ? "weeks" : "week";
+    case DurationUnit::months:
+      return plural ? "months" : "month";
+    case DurationUnit::years:
+      return plural ? "years" : "year";
   }
   return "?";
 }
 
 const char* cadence_name(Cadence c) {
   switch (c) {
-    case Cadence::month: return "month";
-    case Cadence::quarter: return "quarter";
-    case Cadence::year: return "year";
+    case Cadence::month:
+      return "month";
+    case Cadence::quarter:
+      return "quarter";
+    case Cadence::year:
+      return "year";
   }
   return "?";
 }
 
 const char* unit_name(UnitKind u) {
   switch (u) {
-    case UnitKind::percent: return "percent";
-    case UnitKind::rate: return "rate";
-    case UnitKind::ratio: return "ratio";
-    case UnitKind::count: return "count";
-    case UnitKind::days: return "days";
-    case UnitKind::number: return "number";
+    case UnitKind::percent:
+      return "percent";
+    case UnitKind::rate:
+      return "rate";
+    case UnitKind::ratio:
+      return "ratio";
+    case UnitKind::count:
+      return "count";
+    case UnitKind::days:
+      return "days";
+    case UnitKind::number:
+      return "number";
   }
   return "?";
 }
 
 const char* polarity_name(Polarity p) {
   switch (p) {
-    case Polarity::higher: return "higher";
-    case Polarity::lower: return "lower";
-    case Polarity::range: return "range";
+    case Polarity::higher:
+      return "higher";
+    case Polarity::lower:
+      return "lower";
+    case Polarity::range:
+      return "range";
   }
   return "?";
 }
 
 const char* colour_name(Colour c) {
   switch (c) {
-    case Colour::red: return "red";
-    case Colour::amber: return "amber";
-    case Colour::green: return "green";
+    case Colour::red:
+      return "red";
+    case Colour::amber:
+      return "amber";
+    case Colour::green:
+      return "green";
   }
   return "?";
 }

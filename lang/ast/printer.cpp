@@ -12,18 +12,37 @@ int precedence(const Expr& e) {
   switch (e.kind) {
     case ExprKind::binary:
       switch (e.op) {
-        case Op::or_: return 1;
-        case Op::and_: return 2;
-        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: return 4;
-        case Op::add: case Op::sub: return 5;
-        case Op::mul: case Op::div: return 6;
-        default: return 9;
+        case Op::or_:
+          return 1;
+        case Op::and_:
+          return 2;
+        case Op::eq:
+        case Op::ne:
+        case Op::lt:
+        case Op::le:
+        case Op::gt:
+        case Op::ge:
+          return 4;
+        case Op::add:
+        case Op::sub:
+          return 5;
+        case Op::mul:
+        case Op::div:
+          return 6;
+        default:
+          return 9;
       }
-    case ExprKind::unary: return e.op == Op::not_ ? 3 : 7;
-    case ExprKind::in_list: case ExprKind::in_period: case ExprKind::between:
-    case ExprKind::is_known: return 4;
-    case ExprKind::aggregate: return 0;
-    default: return 9;
+    case ExprKind::unary:
+      return e.op == Op::not_ ? 3 : 7;
+    case ExprKind::in_list:
+    case ExprKind::in_period:
+    case ExprKind::between:
+    case ExprKind::is_known:
+      return 4;
+    case ExprKind::aggregate:
+      return 0;
+    default:
+      return 9;
   }
 }
 
@@ -34,23 +53,39 @@ std::string source_of(const Module& m, ExprId id, int outer) {
   std::string s;
   const int mine = precedence(e);
   switch (e.kind) {
-    case ExprKind::number: s = e.text; break;
-    case ExprKind::percent: s = e.text + "%"; break;
-    case ExprKind::duration: s = e.text + " " + duration_unit_name(e.unit, e.text != "1"); break;
+    case ExprKind::number:
+      s = e.text;
+      break;
+    case ExprKind::percent:
+      s = e.text + "%";
+      break;
+    case ExprKind::duration:
+      s = e.text + " " + duration_unit_name(e.unit, e.text != "1");
+      break;
     case ExprKind::string:
       s = quoted(e.text);
       break;
-    case ExprKind::date: s = e.text; break;
-    case ExprKind::boolean: s = e.text; break;
+    case ExprKind::date:
+      s = e.text;
+      break;
+    case ExprKind::boolean:
+      s = e.text;
+      break;
     case ExprKind::list: {
       s = "(";
       for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + sub(i, 0);
       s += ")";
       break;
     }
-    case ExprKind::name: s = e.text; break;
-    case ExprKind::member: s = e.text + "." + e.field; break;
-    case ExprKind::lookup: s = e.text + "[" + sub(0, 0) + "]." + e.field; break;
+    case ExprKind::name:
+      s = e.text;
+      break;
+    case ExprKind::member:
+      s = e.text + "." + e.field;
+      break;
+    case ExprKind::lookup:
+      s = e.text + "[" + sub(0, 0) + "]." + e.field;
+      break;
     case ExprKind::call: {
       s = e.text + "(";
       for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + sub(i, 0);
@@ -66,11 +101,15 @@ std::string source_of(const Module& m, ExprId id, int outer) {
     case ExprKind::in_list:
       s = sub(0, mine + 1) + (e.negated ? " not in " : " in ") + sub(1, mine + 1);
       break;
-    case ExprKind::in_period: s = sub(0, mine + 1) + " in " + e.field; break;
+    case ExprKind::in_period:
+      s = sub(0, mine + 1) + " in " + e.field;
+      break;
     case ExprKind::between:
       s = sub(0, mine + 1) + " between " + sub(1, mine + 1) + " and " + sub(2, mine + 1);
       break;
-    case ExprKind::is_known: s = sub(0, mine + 1) + (e.negated ? " is missing" : " is known"); break;
+    case ExprKind::is_known:
+      s = sub(0, mine + 1) + (e.negated ? " is missing" : " is known");
+      break;
     case ExprKind::aggregate:
       s = op_text(e.op);
       if (!e.args.empty()) s += " " + sub(0, 0);
@@ -81,7 +120,9 @@ std::string source_of(const Module& m, ExprId id, int outer) {
       if (e.args[3].valid()) s += " where " + sub(3, 0);
       s += ")";
       break;
-    case ExprKind::interval: s = sub(0, 0) + " .. " + sub(1, 0); break;
+    case ExprKind::interval:
+      s = sub(0, 0) + " .. " + sub(1, 0);
+      break;
   }
   if (mine < outer) return "(" + s + ")";
   return s;
@@ -91,7 +132,8 @@ std::string source_of(const Module& m, ExprId id, int outer) {
 
 std::string expr_source(const Module& module, ExprId id) { return source_of(module, id, 0); }
 
-std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, const IndicatorDecl& i) {
+std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m,
+                                                              const IndicatorDecl& i) {
   std::vector<std::pair<std::string, std::string>> out;
   auto ex = [&](ExprId id) { return expr_source(m, id); };
   if (i.code) out.emplace_back("code", quoted(i.code->text));
@@ -101,14 +143,16 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, c
   if (i.period) out.emplace_back("period", cadence_name(*i.period));
   if (i.window) {
     const WindowClause& w = *i.window;
-    out.emplace_back("window", w.kind == WindowKind::rolling_months ? fmt::format("rolling {} months", w.months)
+    out.emplace_back("window", w.kind == WindowKind::rolling_months
+                                   ? fmt::format("rolling {} months", w.months)
                                : w.kind == WindowKind::year_to_date ? "year to date"
                                                                     : "period");
   }
   for (const LetClause& l : i.lets) out.emplace_back("let " + l.name.text, "= " + ex(l.value));
   if (i.where) out.emplace_back("where", ex(*i.where));
   auto agg = [&](const char* what, const std::optional<AggClause>& a) {
-    if (a) out.emplace_back(what, ex(a->aggregate) + (a->where.valid() ? " where " + ex(a->where) : ""));
+    if (a)
+      out.emplace_back(what, ex(a->aggregate) + (a->where.valid() ? " where " + ex(a->where) : ""));
   };
   agg("denominator", i.denominator);
   agg("numerator", i.numerator);
@@ -127,9 +171,12 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m, c
     out.emplace_back("rag", rules);
   }
   if (i.trend)
-    out.emplace_back("trend", std::string(i.trend->kind == TrendKind::previous_period ? "previous period"
-                                                                                   : "same period last year") +
-                                  (i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within) : ""));
+    out.emplace_back(
+        "trend",
+        std::string(i.trend->kind == TrendKind::previous_period ? "previous period"
+                                                                : "same period last year") +
+            (i.trend->stable_within.valid() ? ", stable within " + ex(i.trend->stable_within)
+                                            : ""));
   for (const BenchmarkClause& b : i.benchmarks)
     out.emplace_back("benchmark " + b.name.text,
                      ex(b.value) + (b.label.empty() ? "" : " " + quoted(b.label)));
@@ -145,7 +192,8 @@ std::string print(const Module& m, const SourceManager& sources) {
   auto ex = [&](ExprId id) { return expr_source(m, id); };
   for (const File& f : m.files) {
     out += fmt::format("file {}\n", sources.get(f.id).path());
-    for (const ImportDecl& i : f.imports) out += fmt::format("  import {} {}\n", i.path, at(i.span));
+    for (const ImportDecl& i : f.imports)
+      out += fmt::format("  import {} {}\n", i.path, at(i.span));
     for (const TableDecl& t : f.tables) {
       out += fmt::format("  table {} {}{}\n", t.name.text, at(t.name.span),
                          t.title.empty() ? "" : " title=" + quoted(t.title));
@@ -170,7 +218,10 @@ std::string print(const Module& m, const SourceManager& sources) {
           std::size_t start = 0;
           while (start < text.size()) {
             const std::size_t semi = text.find("; ", start);
-            out += "      " + text.substr(start, semi == std::string::npos ? std::string::npos : semi - start) + "\n";
+            out +=
+                "      " +
+                text.substr(start, semi == std::string::npos ? std::string::npos : semi - start) +
+                "\n";
             if (semi == std::string::npos) break;
             start = semi + 2;
           }

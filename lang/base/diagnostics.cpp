@@ -18,29 +18,29 @@ const char* diag_code(DiagKind kind) {
 }
 
 Diagnostic& Diagnostics::error(DiagKind kind, Span span, std::string message, std::string hint) {
-  items_.push_back(Diagnostic{Severity::error, kind, std::move(message), span, true, {},
-                              std::move(hint)});
+  items_.push_back(
+      Diagnostic{Severity::error, kind, std::move(message), span, true, {}, std::move(hint)});
   return items_.back();
 }
 
-Diagnostic& Diagnostics::warning(DiagKind kind, Span span, std::string message,
-                                 std::string hint) {
-  items_.push_back(Diagnostic{Severity::warning, kind, std::move(message), span, true, {},
-                              std::move(hint)});
+Diagnostic& Diagnostics::warning(DiagKind kind, Span span, std::string message, std::string hint) {
+  items_.push_back(
+      Diagnostic{Severity::warning, kind, std::move(message), span, true, {}, std::move(hint)});
   return items_.back();
 }
 
 Diagnostic& Diagnostics::error_nowhere(DiagKind kind, std::string message, std::string hint) {
-  items_.push_back(Diagnostic{Severity::error, kind, std::move(message), Span{}, false, {},
-                              std::move(hint)});
+  items_.push_back(
+      Diagnostic{Severity::error, kind, std::move(message), Span{}, false, {}, std::move(hint)});
   return items_.back();
 }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }
 
 std::size_t Diagnostics::error_count() const {
-  return static_cast<std::size_t>(std::count_if(
-      items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+  return static_cast<std::size_t>(
+      std::count_if(items_.begin(), items_.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 void Diagnostics::sort() {
@@ -62,9 +62,12 @@ namespace {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::error: return "error";
-    case Severity::warning: return "warning";
-    case Severity::note: return "note";
+    case Severity::error:
+      return "error";
+    case Severity::warning:
+      return "warning";
+    case Severity::note:
+      return "note";
   }
   return "error";
 }
@@ -133,8 +136,7 @@ void render_snippet(std::string& out, const SourceFile& file, Span span, const R
 
 }  // namespace
 
-std::string render_text(const Diagnostic& d, const SourceManager& sources,
-                        const RenderOptions& o) {
+std::string render_text(const Diagnostic& d, const SourceManager& sources, const RenderOptions& o) {
   std::string out;
   const char* sev = severity_name(d.severity);
   const std::string sev_shown =

@@ -92,8 +92,17 @@ std::string markdown_escape(std::string_view text) {
         if (i > 0 && word(i - 1) && word(i + 1)) break;
         out += '\\';
         break;
-      case '\\': case '`': case '*': case '[': case ']': case '<': case '>':
-      case '|': case '~': case '&': case '#':
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '~':
+      case '&':
+      case '#':
         out += '\\';
         break;
       default:

@@ -44,7 +44,7 @@ struct Scope {
   Context context = Context::constant;
   const Indicator* indicator = nullptr;
   const Table* table = nullptr;
-  std::size_t visible_lets = 0;     // lets [0, visible_lets) may be used
+  std::size_t visible_lets = 0;  // lets [0, visible_lets) may be used
   std::size_t current_let = SIZE_MAX;
   bool in_previous = false;
 };
@@ -99,10 +99,11 @@ class Checker {
       if (n.text.empty()) continue;
       auto [it, fresh] = seen.emplace(n.text, n.span);
       if (!fresh) {
-        diags_.error(DiagKind::duplicate_name, n.span,
-                     fmt::format("`{}` is declared twice (this {})", n.text, d.what),
-                     "rename one of them; tables, parameters, scenarios and indicators share one "
-                     "set of names")
+        diags_
+            .error(DiagKind::duplicate_name, n.span,
+                   fmt::format("`{}` is declared twice (this {})", n.text, d.what),
+                   "rename one of them; tables, parameters, scenarios and indicators share one "
+                   "set of names")
             .labels.push_back(Label{it->second, "first declared here"});
       }
     }
@@ -116,10 +117,11 @@ class Checker {
     for (const auto& c : t.columns) {
       auto [it, fresh] = seen.emplace(c.name.text, c.name.span);
       if (!fresh) {
-        diags_.error(DiagKind::duplicate_name, c.name.span,
-                     fmt::format("column `{}` is declared twice in table `{}`", c.name.text,
-                                 t.name.text),
-                     "remove or rename one of them")
+        diags_
+            .error(DiagKind::duplicate_name, c.name.span,
+                   fmt::format("column `{}` is declared twice in table `{}`", c.name.text,
+                               t.name.text),
+                   "remove or rename one of them")
             .labels.push_back(Label{it->second, "first declared here"});
         continue;
       }
@@ -170,7 +172,8 @@ class Checker {
   void param(const ast::ParamDecl& d) {
     Param param;
     param.name = d.name.text;
-    auto value = constant_of(m_, d.value, nullptr, diags_, fmt::format("parameter `{}`", d.name.text));
+    auto value =
+        constant_of(m_, d.value, nullptr, diags_, fmt::format("parameter `{}`", d.name.text));
     if (value) {
       param.value = std::move(*value);
     }
@@ -242,15 +245,17 @@ class Checker {
                    "say which table it counts, as in `from cp_visits`");
     }
     if (!d.period) {
-      diags_.error(DiagKind::missing_clause, at,
-                   fmt::format("indicator `{}` has no `period` clause", d.name.text),
-                   "say how often it is reported: `period month`, `period quarter` or `period year`");
+      diags_.error(
+          DiagKind::missing_clause, at,
+          fmt::format("indicator `{}` has no `period` clause", d.name.text),
+          "say how often it is reported: `period month`, `period quarter` or `period year`");
     }
     const bool ratio = d.numerator || d.denominator;
     if (d.value && ratio) {
-      diags_.error(DiagKind::clause_conflict, d.value->span,
-                   "an indicator has either `value` or a `numerator`/`denominator` pair, not both",
-                   "use `value` for a count, mean or median; numerator and denominator for a share");
+      diags_.error(
+          DiagKind::clause_conflict, d.value->span,
+          "an indicator has either `value` or a `numerator`/`denominator` pair, not both",
+          "use `value` for a count, mean or median; numerator and denominator for a share");
     } else if (!d.value && !ratio) {
       diags_.error(DiagKind::missing_clause, at,
                    fmt::format("indicator `{}` has neither a `numerator` and `denominator` nor a "
@@ -305,8 +310,9 @@ class Checker {
     } else {
       ind.unit_multiplier = ind.unit == ast::UnitKind::percent ? 100 : 1;
     }
-    if (d.unit && d.value && (ind.unit == ast::UnitKind::percent || ind.unit == ast::UnitKind::rate ||
-                              ind.unit == ast::UnitKind::ratio)) {
+    if (d.unit && d.value &&
+        (ind.unit == ast::UnitKind::percent || ind.unit == ast::UnitKind::rate ||
+         ind.unit == ast::UnitKind::ratio)) {
       diags_.error(DiagKind::clause_conflict, d.unit->span,
                    fmt::format("`unit {}` is a share of a denominator, but this indicator has a "
                                "`value`",
@@ -327,9 +333,10 @@ class Checker {
     for (std::size_t i = 0; i < d.lets.size(); ++i) {
       for (const std::size_t j : let_positions_[d.lets[i].name.text]) {
         if (j < i) {
-          diags_.error(DiagKind::duplicate_name, d.lets[i].name.span,
-                       fmt::format("`let {}` is given twice in this indicator", d.lets[i].name.text),
-                       "give the second one another name")
+          diags_
+              .error(DiagKind::duplicate_name, d.lets[i].name.span,
+                     fmt::format("`let {}` is given twice in this indicator", d.lets[i].name.text),
+                     "give the second one another name")
               .labels.push_back(Label{d.lets[j].name.span, "first defined here"});
         }
       }
@@ -355,15 +362,21 @@ class Checker {
     }
     ind.decimals = d.decimals.value_or(ind.unit == ast::UnitKind::count ? 0 : 1);
     switch (ind.unit) {
-      case ast::UnitKind::percent: ind.value_type = Type::number(Unit::percent); break;
-      case ast::UnitKind::days: ind.value_type = Type::number(Unit::days); break;
-      default: ind.value_type = Type::number(); break;
+      case ast::UnitKind::percent:
+        ind.value_type = Type::number(Unit::percent);
+        break;
+      case ast::UnitKind::days:
+        ind.value_type = Type::number(Unit::days);
+        break;
+      default:
+        ind.value_type = Type::number();
+        break;
     }
     if (d.value && !value_type.is_error() && value_type.kind != Kind::number) {
-      diags_.error(DiagKind::type_mismatch, m_.expr(d.value->aggregate).span,
-                   fmt::format("an indicator's value must be a number; this is {}",
-                               describe(value_type)),
-                   "aggregate a number, such as `median days(a, b)` or `count`");
+      diags_.error(
+          DiagKind::type_mismatch, m_.expr(d.value->aggregate).span,
+          fmt::format("an indicator's value must be a number; this is {}", describe(value_type)),
+          "aggregate a number, such as `median days(a, b)` or `count`");
     }
     if (d.value && ind.unit == ast::UnitKind::days && value_type.kind == Kind::number &&
         dimension(value_type.unit) != Dimension::days) {
@@ -379,7 +392,8 @@ class Checker {
     constant.table = table;
     table_unknown_ = d.from && !table;
     if (d.target) target(d, ind, constant);
-    if (ind.polarity == ast::Polarity::range && (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
+    if (ind.polarity == ast::Polarity::range &&
+        (!d.target || m_.expr(*d.target).kind != ExprKind::interval)) {
       diags_.error(DiagKind::range_target, d.polarity_span,
                    "`polarity range` needs an interval target, such as `target 180 .. 220`",
                    "give the target as LOW .. HIGH, or use `polarity higher` or `lower`");
@@ -532,14 +546,16 @@ class Checker {
     Scope top = row;
     top.context = Context::clause;
     const Type t = expr(c.aggregate, top);
-    if (c.where.valid()) require_bool(c.where, expr(c.where, row), fmt::format("`{} ... where`", what).c_str());
+    if (c.where.valid())
+      require_bool(c.where, expr(c.where, row), fmt::format("`{} ... where`", what).c_str());
     if (t.is_error()) return t;
     const auto& e = m_.expr(c.aggregate);
     if (e.kind != ExprKind::aggregate) {
-      diags_.error(DiagKind::aggregate_expected, e.span,
-                   fmt::format("`{}` needs an aggregate, but `{}` is a value of each row", what,
-                               ast::expr_source(m_, c.aggregate)),
-                   "start it with count, count distinct X, sum X, mean X, median X, min X or max X");
+      diags_.error(
+          DiagKind::aggregate_expected, e.span,
+          fmt::format("`{}` needs an aggregate, but `{}` is a value of each row", what,
+                      ast::expr_source(m_, c.aggregate)),
+          "start it with count, count distinct X, sum X, mean X, median X, min X or max X");
       return Type::error();
     }
     if (std::string_view(what) != "value" && t.kind != Kind::number) {
@@ -553,9 +569,10 @@ class Checker {
 
   void require_bool(ExprId id, const Type& t, const char* what) {
     if (t.is_error() || t.kind == Kind::boolean) return;
-    diags_.error(DiagKind::type_mismatch, m_.expr(id).span,
-                 fmt::format("{} needs a condition (true/false), but this is {}", what, describe(t)),
-                 "compare it with something, as in `gap <= 10`, or test `is known`");
+    diags_.error(
+        DiagKind::type_mismatch, m_.expr(id).span,
+        fmt::format("{} needs a condition (true/false), but this is {}", what, describe(t)),
+        "compare it with something, as in `gap <= 10`, or test `is known`");
   }
 
   // ---- expressions ----
@@ -580,8 +597,10 @@ class Checker {
     for (ExprId id : ids) {
       if (!id.valid()) continue;
       const Level l = level(id);
-      if (l == Level::row || out == Level::row) out = Level::row;
-      else if (l == Level::indicator) out = Level::indicator;
+      if (l == Level::row || out == Level::row)
+        out = Level::row;
+      else if (l == Level::indicator)
+        out = Level::indicator;
     }
     return out;
   }
@@ -621,7 +640,8 @@ class Checker {
     const Type operand = expr(e.args[0], row);
     if (operand.is_error()) return set(id, Type::error(), Level::aggregate);
     switch (e.op) {
-      case Op::count_distinct: return set(id, Type::number(), Level::aggregate);
+      case Op::count_distinct:
+        return set(id, Type::number(), Level::aggregate);
       case Op::sum:
       case Op::mean:
       case Op::median:
@@ -645,7 +665,8 @@ class Checker {
           return set(id, Type::error(), Level::aggregate);
         }
         return set(id, Type{operand.kind, operand.unit}, Level::aggregate);
-      default: break;
+      default:
+        break;
     }
     return set(id, Type::error(), Level::aggregate);
   }
@@ -654,10 +675,14 @@ class Checker {
     switch (e.kind) {
       case ExprKind::number:
         return set(id, Type::number(Unit::none, true), Level::constant);
-      case ExprKind::percent: return set(id, Type::number(Unit::percent), Level::constant);
-      case ExprKind::duration: return set(id, Type::number(unit_of(e.unit)), Level::constant);
-      case ExprKind::string: return set(id, Type::text(), Level::constant);
-      case ExprKind::boolean: return set(id, Type::boolean(), Level::constant);
+      case ExprKind::percent:
+        return set(id, Type::number(Unit::percent), Level::constant);
+      case ExprKind::duration:
+        return set(id, Type::number(unit_of(e.unit)), Level::constant);
+      case ExprKind::string:
+        return set(id, Type::text(), Level::constant);
+      case ExprKind::boolean:
+        return set(id, Type::boolean(), Level::constant);
       case ExprKind::date:
         if (!parse_iso(e.text)) {
           diags_.error(DiagKind::bad_literal, e.span, fmt::format("{} is not a real date", e.text),
@@ -665,14 +690,22 @@ class Checker {
           return set(id, Type::error(), Level::constant);
         }
         return set(id, Type::date(), Level::constant);
-      case ExprKind::list: return list(id, e, s);
-      case ExprKind::name: return name(id, e, s);
-      case ExprKind::member: return member(id, e, s);
-      case ExprKind::lookup: return lookup(id, e, s);
-      case ExprKind::call: return call(id, e, s);
-      case ExprKind::unary: return unary(id, e, s);
-      case ExprKind::binary: return binary(id, e, s);
-      case ExprKind::in_list: return in_list(id, e, s);
+      case ExprKind::list:
+        return list(id, e, s);
+      case ExprKind::name:
+        return name(id, e, s);
+      case ExprKind::member:
+        return member(id, e, s);
+      case ExprKind::lookup:
+        return lookup(id, e, s);
+      case ExprKind::call:
+        return call(id, e, s);
+      case ExprKind::unary:
+        return unary(id, e, s);
+      case ExprKind::binary:
+        return binary(id, e, s);
+      case ExprKind::in_list:
+        return in_list(id, e, s);
       case ExprKind::in_period: {
         const Type t = expr(e.args[0], s);
         if (s.context != Context::row) return misplaced_row(id, e, s);
@@ -703,12 +736,14 @@ class Checker {
       case ExprKind::is_known:
         expr(e.args[0], s);
         return set(id, Type::boolean(), join_levels({e.args[0]}), join_period({e.args[0]}));
-      case ExprKind::previous: return previous(id, e, s);
+      case ExprKind::previous:
+        return previous(id, e, s);
       case ExprKind::interval:
         diags_.error(DiagKind::range_target, e.span,
                      "an interval LOW .. HIGH can only be a `target`", "");
         return set(id, Type::error(), Level::constant);
-      case ExprKind::aggregate: break;
+      case ExprKind::aggregate:
+        break;
     }
     return set(id, Type::error(), Level::constant);
   }
@@ -810,8 +845,8 @@ class Checker {
     if (n == "value" || n == "target") {
       if (s.context == Context::indicator) {
         if (n == "target" && !(ind && ind->target)) {
-          diags_.error(DiagKind::unknown_name, e.span, "this indicator has no `target` to compare with",
-                       "add a `target` clause");
+          diags_.error(DiagKind::unknown_name, e.span,
+                       "this indicator has no `target` to compare with", "add a `target` clause");
           return set(id, Type::error(), Level::indicator);
         }
         if (n == "target" && ind && m_.expr(*ind->target).kind == ExprKind::interval) {
@@ -825,8 +860,9 @@ class Checker {
       }
       diags_.error(DiagKind::row_value_misplaced, e.span,
                    fmt::format("`{}` is the indicator's result; it can be used in `rag` rules", n),
-                   s.context == Context::row ? "a row condition sees the row's columns and lets"
-                                             : "a target or benchmark is a fixed number or parameter");
+                   s.context == Context::row
+                       ? "a row condition sees the row's columns and lets"
+                       : "a target or benchmark is a fixed number or parameter");
       return set(id, Type::error(), Level::indicator);
     }
     if (table_unknown_) return set(id, Type::error(), Level::row);  // reported at `from`
@@ -841,9 +877,10 @@ class Checker {
       candidates.push_back("value");
       candidates.push_back("target");
     }
-    std::string hint =
-        s.table ? fmt::format("columns of `{}`, lets and parameters can be used here", s.table->schema.name)
-                : "declare it with `param NAME = VALUE`";
+    std::string hint = s.table
+                           ? fmt::format("columns of `{}`, lets and parameters can be used here",
+                                         s.table->schema.name)
+                           : "declare it with `param NAME = VALUE`";
     unknown(n, e.span, candidates, "name", hint);
     return set(id, Type::error(), Level::row);
   }
@@ -925,7 +962,8 @@ class Checker {
       if (t.schema.columns[c].name == e.field) column = c;
     }
     if (!column) {
-      unknown(e.field, e.span, names, "column", fmt::format("table `{}` has: {}", e.text, fmt::join(names, ", ")),
+      unknown(e.field, e.span, names, "column",
+              fmt::format("table `{}` has: {}", e.text, fmt::join(names, ", ")),
               DiagKind::unknown_column);
       return set(id, Type::error(), Level::row);
     }
@@ -963,11 +1001,11 @@ class Checker {
       period = period || period_of(a);
     }
     if (static_cast<int>(args.size()) != b->arity) {
-      diags_.error(DiagKind::wrong_arguments, e.span,
-                   fmt::format("`{}` takes {} argument{}, but {} {} given", b->name, b->arity,
-                               b->arity == 1 ? "" : "s", args.size(),
-                               args.size() == 1 ? "is" : "are"),
-                   b->signature);
+      diags_.error(
+          DiagKind::wrong_arguments, e.span,
+          fmt::format("`{}` takes {} argument{}, but {} {} given", b->name, b->arity,
+                      b->arity == 1 ? "" : "s", args.size(), args.size() == 1 ? "is" : "are"),
+          b->signature);
       return set(id, Type::error(), l, period);
     }
     for (const Type& t : args)
@@ -1028,7 +1066,8 @@ class Checker {
     }
     if (t.kind != Kind::number) {
       diags_.error(DiagKind::type_mismatch, e.span,
-                   fmt::format("`-` needs a number, but `{}` is {}", src(e.args[0]), describe(t)), "");
+                   fmt::format("`-` needs a number, but `{}` is {}", src(e.args[0]), describe(t)),
+                   "");
       return set(id, Type::error(), l, period);
     }
     return set(id, t, l, period);
@@ -1039,14 +1078,15 @@ class Checker {
     if (a.is_error() || b.is_error()) return false;
     if (a.kind != b.kind) {
       std::string hint = "compare values of the same kind";
-      if ((a.kind == Kind::date && b.kind == Kind::number) || (a.kind == Kind::number && b.kind == Kind::date))
+      if ((a.kind == Kind::date && b.kind == Kind::number) ||
+          (a.kind == Kind::number && b.kind == Kind::date))
         hint = "to compare a gap between dates, use days(a, b), working_days(a, b) or months(a, b)";
       else if (a.kind == Kind::text || b.kind == Kind::text)
         hint = "text compares with text in double quotes, as in rec = \"E11\"";
-      diags_.error(DiagKind::type_mismatch, where,
-                   fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id),
-                               describe(b)),
-                   hint);
+      diags_.error(
+          DiagKind::type_mismatch, where,
+          fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id), describe(b)),
+          hint);
       return false;
     }
     if (a.kind == Kind::number && !units_compatible(a, b)) {
@@ -1055,15 +1095,17 @@ class Checker {
       if (da == Dimension::working_days || db == Dimension::working_days)
         hint = "compare working days with working_days(...), or declare the parameter in days";
       else if (da == Dimension::months || db == Dimension::months)
-        hint = "compare months with months(a, b), days with days(a, b); write the limit in the same unit";
+        hint =
+            "compare months with months(a, b), days with days(a, b); write the limit in the same "
+            "unit";
       else if (da == Dimension::percent || db == Dimension::percent)
         hint = "a percentage compares with a percentage; write a plain number for a count";
       else
         hint = "write both sides in the same unit";
-      diags_.error(DiagKind::unit_mismatch, where,
-                   fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id),
-                               describe(b)),
-                   hint);
+      diags_.error(
+          DiagKind::unit_mismatch, where,
+          fmt::format("`{}` is {} but `{}` is {}", src(a_id), describe(a), src(b_id), describe(b)),
+          hint);
       return false;
     }
     return true;
@@ -1083,15 +1125,20 @@ class Checker {
     switch (e.op) {
       case Op::and_:
       case Op::or_:
-        if (a.kind != Kind::boolean) require_bool(e.args[0], a, fmt::format("`{}`", ast::op_text(e.op)).c_str());
-        if (b.kind != Kind::boolean) require_bool(e.args[1], b, fmt::format("`{}`", ast::op_text(e.op)).c_str());
-        if (a.kind != Kind::boolean || b.kind != Kind::boolean) return set(id, Type::error(), l, period);
+        if (a.kind != Kind::boolean)
+          require_bool(e.args[0], a, fmt::format("`{}`", ast::op_text(e.op)).c_str());
+        if (b.kind != Kind::boolean)
+          require_bool(e.args[1], b, fmt::format("`{}`", ast::op_text(e.op)).c_str());
+        if (a.kind != Kind::boolean || b.kind != Kind::boolean)
+          return set(id, Type::error(), l, period);
         return set(id, Type::boolean(), l, period);
       case Op::eq:
       case Op::ne:
         if (a.kind == Kind::list || b.kind == Kind::list)
-          return fail("a list cannot be compared with `=`", "test membership with `in`, as in rec in (\"E11\", \"E12\")");
-        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+          return fail("a list cannot be compared with `=`",
+                      "test membership with `in`, as in rec in (\"E11\", \"E12\")");
+        if (!compatible(e.args[0], a, e.args[1], b, e.span))
+          return set(id, Type::error(), l, period);
         whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
         whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
@@ -1102,7 +1149,8 @@ class Checker {
         if (a.kind == Kind::boolean || a.kind == Kind::list)
           return fail(fmt::format("`{}` cannot be ordered; it is {}", src(e.args[0]), describe(a)),
                       "compare numbers, dates or text");
-        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        if (!compatible(e.args[0], a, e.args[1], b, e.span))
+          return set(id, Type::error(), l, period);
         whole_weeks_against_days(e.span, e.args[0], e.args[1], b);
         whole_weeks_against_days(e.span, e.args[1], e.args[0], a);
         return set(id, Type::boolean(), l, period);
@@ -1110,8 +1158,9 @@ class Checker {
       case Op::sub: {
         if (a.kind == Kind::date && b.kind == Kind::number) {
           if (b.unit == Unit::none || b.unit == Unit::percent)
-            return fail(fmt::format("a date {} `{}`: say which unit", ast::op_text(e.op), src(e.args[1])),
-                        "write a duration, such as `10 days`, `15 working days` or `12 months`");
+            return fail(
+                fmt::format("a date {} `{}`: say which unit", ast::op_text(e.op), src(e.args[1])),
+                "write a duration, such as `10 days`, `15 working days` or `12 months`");
           return set(id, Type::date(), l, period);
         }
         if (a.kind == Kind::date && b.kind == Kind::date)
@@ -1127,7 +1176,8 @@ class Checker {
           return fail(fmt::format("`{}` needs numbers or a date and a duration, not {} and {}",
                                   ast::op_text(e.op), describe(a), describe(b)),
                       "");
-        if (!compatible(e.args[0], a, e.args[1], b, e.span)) return set(id, Type::error(), l, period);
+        if (!compatible(e.args[0], a, e.args[1], b, e.span))
+          return set(id, Type::error(), l, period);
         Type t = a.adaptive ? b : a;
         t.adaptive = a.adaptive && b.adaptive;
         return set(id, t, l, period);
@@ -1151,7 +1201,8 @@ class Checker {
         t.adaptive = a.adaptive && b.adaptive;
         return set(id, t, l, period);
       }
-      default: break;
+      default:
+        break;
     }
     return set(id, Type::error(), l, period);
   }
@@ -1212,8 +1263,9 @@ class Checker {
       diags_.error(DiagKind::type_mismatch, e.span,
                    fmt::format("`{}` is {}, but the list holds {}", src(e.args[0]), describe(a),
                                describe(element_type)),
-                   a.kind == Kind::text ? "text values are written in double quotes: (\"V3\", \"V4\")"
-                                        : "the list must hold values of the same kind");
+                   a.kind == Kind::text
+                       ? "text values are written in double quotes: (\"V3\", \"V4\")"
+                       : "the list must hold values of the same kind");
       return set(id, Type::error(), l, period);
     }
     return set(id, Type::boolean(), l, period);
@@ -1253,7 +1305,8 @@ class Checker {
     }
     if (v.is_error() || key.is_error()) return set(id, Type::error(), Level::row);
     if (key.kind == Kind::list) {
-      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[1]).span, "`per` needs a column, not a list", "");
+      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[1]).span,
+                   "`per` needs a column, not a list", "");
       return set(id, Type::error(), Level::row);
     }
     return set(id, v, Level::row);

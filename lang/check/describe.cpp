@@ -1,7 +1,8 @@
 // Plain-words renderings of indicators: what a councillor reads under a figure.
+#include "lang/check/describe.hpp"
+
 #include <fmt/format.h>
 
-#include "lang/check/describe.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace tally::check {
@@ -14,9 +15,12 @@ using ast::Op;
 
 const char* cadence_noun(ast::Cadence c) {
   switch (c) {
-    case ast::Cadence::month: return "month";
-    case ast::Cadence::quarter: return "quarter";
-    case ast::Cadence::year: return "year";
+    case ast::Cadence::month:
+      return "month";
+    case ast::Cadence::quarter:
+      return "quarter";
+    case ast::Cadence::year:
+      return "year";
   }
   return "period";
 }
@@ -34,7 +38,8 @@ class Describer {
       case ExprKind::name: {
         const Ref& r = p_.ref(id);
         if (r.what == Ref::What::param) {
-          const Constant& c = r.index < params_.size() ? params_[r.index] : p_.params[r.index].value;
+          const Constant& c =
+              r.index < params_.size() ? params_[r.index] : p_.params[r.index].value;
           return fmt::format("{} ({})", e.text, constant_display(c));
         }
         if (r.what == Ref::What::value) return "the value";
@@ -47,34 +52,55 @@ class Describer {
                              e.text == "period" ? cadence_noun(*d_.period) : "window");
         if (e.text == "benchmark") return fmt::format("the {} benchmark", e.field);
         return ast::expr_source(m_, id);
-      case ExprKind::lookup: return fmt::format("the {} of the {} row with key {}", e.field, e.text, arg(0));
+      case ExprKind::lookup:
+        return fmt::format("the {} of the {} row with key {}", e.field, e.text, arg(0));
       case ExprKind::call:
         if (e.text == "days") return fmt::format("the days from {} to {}", arg(0), arg(1));
-        if (e.text == "working_days") return fmt::format("the working days from {} to {}", arg(0), arg(1));
+        if (e.text == "working_days")
+          return fmt::format("the working days from {} to {}", arg(0), arg(1));
         if (e.text == "weeks") return fmt::format("the whole weeks from {} to {}", arg(0), arg(1));
-        if (e.text == "months") return fmt::format("the whole months from {} to {}", arg(0), arg(1));
-        if (e.text == "age") return fmt::format("the age on {} of someone born on {}", arg(1), arg(0));
-        if (e.text == "active") return fmt::format("the span from {} to {} covers {}", arg(0), arg(1), arg(2));
-        if (e.text == "coalesce") return fmt::format("{}, or {} when it is not recorded", arg(0), arg(1));
+        if (e.text == "months")
+          return fmt::format("the whole months from {} to {}", arg(0), arg(1));
+        if (e.text == "age")
+          return fmt::format("the age on {} of someone born on {}", arg(1), arg(0));
+        if (e.text == "active")
+          return fmt::format("the span from {} to {} covers {}", arg(0), arg(1), arg(2));
+        if (e.text == "coalesce")
+          return fmt::format("{}, or {} when it is not recorded", arg(0), arg(1));
         return ast::expr_source(m_, id);
       case ExprKind::previous:
-        return fmt::format("the {} {} for the same {}{}", e.op == Op::next ? "next" : "previous", arg(0),
-                           arg(1),
-                           e.args[3].valid() ? fmt::format(" among rows where {}", arg(3)) : std::string());
+        return fmt::format(
+            "the {} {} for the same {}{}", e.op == Op::next ? "next" : "previous", arg(0), arg(1),
+            e.args[3].valid() ? fmt::format(" among rows where {}", arg(3)) : std::string());
       case ExprKind::unary:
         return e.op == Op::not_ ? fmt::format("not ({})", arg(0)) : "-" + arg(0);
       case ExprKind::binary: {
         const char* verb = nullptr;
         switch (e.op) {
-          case Op::and_: return fmt::format("{} and {}", arg(0), arg(1));
-          case Op::or_: return fmt::format("{} or {}", arg(0), arg(1));
-          case Op::le: verb = "is at most"; break;
-          case Op::lt: verb = "is less than"; break;
-          case Op::ge: verb = "is at least"; break;
-          case Op::gt: verb = "is more than"; break;
-          case Op::eq: verb = "is"; break;
-          case Op::ne: verb = "is not"; break;
-          default: return fmt::format("{} {} {}", arg(0), ast::op_text(e.op), arg(1));
+          case Op::and_:
+            return fmt::format("{} and {}", arg(0), arg(1));
+          case Op::or_:
+            return fmt::format("{} or {}", arg(0), arg(1));
+          case Op::le:
+            verb = "is at most";
+            break;
+          case Op::lt:
+            verb = "is less than";
+            break;
+          case Op::ge:
+            verb = "is at least";
+            break;
+          case Op::gt:
+            verb = "is more than";
+            break;
+          case Op::eq:
+            verb = "is";
+            break;
+          case Op::ne:
+            verb = "is not";
+            break;
+          default:
+            return fmt::format("{} {} {}", arg(0), ast::op_text(e.op), arg(1));
         }
         return fmt::format("{} {} {}", arg(0), verb, arg(1));
       }
@@ -83,23 +109,35 @@ class Describer {
         return fmt::format("{} falls in the {}", arg(0), cadence_noun(*d_.period));
       case ExprKind::in_list:
         return fmt::format("{} is {}one of {}", arg(0), e.negated ? "not " : "", arg(1));
-      case ExprKind::between: return fmt::format("{} is between {} and {}", arg(0), arg(1), arg(2));
-      case ExprKind::is_known: return fmt::format("{} is {}", arg(0), e.negated ? "not recorded" : "recorded");
+      case ExprKind::between:
+        return fmt::format("{} is between {} and {}", arg(0), arg(1), arg(2));
+      case ExprKind::is_known:
+        return fmt::format("{} is {}", arg(0), e.negated ? "not recorded" : "recorded");
       case ExprKind::aggregate: {
         switch (e.op) {
-          case Op::count: return "the number of rows";
-          case Op::count_distinct: return fmt::format("the number of different {}", arg(0));
-          case Op::sum: return fmt::format("the total of {}", arg(0));
-          case Op::mean: return fmt::format("the mean of {}", arg(0));
-          case Op::median: return fmt::format("the median of {}", arg(0));
-          case Op::min: return fmt::format("the smallest {}", arg(0));
-          case Op::max: return fmt::format("the largest {}", arg(0));
-          default: break;
+          case Op::count:
+            return "the number of rows";
+          case Op::count_distinct:
+            return fmt::format("the number of different {}", arg(0));
+          case Op::sum:
+            return fmt::format("the total of {}", arg(0));
+          case Op::mean:
+            return fmt::format("the mean of {}", arg(0));
+          case Op::median:
+            return fmt::format("the median of {}", arg(0));
+          case Op::min:
+            return fmt::format("the smallest {}", arg(0));
+          case Op::max:
+            return fmt::format("the largest {}", arg(0));
+          default:
+            break;
         }
         break;
       }
-      case ExprKind::interval: return fmt::format("{} to {}", arg(0), arg(1));
-      default: break;
+      case ExprKind::interval:
+        return fmt::format("{} to {}", arg(0), arg(1));
+      default:
+        break;
     }
     return ast::expr_source(m_, id);
   }
@@ -108,10 +146,12 @@ class Describer {
     if (!d_.window) return cadence_noun(*d_.period);
     switch (d_.window->kind) {
       case ast::WindowKind::rolling_months:
-        return fmt::format("{} months to the end of the {}", d_.window->months, cadence_noun(*d_.period));
+        return fmt::format("{} months to the end of the {}", d_.window->months,
+                           cadence_noun(*d_.period));
       case ast::WindowKind::year_to_date:
         return fmt::format("financial year to the end of the {}", cadence_noun(*d_.period));
-      case ast::WindowKind::period: break;
+      case ast::WindowKind::period:
+        break;
     }
     return cadence_noun(*d_.period);
   }
@@ -131,13 +171,20 @@ class Describer {
       if (d_.denominator->where.valid()) filters.push_back(words(d_.denominator->where));
       const bool counts = m_.expr(d_.denominator->aggregate).op == Op::count;
       out = counts ? fmt::format("Of the {}", lower_first(rows))
-                   : fmt::format("Of {} over the {}", words(d_.denominator->aggregate), lower_first(rows));
+                   : fmt::format("Of {} over the {}", words(d_.denominator->aggregate),
+                                 lower_first(rows));
       if (!filters.empty()) out += fmt::format(" where {}", join_and(filters));
       std::string share;
       switch (ind_.unit) {
-        case ast::UnitKind::percent: share = "the percentage"; break;
-        case ast::UnitKind::rate: share = fmt::format("the rate per {}", d_.unit ? d_.unit->per : "1"); break;
-        default: share = "the share"; break;
+        case ast::UnitKind::percent:
+          share = "the percentage";
+          break;
+        case ast::UnitKind::rate:
+          share = fmt::format("the rate per {}", d_.unit ? d_.unit->per : "1");
+          break;
+        default:
+          share = "the share";
+          break;
       }
       out += fmt::format(", {}", share);
       if (m_.expr(d_.numerator->aggregate).op != Op::count)
@@ -145,20 +192,28 @@ class Describer {
       if (d_.numerator->where.valid()) out += fmt::format(" where {}", words(d_.numerator->where));
       out += ".";
     }
-    for (const auto& let : d_.lets) out += fmt::format(" {} is {}.", let.name.text, words(let.value));
+    for (const auto& let : d_.lets)
+      out += fmt::format(" {} is {}.", let.name.text, words(let.value));
     if (d_.target) out += fmt::format(" Target: {}.", words(*d_.target));
     if (d_.rag) {
       std::vector<std::string> rules;
       for (const auto& r : d_.rag->rules) {
-        rules.push_back(r.when.valid() ? fmt::format("{} when {}", ast::colour_name(r.colour), words(r.when))
-                                       : fmt::format("{} otherwise", ast::colour_name(r.colour)));
+        rules.push_back(r.when.valid()
+                            ? fmt::format("{} when {}", ast::colour_name(r.colour), words(r.when))
+                            : fmt::format("{} otherwise", ast::colour_name(r.colour)));
       }
       out += " " + capital(fmt::format("{}", fmt::join(rules, "; "))) + ".";
     }
     switch (ind_.polarity) {
-      case ast::Polarity::higher: out += " Higher is better"; break;
-      case ast::Polarity::lower: out += " Lower is better"; break;
-      case ast::Polarity::range: out += " Within the target range is best"; break;
+      case ast::Polarity::higher:
+        out += " Higher is better";
+        break;
+      case ast::Polarity::lower:
+        out += " Lower is better";
+        break;
+      case ast::Polarity::range:
+        out += " Within the target range is best";
+        break;
     }
     if (d_.trend) {
       out += d_.trend->kind == ast::TrendKind::previous_period

@@ -160,9 +160,11 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
     const fs::path p(arg);
     if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".tally") found.push_back(it->path());
+        if (it->is_regular_file(ec) && it->path().extension() == ".tally")
+          found.push_back(it->path());
       }
       if (ec) {
         front->diags.error_nowhere(DiagKind::file_unreadable,
@@ -208,10 +210,10 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
         if (!target) {
           std::vector<std::string> names;
           for (const auto& f : stdlib::std_files()) names.push_back(f.path);
-          front->diags.error(DiagKind::import_missing, imp.span,
-                             fmt::format("the standard library has no file \"{}\"", imp.path),
-                             names.empty() ? std::string("")
-                                           : fmt::format("it has: {}", fmt::join(names, ", ")));
+          front->diags.error(
+              DiagKind::import_missing, imp.span,
+              fmt::format("the standard library has no file \"{}\"", imp.path),
+              names.empty() ? std::string("") : fmt::format("it has: {}", fmt::join(names, ", ")));
           continue;
         }
       } else {
@@ -220,9 +222,10 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
         if (!allowed) continue;
         std::error_code ec;
         if (!fs::is_regular_file(*allowed, ec)) {
-          front->diags.error(DiagKind::import_missing, imp.span,
-                             fmt::format("cannot find \"{}\" (looked for {})", imp.path, display(p)),
-                             "imports are relative to the importing file's folder");
+          front->diags.error(
+              DiagKind::import_missing, imp.span,
+              fmt::format("cannot find \"{}\" (looked for {})", imp.path, display(p)),
+              "imports are relative to the importing file's folder");
           continue;
         }
         target = loader.add_path(*allowed, display(p));

@@ -1,6 +1,6 @@
-#include <fmt/format.h>
-
 #include "lang/check/program.hpp"
+
+#include <fmt/format.h>
 
 namespace tally::check {
 
@@ -29,7 +29,6 @@ std::optional<std::uint32_t> Program::find_table(const std::string& name) const 
 }
 
 namespace {
-
 
 // The literal as written, before it meets a declared type.
 std::optional<Constant> literal(const ast::Module& m, ast::ExprId id, Diagnostics& diags,
@@ -102,7 +101,8 @@ std::optional<Constant> literal(const ast::Module& m, ast::ExprId id, Diagnostic
       }
       return c;
     }
-    default: break;
+    default:
+      break;
   }
   diags.error(DiagKind::bad_parameter, e.span,
               fmt::format("the value of {} must be a literal", what),
@@ -170,13 +170,22 @@ std::string print_types(const Program& program, const SourceManager& sources) {
     const LineCol lc = f.line_col(e.span.begin);
     const char* level = "constant";
     switch (program.levels[i]) {
-      case Level::constant: level = "constant"; break;
-      case Level::row: level = "row"; break;
-      case Level::aggregate: level = "aggregate"; break;
-      case Level::indicator: level = "indicator"; break;
+      case Level::constant:
+        level = "constant";
+        break;
+      case Level::row:
+        level = "row";
+        break;
+      case Level::aggregate:
+        level = "aggregate";
+        break;
+      case Level::indicator:
+        level = "indicator";
+        break;
     }
     std::string type = describe(t);
-    if (t.kind == Kind::list) type += fmt::format(" of {}", describe(Type{t.element, t.element_unit}));
+    if (t.kind == Kind::list)
+      type += fmt::format(" of {}", describe(Type{t.element, t.element_unit}));
     out += fmt::format("{}:{}:{}: {} : {} ({}{})\n", f.path(), lc.line, lc.column,
                        ast::expr_source(m, ast::ExprId{i}), type, level,
                        program.uses_period[i] ? ", per period" : "");

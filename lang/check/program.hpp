@@ -21,8 +21,18 @@ enum class Level : std::uint8_t { constant, row, aggregate, indicator };
 
 struct Ref {
   enum class What : std::uint8_t {
-    none, column, let, param, period_start, period_end, window_start, window_end, value, target,
-    benchmark, builtin,
+    none,
+    column,
+    let,
+    param,
+    period_start,
+    period_end,
+    window_start,
+    window_end,
+    value,
+    target,
+    benchmark,
+    builtin,
   };
   What what = What::none;
   std::uint32_t index = 0;  // column, let, param, benchmark or builtin index; lookup: table
@@ -50,7 +60,7 @@ struct Indicator {
   std::uint32_t table = 0;
   bool named_on_command_line = true;  // false when it only came in through an import
   ast::UnitKind unit = ast::UnitKind::percent;
-  Rational unit_multiplier = 100;     // percent: 100, rate per N: N, otherwise 1
+  Rational unit_multiplier = 100;  // percent: 100, rate per N: N, otherwise 1
   int decimals = 1;
   ast::Polarity polarity = ast::Polarity::higher;
   Type value_type;
@@ -58,10 +68,10 @@ struct Indicator {
 
 struct Program {
   const ast::Module* module = nullptr;
-  std::vector<Type> types;                 // by ExprId
-  std::vector<Level> levels;               // by ExprId
-  std::vector<Ref> refs;                   // by ExprId (names, members, lookups, calls)
-  std::vector<std::uint8_t> uses_period;   // by ExprId: depends on period or window
+  std::vector<Type> types;                // by ExprId
+  std::vector<Level> levels;              // by ExprId
+  std::vector<Ref> refs;                  // by ExprId (names, members, lookups, calls)
+  std::vector<std::uint8_t> uses_period;  // by ExprId: depends on period or window
   std::vector<Table> tables;
   std::vector<Param> params;
   std::vector<Scenario> scenarios;

@@ -155,9 +155,8 @@ TALLY_KW(benchmark, "benchmark")
 
 // Words that can never be names, because they join or end expressions.
 struct reserved
-    : sor<kw_and, kw_or, kw_not, kw_in, kw_is, kw_between, kw_where, kw_true, kw_false,
-          kw_distinct, kw_when, kw_otherwise, kw_count, kw_sum, kw_mean, kw_median, kw_min,
-          kw_max> {};
+    : sor<kw_and, kw_or, kw_not, kw_in, kw_is, kw_between, kw_where, kw_true, kw_false, kw_distinct,
+          kw_when, kw_otherwise, kw_count, kw_sum, kw_mean, kw_median, kw_min, kw_max> {};
 
 struct name : seq<not_at<reserved>, identifier> {};
 struct name_tok : tok<name> {};
@@ -169,8 +168,8 @@ struct string_body : until<one<'"'>, string_char> {};
 struct string_lit : seq<one<'"'>, must<string_body>> {};
 struct string_tok : tok<string_lit> {};
 
-struct date_lit
-    : seq<rep<4, digit>, one<'-'>, rep<2, digit>, one<'-'>, rep<2, digit>, not_at<identifier_other>> {};
+struct date_lit : seq<rep<4, digit>, one<'-'>, rep<2, digit>, one<'-'>, rep<2, digit>,
+                      not_at<identifier_other>> {};
 struct number_text : seq<plus<digit>, opt<one<'.'>, plus<digit>>> {};
 struct unit_percent : one<'%'> {};
 struct unit_working_days : seq<TAO_PEGTL_KEYWORD("working"), ws,
@@ -239,8 +238,9 @@ struct mul_expr : seq<unary, star<mul_op, must<unary>>> {};
 struct add_op : tok<seq<one<'+', '-'>, not_at<one<'-'>>>> {};
 struct add_expr : seq<mul_expr, star<add_op, must<mul_expr>>> {};
 
-struct cmp_op : tok<sor<string<'<', '='>, string<'>', '='>, string<'!', '='>, one<'<'>,
-                        one<'>'>, one<'='>>> {};
+struct cmp_op
+    : tok<sor<string<'<', '='>, string<'>', '='>, string<'!', '='>, one<'<'>, one<'>'>, one<'='>>> {
+};
 struct cmp_rhs : add_expr {};
 struct in_period : seq<kw_period, not_at<ws, one<'.'>>, ws> {};
 struct in_window : seq<kw_window, not_at<ws, one<'.'>>, ws> {};
@@ -280,14 +280,14 @@ struct column_type : sor<kw_text, kw_int, kw_decimal, kw_date, kw_bool> {};
 struct optional_mark : one<'?'> {};
 struct column_key : tok<kw_key> {};
 struct column_format : string_tok {};
-struct column_decl
-    : seq<name_tok, must<column_type>, opt<optional_mark>, ws, star<sor<column_key, column_format>>> {};
+struct column_decl : seq<name_tok, must<column_type>, opt<optional_mark>, ws,
+                         star<sor<column_key, column_format>>> {};
 struct table_end : tok<rbrace> {};
 struct table_decl : seq<kw_table, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                         star<column_decl>, must<table_end>> {};
 
-struct param_decl : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>,
-                        opt<string_tok>> {};
+struct param_decl
+    : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>, opt<string_tok>> {};
 
 struct assignment : seq<name_tok, must<equals>, must<expression>, opt<comma>> {};
 struct scenario_end : tok<rbrace> {};
@@ -316,8 +316,9 @@ struct numerator_clause : seq<kw_numerator, ws, must<expression>, opt<agg_where>
 struct value_clause : seq<kw_value, ws, must<expression>, opt<agg_where>> {};
 struct per_word : tok<kw_per> {};
 struct rate_unit : seq<kw_rate, ws, must<per_word>, must<window_months>> {};
-struct unit_spec : sor<tok<kw_percent>, rate_unit, tok<kw_ratio>, tok<kw_count>, tok<kw_days>,
-                       tok<kw_number>> {};
+struct unit_spec
+    : sor<tok<kw_percent>, rate_unit, tok<kw_ratio>, tok<kw_count>, tok<kw_days>, tok<kw_number>> {
+};
 struct unit_clause : seq<kw_unit, ws, must<unit_spec>> {};
 struct decimals_value : tok<number_text> {};
 struct decimals_clause : seq<kw_decimals, ws, must<decimals_value>> {};
@@ -341,14 +342,13 @@ struct trend_kind : sor<trend_previous, trend_same> {};
 struct within_word : seq<tok<kw_stable>, tok<kw_within>> {};
 struct trend_stable : seq<comma, must<within_word>, must<expression>> {};
 struct trend_clause : seq<kw_trend, ws, must<trend_kind>, opt<trend_stable>> {};
-struct benchmark_clause : seq<kw_benchmark, ws, must<name_tok>, must<expression>,
-                              opt<string_tok>> {};
+struct benchmark_clause : seq<kw_benchmark, ws, must<name_tok>, must<expression>, opt<string_tok>> {
+};
 
-struct clause
-    : sor<code_clause, title_clause, description_clause, from_clause, period_clause,
-          window_clause, let_clause, where_clause, denominator_clause, numerator_clause,
-          value_clause, unit_clause, decimals_clause, polarity_clause, target_clause, rag_clause,
-          trend_clause, benchmark_clause> {};
+struct clause : sor<code_clause, title_clause, description_clause, from_clause, period_clause,
+                    window_clause, let_clause, where_clause, denominator_clause, numerator_clause,
+                    value_clause, unit_clause, decimals_clause, polarity_clause, target_clause,
+                    rag_clause, trend_clause, benchmark_clause> {};
 struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};
@@ -367,27 +367,32 @@ inline constexpr const char* error_message = nullptr;
 #define TALLY_ERR(rule, text) \
   template <>                 \
   inline constexpr const char* error_message<rule> = text;
-TALLY_ERR(declaration, "expected a declaration: `table`, `param`, `scenario`, `indicator` or `import`")
+TALLY_ERR(declaration,
+          "expected a declaration: `table`, `param`, `scenario`, `indicator` or `import`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
 TALLY_ERR(string_tok, "expected a string in double quotes")
 TALLY_ERR(string_body, "this string is not closed: add a closing \" on the same line")
-TALLY_ERR(one<'"' TALLY_COMMA '\\'>, "unknown escape in a string: write \\\" for a quote and \\\\ for a backslash")
+TALLY_ERR(one<'"' TALLY_COMMA '\\'>,
+          "unknown escape in a string: write \\\" for a quote and \\\\ for a backslash")
 TALLY_ERR(expression, "expected a value: a number, a name, a string, a date or `(`")
 TALLY_ERR(inner_expression, "expected a value: a number, a name, a string, a date or `(`")
 TALLY_ERR(expr_inner, "expected a value inside the parentheses")
 TALLY_ERR(close_paren, "expected `)` to close the `(`")
 TALLY_ERR(close_bracket, "expected `]` to close the lookup")
-TALLY_ERR(lookup_dot, "expected `.COLUMN` after `]`: a lookup reads one column, as in children[child_id].dob")
+TALLY_ERR(lookup_dot,
+          "expected `.COLUMN` after `]`: a lookup reads one column, as in children[child_id].dob")
 TALLY_ERR(lookup_column, "expected the column to read after `.`")
 TALLY_ERR(member_name, "expected a field name after `.`, such as `start` or `end`")
-TALLY_ERR(agg_operand, "expected the value to aggregate after the aggregate's name, as in `sum pupils`")
+TALLY_ERR(agg_operand,
+          "expected the value to aggregate after the aggregate's name, as in `sum pupils`")
 TALLY_ERR(prev_per, "expected `per KEY` after the value: previous(visit_date per child_id)")
 TALLY_ERR(prev_by, "expected `by` after `order`")
 TALLY_ERR(unary_operand, "expected a value after `-`")
 TALLY_ERR(unary, "expected a value after the operator")
 TALLY_ERR(mul_expr, "expected a value after the operator")
 TALLY_ERR(add_expr, "expected a value, such as a list `(\"A\", \"B\")` or a parameter's name")
-TALLY_ERR(in_target, "expected `period`, `window`, a list `(\"A\", \"B\")` or a parameter after `in`")
+TALLY_ERR(in_target,
+          "expected `period`, `window`, a list `(\"A\", \"B\")` or a parameter after `in`")
 TALLY_ERR(between_and, "expected `and` between the two ends of `between`")
 TALLY_ERR(cmp_rhs, "expected a value to compare with")
 TALLY_ERR(is_what, "expected `known` or `missing` after `is`")

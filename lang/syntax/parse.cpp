@@ -14,23 +14,101 @@ namespace g = grammar;
 namespace {
 
 // ---- Which rules become parse-tree nodes, and the tag each node carries ----
-#define TALLY_NODES(X)                                                                          \
-  X(name) X(string_lit) X(date_lit) X(number_text) X(unit_percent) X(unit_working_days)          \
-  X(unit_days) X(unit_weeks) X(unit_months) X(unit_years) X(number_lit) X(bool_lit)              \
-  X(paren_expr) X(rparen) X(rbracket) X(call_suffix) X(lookup_suffix) X(member_suffix)           \
-  X(name_expr) X(agg_word) X(agg_distinct) X(count_agg) X(other_agg) X(prev_word) X(prev_expr)   \
-  X(prev_order) X(prev_where) X(negation) X(mul_op) X(mul_expr) X(add_op) X(add_expr)            \
-  X(cmp_rhs) X(cmp_op) X(compare) X(not_in) X(in_test) X(in_period) X(in_window)                 \
-  X(between_test) X(is_not) X(known_word) X(missing_word) X(is_test) X(cmp_expr)                 \
-  X(logical_not) X(and_expr) X(expression) X(import_decl) X(column_type) X(optional_mark)        \
-  X(column_key) X(column_format) X(column_decl) X(table_decl) X(param_decl) X(assignment)        \
-  X(scenario_decl) X(code_clause) X(title_clause) X(description_clause) X(from_clause)           \
-  X(cadence) X(period_clause) X(window_months) X(rolling_window) X(ytd_window)                   \
-  X(period_window) X(let_clause) X(where_clause) X(agg_where) X(denominator_clause)              \
-  X(numerator_clause) X(value_clause) X(unit_spec) X(rate_unit) X(decimals_value)                \
-  X(polarity_word) X(target_clause) X(target_upper)        \
-  X(colour) X(rag_when) X(rag_otherwise) X(rag_rule) X(rag_clause) X(trend_previous)             \
-  X(trend_same) X(trend_stable) X(trend_clause) X(benchmark_clause) X(indicator_decl) X(rbrace)
+// clang-format off
+#define TALLY_NODES(X) \
+  X(name) \
+  X(string_lit) \
+  X(date_lit) \
+  X(number_text) \
+  X(unit_percent) \
+  X(unit_working_days) \
+  X(unit_days) \
+  X(unit_weeks) \
+  X(unit_months) \
+  X(unit_years) \
+  X(number_lit) \
+  X(bool_lit) \
+  X(paren_expr) \
+  X(rparen) \
+  X(rbracket) \
+  X(call_suffix) \
+  X(lookup_suffix) \
+  X(member_suffix) \
+  X(name_expr) \
+  X(agg_word) \
+  X(agg_distinct) \
+  X(count_agg) \
+  X(other_agg) \
+  X(prev_word) \
+  X(prev_expr) \
+  X(prev_order) \
+  X(prev_where) \
+  X(negation) \
+  X(mul_op) \
+  X(mul_expr) \
+  X(add_op) \
+  X(add_expr) \
+  X(cmp_rhs) \
+  X(cmp_op) \
+  X(compare) \
+  X(not_in) \
+  X(in_test) \
+  X(in_period) \
+  X(in_window) \
+  X(between_test) \
+  X(is_not) \
+  X(known_word) \
+  X(missing_word) \
+  X(is_test) \
+  X(cmp_expr) \
+  X(logical_not) \
+  X(and_expr) \
+  X(expression) \
+  X(import_decl) \
+  X(column_type) \
+  X(optional_mark) \
+  X(column_key) \
+  X(column_format) \
+  X(column_decl) \
+  X(table_decl) \
+  X(param_decl) \
+  X(assignment) \
+  X(scenario_decl) \
+  X(code_clause) \
+  X(title_clause) \
+  X(description_clause) \
+  X(from_clause) \
+  X(cadence) \
+  X(period_clause) \
+  X(window_months) \
+  X(rolling_window) \
+  X(ytd_window) \
+  X(period_window) \
+  X(let_clause) \
+  X(where_clause) \
+  X(agg_where) \
+  X(denominator_clause) \
+  X(numerator_clause) \
+  X(value_clause) \
+  X(unit_spec) \
+  X(rate_unit) \
+  X(decimals_value) \
+  X(polarity_word) \
+  X(target_clause) \
+  X(target_upper) \
+  X(colour) \
+  X(rag_when) \
+  X(rag_otherwise) \
+  X(rag_rule) \
+  X(rag_clause) \
+  X(trend_previous) \
+  X(trend_same) \
+  X(trend_stable) \
+  X(trend_clause) \
+  X(benchmark_clause) \
+  X(indicator_decl) \
+  X(rbrace)
+// clang-format on
 
 enum class NK : std::uint8_t {
   none,
@@ -41,7 +119,7 @@ enum class NK : std::uint8_t {
 
 template <typename Rule>
 inline constexpr NK kind_of = NK::none;
-#define X(r) \
+#define X(r)  \
   template <> \
   inline constexpr NK kind_of<g::r> = NK::r;
 TALLY_NODES(X)
@@ -100,7 +178,8 @@ bool starts_declaration(std::string_view rest) {
 // Where parsing resumes after an error at `offset`: the error's own position when a declaration
 // starts there at the beginning of a line (a missing `}` is found at the next `indicator`),
 // otherwise the next line whose first word begins a declaration.
-std::size_t recovery_point(std::string_view text, std::size_t offset, std::size_t declaration_start) {
+std::size_t recovery_point(std::string_view text, std::size_t offset,
+                           std::size_t declaration_start) {
   if (offset > declaration_start && starts_declaration(text.substr(offset))) {
     std::size_t b = offset;
     while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t')) --b;
@@ -122,11 +201,16 @@ std::size_t first_invalid_utf8(std::string_view text) {
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = 0;
-    if (c < 0x80) len = 1;
-    else if (c >= 0xC2 && c < 0xE0) len = 2;
-    else if (c >= 0xE0 && c < 0xF0) len = 3;
-    else if (c >= 0xF0 && c < 0xF5) len = 4;
-    else return i;
+    if (c < 0x80)
+      len = 1;
+    else if (c >= 0xC2 && c < 0xE0)
+      len = 2;
+    else if (c >= 0xE0 && c < 0xF0)
+      len = 3;
+    else if (c >= 0xF0 && c < 0xF5)
+      len = 4;
+    else
+      return i;
     if (i + len > text.size()) return i;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
@@ -138,7 +222,7 @@ std::size_t first_invalid_utf8(std::string_view text) {
       const auto c1 = static_cast<unsigned char>(text[i + 1]);
       if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return i;
     }
-    if (c == 0 ) return i;
+    if (c == 0) return i;
     i += len;
   }
   return std::string_view::npos;
@@ -189,12 +273,23 @@ class Builder {
  private:
   void build(const Node& n) {
     switch (n.kind) {
-      case NK::import_decl: import(n); break;
-      case NK::table_decl: table(n); break;
-      case NK::param_decl: param(n); break;
-      case NK::scenario_decl: scenario(n); break;
-      case NK::indicator_decl: indicator(n); break;
-      default: break;
+      case NK::import_decl:
+        import(n);
+        break;
+      case NK::table_decl:
+        table(n);
+        break;
+      case NK::param_decl:
+        param(n);
+        break;
+      case NK::scenario_decl:
+        scenario(n);
+        break;
+      case NK::indicator_decl:
+        indicator(n);
+        break;
+      default:
+        break;
     }
   }
 
@@ -225,7 +320,8 @@ class Builder {
   }
   static std::string token(const Node& n) {
     std::string_view v = n.string_view();
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r'))
+    while (!v.empty() &&
+           (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r'))
       v.remove_suffix(1);
     return std::string(v);
   }
@@ -263,12 +359,16 @@ class Builder {
 
   ast::ExprId expr(const Node& n) {
     switch (n.kind) {
-      case NK::expression: return fold(n, ast::Op::or_);
-      case NK::and_expr: return fold(n, ast::Op::and_);
+      case NK::expression:
+        return fold(n, ast::Op::or_);
+      case NK::and_expr:
+        return fold(n, ast::Op::and_);
       case NK::add_expr:
       case NK::cmp_rhs:
-      case NK::mul_expr: return arithmetic(n);
-      case NK::cmp_expr: return comparison(n);
+      case NK::mul_expr:
+        return arithmetic(n);
+      case NK::cmp_expr:
+        return comparison(n);
       case NK::logical_not: {
         const ast::ExprId operand = expr(*n.children.front());
         return make(ast::ExprKind::unary, Span{id_, span(n).begin, expr_span(operand).end},
@@ -284,7 +384,8 @@ class Builder {
         module_.exprs[e.value].text = std::string(n.string_view());
         return e;
       }
-      case NK::number_lit: return number(n);
+      case NK::number_lit:
+        return number(n);
       case NK::string_lit: {
         ast::ExprId e = make(ast::ExprKind::string, span(n));
         module_.exprs[e.value].text = string_value(n);
@@ -295,12 +396,17 @@ class Builder {
         module_.exprs[e.value].text = word(n);
         return e;
       }
-      case NK::paren_expr: return paren(n);
-      case NK::name_expr: return name_expr(n);
+      case NK::paren_expr:
+        return paren(n);
+      case NK::name_expr:
+        return name_expr(n);
       case NK::count_agg:
-      case NK::other_agg: return aggregate(n);
-      case NK::prev_expr: return previous(n);
-      default: break;
+      case NK::other_agg:
+        return aggregate(n);
+      case NK::prev_expr:
+        return previous(n);
+      default:
+        break;
     }
     // A node kind the builder does not know: an engine fault, reported rather than hidden.
     diags_.error(DiagKind::syntax, span(n), "internal error: unexpected syntax node");
@@ -311,7 +417,8 @@ class Builder {
     ast::ExprId left = expr(*n.children.front());
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const ast::ExprId right = expr(*n.children[i]);
-      left = make(ast::ExprKind::binary, join(expr_span(left), expr_span(right)), {left, right}, op);
+      left =
+          make(ast::ExprKind::binary, join(expr_span(left), expr_span(right)), {left, right}, op);
     }
     return left;
   }
@@ -321,11 +428,12 @@ class Builder {
     for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
       const std::string sign = token(*n.children[i]);
       const ast::ExprId right = expr(*n.children[i + 1]);
-      const ast::Op op = sign == "+" ? ast::Op::add
+      const ast::Op op = sign == "+"   ? ast::Op::add
                          : sign == "-" ? ast::Op::sub
                          : sign == "*" ? ast::Op::mul
                                        : ast::Op::div;
-      left = make(ast::ExprKind::binary, join(expr_span(left), expr_span(right)), {left, right}, op);
+      left =
+          make(ast::ExprKind::binary, join(expr_span(left), expr_span(right)), {left, right}, op);
     }
     return left;
   }
@@ -339,12 +447,12 @@ class Builder {
       case NK::compare: {
         const std::string op = token(*tail.children[0]);
         const ast::ExprId right = expr(*tail.children[1]);
-        const ast::Op o = op == "=" ? ast::Op::eq
+        const ast::Op o = op == "="    ? ast::Op::eq
                           : op == "!=" ? ast::Op::ne
-                          : op == "<" ? ast::Op::lt
+                          : op == "<"  ? ast::Op::lt
                           : op == "<=" ? ast::Op::le
-                          : op == ">" ? ast::Op::gt
-                                      : ast::Op::ge;
+                          : op == ">"  ? ast::Op::gt
+                                       : ast::Op::ge;
         return make(ast::ExprKind::binary, whole, {left, right}, o);
       }
       case NK::not_in: {
@@ -371,7 +479,8 @@ class Builder {
         module_.exprs[e.value].negated = negated_is != missing;
         return e;
       }
-      default: return left;
+      default:
+        return left;
     }
   }
 
@@ -383,19 +492,31 @@ class Builder {
     e.kind = ast::ExprKind::number;
     if (n.children.size() > 1) {
       switch (n.children[1]->kind) {
-        case NK::unit_percent: e.kind = ast::ExprKind::percent; break;
+        case NK::unit_percent:
+          e.kind = ast::ExprKind::percent;
+          break;
         case NK::unit_working_days:
           e.kind = ast::ExprKind::duration;
           e.unit = ast::DurationUnit::working_days;
           break;
-        case NK::unit_days: e.kind = ast::ExprKind::duration; e.unit = ast::DurationUnit::days; break;
-        case NK::unit_weeks: e.kind = ast::ExprKind::duration; e.unit = ast::DurationUnit::weeks; break;
+        case NK::unit_days:
+          e.kind = ast::ExprKind::duration;
+          e.unit = ast::DurationUnit::days;
+          break;
+        case NK::unit_weeks:
+          e.kind = ast::ExprKind::duration;
+          e.unit = ast::DurationUnit::weeks;
+          break;
         case NK::unit_months:
           e.kind = ast::ExprKind::duration;
           e.unit = ast::DurationUnit::months;
           break;
-        case NK::unit_years: e.kind = ast::ExprKind::duration; e.unit = ast::DurationUnit::years; break;
-        default: break;
+        case NK::unit_years:
+          e.kind = ast::ExprKind::duration;
+          e.unit = ast::DurationUnit::years;
+          break;
+        default:
+          break;
       }
     }
     return add(std::move(e));
@@ -448,7 +569,8 @@ class Builder {
         module_.exprs[e.value].field = field ? std::string(field->string_view()) : "";
         return e;
       }
-      default: break;
+      default:
+        break;
     }
     ast::ExprId e = make(ast::ExprKind::name, span(head));
     module_.exprs[e.value].text = text;
@@ -465,11 +587,11 @@ class Builder {
       }
     } else {
       const std::string w = word(*n.children.front());
-      op = w == "sum" ? ast::Op::sum
-           : w == "mean" ? ast::Op::mean
+      op = w == "sum"      ? ast::Op::sum
+           : w == "mean"   ? ast::Op::mean
            : w == "median" ? ast::Op::median
-           : w == "min" ? ast::Op::min
-                        : ast::Op::max;
+           : w == "min"    ? ast::Op::min
+                           : ast::Op::max;
       args.push_back(expr(*n.children[1]));
     }
     Span s = span(n);
@@ -505,9 +627,12 @@ class Builder {
     ast::TableDecl t;
     t.span = span(n);
     for (const auto& c : n.children) {
-      if (c->kind == NK::name) t.name = name(*c);
-      else if (c->kind == NK::string_lit) t.title = string_value(*c);
-      else if (c->kind == NK::column_decl) t.columns.push_back(column(*c));
+      if (c->kind == NK::name)
+        t.name = name(*c);
+      else if (c->kind == NK::string_lit)
+        t.title = string_value(*c);
+      else if (c->kind == NK::column_decl)
+        t.columns.push_back(column(*c));
     }
     file_.tables.push_back(std::move(t));
   }
@@ -517,26 +642,33 @@ class Builder {
     col.span = span(n);
     for (const auto& c : n.children) {
       switch (c->kind) {
-        case NK::name: col.name = name(*c); break;
+        case NK::name:
+          col.name = name(*c);
+          break;
         case NK::column_type: {
           const std::string w = word(*c);
           col.type_span = span(*c);
-          col.type = w == "text" ? ast::ColumnType::text
-                     : w == "int" ? ast::ColumnType::integer
+          col.type = w == "text"      ? ast::ColumnType::text
+                     : w == "int"     ? ast::ColumnType::integer
                      : w == "decimal" ? ast::ColumnType::decimal
-                     : w == "date" ? ast::ColumnType::date
-                                   : ast::ColumnType::boolean;
+                     : w == "date"    ? ast::ColumnType::date
+                                      : ast::ColumnType::boolean;
           break;
         }
-        case NK::optional_mark: col.nullable = true; break;
-        case NK::column_key: col.key = true; break;
+        case NK::optional_mark:
+          col.nullable = true;
+          break;
+        case NK::column_key:
+          col.key = true;
+          break;
         case NK::column_format: {
           const Node& s = *c->children.front();
           col.format = string_value(s);
           col.format_span = span(s);
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
     return col;
@@ -546,9 +678,12 @@ class Builder {
     ast::ParamDecl p;
     p.span = span(n);
     for (const auto& c : n.children) {
-      if (c->kind == NK::name) p.name = name(*c);
-      else if (c->kind == NK::expression) p.value = expr(*c);
-      else if (c->kind == NK::string_lit) p.doc = string_value(*c);
+      if (c->kind == NK::name)
+        p.name = name(*c);
+      else if (c->kind == NK::expression)
+        p.value = expr(*c);
+      else if (c->kind == NK::string_lit)
+        p.doc = string_value(*c);
     }
     file_.params.push_back(std::move(p));
   }
@@ -557,8 +692,10 @@ class Builder {
     ast::ScenarioDecl s;
     s.span = span(n);
     for (const auto& c : n.children) {
-      if (c->kind == NK::name) s.name = name(*c);
-      else if (c->kind == NK::string_lit) s.title = string_value(*c);
+      if (c->kind == NK::name)
+        s.name = name(*c);
+      else if (c->kind == NK::string_lit)
+        s.title = string_value(*c);
       else if (c->kind == NK::assignment) {
         ast::Assignment a;
         a.name = name(*c->children[0]);
@@ -586,8 +723,12 @@ class Builder {
     for (const auto& cp : n.children) {
       const Node& c = *cp;
       switch (c.kind) {
-        case NK::name: ind.name = name(c); break;
-        case NK::string_lit: ind.heading = string_value(c); break;
+        case NK::name:
+          ind.name = name(c);
+          break;
+        case NK::string_lit:
+          ind.heading = string_value(c);
+          break;
         case NK::code_clause:
           if (once(ind.code, c, "code"))
             ind.code = ast::TextClause{string_value(*c.children[0]), span(c)};
@@ -606,13 +747,15 @@ class Builder {
         case NK::period_clause:
           if (once(ind.period, c, "period")) {
             const std::string w = word(*c.children[0]);
-            ind.period = w == "month" ? ast::Cadence::month
+            ind.period = w == "month"     ? ast::Cadence::month
                          : w == "quarter" ? ast::Cadence::quarter
                                           : ast::Cadence::year;
             ind.period_span = span(c);
           }
           break;
-        default: clause(ind, c); break;
+        default:
+          clause(ind, c);
+          break;
       }
     }
     file_.indicators.push_back(std::move(ind));
@@ -631,7 +774,8 @@ class Builder {
           const std::string digits = token(*c.children[0]);
           w.months = digits.size() > 4 ? 10000 : std::stoi(digits);
         } else {
-          w.kind = c.kind == NK::ytd_window ? ast::WindowKind::year_to_date : ast::WindowKind::period;
+          w.kind =
+              c.kind == NK::ytd_window ? ast::WindowKind::year_to_date : ast::WindowKind::period;
         }
         ind.window = w;
         break;
@@ -666,8 +810,8 @@ class Builder {
           u.kind = w == "percent" ? ast::UnitKind::percent
                    : w == "ratio" ? ast::UnitKind::ratio
                    : w == "count" ? ast::UnitKind::count
-                   : w == "days" ? ast::UnitKind::days
-                                 : ast::UnitKind::number;
+                   : w == "days"  ? ast::UnitKind::days
+                                  : ast::UnitKind::number;
         }
         ind.unit = u;
         break;
@@ -677,10 +821,10 @@ class Builder {
         const std::string digits = token(c);
         ind.decimals_span = span(c);
         if (digits.find('.') != std::string::npos || digits.size() > 2 || std::stoi(digits) > 20) {
-          diags_.error(DiagKind::bad_literal, span(c),
-                       fmt::format("`decimals {}` is not a whole number of places from 0 to 20",
-                                   digits),
-                       "write, for example, `decimals 1`");
+          diags_.error(
+              DiagKind::bad_literal, span(c),
+              fmt::format("`decimals {}` is not a whole number of places from 0 to 20", digits),
+              "write, for example, `decimals 1`");
           break;
         }
         ind.decimals = std::stoi(digits);
@@ -689,7 +833,7 @@ class Builder {
       case NK::polarity_word: {
         if (!once(ind.polarity, c, "polarity")) break;
         const std::string w = word(c);
-        ind.polarity = w == "higher" ? ast::Polarity::higher
+        ind.polarity = w == "higher"  ? ast::Polarity::higher
                        : w == "lower" ? ast::Polarity::lower
                                       : ast::Polarity::range;
         ind.polarity_span = span(c);
@@ -701,8 +845,8 @@ class Builder {
         ind.target_span = span(c);
         if (const Node* upper = child(c, NK::target_upper)) {
           const ast::ExprId high = expr(*upper->children.front());
-          ind.target = make(ast::ExprKind::interval, join(expr_span(low), expr_span(high)),
-                            {low, high});
+          ind.target =
+              make(ast::ExprKind::interval, join(expr_span(low), expr_span(high)), {low, high});
         } else {
           ind.target = low;
         }
@@ -717,7 +861,7 @@ class Builder {
           ast::RagRule rule;
           rule.span = span(*r);
           const std::string w = word(*r->children[0]);
-          rule.colour = w == "red" ? ast::Colour::red
+          rule.colour = w == "red"     ? ast::Colour::red
                         : w == "amber" ? ast::Colour::amber
                                        : ast::Colour::green;
           const Node& cond = *r->children[1];
@@ -748,7 +892,8 @@ class Builder {
         ind.benchmarks.push_back(std::move(b));
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -794,8 +939,9 @@ void parse_file(const SourceManager& sources, FileId id, ast::Module& module, Di
   while (pos < text.size()) {
     pegtl::memory_input<> in(text.data() + pos, text.data() + text.size(), source.path());
     try {
-      auto root = pegtl::parse_tree::parse<g::next_declaration, Node, selector, pegtl::nothing,
-                                           control>(in);
+      auto root =
+          pegtl::parse_tree::parse<g::next_declaration, Node, selector, pegtl::nothing, control>(
+              in);
       const std::size_t next = static_cast<std::size_t>(in.current() - text.data());
       if (!root || root->children.empty()) break;  // only white space and comments were left
       for (const auto& decl : root->children) builder.declaration(*decl);
@@ -808,8 +954,7 @@ void parse_file(const SourceManager& sources, FileId id, ast::Module& module, Di
                    static_cast<std::uint32_t>(std::min(at + 1, text.size()))};
       if (what == "expression nested too deeply") {
         diags.error(DiagKind::too_deep, s,
-                    fmt::format("this expression nests more than {} levels deep",
-                                g::kMaxNesting),
+                    fmt::format("this expression nests more than {} levels deep", g::kMaxNesting),
                     "split it into steps with `let`");
       } else {
         diags.error(DiagKind::syntax, s, fmt::format("{}, found {}", what, found_at(text, at)));

@@ -121,7 +121,8 @@ std::optional<PeriodArg> parse_period_arg(std::string_view text) {
   // "2017-18Q1" or "2017-18 Q1".
   std::size_t pos = 7;
   if (pos < text.size() && text[pos] == ' ') ++pos;
-  if (!follows || pos + 2 != text.size() || (text[pos] != 'Q' && text[pos] != 'q')) return std::nullopt;
+  if (!follows || pos + 2 != text.size() || (text[pos] != 'Q' && text[pos] != 'q'))
+    return std::nullopt;
   const int quarter = read_digits(text, pos + 1, 1);
   if (quarter < 1 || quarter > 4) return std::nullopt;
   return PeriodArg{Cadence::quarter, add_months(financial_year_start(year), (quarter - 1) * 3)};

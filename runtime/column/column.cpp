@@ -187,7 +187,8 @@ std::uint32_t StringPool::insert(std::string_view text, const Probe& p) {
 }
 
 bool StringPool::owns(std::string_view text) const {
-  return !bytes_.empty() && text.data() >= bytes_.data() && text.data() < bytes_.data() + bytes_.size();
+  return !bytes_.empty() && text.data() >= bytes_.data() &&
+         text.data() < bytes_.data() + bytes_.size();
 }
 
 std::uint32_t StringPool::intern(std::string_view text) {
@@ -211,7 +212,8 @@ void StringPool::intern_all(const std::string_view* texts, std::size_t n, std::u
     for (std::size_t k = 0; k < count; ++k) probes[k] = probe_of(texts[from + k]);
     // Each slot is asked for a few texts before it is read: enough to overlap the misses.
     constexpr std::size_t kAhead = 16;
-    for (std::size_t k = 0; k < count && k < kAhead; ++k) __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
+    for (std::size_t k = 0; k < count && k < kAhead; ++k)
+      __builtin_prefetch(&slots_[first_slot(probes[k].hash)]);
     for (std::size_t k = 0; k < count; ++k) {
       if (k + kAhead < count) __builtin_prefetch(&slots_[first_slot(probes[k + kAhead].hash)]);
       codes[from + k] = insert(texts[from + k], probes[k]);
@@ -235,14 +237,16 @@ std::int64_t StringPool::find(std::string_view text) const {
 }
 
 void LineMap::push_back(std::int64_t line) {
-  if (runs_.empty() || line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
+  if (runs_.empty() ||
+      line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
     runs_.push_back(Run{size_, line});
   ++size_;
 }
 
 void LineMap::push_run(std::int64_t line, std::size_t rows) {
   if (rows == 0) return;
-  if (runs_.empty() || line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
+  if (runs_.empty() ||
+      line != runs_.back().line + static_cast<std::int64_t>(size_ - runs_.back().row))
     runs_.push_back(Run{size_, line});
   size_ += rows;
 }
@@ -251,7 +255,8 @@ void LineMap::append(const LineMap& other) {
   for (const Run& r : other.runs_) {
     const std::size_t row = size_ + r.row;
     // A run that continues this map's last one adds no entry.
-    if (!runs_.empty() && r.line == runs_.back().line + static_cast<std::int64_t>(row - runs_.back().row))
+    if (!runs_.empty() &&
+        r.line == runs_.back().line + static_cast<std::int64_t>(row - runs_.back().row))
       continue;
     runs_.push_back(Run{row, r.line});
   }

@@ -105,17 +105,17 @@ class LineMap {
 struct Column {
   std::string name;
   ColumnType type = ColumnType::text;
-  int scale = 0;                     // decimal: value = data[i] / 10^scale
-  std::vector<std::int64_t> data;    // one entry per row; 0 where missing
+  int scale = 0;                   // decimal: value = data[i] / 10^scale
+  std::vector<std::int64_t> data;  // one entry per row; 0 where missing
   Validity validity;
 };
 
 struct Table {
   std::string name;
-  std::string file;                  // the CSV path as given, for messages
-  std::vector<Column> columns;       // only the columns that were asked for, in asked order
-  LineMap lines;                     // each row's line in the CSV file (the header is line 1)
-  std::size_t rejected = 0;          // rows skipped under --lenient
+  std::string file;             // the CSV path as given, for messages
+  std::vector<Column> columns;  // only the columns that were asked for, in asked order
+  LineMap lines;                // each row's line in the CSV file (the header is line 1)
+  std::size_t rejected = 0;     // rows skipped under --lenient
 
   std::size_t rows() const { return lines.size(); }
   const Column* find(std::string_view column) const;

@@ -4,8 +4,8 @@
 
 namespace tally::runtime {
 
-Issue Issue::in_data(std::string file, std::int64_t line, std::int64_t column,
-                     std::string message, bool row) {
+Issue Issue::in_data(std::string file, std::int64_t line, std::int64_t column, std::string message,
+                     bool row) {
   return Issue{std::move(file), line, column, std::move(message), {}, {}, row};
 }
 

@@ -103,9 +103,9 @@ bool write_rejects(const std::filesystem::path& path, std::vector<RejectsBuffer>
 struct TablePart {
   std::vector<LoadSlot> slots;
   Table table;
-  StringPool pool;                // text codes of a part loaded on its own (see read_rows)
-  std::vector<Issue> errors;      // the first row errors (strict mode), at most the cap
-  std::size_t error_count = 0;    // all of them
+  StringPool pool;              // text codes of a part loaded on its own (see read_rows)
+  std::vector<Issue> errors;    // the first row errors (strict mode), at most the cap
+  std::size_t error_count = 0;  // all of them
   std::vector<RejectsBuffer> rejects;
   std::optional<CsvError> fault;  // the reader's, which ends the file
   bool stopped_at_quote = false;  // the reader met a double quote and stopped

@@ -21,7 +21,6 @@ namespace tally::runtime {
 
 namespace {
 
-
 constexpr std::size_t kMaxErrors = 100;
 constexpr std::size_t kRejectsSpillBytes = 8 << 20;
 constexpr std::size_t kShownBytes = 60;
@@ -807,7 +806,8 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
     if (sampled_rows >= kSampleRows || range_bytes == 0) return;
     sampled_bytes += bytes;
     if (++sampled_rows == kSampleRows && sampled_bytes > 0) {
-      const std::size_t rows = table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
+      const std::size_t rows =
+          table.lines.size() + range_bytes / sampled_bytes * kSampleRows / 10 * 11;
       for (Column& column : table.columns) column.data.reserve(rows);
     }
   };
@@ -822,7 +822,8 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
         cell.value = pool.intern(cell.text);
         cell.interned = true;
       }
-      if (const std::int64_t first = earlier_key(slots[k], table.columns[k], cell)) on_duplicate(k, first);
+      if (const std::int64_t first = earlier_key(slots[k], table.columns[k], cell))
+        on_duplicate(k, first);
     }
   };
   // Adds a row whose cells are converted and good.
@@ -871,7 +872,9 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       CsvField& field = plain_fields[k];
       field.line = line;
       Cell& cell = cells[k];
-      const auto cell_text = [&](std::size_t r) { return plain_field(text, cuts.data() + r * (width + 1), f); };
+      const auto cell_text = [&](std::size_t r) {
+        return plain_field(text, cuts.data() + r * (width + 1), f);
+      };
       // Text and dates, most of the cells, without the general conversion; as convert() does.
       if (slots[k].type == ColumnType::text || slots[k].type == ColumnType::date) {
         const bool is_text = slots[k].type == ColumnType::text;
@@ -1005,8 +1008,8 @@ void read_rows(const TableLayout& layout, TablePart& part, CsvReader& reader, St
       converted = issues.empty();
       if (any_key && converted) {
         earlier_keys([&](std::size_t k, std::int64_t first) {
-          const std::string_view text = slots[k].type == ColumnType::text ? cells[k].field->text
-                                                                          : trim(cells[k].field->text);
+          const std::string_view text =
+              slots[k].type == ColumnType::text ? cells[k].field->text : trim(cells[k].field->text);
           issues.push_back({cells[k].field->line, cells[k].field->column,
                             msg_duplicate_key(text, *slots[k].schema, first)});
         });

@@ -26,9 +26,9 @@ struct LoadOptions {
 };
 
 struct LoadResult {
-  std::optional<Table> table;          // absent when the load failed
-  std::vector<Issue> errors;           // strict mode: every bad cell; always: file-level faults
-  std::vector<Issue> warnings;         // lenient mode: one summary per table that lost rows
+  std::optional<Table> table;   // absent when the load failed
+  std::vector<Issue> errors;    // strict mode: every bad cell; always: file-level faults
+  std::vector<Issue> warnings;  // lenient mode: one summary per table that lost rows
 };
 
 // Reads `csv_path` for `schema`, keeping `columns` (names declared in `schema`) in that order.

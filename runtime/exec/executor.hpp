@@ -45,7 +45,7 @@ struct RunRequest {
   calendar::PeriodArg period;
   std::string period_label;
   int history = 0;                              // periods shown; 0 = default (2)
-  std::vector<Constant> params;          // one value per plan parameter
+  std::vector<Constant> params;                 // one value per plan parameter
   std::vector<std::uint32_t> indicators;        // plan indicator indices to run; empty = default
   unsigned threads = 0;                         // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given

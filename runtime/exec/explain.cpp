@@ -17,8 +17,7 @@ namespace tally::runtime {
 namespace {
 
 // A cell as text for explanations: numbers in their unit ("13 days"), dates ISO, text as is.
-std::string cell_text(const Vec& x, std::size_t i, const Type& type,
-                      const TextCodes& texts) {
+std::string cell_text(const Vec& x, std::size_t i, const Type& type, const TextCodes& texts) {
   const std::size_t k = at(x, i);
   if (!x.known[k]) return "missing";
   switch (x.kind) {

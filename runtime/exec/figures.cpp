@@ -55,7 +55,7 @@ PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& ev
       if (rule.when == kNone || holds(eval, rule.when)) {
         r.rag = rule.colour == plan::Colour::red     ? Rag::red
                 : rule.colour == plan::Colour::amber ? Rag::amber
-                                                    : Rag::green;
+                                                     : Rag::green;
         break;
       }
     }

@@ -85,7 +85,7 @@ std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,
 
 calendar::Period comparator(const plan::IndicatorPlan& ind, const calendar::Period& p) {
   return ind.trend == plan::TrendKind::previous_period ? calendar::shift(p, -1)
-                                                      : calendar::same_period_last_year(p);
+                                                       : calendar::same_period_last_year(p);
 }
 
 JobSet plan_jobs(const plan::Plan& plan, const RunRequest& request,

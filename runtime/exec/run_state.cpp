@@ -29,8 +29,7 @@ RunState::RunState(const plan::Plan& plan_, const Dataset& data_, ExecCaches& ca
       texts(data_.pool, caches.constant_texts) {
   for (const Constant& c : plan.constants) constants.push_back(constant_vec(c, texts));
   for (std::size_t i = 0; i < plan.params.size(); ++i) {
-    const Constant& c =
-        i < request.params.size() ? request.params[i] : plan.params[i].declared;
+    const Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
     params.push_back(constant_vec(c, texts));
   }
   derived.resize(plan.derived.size());

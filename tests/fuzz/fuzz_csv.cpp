@@ -2,6 +2,8 @@
 // time), the record path (every record on its own) and the split load (the file read as two
 // halves on two threads) must give the same rows, cells, lines, errors and warnings, strict and
 // lenient; and none may crash, hang or grow without bound.
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -9,8 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "runtime/column/loader.hpp"
 #include "runtime/column/parallel_load.hpp"
@@ -102,7 +102,7 @@ std::string load_once(const TableSchema& schema, const std::vector<std::string>&
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const fuzz::Scratch scratch;
   static const TableSchema schema = make_schema();
-  static const std::vector<std::string> columns = {"id",     "child",  "opened", "closed",
+  static const std::vector<std::string> columns = {"id",     "child", "opened", "closed",
                                                    "visits", "miles", "open"};
   const auto csv =
       scratch.write("cases.csv", std::string_view(reinterpret_cast<const char*>(data), size));

@@ -12,7 +12,6 @@
 #include "lang/check/describe.hpp"
 #include "lang/check/front.hpp"
 #include "lang/plan/compiler.hpp"
-#include "lang/plan/compiler.hpp"
 #include "lang/plan/plan.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

@@ -2,16 +2,15 @@
 // file, then each table as a line `%% NAME` followed by its CSV text. Everything is checked,
 // compiled, loaded and evaluated for 2017-18 Q1 with four periods of history on one thread and on
 // three: the figures, colours, notes and errors must be the same, and nothing may crash or hang.
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "lang/check/front.hpp"
-#include "lang/plan/compiler.hpp"
 #include "lang/plan/compiler.hpp"
 #include "lang/plan/plan.hpp"
 #include "runtime/column/dataset.hpp"
@@ -25,8 +24,7 @@ using namespace tally;
 std::string text_of(const std::optional<Rational>& r) { return r ? r->str() : "-"; }
 
 // Everything a run gave that a reader sees.
-std::string canonical(const runtime::RunResult& result,
-                      const std::vector<runtime::Issue>& errors) {
+std::string canonical(const runtime::RunResult& result, const std::vector<runtime::Issue>& errors) {
   std::string out;
   for (const auto& e : errors)
     out += fmt::format("error {}-{}: {} ({})\n", e.span.begin, e.span.end, e.message, e.hint);
@@ -61,7 +59,8 @@ std::filesystem::path lay_out(const fuzz::Scratch& scratch, std::string_view inp
         input.substr(name_end + 1, next == std::string_view::npos ? next : next - name_end);
     // Only plain table names become files in the data folder.
     bool plain = !name.empty() && name.size() < 64;
-    for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    for (char c : name)
+      plain = plain && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
     if (plain) scratch.write("data/" + name + ".csv", csv);
     at = next == std::string_view::npos ? next : next + 1;
   }
@@ -102,8 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
       const runtime::RunResult result = runtime::execute(plan, data, caches, request, errors);
       seen += canonical(result, errors);
     }
-    if (threads == 1) first = seen;
-    else fuzz::require_same(first == seen, "runs on 1 and 3 threads", first, seen);
+    if (threads == 1)
+      first = seen;
+    else
+      fuzz::require_same(first == seen, "runs on 1 and 3 threads", first, seen);
   }
   return 0;
 }

@@ -228,7 +228,8 @@ TEST(CheckerTypes, DaysWorkingDaysAndMonthsNeverMix) {
   const Diagnostic& d = c->diags.items()[0];
   EXPECT_EQ(d.kind, DiagKind::unit_mismatch);
   EXPECT_EQ(d.message, "`gap` is days but `wd_limit` is working days");
-  EXPECT_EQ(d.hint, "compare working days with working_days(...), or declare the parameter in days");
+  EXPECT_EQ(d.hint,
+            "compare working days with working_days(...), or declare the parameter in days");
   EXPECT_TRUE(c->type(c->let("i", "x")).is_error());
 
   EXPECT_EQ(let_error("gap <= 10 working days"), DiagKind::unit_mismatch);
@@ -365,8 +366,9 @@ TEST(CheckerLevels, MisplacedValuesAreReported) {
                                   "  rag { green when n > 1  red otherwise } }\n");
   ASSERT_EQ(column_in_rag->diags.items().size(), 1u) << column_in_rag->messages();
   EXPECT_EQ(column_in_rag->diags.items()[0].kind, DiagKind::row_value_misplaced);
-  auto agg_in_where = check_text(std::string(kDeclarations) +
-                                 "indicator a { from visits period month where count > 3 value count }\n");
+  auto agg_in_where =
+      check_text(std::string(kDeclarations) +
+                 "indicator a { from visits period month where count > 3 value count }\n");
   EXPECT_TRUE(agg_in_where->has(DiagKind::aggregate_misplaced)) << agg_in_where->messages();
   auto row_as_numerator = check_text(std::string(kDeclarations) +
                                      "indicator a { from visits period month denominator count "
@@ -380,8 +382,9 @@ TEST(CheckerLevels, LetsSeeOnlyEarlierLets) {
   auto itself = with_let("x + 1");
   ASSERT_TRUE(itself->has(DiagKind::let_cycle));
   EXPECT_EQ(itself->diags.items()[0].message, "`let x` uses itself");
-  auto later = check_text(std::string(kDeclarations) +
-                          "indicator a { from visits period month let b = c let c = 1 value count }\n");
+  auto later =
+      check_text(std::string(kDeclarations) +
+                 "indicator a { from visits period month let b = c let c = 1 value count }\n");
   ASSERT_TRUE(later->has(DiagKind::let_cycle));
   EXPECT_EQ(later->diags.items()[0].message, "`c` is used before its `let`, which comes later");
 }
@@ -540,15 +543,17 @@ indicator mean_n { from visits period month value mean n }
 }
 
 TEST(CheckerIndicators, TargetsBenchmarksAndTolerancesAreInTheIndicatorsUnit) {
-  auto percent_on_count = check_text(std::string(kDeclarations) +
-                                     "indicator a { from visits period month value count unit count target 90% }\n");
+  auto percent_on_count =
+      check_text(std::string(kDeclarations) +
+                 "indicator a { from visits period month value count unit count target 90% }\n");
   ASSERT_EQ(percent_on_count->diags.items().size(), 1u) << percent_on_count->messages();
   EXPECT_EQ(percent_on_count->diags.items()[0].kind, DiagKind::unit_mismatch);
   EXPECT_EQ(percent_on_count->diags.items()[0].message,
             "the target is a percentage, but the indicator's unit is count");
-  auto days_target = check_text(std::string(kDeclarations) +
-                                "indicator a { from visits period month value median "
-                                "days(start_date, end_date) target 2 weeks benchmark e cp_visit_days }\n");
+  auto days_target =
+      check_text(std::string(kDeclarations) +
+                 "indicator a { from visits period month value median "
+                 "days(start_date, end_date) target 2 weeks benchmark e cp_visit_days }\n");
   EXPECT_FALSE(days_target->diags.has_errors()) << days_target->messages();
   auto months_target = check_text(std::string(kDeclarations) +
                                   "indicator a { from visits period month value median "
@@ -749,9 +754,10 @@ TEST(CheckerPrintTypes, ListsEveryTypedExpression) {
 class LoadDefinitions : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("tally_checker_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) /
+        ("tally_checker_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "tables");
   }
@@ -764,13 +770,15 @@ class LoadDefinitions : public ::testing::Test {
 };
 
 TEST_F(LoadDefinitions, FollowsImportsRelativeToTheImportingFile) {
-  write("tables/cp.tally", "table cp_visits { child_id text  visit_date date }\n"
-                           "indicator all_visits { from cp_visits period month value count }\n");
-  write("cp.tally", "import \"tables/cp.tally\"\nparam cp_visit_days = 10 days\n"
-                    "indicator on_time {\n  from cp_visits\n  period quarter\n"
-                    "  let gap = days(previous(visit_date per child_id), visit_date)\n"
-                    "  denominator count where visit_date in period\n"
-                    "  numerator count where gap <= cp_visit_days\n}\n");
+  write("tables/cp.tally",
+        "table cp_visits { child_id text  visit_date date }\n"
+        "indicator all_visits { from cp_visits period month value count }\n");
+  write("cp.tally",
+        "import \"tables/cp.tally\"\nparam cp_visit_days = 10 days\n"
+        "indicator on_time {\n  from cp_visits\n  period quarter\n"
+        "  let gap = days(previous(visit_date per child_id), visit_date)\n"
+        "  denominator count where visit_date in period\n"
+        "  numerator count where gap <= cp_visit_days\n}\n");
   auto front = load_definitions({path("cp.tally")});
   ASSERT_FALSE(front->diags.has_errors()) << render_text(front->diags, front->sources);
   EXPECT_EQ(front->sources.size(), 2u);
@@ -784,8 +792,9 @@ TEST_F(LoadDefinitions, FollowsImportsRelativeToTheImportingFile) {
 
 TEST_F(LoadDefinitions, AFolderIsReadRecursivelyAndEachFileOnce) {
   write("tables/cp.tally", "table cp_visits { child_id text  visit_date date }\n");
-  write("cp.tally", "import \"tables/cp.tally\"\n"
-                    "indicator all_visits { from cp_visits period month value count }\n");
+  write("cp.tally",
+        "import \"tables/cp.tally\"\n"
+        "indicator all_visits { from cp_visits period month value count }\n");
   write("notes.txt", "not a definition file");
   auto front = load_definitions({dir_.string()});
   ASSERT_FALSE(front->diags.has_errors()) << render_text(front->diags, front->sources);

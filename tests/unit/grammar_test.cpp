@@ -2,20 +2,19 @@
 // consuming input, and source text becomes the syntax tree with the intended structure
 // (precedence, every operator form, literals and their units, comments and any layout), while
 // mistakes become diagnostics of the right kind at the right place.
-#include <gtest/gtest.h>
+#include "lang/syntax/grammar.hpp"
 
-#include <tao/pegtl.hpp>
-#include <tao/pegtl/contrib/analyze.hpp>
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <regex>
 #include <string>
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze.hpp>
 
 #include "lang/ast/ast.hpp"
 #include "lang/base/diagnostics.hpp"
 #include "lang/base/source.hpp"
-#include "lang/syntax/grammar.hpp"
-#include <tao/pegtl/contrib/analyze.hpp>
 #include "lang/syntax/parse.hpp"
 
 namespace tally {
@@ -52,9 +51,12 @@ std::unique_ptr<Parsed> parse(const std::string& text, const std::string& path =
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::neg: return "neg";
-    case Op::not_: return "not";
-    default: return ast::op_text(op);
+    case Op::neg:
+      return "neg";
+    case Op::not_:
+      return "not";
+    default:
+      return ast::op_text(op);
   }
 }
 
@@ -72,27 +74,45 @@ std::string tree(const ast::Module& m, ExprId id) {
     return s;
   };
   switch (e.kind) {
-    case ExprKind::number: return e.text;
-    case ExprKind::percent: return e.text + "%";
+    case ExprKind::number:
+      return e.text;
+    case ExprKind::percent:
+      return e.text + "%";
     case ExprKind::duration:
       return "(" + e.text + " " + ast::duration_unit_name(e.unit) + ")";
-    case ExprKind::string: return "\"" + e.text + "\"";
-    case ExprKind::date: return "#" + e.text;
-    case ExprKind::boolean: return e.text;
-    case ExprKind::list: return "(list" + args() + ")";
-    case ExprKind::name: return e.text;
-    case ExprKind::member: return e.text + "." + e.field;
-    case ExprKind::lookup: return "(lookup " + e.text + args() + " ." + e.field + ")";
-    case ExprKind::call: return "(call " + e.text + args() + ")";
+    case ExprKind::string:
+      return "\"" + e.text + "\"";
+    case ExprKind::date:
+      return "#" + e.text;
+    case ExprKind::boolean:
+      return e.text;
+    case ExprKind::list:
+      return "(list" + args() + ")";
+    case ExprKind::name:
+      return e.text;
+    case ExprKind::member:
+      return e.text + "." + e.field;
+    case ExprKind::lookup:
+      return "(lookup " + e.text + args() + " ." + e.field + ")";
+    case ExprKind::call:
+      return "(call " + e.text + args() + ")";
     case ExprKind::unary:
-    case ExprKind::binary: return std::string("(") + op_name(e.op) + args() + ")";
-    case ExprKind::in_list: return std::string(e.negated ? "(not-in" : "(in") + args() + ")";
-    case ExprKind::in_period: return "(in-" + e.field + args() + ")";
-    case ExprKind::between: return "(between" + args() + ")";
-    case ExprKind::is_known: return std::string(e.negated ? "(is-missing" : "(is-known") + args() + ")";
-    case ExprKind::aggregate: return std::string("(") + ast::op_text(e.op) + args() + ")";
-    case ExprKind::previous: return std::string("(") + ast::op_text(e.op) + args() + ")";
-    case ExprKind::interval: return "(.." + args() + ")";
+    case ExprKind::binary:
+      return std::string("(") + op_name(e.op) + args() + ")";
+    case ExprKind::in_list:
+      return std::string(e.negated ? "(not-in" : "(in") + args() + ")";
+    case ExprKind::in_period:
+      return "(in-" + e.field + args() + ")";
+    case ExprKind::between:
+      return "(between" + args() + ")";
+    case ExprKind::is_known:
+      return std::string(e.negated ? "(is-missing" : "(is-known") + args() + ")";
+    case ExprKind::aggregate:
+      return std::string("(") + ast::op_text(e.op) + args() + ")";
+    case ExprKind::previous:
+      return std::string("(") + ast::op_text(e.op) + args() + ")";
+    case ExprKind::interval:
+      return "(.." + args() + ")";
   }
   return "?";
 }
@@ -314,7 +334,8 @@ TEST(ParseForms, PreviousWithEveryPart) {
             "(previous dec child_id _ (is-known rec))");
   EXPECT_EQ(expr_tree("days(previous(visit_date per child_id), visit_date)"),
             "(call days (previous visit_date child_id _ _) visit_date)");
-  EXPECT_EQ(expr_text("previous(x per k order by o where c)"), "previous(x per k order by o where c)");
+  EXPECT_EQ(expr_text("previous(x per k order by o where c)"),
+            "previous(x per k order by o where c)");
 }
 
 TEST(ParseForms, PreviousNeedsPer) {
@@ -426,8 +447,7 @@ TEST(ParseDeclarations, TheSpecIndicatorParsesCompletely) {
             "(call days (previous visit_date child_id _ _) visit_date)");
   ASSERT_TRUE(ind.denominator && ind.numerator);
   EXPECT_EQ(tree(p->module, ind.denominator->aggregate), "(count)");
-  EXPECT_EQ(tree(p->module, ind.denominator->where),
-            "(and (in-period visit_date) (is-known gap))");
+  EXPECT_EQ(tree(p->module, ind.denominator->where), "(and (in-period visit_date) (is-known gap))");
   EXPECT_EQ(tree(p->module, ind.numerator->where), "(<= gap cp_visit_days)");
   EXPECT_FALSE(ind.value.has_value());
   ASSERT_TRUE(ind.unit && ind.polarity && ind.target && ind.rag && ind.trend);
@@ -626,17 +646,21 @@ TEST(ParseLayout, TabsCarriageReturnsAndBlankLines) {
   bool in_string = false;
   for (char c : text) {
     if (c == '"') in_string = !in_string;
-    if (!in_string && c == '\n') odd_text += "\r\n\r\n";
-    else if (!in_string && c == ' ') odd_text += "\t ";
-    else odd_text += c;
+    if (!in_string && c == '\n')
+      odd_text += "\r\n\r\n";
+    else if (!in_string && c == ' ')
+      odd_text += "\t ";
+    else
+      odd_text += c;
   }
   auto spread = parse(kSpecIndicator);
   auto odd = parse(odd_text);
   ASSERT_FALSE(odd->diags.has_errors()) << odd->messages();
   EXPECT_EQ(printed_without_positions(*odd), printed_without_positions(*spread));
   // The positions follow the new layout: the indicator's name is now on line 17.
-  EXPECT_EQ(odd->sources.get(odd->file().id).line_col(odd->file().indicators[0].name.span.begin).line,
-            17);
+  EXPECT_EQ(
+      odd->sources.get(odd->file().id).line_col(odd->file().indicators[0].name.span.begin).line,
+      17);
 }
 
 TEST(ParseLayout, EmptyAndCommentOnlyFilesHoldNothing) {
@@ -670,7 +694,8 @@ indicator fine { from t period month value count }
 param p = 3
 )tally");
   ASSERT_EQ(p->diags.items().size(), 1u);
-  EXPECT_EQ(p->diags.items()[0].message, "expected `month`, `quarter` or `year`, found `fortnight`");
+  EXPECT_EQ(p->diags.items()[0].message,
+            "expected `month`, `quarter` or `year`, found `fortnight`");
   ASSERT_EQ(p->file().indicators.size(), 1u);
   EXPECT_EQ(p->file().indicators[0].name.text, "fine");
   EXPECT_EQ(p->file().params.size(), 1u);
@@ -695,8 +720,9 @@ TEST(ParseErrors, Strings) {
 }
 
 TEST(ParseErrors, MissingValues) {
-  EXPECT_EQ(first_error("param p = \n").message,
-            "expected a value: a number, a name, a string, a date or `(`, found the end of the file");
+  EXPECT_EQ(
+      first_error("param p = \n").message,
+      "expected a value: a number, a name, a string, a date or `(`, found the end of the file");
   EXPECT_EQ(first_error("param p = 1 *\n").message,
             "expected a value after the operator, found the end of the file");
   EXPECT_EQ(first_error("param p = (1, )\n").kind, DiagKind::syntax);
@@ -814,8 +840,9 @@ TEST(ParseErrors, EncodingIsCheckedFirst) {
   EXPECT_EQ(first_error("# \xc0\xaf\n").kind, DiagKind::encoding);
   EXPECT_EQ(first_error("# \xed\xa0\x80\n").kind, DiagKind::encoding);
   // Valid multi-byte text is fine.
-  EXPECT_FALSE(parse("# caf\xc3\xa9 \xc2\xa3 \xe2\x82\xac \xf0\x9f\x99\x82\nparam p = \"\xc3\xa9\"\n")
-                   ->diags.has_errors());
+  EXPECT_FALSE(
+      parse("# caf\xc3\xa9 \xc2\xa3 \xe2\x82\xac \xf0\x9f\x99\x82\nparam p = \"\xc3\xa9\"\n")
+          ->diags.has_errors());
 }
 
 TEST(ParseErrors, LoneCharactersDoNotCrash) {

@@ -31,7 +31,8 @@ TEST(LineMap, AppendedRowsKeepTheirLinesWhetherOrNotTheyContinue) {
   empty.append(of({7}));
   EXPECT_EQ(empty.all(), (std::vector<std::int64_t>{7}));
   EXPECT_TRUE(LineMap{}.empty());
-  EXPECT_EQ(LineMap{}.back(), 0);  // no rows: asked for nothing, answers 0 rather than reading outside
+  EXPECT_EQ(LineMap{}.back(),
+            0);  // no rows: asked for nothing, answers 0 rather than reading outside
 }
 
 TEST(LineMap, AMillionConsecutiveRowsNeedOneEntry) {

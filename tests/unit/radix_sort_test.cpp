@@ -29,8 +29,7 @@ TEST(RadixSort, SortsOnTheBitsAskedAndKeepsTiesInOrder) {
   // Low bits carry the original position, as a row number does, so stability shows.
   for (int low : {0, 7, 20}) {
     for (int high : {low + 1, low + 13, low + 35, 64}) {
-      Words words =
-          random_words(5000, ~std::uint64_t{0}, 11u + static_cast<unsigned>(low + high));
+      Words words = random_words(5000, ~std::uint64_t{0}, 11u + static_cast<unsigned>(low + high));
       const auto want = expected(words, low, high);
       radix_sort_bits(words, low, high, 1);
       EXPECT_EQ(words, want) << "bits " << low << ".." << high;
