@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/base/choices.hpp"
 #include "lang/base/schema.hpp"
 #include "lang/base/source.hpp"
 
@@ -149,17 +150,16 @@ struct ImportDecl {
   Span span;  // the path string
 };
 
-enum class Cadence : std::uint8_t { month, quarter, year };
-enum class WindowKind : std::uint8_t { period, rolling_months, year_to_date };
-enum class UnitKind : std::uint8_t { percent, rate, ratio, count, days, number };
-enum class Polarity : std::uint8_t { higher, lower, range };
-enum class Colour : std::uint8_t { red, amber, green };
-enum class TrendKind : std::uint8_t { previous_period, same_period_last_year };
-
-const char* cadence_name(Cadence c);
-const char* unit_name(UnitKind u);
-const char* polarity_name(Polarity p);
-const char* colour_name(Colour c);
+using ::tally::Cadence;
+using ::tally::cadence_name;
+using ::tally::Colour;
+using ::tally::colour_name;
+using ::tally::Polarity;
+using ::tally::polarity_name;
+using ::tally::TrendKind;
+using ::tally::unit_name;
+using ::tally::UnitKind;
+using ::tally::WindowKind;
 
 struct TextClause {
   std::string text;

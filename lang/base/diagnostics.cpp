@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "lang/base/text.hpp"
+
 namespace tally {
 
 const char* diag_code(DiagKind kind) {
@@ -169,37 +171,11 @@ std::string render_text(const Diagnostics& ds, const SourceManager& sources,
   return out;
 }
 
-namespace {
-
-// The length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not one.
-std::size_t utf8_length(std::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  std::size_t len = 0;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c < 0xE0)
-    len = 2;
-  else if (c >= 0xE0 && c < 0xF0)
-    len = 3;
-  else if (c >= 0xF0 && c < 0xF5)
-    len = 4;
-  else
-    return 0;
-  if (s.size() < len) return 0;
-  for (std::size_t k = 1; k < len; ++k)
-    if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) return 0;
-  const auto c1 = static_cast<unsigned char>(s[1]);
-  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return 0;  // overlong, surrogate
-  if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return 0;  // overlong, too large
-  return len;
-}
-
-}  // namespace
-
 std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   while (!text.empty()) {
-    const std::size_t len = utf8_length(text);
+    const std::size_t len = utf8_length(text, 0);
     if (len == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
       text.remove_prefix(1);

@@ -9,16 +9,20 @@ namespace tally {
 
 namespace {
 
-// The length of the UTF-8 sequence starting at text[i] and its code point, or 0 when the bytes
-// there are not valid UTF-8 (overlong forms and surrogates included).
-std::size_t utf8_at(std::string_view text, std::size_t i, std::uint32_t& cp) {
+bool bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+         cp == 0x200F || cp == 0x061C;
+}
+
+}  // namespace
+
+std::size_t utf8_length(std::string_view text, std::size_t at, char32_t* code_point) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b = byte(i);
+  const unsigned char b = byte(at);
   std::size_t n = 0;
-  std::uint32_t min = 0;
+  char32_t cp = 0, min = 0;
   if (b < 0x80) {
-    cp = b;
-    return 1;
+    n = 1, cp = b;
   } else if ((b & 0xE0) == 0xC0) {
     n = 2, cp = b & 0x1F, min = 0x80;
   } else if ((b & 0xF0) == 0xE0) {
@@ -28,28 +32,22 @@ std::size_t utf8_at(std::string_view text, std::size_t i, std::uint32_t& cp) {
   } else {
     return 0;
   }
-  if (i + n > text.size()) return 0;
+  if (at + n > text.size()) return 0;
   for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
+    if ((byte(at + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(at + k) & 0x3F);
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  if (code_point) *code_point = cp;
   return n;
 }
-
-bool bidi_control(std::uint32_t cp) {
-  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-         cp == 0x200F || cp == 0x061C;
-}
-
-}  // namespace
 
 std::string visible(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t cp = 0;
-    const std::size_t n = utf8_at(text, i, cp);
+    char32_t cp = 0;
+    const std::size_t n = utf8_length(text, i, &cp);
     if (n == 0) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
       ++i;
@@ -64,9 +62,9 @@ std::string visible(std::string_view text, bool keep_newlines) {
     } else if (cp == '\r') {
       out += "\\r";
     } else if (cp < 0x20 || cp == 0x7F) {
-      out += fmt::format("\\x{:02x}", cp);
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
     } else if ((cp >= 0x80 && cp <= 0x9F) || bidi_control(cp)) {
-      out += fmt::format("\\u{:04x}", cp);
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
     } else {
       out.append(text.substr(i, n));
     }

@@ -3,10 +3,16 @@
 // Markdown's own marks escaped.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace tally {
+
+// The length of the valid UTF-8 sequence at text[at] (1 to 4), or 0 when the bytes there are not
+// one (overlong forms, surrogates and code points past U+10FFFF included); its code point goes to
+// `code_point` when given.
+std::size_t utf8_length(std::string_view text, std::size_t at, char32_t* code_point = nullptr);
 
 // `text` with each control character (C0, DEL, C1), each byte that is not part of valid UTF-8 and
 // each bidirectional override written as an escape a reader sees: `\t`, `\n`, `\r`, `\x1b`,

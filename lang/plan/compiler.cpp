@@ -38,77 +38,6 @@ AggOp agg_op(ast::Op op) {
   }
 }
 
-Cadence cadence(ast::Cadence c) {
-  switch (c) {
-    case ast::Cadence::month:
-      return Cadence::month;
-    case ast::Cadence::year:
-      return Cadence::year;
-    case ast::Cadence::quarter:
-      break;
-  }
-  return Cadence::quarter;
-}
-
-WindowKind window(ast::WindowKind w) {
-  switch (w) {
-    case ast::WindowKind::rolling_months:
-      return WindowKind::rolling_months;
-    case ast::WindowKind::year_to_date:
-      return WindowKind::year_to_date;
-    case ast::WindowKind::period:
-      break;
-  }
-  return WindowKind::period;
-}
-
-UnitKind unit(ast::UnitKind u) {
-  switch (u) {
-    case ast::UnitKind::rate:
-      return UnitKind::rate;
-    case ast::UnitKind::ratio:
-      return UnitKind::ratio;
-    case ast::UnitKind::count:
-      return UnitKind::count;
-    case ast::UnitKind::days:
-      return UnitKind::days;
-    case ast::UnitKind::number:
-      return UnitKind::number;
-    case ast::UnitKind::percent:
-      break;
-  }
-  return UnitKind::percent;
-}
-
-Polarity polarity(ast::Polarity p) {
-  switch (p) {
-    case ast::Polarity::lower:
-      return Polarity::lower;
-    case ast::Polarity::range:
-      return Polarity::range;
-    case ast::Polarity::higher:
-      break;
-  }
-  return Polarity::higher;
-}
-
-Colour colour(ast::Colour c) {
-  switch (c) {
-    case ast::Colour::amber:
-      return Colour::amber;
-    case ast::Colour::green:
-      return Colour::green;
-    case ast::Colour::red:
-      break;
-  }
-  return Colour::red;
-}
-
-TrendKind trend(ast::TrendKind t) {
-  return t == ast::TrendKind::same_period_last_year ? TrendKind::same_period_last_year
-                                                    : TrendKind::previous_period;
-}
-
 class Compiler {
  public:
   explicit Compiler(const check::Program& program) : p_(program), m_(*program.module) {
@@ -505,9 +434,9 @@ class Compiler {
     ip.clauses = ast::clause_texts(m_, d);
     ip.selected_by_default = ci.named_on_command_line;
     ip.table = ci.table;
-    ip.cadence = cadence(d.period.value_or(ast::Cadence::quarter));
+    ip.cadence = d.period.value_or(Cadence::quarter);
     if (d.window) {
-      ip.window = window(d.window->kind);
+      ip.window = d.window->kind;
       ip.window_months = d.window->months;
     }
     for (const auto& l : d.lets) {
@@ -529,13 +458,13 @@ class Compiler {
       ip.value = agg(*d.value);
       ip.value_where = lower(d.value->where);
     }
-    ip.unit = unit(ci.unit);
+    ip.unit = ci.unit;
     ip.unit_text = ci.unit == ast::UnitKind::rate && d.unit
                        ? fmt::format("rate per {}", d.unit->per)
                        : ast::unit_name(ci.unit);
     ip.multiplier = ci.unit_multiplier;
     ip.decimals = ci.decimals;
-    ip.polarity = polarity(ci.polarity);
+    ip.polarity = ci.polarity;
     auto adapt_value = [&](ExprId id) { return adapt(lower(id), type(id), ci.value_type); };
     if (d.target) {
       const ast::Expr& t = m_.expr(*d.target);
@@ -549,10 +478,10 @@ class Compiler {
     for (const auto& b : d.benchmarks)
       ip.benchmarks.push_back(Benchmark{b.name.text, adapt_value(b.value)});
     if (d.rag)
-      for (const auto& r : d.rag->rules) ip.rag.push_back(RagRule{colour(r.colour), lower(r.when)});
+      for (const auto& r : d.rag->rules) ip.rag.push_back(RagRule{r.colour, lower(r.when)});
     if (d.trend) {
       ip.has_trend = true;
-      ip.trend = trend(d.trend->kind);
+      ip.trend = d.trend->kind;
       ip.stable_within =
           d.trend->stable_within.valid() ? adapt_value(d.trend->stable_within) : kNone;
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/base/choices.hpp"
 #include "lang/base/number.hpp"
 #include "lang/base/schema.hpp"
 #include "lang/base/source.hpp"
@@ -22,18 +23,18 @@ inline constexpr NodeId kNone{-1};
 
 // The choices an indicator makes, as the executor and the renderers read them.
 enum class AggOp : std::uint8_t { count, count_distinct, sum, mean, median, min, max };
-enum class Cadence : std::uint8_t { month, quarter, year };
-enum class WindowKind : std::uint8_t { period, rolling_months, year_to_date };
-enum class UnitKind : std::uint8_t { percent, rate, ratio, count, days, number };
-enum class Polarity : std::uint8_t { higher, lower, range };
-enum class Colour : std::uint8_t { red, amber, green };
-enum class TrendKind : std::uint8_t { previous_period, same_period_last_year };
+using ::tally::Cadence;
+using ::tally::Colour;
+using ::tally::Polarity;
+using ::tally::TrendKind;
+using ::tally::UnitKind;
+using ::tally::WindowKind;
 
 // As written in the language: "count distinct", "quarter", "higher", "amber".
 const char* agg_op_name(AggOp op);
-const char* cadence_name(Cadence cadence);
-const char* polarity_name(Polarity polarity);
-const char* colour_name(Colour colour);
+using ::tally::cadence_name;
+using ::tally::colour_name;
+using ::tally::polarity_name;
 
 enum class NodeOp : std::uint8_t {
   // Leaves.

@@ -112,42 +112,6 @@ const char* agg_op_name(AggOp op) {
   return "?";
 }
 
-const char* cadence_name(Cadence cadence) {
-  switch (cadence) {
-    case Cadence::month:
-      return "month";
-    case Cadence::quarter:
-      return "quarter";
-    case Cadence::year:
-      return "year";
-  }
-  return "?";
-}
-
-const char* polarity_name(Polarity polarity) {
-  switch (polarity) {
-    case Polarity::higher:
-      return "higher";
-    case Polarity::lower:
-      return "lower";
-    case Polarity::range:
-      return "range";
-  }
-  return "?";
-}
-
-const char* colour_name(Colour colour) {
-  switch (colour) {
-    case Colour::red:
-      return "red";
-    case Colour::amber:
-      return "amber";
-    case Colour::green:
-      return "green";
-  }
-  return "?";
-}
-
 namespace {
 std::string ref(NodeId id) {
   return id == kNone ? "-" : fmt::format("n{}", static_cast<std::int32_t>(id));

@@ -4,6 +4,7 @@
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include "lang/base/text.hpp"
 #include "lang/syntax/grammar.hpp"
 
 namespace tally::syntax {
@@ -195,34 +196,11 @@ std::size_t recovery_point(std::string_view text, std::size_t offset,
   return text.size();
 }
 
-// The first byte that is not valid UTF-8, or npos.
+// The first byte that is not valid UTF-8, or a NUL byte; npos when there is none.
 std::size_t first_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    if (c < 0x80)
-      len = 1;
-    else if (c >= 0xC2 && c < 0xE0)
-      len = 2;
-    else if (c >= 0xE0 && c < 0xF0)
-      len = 3;
-    else if (c >= 0xF0 && c < 0xF5)
-      len = 4;
-    else
-      return i;
-    if (i + len > text.size()) return i;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
-    if (len == 3) {
-      const auto c1 = static_cast<unsigned char>(text[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return i;
-    }
-    if (len == 4) {
-      const auto c1 = static_cast<unsigned char>(text[i + 1]);
-      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return i;
-    }
-    if (c == 0) return i;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = utf8_length(text, i);
+    if (len == 0 || text[i] == 0) return i;
     i += len;
   }
   return std::string_view::npos;

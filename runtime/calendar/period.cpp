@@ -51,18 +51,6 @@ int read_digits(std::string_view text, std::size_t pos, std::size_t count) {
 
 }  // namespace
 
-const char* cadence_name(Cadence cadence) {
-  switch (cadence) {
-    case Cadence::month:
-      return "month";
-    case Cadence::quarter:
-      return "quarter";
-    case Cadence::year:
-      return "year";
-  }
-  return "?";
-}
-
 std::string label(const Period& period) {
   const Ymd ymd = civil_from_days(period.start);
   switch (period.cadence) {

@@ -7,13 +7,13 @@
 #include <string>
 #include <string_view>
 
+#include "lang/base/choices.hpp"
 #include "lang/base/date.hpp"
 
 namespace tally::calendar {
 
-enum class Cadence { month, quarter, year };
-
-const char* cadence_name(Cadence cadence);
+using ::tally::Cadence;
+using ::tally::cadence_name;
 
 struct Period {
   Cadence cadence = Cadence::quarter;

@@ -4,18 +4,6 @@ namespace tally::runtime {
 
 namespace {
 
-calendar::Cadence cadence_of(plan::Cadence c) {
-  switch (c) {
-    case plan::Cadence::month:
-      return calendar::Cadence::month;
-    case plan::Cadence::quarter:
-      return calendar::Cadence::quarter;
-    case plan::Cadence::year:
-      return calendar::Cadence::year;
-  }
-  return calendar::Cadence::quarter;
-}
-
 calendar::Window window_of(const plan::IndicatorPlan& ind, const calendar::Period& p) {
   switch (ind.window) {
     case plan::WindowKind::rolling_months:
@@ -68,7 +56,7 @@ void Job::merge(Job&& o) {
 
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,
                                             const RunRequest& request) {
-  const calendar::Cadence cadence = cadence_of(ind.cadence);
+  const calendar::Cadence cadence = ind.cadence;
   calendar::Period last;
   if (request.period.cadence) {
     // The period asked for, seen at this indicator's cadence: the one holding its last day.
