@@ -214,8 +214,9 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   for (const auto& w : s.data.warnings) std::cerr << w.render("warning") << "\n";
   if (!s.data.errors.empty()) {
     for (const auto& e : s.data.errors) std::cerr << e.render("error") << "\n";
-    std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n",
-                             s.data.errors.size(), s.data.errors.size() == 1 ? "" : "s");
+    const std::size_t count = runtime::Issue::count(s.data.errors);
+    std::cerr << fmt::format("{} error{} in the data; nothing was evaluated\n", count,
+                             count == 1 ? "" : "s");
     // Skipping rows cannot help a file that is missing, lacks a column or is not read to its end.
     const bool rows = std::any_of(s.data.errors.begin(), s.data.errors.end(),
                                   [](const runtime::Issue& e) { return e.row; });

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lang/base/source.hpp"
 
@@ -20,6 +21,12 @@ struct Issue {
   // About one row's cells, which --lenient would skip; false for faults of a whole file (it
   // cannot be opened, a column is missing, a quote is never closed...) and of expressions.
   bool row = false;
+  // For the line that closes a file's list ("... and 79 more errors"): how many errors it stands
+  // for that are not listed; 0 for every other issue.
+  std::size_t more = 0;
+
+  // How many errors `issues` hold, counting those a closing line stands for.
+  static std::size_t count(const std::vector<Issue>& issues);
 
   // A fault of a data file, or of one of its lines or cells.
   static Issue in_data(std::string file, std::int64_t line, std::int64_t column,

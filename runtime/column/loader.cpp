@@ -417,8 +417,10 @@ class Errors {
     count_ += count;
   }
   void close() {
-    if (count_ > kMaxErrors)
+    if (count_ > kMaxErrors) {
       out_.push_back(Issue::in_data(file_, 0, 0, msg_too_many(count_ - kMaxErrors, file_)));
+      out_.back().more = count_ - kMaxErrors;
+    }
   }
   std::size_t count() const { return count_; }
 
