@@ -90,17 +90,24 @@ Vec Evaluator::in_list(const plan::Node& node, const Vec& a, const Vec& list) co
     flag_known(x.v.data(), x.known.data(), negated, n);
     return x;
   }
-  x.v.assign(n, 0);
-  x.known.assign(n, 0);
+  // A constant against a list that holds row values (`"a" in (x, y)`): one answer per row.
+  std::size_t rows = n;
+  for (const Vec& item : items)
+    if (!item.one()) {
+      x.shape = Shape::flat;
+      rows = item.size();
+    }
+  x.v.assign(rows, 0);
+  x.known.assign(rows, 0);
   for (const Vec& item : items) {
     Vec eq = compare(Comparison::eq, a, item);
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < rows; ++i) {
       const std::size_t k = at(eq, i);
       if (eq.known[k] && eq.v[k]) x.v[i] = 1;
     }
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    x.known[i] = a.known[i];
+  for (std::size_t i = 0; i < rows; ++i) {
+    x.known[i] = a.known[at(a, i)];
     if (negated && x.known[i]) x.v[i] = x.v[i] ? 0 : 1;
   }
   return x;
