@@ -27,6 +27,7 @@ struct RunOptions {
   bool lenient = false;
   std::string rejects;
   std::string diagnostics = "text";
+  std::string as_at;  // the extract's date, YYYY-MM-DD; "" when not given
   // compare
   std::vector<std::string> against;
   // sweep

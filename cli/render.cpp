@@ -222,10 +222,42 @@ nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind) {
   return j;
 }
 
+nlohmann::ordered_json coverage_json(const runtime::Coverage& c) {
+  nlohmann::ordered_json j;
+  j["table"] = c.table;
+  j["column"] = c.column;
+  j["first"] = c.first ? nlohmann::ordered_json(format_iso(*c.first)) : nullptr;
+  j["last"] = c.last ? nlohmann::ordered_json(format_iso(*c.last)) : nullptr;
+  j["days_covered"] = c.covered_days;
+  j["days"] = c.days;
+  j["share"] = format_decimal(Rational(c.covered_days, c.days), 3);
+  return j;
+}
+
+std::string coverage_text(const runtime::Coverage& c) {
+  const std::string reach = c.first ? fmt::format("{}.{} runs from {} to {}", c.table, c.column,
+                                                  format_iso(*c.first), format_iso(*c.last))
+                                    : fmt::format("{}.{} holds no date", c.table, c.column);
+  return fmt::format("{}: {} of {} days ({} to {}) covered", reach, c.covered_days, c.days,
+                     format_iso(c.from), format_iso(c.to));
+}
+
+std::vector<std::string> coverage_notes(const RunResult& result) {
+  std::vector<std::string> notes;
+  for (const IndicatorResult& ir : result.indicators)
+    for (const PeriodResult& r : ir.results)
+      if (r.coverage)
+        notes.push_back(fmt::format("{} {}: partial data, {}",
+                                    ir.plan->code.empty() ? ir.plan->name : ir.plan->code,
+                                    calendar::label(r.period), coverage_text(*r.coverage)));
+  return notes;
+}
+
 nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ctx) {
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
   j["period"] = result.period_label;
+  if (!ctx.as_at.empty()) j["as_at"] = ctx.as_at;
   j["parameters"] = parameters_json(*ctx.plan, ctx.params);
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
   for (const IndicatorResult& ir : result.indicators) {
@@ -259,6 +291,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
         jr["benchmarks"] = b;
       }
       if (!r.value && !r.note.empty()) jr["note"] = r.note;
+      if (r.coverage) jr["coverage"] = coverage_json(*r.coverage);
       results.push_back(jr);
     }
     ji["results"] = results;
@@ -332,7 +365,9 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
   std::string out = fmt::format("{} scorecard\n\n", result.period_label);
   out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
-  for (const auto& n : notes) out += "note: " + n + "\n";
+  for (const auto& n : notes) out += "note: " + visible(n) + "\n";
+  for (const auto& n : coverage_notes(result)) out += "note: " + visible(n) + "\n";
+  if (!ctx.as_at.empty()) out += "data as at " + ctx.as_at + "\n";
   return out;
 }
 
@@ -380,6 +415,10 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     }
   }
   out += "\n" + summary_line(result) + "\n";
+  const std::vector<std::string> partial = coverage_notes(result);
+  if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
+  for (const auto& n : partial) out += "- " + esc(n) + "\n";
+  if (!ctx.as_at.empty()) out += "\nData as at " + ctx.as_at + ".\n";
   if (!ctx.descriptions.empty()) {
     out += "\n## Definitions\n\n";
     for (const IndicatorResult& ir : result.indicators) {
@@ -420,6 +459,13 @@ std::string run_html(const RunResult& result, const RenderContext& ctx) {
     }
   }
   out += fmt::format("</table>\n<p>{}</p>\n", html_escape(summary_line(result)));
+  const std::vector<std::string> partial = coverage_notes(result);
+  if (!partial.empty()) {
+    out += "<ul class=\"partial\">\n";
+    for (const auto& n : partial) out += fmt::format("<li>{}</li>\n", html_escape(n));
+    out += "</ul>\n";
+  }
+  if (!ctx.as_at.empty()) out += fmt::format("<p>Data as at {}.</p>\n", html_escape(ctx.as_at));
   if (!ctx.descriptions.empty()) {
     out += "<h2>Definitions</h2>\n<dl>\n";
     for (const IndicatorResult& ir : result.indicators) {

@@ -17,7 +17,11 @@ struct RenderContext {
   std::vector<Constant> params;  // the values used, one per plan parameter
   bool color = false;
   std::vector<std::string> descriptions;  // plain words, by plan indicator (report footnotes)
+  std::string as_at;                      // the extract's date (--as-at), shown when given
 };
+
+// Each figure over a period that the data only partly cover: "VP8 2017-18 Q1: partial data, ...".
+std::vector<std::string> coverage_notes(const runtime::RunResult& result);
 
 // Value and change: exactly `decimals` places. Targets and benchmarks: rounded to `decimals`
 // places with trailing zeros dropped ("90", "92.5").

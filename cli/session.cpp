@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "cli/render.hpp"
+#include "lang/base/date.hpp"
+#include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
 
 namespace tally::cli {
@@ -169,6 +171,13 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   s.request.period_label =
       period->cadence ? calendar::label(calendar::resolve(*period, *period->cadence)) : o.period;
   s.request.history = o.history;
+  if (!o.as_at.empty()) {
+    s.request.as_at = parse_iso(o.as_at);
+    if (!s.request.as_at)
+      return usage_error(
+          fmt::format("--as-at '{}' is not a date", o.as_at),
+          "write the date the data were extracted as YYYY-MM-DD, such as 2017-07-05");
+  }
   const std::optional<unsigned> threads = threads_wanted();
   if (!threads)
     return usage_error(
@@ -261,7 +270,10 @@ int run_command(const RunOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   }
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-  RenderContext ctx{&s.plan, s.request.params, false, {}};
+  RenderContext ctx{&s.plan, s.request.params, false, {}, o.as_at};
+  // Figures of periods the data only partly cover are marked in the output; say so here too.
+  for (const std::string& n : coverage_notes(result))
+    std::cerr << "warning: " << visible(n) << "\n";
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
     ctx.descriptions.push_back(
         check::describe_indicator(s.front->program, ind.index, s.request.params));

@@ -49,6 +49,7 @@ struct RunRequest {
   std::vector<std::uint32_t> indicators;        // plan indicator indices to run; empty = default
   unsigned threads = 0;                         // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
+  std::optional<Day> as_at;  // the extract's date: the data reach no further, whatever they hold
 };
 
 RunResult execute(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,

@@ -1,6 +1,9 @@
 #include "runtime/exec/figures.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
 
 namespace tally::runtime {
 
@@ -84,6 +87,74 @@ Trend trend_of(const plan::IndicatorPlan& ind, const PeriodResult& r, const Peri
   return up == (ind.polarity != plan::Polarity::lower) ? Trend::improving : Trend::deteriorating;
 }
 
+// The date column that places the indicator's rows in periods: a condition `C in period` (or
+// `C in window`) among its filters, C a date column of its table. None when no such test decides.
+struct Deciding {
+  std::uint32_t column = 0;
+  bool window = false;
+};
+std::optional<Deciding> deciding_column(const RunState& run, const plan::IndicatorPlan& ind) {
+  std::vector<NodeId> all;
+  run.conjuncts(ind.where, all);
+  run.conjuncts(ind.ratio ? ind.denominator_where : ind.value_where, all);
+  for (NodeId c : all) {
+    const plan::Node& r = run.node(c);
+    if (r.op != NodeOp::in_range) continue;
+    const plan::Node& a = run.node(r.a);
+    if (a.op != NodeOp::column || a.type.kind != Kind::date) continue;
+    const NodeOp lo = run.node(r.b).op, hi = run.node(r.c).op;
+    if (lo == NodeOp::period_start && hi == NodeOp::period_end) return Deciding{a.payload, false};
+    if (lo == NodeOp::window_start && hi == NodeOp::window_end) return Deciding{a.payload, true};
+  }
+  return std::nullopt;
+}
+
+// The first and last known dates of a column, worked out once per column of a run.
+class DateReach {
+ public:
+  explicit DateReach(const Dataset& data) : data_(data) {}
+  std::optional<std::pair<Day, Day>> of(std::uint32_t table, std::uint32_t column) {
+    const auto key = std::make_pair(table, column);
+    auto it = reach_.find(key);
+    if (it != reach_.end()) return it->second;
+    std::optional<std::pair<Day, Day>> r;
+    const Column& c = data_.tables[table]->columns[column];
+    for (std::size_t i = 0; i < c.data.size(); ++i) {
+      if (!c.validity.known(i)) continue;
+      const Day d = static_cast<Day>(c.data[i]);
+      if (!r) r = std::make_pair(d, d);
+      r->first = std::min(r->first, d);
+      r->second = std::max(r->second, d);
+    }
+    return reach_[key] = r;
+  }
+
+ private:
+  const Dataset& data_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::optional<std::pair<Day, Day>>> reach_;
+};
+
+// The coverage of [from, to] by data reaching over `reach` and no later than `as_at`; none when
+// they cover it all.
+std::optional<Coverage> coverage_of(Day from, Day to, std::optional<std::pair<Day, Day>> reach,
+                                    std::optional<Day> as_at) {
+  Coverage c;
+  c.from = from;
+  c.to = to;
+  c.days = to - from + 1;
+  if (reach) {
+    c.first = reach->first;
+    c.last = reach->second;
+  }
+  // The data reach from their first date to their last, or to the extract's date when it is
+  // given: an extract taken on 5 July covers June even when its last visit fell on 27 June.
+  const Day first = reach ? reach->first : to + 1;
+  const Day last = as_at ? *as_at : reach ? reach->second : from - 1;
+  if (first <= from && last >= to) return std::nullopt;
+  c.covered_days = std::max<std::int64_t>(0, std::min(last, to) - std::max(first, from) + 1);
+  return c;
+}
+
 }  // namespace
 
 RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eval, JobSet& set) {
@@ -95,12 +166,26 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
 
   RunResult result;
   result.period_label = request.period_label;
+  DateReach reach(run.data);
   for (std::uint32_t i : set.chosen) {
     const plan::IndicatorPlan& ind = plan.indicators[i];
     IndicatorResult ir;
     ir.plan = &ind;
+    const std::optional<Deciding> deciding =
+        run.data.tables[ind.table] ? deciding_column(run, ind) : std::nullopt;
     for (const calendar::Period& p : shown_periods(ind, request)) {
-      PeriodResult r = per_job[set.job_of.at({i, p.start})];
+      const std::size_t j = set.job_of.at({i, p.start});
+      PeriodResult r = per_job[j];
+      if (deciding) {
+        const Frame& f = set.jobs[j].frame;
+        r.coverage = coverage_of(deciding->window ? f.window_start : f.period_start,
+                                 deciding->window ? f.window_end : f.period_end,
+                                 reach.of(ind.table, deciding->column), request.as_at);
+        if (r.coverage) {
+          r.coverage->table = plan.tables[ind.table].schema.name;
+          r.coverage->column = plan.tables[ind.table].columns[deciding->column];
+        }
+      }
       if (ind.has_trend) {
         const calendar::Period c = comparator(ind, p);
         const PeriodResult& before = per_job[set.job_of.at({i, c.start})];

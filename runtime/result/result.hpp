@@ -19,6 +19,16 @@ enum class Trend { none, improving, deteriorating, stable };
 const char* rag_name(Rag rag);
 const char* trend_name(Trend trend);
 
+// How far the data reach over a period (or window) they do not fill: the table and date column
+// that place rows in periods, the first and last dates they hold (both absent when no cell holds
+// one), and the days of the period (or window) they cover out of its days.
+struct Coverage {
+  std::string table, column;
+  std::optional<Day> first, last;
+  Day from = 0, to = 0;  // the period or window
+  std::int64_t covered_days = 0, days = 0;
+};
+
 struct PeriodResult {
   calendar::Period period;
   std::optional<Rational> numerator, denominator;  // ratio indicators
@@ -29,6 +39,9 @@ struct PeriodResult {
   std::optional<Rational> change;  // value minus the comparator's value
   std::vector<std::optional<Rational>> benchmarks;
   std::string note;  // why the value is missing
+  // Present when the data that place rows in periods begin after the period (or window) starts or
+  // end before it ends, or after --as-at: the figure is of part of it.
+  std::optional<Coverage> coverage;
 };
 
 struct IndicatorResult {
