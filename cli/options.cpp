@@ -122,9 +122,10 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
                   "where --lenient writes rejected rows (default tally-rejects.csv)");
   cmd->add_option("--diagnostics", o.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--as-at", o.as_at,
-                  "the date the data were extracted (YYYY-MM-DD): shown in the report, and no "
-                  "period is taken as covered past it");
+  cmd->add_option(
+      "--as-at", o.as_at,
+      "the date the data were extracted (YYYY-MM-DD): shown in the output; the data are "
+      "taken to reach it");
 }
 
 // `--output report.html` with no --format: the format the file's extension names.
