@@ -90,10 +90,11 @@ Trend trend_of(const plan::IndicatorPlan& ind, const PeriodResult& r, const Peri
 // The date column that places the indicator's rows in periods: a condition `C in period` (or
 // `C in window`) among its filters, C a date column of its table. None when no such test decides.
 struct Deciding {
+  bool found = false;
   std::uint32_t column = 0;
   bool window = false;
 };
-std::optional<Deciding> deciding_column(const RunState& run, const plan::IndicatorPlan& ind) {
+Deciding deciding_column(const RunState& run, const plan::IndicatorPlan& ind) {
   std::vector<NodeId> all;
   run.conjuncts(ind.where, all);
   run.conjuncts(ind.ratio ? ind.denominator_where : ind.value_where, all);
@@ -103,10 +104,12 @@ std::optional<Deciding> deciding_column(const RunState& run, const plan::Indicat
     const plan::Node& a = run.node(r.a);
     if (a.op != NodeOp::column || a.type.kind != Kind::date) continue;
     const NodeOp lo = run.node(r.b).op, hi = run.node(r.c).op;
-    if (lo == NodeOp::period_start && hi == NodeOp::period_end) return Deciding{a.payload, false};
-    if (lo == NodeOp::window_start && hi == NodeOp::window_end) return Deciding{a.payload, true};
+    if (lo == NodeOp::period_start && hi == NodeOp::period_end)
+      return Deciding{true, a.payload, false};
+    if (lo == NodeOp::window_start && hi == NodeOp::window_end)
+      return Deciding{true, a.payload, true};
   }
-  return std::nullopt;
+  return Deciding{};
 }
 
 // The first and last known dates of a column, worked out once per column of a run.
@@ -171,19 +174,18 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
     const plan::IndicatorPlan& ind = plan.indicators[i];
     IndicatorResult ir;
     ir.plan = &ind;
-    const std::optional<Deciding> deciding =
-        run.data.tables[ind.table] ? deciding_column(run, ind) : std::nullopt;
+    const Deciding deciding = run.data.tables[ind.table] ? deciding_column(run, ind) : Deciding{};
     for (const calendar::Period& p : shown_periods(ind, request)) {
       const std::size_t j = set.job_of.at({i, p.start});
       PeriodResult r = per_job[j];
-      if (deciding) {
+      if (deciding.found) {
         const Frame& f = set.jobs[j].frame;
-        r.coverage = coverage_of(deciding->window ? f.window_start : f.period_start,
-                                 deciding->window ? f.window_end : f.period_end,
-                                 reach.of(ind.table, deciding->column), request.as_at);
+        r.coverage = coverage_of(deciding.window ? f.window_start : f.period_start,
+                                 deciding.window ? f.window_end : f.period_end,
+                                 reach.of(ind.table, deciding.column), request.as_at);
         if (r.coverage) {
           r.coverage->table = plan.tables[ind.table].schema.name;
-          r.coverage->column = plan.tables[ind.table].columns[deciding->column];
+          r.coverage->column = plan.tables[ind.table].columns[deciding.column];
         }
       }
       if (ind.has_trend) {
