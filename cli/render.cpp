@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lang/base/date.hpp"
+#include "lang/base/number.hpp"
 #include "lang/base/text.hpp"
 
 namespace tally::cli {
@@ -157,21 +158,9 @@ std::string csv_field(const std::string& s) {
   // A text that a spreadsheet would run as a formula (= + - @, or a tab or carriage return first)
   // is kept as text by a leading apostrophe, as spreadsheet guidance recommends; numbers that
   // tally writes, such as a change of -0.8, are left as numbers.
-  auto plain_number = [](std::string_view t) {  // [-+]digits[.digits]
-    std::size_t i = t.empty() || (t[0] != '-' && t[0] != '+') ? 0 : 1;
-    const std::size_t digits = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    if (i == digits) return false;
-    if (i < t.size() && t[i] == '.') {
-      const std::size_t fraction = ++i;
-      while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-      if (i == fraction) return false;
-    }
-    return i == t.size();
-  };
   std::string text = s;
   if (!text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos &&
-      !plain_number(text))
+      !parse_decimal(text))
     text.insert(0, 1, '\'');
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lang/base/value.hpp"
@@ -30,6 +31,8 @@ namespace tally::runtime {
 struct ExecCaches {
   SortCache sorts;
   StringPool constant_texts;
+  // The first and last known dates of a (table, column): how far the data reach (coverage).
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::optional<std::pair<Day, Day>>> date_reach;
   const Dataset* data = nullptr;  // the dataset these were made for
 };
 

@@ -1,7 +1,6 @@
 #include "runtime/exec/figures.hpp"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <utility>
 
@@ -112,30 +111,23 @@ Deciding deciding_column(const RunState& run, const plan::IndicatorPlan& ind) {
   return Deciding{};
 }
 
-// The first and last known dates of a column, worked out once per column of a run.
-class DateReach {
- public:
-  explicit DateReach(const Dataset& data) : data_(data) {}
-  std::optional<std::pair<Day, Day>> of(std::uint32_t table, std::uint32_t column) {
-    const auto key = std::make_pair(table, column);
-    auto it = reach_.find(key);
-    if (it != reach_.end()) return it->second;
-    std::optional<std::pair<Day, Day>> r;
-    const Column& c = data_.tables[table]->columns[column];
-    for (std::size_t i = 0; i < c.data.size(); ++i) {
-      if (!c.validity.known(i)) continue;
-      const Day d = static_cast<Day>(c.data[i]);
-      if (!r) r = std::make_pair(d, d);
-      r->first = std::min(r->first, d);
-      r->second = std::max(r->second, d);
-    }
-    return reach_[key] = r;
+// The first and last known dates of a column, worked out once per column and dataset (the
+// caller's caches keep them for every run over the same data).
+std::optional<std::pair<Day, Day>> date_reach(const RunState& run, std::uint32_t table,
+                                              std::uint32_t column) {
+  auto [it, added] = run.caches.date_reach.try_emplace({table, column});
+  if (!added) return it->second;
+  const Column& c = run.data.tables[table]->columns[column];
+  std::optional<std::pair<Day, Day>>& r = it->second;
+  for (std::size_t i = 0; i < c.data.size(); ++i) {
+    if (!c.validity.known(i)) continue;
+    const Day d = static_cast<Day>(c.data[i]);
+    if (!r) r = std::make_pair(d, d);
+    r->first = std::min(r->first, d);
+    r->second = std::max(r->second, d);
   }
-
- private:
-  const Dataset& data_;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::optional<std::pair<Day, Day>>> reach_;
-};
+  return r;
+}
 
 // The coverage of [from, to] by data reaching over `reach` and no later than `as_at`; none when
 // they cover it all.
@@ -169,7 +161,6 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
 
   RunResult result;
   result.period_label = request.period_label;
-  DateReach reach(run.data);
   for (std::uint32_t i : set.chosen) {
     const plan::IndicatorPlan& ind = plan.indicators[i];
     IndicatorResult ir;
@@ -182,7 +173,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
         const Frame& f = set.jobs[j].frame;
         r.coverage = coverage_of(deciding.window ? f.window_start : f.period_start,
                                  deciding.window ? f.window_end : f.period_end,
-                                 reach.of(ind.table, deciding.column), request.as_at);
+                                 date_reach(run, ind.table, deciding.column), request.as_at);
         if (r.coverage) {
           r.coverage->table = plan.tables[ind.table].schema.name;
           r.coverage->column = plan.tables[ind.table].columns[deciding.column];

@@ -19,14 +19,15 @@ ExecCaches& caches_for(ExecCaches& caches, const Dataset& data) {
 
 }  // namespace
 
-RunState::RunState(const plan::Plan& plan_, const Dataset& data_, ExecCaches& caches,
+RunState::RunState(const plan::Plan& plan_, const Dataset& data_, ExecCaches& caches_,
                    const RunRequest& request_, std::vector<Issue>& errors_)
     : plan(plan_),
       data(data_),
       request(request_),
-      sorts(caches_for(caches, data_).sorts),
+      sorts(caches_for(caches_, data_).sorts),
+      caches(caches_),
       errors(errors_),
-      texts(data_.pool, caches.constant_texts) {
+      texts(data_.pool, caches_.constant_texts) {
   for (const Constant& c : plan.constants) constants.push_back(constant_vec(c, texts));
   for (std::size_t i = 0; i < plan.params.size(); ++i) {
     const Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;

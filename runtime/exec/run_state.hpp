@@ -29,6 +29,7 @@ struct RunState {
   const Dataset& data;
   const RunRequest& request;
   SortCache& sorts;
+  ExecCaches& caches;  // the caller's, for what runs over the same data share (date reach)
   std::vector<Issue>& errors;
   TextCodes texts;
   std::vector<Vec> params, constants;
