@@ -1,5 +1,9 @@
 // The checker: resolves every name, infers types, units and levels, and reports every mistake it
 // can find in one pass over all files.
+//
+// Long on purpose: one class walks one syntax tree, and its parts (names, types and units, levels,
+// lets with their depth and size, each clause of an indicator) share its scopes and side tables;
+// split into files, each would reach into the others' state.
 #include <fmt/format.h>
 
 #include <algorithm>

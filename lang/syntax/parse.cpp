@@ -1,3 +1,6 @@
+// Parsing: the PEGTL parse tree of each declaration, and the builder that turns it into the
+// syntax tree. Long on purpose: the builder has one short case per kind of node, and the parse
+// tree never leaves this file.
 #include "lang/syntax/parse.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,7 @@
+// Loading a table's columns from its CSV records. Long on purpose: its sections (messages, cell
+// parsing, per-column state, issues and rejects, keys, the block and record paths) work on one
+// part of a table in flight, and the block path must give exactly what the record path gives, so
+// both stay side by side.
 #include "runtime/column/loader.hpp"
 
 #include <fmt/format.h>
