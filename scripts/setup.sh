@@ -19,11 +19,13 @@ for arg in "$@"; do
 done
 
 packages=(g++ cmake ninja-build pkg-config tao-pegtl-dev libboost-dev libfmt-dev
-          nlohmann-json3-dev libcli11-dev)
+          nlohmann-json3-dev libcli11-dev libre2-dev libexpat1-dev libzip-dev libxlsxwriter-dev)
 if ((tests)); then
   # GoogleTest and Google Benchmark; clang-format checks the layout of the sources; clang with
-  # its runtime libraries builds the fuzz targets.
-  packages+=(libgtest-dev libbenchmark-dev clang-format clang libclang-rt-dev)
+  # its runtime libraries builds the fuzz targets; Chromium renders the HTML report headless and
+  # openpyxl (Debian's, for /usr/bin/python3) reads the workbooks back.
+  packages+=(libgtest-dev libbenchmark-dev clang-format clang libclang-rt-dev chromium
+             python3-openpyxl)
 fi
 
 missing=()
