@@ -28,6 +28,8 @@ struct RunOptions {
   std::string rejects;
   std::string diagnostics = "text";
   std::string as_at;  // the extract's date, YYYY-MM-DD; "" when not given
+  // report (and the report's parts in run's html and json)
+  std::string council, title, commentary;
   // compare
   std::vector<std::string> against;
   // sweep
@@ -43,5 +45,6 @@ int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);
 int explain_command(const RunOptions& options);
 int describe_command(const RunOptions& options);
+int report_command(const RunOptions& options);
 
 }  // namespace tally::cli

@@ -128,6 +128,15 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
       "taken to reach it");
 }
 
+// Where the report's heading and commentary come from (report, and run's html and json).
+void add_report_options(CLI::App* cmd, RunOptions& o) {
+  cmd->add_option("--council", o.council, "the council's name in the report's heading");
+  cmd->add_option("--title", o.title, "the report's title (default: Performance indicators)");
+  cmd->add_option("--commentary", o.commentary,
+                  "folder of commentary: PERIOD/CODE.md (default: a folder named commentary "
+                  "in or beside the definitions' folder)");
+}
+
 // `--output report.html` with no --format: the format the file's extension names.
 void format_from_output(RunOptions& o) {
   if (!o.format.empty() || o.output.empty()) return;
@@ -217,6 +226,14 @@ int main(int argc, char** argv) {
   describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  RunOptions report_options;
+  auto* report_cmd = app.add_subcommand(
+      "report", "the committee paper for a period: one HTML file with dashboards and commentary");
+  add_run_options(report_cmd, report_options, false);
+  report_cmd->add_option("--format", report_options.format, "html")->check(CLI::IsMember({"html"}));
+  add_report_options(report_cmd, report_options);
+  add_report_options(run_cmd, run_options);
+
   if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
     app.parse(argc, argv);
@@ -224,7 +241,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  for (RunOptions* o : {&run_options, &compare_options, &sweep_options, &explain_options})
+  for (RunOptions* o :
+       {&run_options, &compare_options, &sweep_options, &explain_options, &report_options})
     format_from_output(*o);
   if (*check_cmd) return check_command(check_options);
   if (*run_cmd) return run_command(run_options);
@@ -232,6 +250,7 @@ int main(int argc, char** argv) {
   if (*sweep_cmd) return sweep_command(sweep_options);
   if (*explain_cmd) return explain_command(explain_options);
   if (*describe_cmd) return describe_command(describe_options);
+  if (*report_cmd) return report_command(report_options);
   return 2;
 }
 

@@ -59,10 +59,6 @@ const char* arrow(Trend t) {
   return " ";
 }
 
-std::string unit_suffix(const plan::IndicatorPlan& ind) {
-  return ind.unit == plan::UnitKind::percent ? "%" : "";
-}
-
 std::size_t display_width(const std::string& s) {
   std::size_t w = 0;
   for (char c : s)
@@ -93,6 +89,16 @@ std::string cut(const std::string& s, std::size_t width) {
 }
 
 }  // namespace
+
+std::string unit_suffix(const plan::IndicatorPlan& ind) {
+  return ind.unit == plan::UnitKind::percent ? "%" : "";
+}
+
+std::string signed_change(const Rational& change, int decimals) {
+  const std::string text = value_text(change, decimals);
+  const bool zero = text.find_first_not_of("0.-") == std::string::npos;
+  return change > 0 && !zero ? "+" + text : text;
+}
 
 std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!r.value) return "-";
@@ -284,6 +290,10 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       results.push_back(jr);
     }
     ji["results"] = results;
+    // The service's commentary on the period asked, as written (Markdown).
+    const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
+    if (i < ctx.commentary.size() && !ctx.commentary[i].empty())
+      ji["commentary"] = ctx.commentary[i];
     inds.push_back(ji);
   }
   j["indicators"] = inds;
@@ -330,11 +340,8 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     std::string trend = last.trend == Trend::none ? ""
                                                   : fmt::format("{} {}", arrow(last.trend),
                                                                 runtime::trend_name(last.trend));
-    if (last.change && last.trend != Trend::none) {
-      const std::string change = value_text(*last.change, ind.decimals);
-      const bool zero = change.find_first_not_of("0.-") == std::string::npos;
-      trend += fmt::format(" ({}{})", *last.change > 0 && !zero ? "+" : "", change);
-    }
+    if (last.change && last.trend != Trend::none)
+      trend += fmt::format(" ({})", signed_change(*last.change, ind.decimals));
     row.push_back(trend);
     if (!last.value && !last.note.empty())
       notes.push_back(fmt::format("{}: {}", ind.title, last.note));
@@ -417,55 +424,6 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
                            esc(ctx.descriptions[i]));
     }
   }
-  return out;
-}
-
-std::string run_html(const RunResult& result, const RenderContext& ctx) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += fmt::format("<title>{} scorecard</title>\n", html_escape(result.period_label));
-  out +=
-      "<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid "
-      "#999;padding:4px "
-      "8px}td.n{text-align:right}.red{background:#f4cccc}.amber{background:#fce5cd}"
-      ".green{background:#d9ead3}</style>\n</head>\n<body>\n";
-  out += fmt::format("<h1>{} scorecard</h1>\n<table>\n", html_escape(result.period_label));
-  out +=
-      "<tr><th>Code</th><th>Indicator</th><th>Period</th><th>Numerator</th><th>Denominator</th>"
-      "<th>Value</th><th>Target</th><th>RAG</th><th>Trend</th></tr>\n";
-  for (const IndicatorResult& ir : result.indicators) {
-    const plan::IndicatorPlan& ind = *ir.plan;
-    for (const PeriodResult& r : ir.results) {
-      out += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
-          "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td>{} "
-          "{}</td></tr>\n",
-          html_escape(ind.code), html_escape(ind.title), calendar::label(r.period),
-          count_text(r.numerator, ind), count_text(r.denominator, ind),
-          html_escape(shown_value(r, ind)), html_escape(target_text(r, ind.decimals)),
-          runtime::rag_name(r.rag), runtime::rag_name(r.rag),
-          r.trend == Trend::none ? "" : arrow(r.trend),
-          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
-    }
-  }
-  out += fmt::format("</table>\n<p>{}</p>\n", html_escape(summary_line(result)));
-  const std::vector<std::string> partial = coverage_notes(result);
-  if (!partial.empty()) {
-    out += "<ul class=\"partial\">\n";
-    for (const auto& n : partial) out += fmt::format("<li>{}</li>\n", html_escape(n));
-    out += "</ul>\n";
-  }
-  if (!ctx.as_at.empty()) out += fmt::format("<p>Data as at {}.</p>\n", html_escape(ctx.as_at));
-  if (!ctx.descriptions.empty()) {
-    out += "<h2>Definitions</h2>\n<dl>\n";
-    for (const IndicatorResult& ir : result.indicators) {
-      const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
-      if (i < ctx.descriptions.size())
-        out += fmt::format("<dt>{} {}</dt><dd>{}</dd>\n", html_escape(ir.plan->code),
-                           html_escape(ir.plan->title), html_escape(ctx.descriptions[i]));
-    }
-    out += "</dl>\n";
-  }
-  out += "</body>\n</html>\n";
   return out;
 }
 

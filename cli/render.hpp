@@ -18,6 +18,13 @@ struct RenderContext {
   bool color = false;
   std::vector<std::string> descriptions;  // plain words, by plan indicator (report footnotes)
   std::string as_at;                      // the extract's date (--as-at), shown when given
+  // The report's parts (cli/report), by plan indicator: the service's commentary on the period
+  // asked (Markdown, "" when none), the service area, each benchmark's label.
+  std::vector<std::string> commentary;
+  std::vector<std::string> areas;
+  std::vector<std::vector<std::string>> benchmark_labels;
+  std::string council, title;  // the report's heading
+  std::string scenario;        // the scenarios and --set values applied, "" when none
 };
 
 // Each figure over a period that the data only partly cover: "VP8 2017-18 Q1: partial data, ...".
@@ -46,7 +53,11 @@ nlohmann::ordered_json run_json(const runtime::RunResult& result, const RenderCo
 std::string run_table(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_csv(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_markdown(const runtime::RunResult& result, const RenderContext& ctx);
-std::string run_html(const runtime::RunResult& result, const RenderContext& ctx);
+
+// "+1.9", "-0.8", "0.0": a change with its sign, none when it rounds to zero.
+std::string signed_change(const Rational& change, int decimals);
+// "%" for a percentage, "" otherwise.
+std::string unit_suffix(const plan::IndicatorPlan& ind);
 
 // "13 indicators: 3 red, 4 amber, 6 green"
 std::string summary_line(const runtime::RunResult& result);

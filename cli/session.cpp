@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "cli/render.hpp"
+#include "cli/report/commentary.hpp"
+#include "cli/report/report_html.hpp"
 #include "lang/base/date.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
@@ -270,13 +272,17 @@ int run_command(const RunOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
   }
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
-  RenderContext ctx{&s.plan, s.request.params, false, {}, o.as_at};
+  RenderContext ctx;
+  ctx.plan = &s.plan;
+  ctx.params = s.request.params;
+  ctx.as_at = o.as_at;
   // Figures of periods the data only partly cover are marked in the output; say so here too.
   for (const std::string& n : coverage_notes(result))
     std::cerr << "warning: " << visible(n) << "\n";
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
     ctx.descriptions.push_back(
         check::describe_indicator(s.front->program, ind.index, s.request.params));
+  fill_report_context(s, o, result, ctx);
   const std::string format = output_format(o);
   ctx.color = format == "table" && o.output.empty() && stdout_color();
   std::string text;
@@ -287,7 +293,7 @@ int run_command(const RunOptions& o) {
   else if (format == "markdown")
     text = run_markdown(result, ctx);
   else if (format == "html")
-    text = run_html(result, ctx);
+    text = report_html(result, ctx);
   else
     text = run_table(result, ctx);
   finish(text, o.output);

@@ -1,0 +1,20 @@
+// The committee paper: one self-contained HTML page (inline CSS and SVG, no script, nothing
+// fetched) in the shape of a council's performance report: heading, summary with the exceptions
+// first, a dashboard per service area, the definitions in words as footnotes.
+#pragma once
+
+#include <string>
+
+#include "cli/render.hpp"
+
+namespace tally::cli {
+
+// `ctx` carries the report's parts (fill_report_context). Every text from the definitions, the
+// data, the options and the commentary is escaped.
+std::string report_html(const runtime::RunResult& result, const RenderContext& ctx);
+
+// An inline SVG sparkline of an indicator's values over `results` with its target as a dashed
+// line; the newest point is marked in its colour. "" when fewer than one value is known.
+std::string sparkline_svg(const runtime::IndicatorResult& ir);
+
+}  // namespace tally::cli
