@@ -3,7 +3,8 @@
 # builds it into build/. Without options it builds the `tally` program alone; with --tests it also
 # installs what the tests need and builds the tests and benchmarks. Build output goes to
 # build/setup.log (its last lines are shown when the build fails), so that what runs after the
-# set-up prints on a clean screen. Other arguments go to cmake's configure step.
+# set-up prints on a clean screen. It ends by writing the example pack's committee report to
+# build/children-services-2017-18Q1.html and saying so. Other arguments go to cmake's configure step.
 #
 # usage: scripts/setup.sh [--tests] [CMAKE_ARGS...]
 set -euo pipefail
@@ -55,4 +56,13 @@ if ! { cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release "${switches[@]}" 
   tail -n 40 "$log" >&2
   echo "setup: the build failed; the whole log is $log" >&2
   exit 1
+fi
+
+# The example pack's committee report, for a person to open in a browser.
+report=build/children-services-2017-18Q1.html
+if build/tally report examples/children-services/indicators --data examples/children-services/data \
+     --period 2017-18Q1 --as-at 2019-03-31 --output "$report"; then
+  echo "setup: the example pack's committee report for 2017-18 Q1 is $report (open it in a browser)" >&2
+else
+  echo "setup: the example pack's report could not be written (above: why)" >&2
 fi
