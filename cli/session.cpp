@@ -256,6 +256,7 @@ std::string output_format(const RunOptions& o) {
 }
 
 int run_command(const RunOptions& o) {
+  if (auto status = check_commentary_option(o)) return *status;
   Session s;
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::Issue> errors;

@@ -56,6 +56,13 @@ std::optional<fs::path> commentary_folder(const RunOptions& o) {
   return std::nullopt;
 }
 
+std::optional<int> check_commentary_option(const RunOptions& o) {
+  std::error_code ec;
+  if (o.commentary.empty() || fs::is_directory(o.commentary, ec)) return std::nullopt;
+  return usage_error(fmt::format("--commentary '{}' is not a folder", o.commentary),
+                     "name the folder that holds PERIOD/CODE.md, such as commentary");
+}
+
 std::string period_folder(const std::string& period_label) {
   std::string out;
   for (char c : period_label)

@@ -18,6 +18,9 @@ namespace tally::cli {
 // inside a folder of DEFS (or the folder of a file named), or beside it (in its parent folder).
 std::optional<std::filesystem::path> commentary_folder(const RunOptions& o);
 
+// A --commentary that names no folder is a usage error (exit 2): printed, and the status returned.
+std::optional<int> check_commentary_option(const RunOptions& o);
+
 // The folder name of a period's commentary: its label without blanks ("2017-18Q1").
 std::string period_folder(const std::string& period_label);
 

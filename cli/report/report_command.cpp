@@ -18,6 +18,7 @@ int report_command(const RunOptions& given) {
   if (!o.format.empty() && o.format != "html")
     return usage_error(fmt::format("tally report does not write {}", o.format),
                        "tally report writes html; tally run --format xlsx writes a workbook");
+  if (auto status = check_commentary_option(o)) return *status;
   Session s;
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::Issue> errors;
