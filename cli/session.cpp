@@ -246,7 +246,7 @@ std::optional<int> refuse_page_formats(const RunOptions& o, const char* command)
       fmt::format(
           "tally {} does not write {}{}", command, format,
           o.format.empty() ? fmt::format(" (chosen by the extension of '{}')", o.output) : ""),
-      "use --format table, json or csv; tally run writes markdown and html");
+      "use --format table, json or csv; compare without --against writes markdown and html");
 }
 
 std::string output_format(const RunOptions& o) {

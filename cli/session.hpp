@@ -65,8 +65,8 @@ bool write_output(const std::string& text, const std::string& path);
 bool stdout_color();
 // --format, or when it is not given: the table at a terminal, the stable JSON anywhere else.
 std::string output_format(const RunOptions& o);
-// compare, sweep and explain print listings, not pages: markdown and html are refused (exit 2)
-// rather than given as text under the wrong name.
+// compare --against prints a listing, not a page: markdown and html are refused (exit 2) rather
+// than given as text under the wrong name.
 std::optional<int> refuse_page_formats(const RunOptions& o, const char* command);
 bool stdout_is_terminal();
 bool stderr_color();

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/render.hpp"
+#include "cli/report/listings.hpp"
 #include "cli/session.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
@@ -186,8 +187,10 @@ int compare_versions(const RunOptions& o) {
 }  // namespace
 
 int compare_command(const RunOptions& o) {
-  if (auto status = refuse_page_formats(o, "compare")) return *status;
-  if (!o.against.empty()) return compare_versions(o);
+  if (!o.against.empty()) {
+    if (auto status = refuse_page_formats(o, "compare --against")) return *status;
+    return compare_versions(o);
+  }
   Session s;
   RunOptions base = o;
   base.scenarios.clear();
@@ -312,6 +315,32 @@ int compare_command(const RunOptions& o) {
     j["indicators"] = inds;
     j["summary"] = {{"indicators_changing_colour", changing}, {"sentences", sentences}};
     text = json_text(j);
+  } else if (format == "html" || format == "markdown") {
+    CompareView view;
+    view.period_label = first.period_label;
+    view.runs = names_of(runs);
+    for (const NamedRun& run : runs) {
+      std::vector<std::string> changed;
+      for (std::size_t k = 0; k < s.plan.params.size(); ++k)
+        if (constant_source(run.params[k]) != constant_source(s.plan.params[k].declared))
+          changed.push_back(s.plan.params[k].name + " = " + constant_display(run.params[k]));
+      view.parameters.push_back(changed.empty() ? "the declared values"
+                                                : fmt::format("{}", fmt::join(changed, "; ")));
+    }
+    for (std::size_t i = 0; i < first.indicators.size(); ++i) {
+      for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
+        CompareView::Row row;
+        row.indicator = first.indicators[i].plan;
+        row.period = calendar::label(first.indicators[i].results[p].period);
+        for (const NamedRun& run : runs) {
+          row.figures.push_back(&run.result.indicators[i].results[p]);
+          row.changed = row.changed || row.figures.back()->rag != row.figures.front()->rag;
+        }
+        view.rows.push_back(std::move(row));
+      }
+    }
+    view.sentences = sentences;
+    text = format == "html" ? compare_html(view) : compare_markdown(view);
   } else if (format == "csv") {
     text = "indicator,code,period";
     for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
@@ -419,7 +448,6 @@ std::optional<std::vector<std::string>> vary_values(const std::string& spec, std
 }  // namespace
 
 int sweep_command(const RunOptions& o) {
-  if (auto status = refuse_page_formats(o, "sweep")) return *status;
   const auto eq = o.vary.find('=');
   if (eq == std::string::npos || eq == 0)
     return usage_error(fmt::format("--vary '{}' is not NAME=FROM..TO[:STEP] or NAME=A,B,C", o.vary),
@@ -491,6 +519,18 @@ int sweep_command(const RunOptions& o) {
     }
     j["indicators"] = inds;
     text = json_text(j);
+  } else if (format == "html" || format == "markdown") {
+    SweepView view;
+    view.period_label = s.request.period_label;
+    view.parameter = name;
+    for (const Row& row : rows) view.values.push_back(row.shown);
+    for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
+      SweepView::Indicator si;
+      si.indicator = &s.plan.indicators[i];
+      for (const Row& row : rows) si.figures.push_back(&row.result.indicators[i].results.back());
+      view.indicators.push_back(std::move(si));
+    }
+    text = format == "html" ? sweep_html(view) : sweep_markdown(view);
   } else if (format == "csv") {
     text = "indicator,parameter_value,numerator,denominator,value,rag\n";
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -525,7 +565,6 @@ int sweep_command(const RunOptions& o) {
 }
 
 int explain_command(const RunOptions& o) {
-  if (auto status = refuse_page_formats(o, "explain")) return *status;
   if (o.indicators.size() != 1)
     return usage_error("explain needs exactly one --indicator NAME",
                        "name the indicator whose figure to explain");
@@ -564,6 +603,10 @@ int explain_command(const RunOptions& o) {
     }
     j["rows"] = rows;
     text = json_text(j);
+  } else if (format == "html") {
+    text = explain_html(r);
+  } else if (format == "markdown") {
+    text = explain_markdown(r);
   } else if (format == "csv") {
     std::vector<std::string> names;
     if (!r.rows.empty())

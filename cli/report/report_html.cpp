@@ -38,12 +38,6 @@ h3{font-size:10pt;margin:7px 0 3px;color:#1f3a5f}
 .counts{display:flex;gap:8px;margin:2px 0 4px;padding:0;list-style:none}
 .counts li{display:flex;align-items:center;gap:6px;padding:3px 10px;border-radius:4px;font-weight:bold}
 .counts .n{font-size:12pt}
-.rag{display:inline-flex;align-items:center;gap:4px;padding:1px 6px 1px 4px;border-radius:3px;font-weight:bold;white-space:nowrap;font-size:8.5pt}
-.rag svg{flex:none}
-.rag-red{background:#fbe3e1;color:#8c1d18}.rag-red svg{fill:#c62828}
-.rag-amber{background:#fff0c2;color:#5f4300}.rag-amber svg{fill:#d29a00}
-.rag-green{background:#dcf1e1;color:#1b5e20}.rag-green svg{fill:#2e7d32}
-.rag-none{background:#eceff3;color:#3a3f47}.rag-none svg{fill:#6b7280}
 .exception{border-left:4px solid #c62828;background:#fdf6f5;padding:3px 8px 2px;margin:0 0 4px;break-inside:avoid}
 .exception h4{margin:0;font-size:8.8pt;display:inline}
 .exception .fig{display:inline;margin-left:6px}
@@ -89,7 +83,17 @@ std::string cap(std::string s) {
   return s;
 }
 
-// A RAG chip: a shape and a word as well as a colour.
+}  // namespace
+
+const char* const kRagStyle = R"(
+.rag{display:inline-flex;align-items:center;gap:4px;padding:1px 6px 1px 4px;border-radius:3px;font-weight:bold;white-space:nowrap;font-size:8.5pt}
+.rag svg{flex:none}
+.rag-red{background:#fbe3e1;color:#8c1d18}.rag-red svg{fill:#c62828}
+.rag-amber{background:#fff0c2;color:#5f4300}.rag-amber svg{fill:#d29a00}
+.rag-green{background:#dcf1e1;color:#1b5e20}.rag-green svg{fill:#2e7d32}
+.rag-none{background:#eceff3;color:#3a3f47}.rag-none svg{fill:#6b7280}
+)";
+
 std::string rag_chip(Rag rag) {
   std::string shape;
   switch (rag) {
@@ -112,6 +116,8 @@ std::string rag_chip(Rag rag) {
       "aria-hidden=\"true\" focusable=\"false\">{}</svg>{}</span>",
       runtime::rag_name(rag), shape, word);
 }
+
+namespace {
 
 std::string target_with_unit(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   const std::string t = target_text(r, ind.decimals);
@@ -232,7 +238,7 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
   out +=
       fmt::format("<title>{}{}: {}</title>\n", ctx.council.empty() ? "" : esc(ctx.council) + ": ",
                   esc(title), esc(result.period_label));
-  out += fmt::format("<style>{}</style>\n</head>\n<body>\n", kStyle);
+  out += fmt::format("<style>{}{}</style>\n</head>\n<body>\n", kStyle, kRagStyle);
 
   // The heading: council, title, period, extract date, scenario.
   out += "<header class=\"paper\">\n";

@@ -13,6 +13,12 @@ namespace tally::cli {
 // data, the options and the commentary is escaped.
 std::string report_html(const runtime::RunResult& result, const RenderContext& ctx);
 
+// A RAG chip: a shape and a word as well as a colour (the classes rag and rag-COLOUR).
+std::string rag_chip(runtime::Rag rag);
+
+// The chips' CSS, colours meeting WCAG AA, shared by every page tally writes.
+extern const char* const kRagStyle;
+
 // An inline SVG sparkline of an indicator's values over `results` with its target as a dashed
 // line; the newest point is marked in its colour. "" when fewer than one value is known.
 std::string sparkline_svg(const runtime::IndicatorResult& ir);
