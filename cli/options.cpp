@@ -112,8 +112,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
   cmd->add_option("--indicator", o.indicators, "only these indicators (default: all)")
       ->allow_extra_args(false);
   if (with_format) {
-    cmd->add_option("--format", o.format, "table, json, csv, markdown or html")
-        ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html"}));
+    cmd->add_option("--format", o.format, "table, json, csv, markdown, html or xlsx")
+        ->check(CLI::IsMember({"table", "json", "csv", "markdown", "html", "xlsx"}));
   }
   cmd->add_option("--output", o.output, "write there instead of standard output");
   cmd->add_flag("--lenient", o.lenient,
@@ -141,8 +141,8 @@ void add_report_options(CLI::App* cmd, RunOptions& o) {
 void format_from_output(RunOptions& o) {
   if (!o.format.empty() || o.output.empty()) return;
   static const std::pair<const char*, const char*> kByExtension[] = {
-      {".html", "html"}, {".htm", "html"},  {".md", "markdown"},
-      {".csv", "csv"},   {".json", "json"}, {".txt", "table"}};
+      {".html", "html"}, {".htm", "html"},  {".md", "markdown"}, {".csv", "csv"},
+      {".json", "json"}, {".txt", "table"}, {".xlsx", "xlsx"}};
   std::string ext = std::filesystem::path(o.output).extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& [e, format] : kByExtension)

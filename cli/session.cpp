@@ -12,6 +12,7 @@
 #include "cli/render.hpp"
 #include "cli/report/commentary.hpp"
 #include "cli/report/report_html.hpp"
+#include "cli/xlsx.hpp"
 #include "lang/base/date.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
@@ -239,9 +240,16 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   return std::nullopt;
 }
 
+std::optional<int> refuse_xlsx_to_terminal(const RunOptions& o) {
+  if (output_format(o) != "xlsx" || !(o.output.empty() || o.output == "-") || !stdout_is_terminal())
+    return std::nullopt;
+  return usage_error("an xlsx workbook is binary: tally does not write it to a terminal",
+                     "add --output FILE.xlsx, or send standard output to a file");
+}
+
 std::optional<int> refuse_page_formats(const RunOptions& o, const char* command) {
   const std::string format = output_format(o);
-  if (format != "markdown" && format != "html") return std::nullopt;
+  if (format != "markdown" && format != "html" && format != "xlsx") return std::nullopt;
   return usage_error(
       fmt::format(
           "tally {} does not write {}{}", command, format,
@@ -257,6 +265,7 @@ std::string output_format(const RunOptions& o) {
 
 int run_command(const RunOptions& o) {
   if (auto status = check_commentary_option(o)) return *status;
+  if (auto status = refuse_xlsx_to_terminal(o)) return *status;
   Session s;
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::Issue> errors;
@@ -295,7 +304,15 @@ int run_command(const RunOptions& o) {
     text = run_markdown(result, ctx);
   else if (format == "html")
     text = report_html(result, ctx);
-  else
+  else if (format == "xlsx") {
+    std::string error;
+    auto bytes = run_xlsx(result, ctx, error);
+    if (!bytes) {
+      std::cerr << "tally: error: cannot write the workbook: " << error << "\n";
+      return 1;
+    }
+    text = std::move(*bytes);
+  } else
     text = run_table(result, ctx);
   finish(text, o.output);
 }

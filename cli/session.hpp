@@ -69,6 +69,8 @@ std::string output_format(const RunOptions& o);
 // than given as text under the wrong name.
 std::optional<int> refuse_page_formats(const RunOptions& o, const char* command);
 bool stdout_is_terminal();
+// xlsx is a binary workbook: written to a terminal it would be noise. Refused there (exit 2).
+std::optional<int> refuse_xlsx_to_terminal(const RunOptions& o);
 bool stderr_color();
 
 }  // namespace tally::cli

@@ -8,6 +8,7 @@
 #include "cli/render.hpp"
 #include "cli/report/listings.hpp"
 #include "cli/session.hpp"
+#include "cli/xlsx.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
 
@@ -34,6 +35,19 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
 std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!r.value) return "-";
   return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
+}
+
+// Each indicator of the session's plan with its definition in words under `params`.
+Definitions definitions_of(const Session& s, const std::vector<Constant>& params) {
+  Definitions out;
+  for (const plan::IndicatorPlan& ind : s.plan.indicators)
+    out.emplace_back(&ind, check::describe_indicator(s.front->program, ind.index, params));
+  return out;
+}
+
+int workbook_error(const std::string& error) {
+  std::cerr << "tally: error: cannot write the workbook: " << error << "\n";
+  return 1;
 }
 
 struct NamedRun {
@@ -187,6 +201,7 @@ int compare_versions(const RunOptions& o) {
 }  // namespace
 
 int compare_command(const RunOptions& o) {
+  if (auto status = refuse_xlsx_to_terminal(o)) return *status;
   if (!o.against.empty()) {
     if (auto status = refuse_page_formats(o, "compare --against")) return *status;
     return compare_versions(o);
@@ -279,7 +294,7 @@ int compare_command(const RunOptions& o) {
   }
 
   const std::string format = output_format(o);
-  std::string text;
+  std::string text, error;
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
@@ -315,7 +330,7 @@ int compare_command(const RunOptions& o) {
     j["indicators"] = inds;
     j["summary"] = {{"indicators_changing_colour", changing}, {"sentences", sentences}};
     text = json_text(j);
-  } else if (format == "html" || format == "markdown") {
+  } else if (format == "html" || format == "markdown" || format == "xlsx") {
     CompareView view;
     view.period_label = first.period_label;
     view.runs = names_of(runs);
@@ -340,7 +355,13 @@ int compare_command(const RunOptions& o) {
       }
     }
     view.sentences = sentences;
-    text = format == "html" ? compare_html(view) : compare_markdown(view);
+    if (format == "xlsx") {
+      auto bytes = compare_xlsx(view, definitions_of(s, runs.front().params), error);
+      if (!bytes) return workbook_error(error);
+      text = std::move(*bytes);
+    } else {
+      text = format == "html" ? compare_html(view) : compare_markdown(view);
+    }
   } else if (format == "csv") {
     text = "indicator,code,period";
     for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
@@ -448,6 +469,7 @@ std::optional<std::vector<std::string>> vary_values(const std::string& spec, std
 }  // namespace
 
 int sweep_command(const RunOptions& o) {
+  if (auto status = refuse_xlsx_to_terminal(o)) return *status;
   const auto eq = o.vary.find('=');
   if (eq == std::string::npos || eq == 0)
     return usage_error(fmt::format("--vary '{}' is not NAME=FROM..TO[:STEP] or NAME=A,B,C", o.vary),
@@ -519,7 +541,7 @@ int sweep_command(const RunOptions& o) {
     }
     j["indicators"] = inds;
     text = json_text(j);
-  } else if (format == "html" || format == "markdown") {
+  } else if (format == "html" || format == "markdown" || format == "xlsx") {
     SweepView view;
     view.period_label = s.request.period_label;
     view.parameter = name;
@@ -530,7 +552,13 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) si.figures.push_back(&row.result.indicators[i].results.back());
       view.indicators.push_back(std::move(si));
     }
-    text = format == "html" ? sweep_html(view) : sweep_markdown(view);
+    if (format == "xlsx") {
+      auto bytes = sweep_xlsx(view, definitions_of(s, s.request.params), error);
+      if (!bytes) return workbook_error(error);
+      text = std::move(*bytes);
+    } else {
+      text = format == "html" ? sweep_html(view) : sweep_markdown(view);
+    }
   } else if (format == "csv") {
     text = "indicator,parameter_value,numerator,denominator,value,rag\n";
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -565,6 +593,7 @@ int sweep_command(const RunOptions& o) {
 }
 
 int explain_command(const RunOptions& o) {
+  if (auto status = refuse_xlsx_to_terminal(o)) return *status;
   if (o.indicators.size() != 1)
     return usage_error("explain needs exactly one --indicator NAME",
                        "name the indicator whose figure to explain");
@@ -603,6 +632,11 @@ int explain_command(const RunOptions& o) {
     }
     j["rows"] = rows;
     text = json_text(j);
+  } else if (format == "xlsx") {
+    std::string error;
+    auto bytes = explain_xlsx(r, definitions_of(s, s.request.params), error);
+    if (!bytes) return workbook_error(error);
+    text = std::move(*bytes);
   } else if (format == "html") {
     text = explain_html(r);
   } else if (format == "markdown") {
