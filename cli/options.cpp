@@ -98,14 +98,14 @@ void print_diagnostics_if_any(const check::Frontend& front, const std::string& f
 
 namespace {
 
-void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format) {
+void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
+                     const char* history = "periods to show, ending with --period (default 2)") {
   cmd->add_option("DEFS", o.defs, "definition files or folders (every .tally below)")->required();
   cmd->add_option("--data", o.data, "folder holding TABLE.csv for every table used")->required();
   cmd->add_option("--period", o.period,
                   "2017-18Q1 (quarter), 2017-18 (year), 2017-06 (month) or a date 2017-06-30")
       ->required();
-  cmd->add_option("--history", o.history, "periods to show, ending with --period (default 2)")
-      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--history", o.history, history)->check(CLI::Range(1, 1000));
   cmd->add_option("--set", o.sets, "NAME=VALUE: override a parameter for this run")
       ->allow_extra_args(false);
   cmd->add_option("--scenario", o.scenarios, "apply a declared scenario")->allow_extra_args(false);
@@ -229,7 +229,8 @@ int main(int argc, char** argv) {
   RunOptions report_options;
   auto* report_cmd = app.add_subcommand(
       "report", "the committee paper for a period: one HTML file with dashboards and commentary");
-  add_run_options(report_cmd, report_options, false);
+  add_run_options(report_cmd, report_options, false,
+                  "periods in the sparklines, ending with --period (default 8)");
   report_cmd->add_option("--format", report_options.format, "html")->check(CLI::IsMember({"html"}));
   add_report_options(report_cmd, report_options);
   add_report_options(run_cmd, run_options);

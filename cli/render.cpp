@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/markdown.hpp"
 #include "lang/base/date.hpp"
 #include "lang/base/number.hpp"
 #include "lang/base/text.hpp"
@@ -415,6 +416,17 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
   if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
   for (const auto& n : partial) out += "- " + esc(n) + "\n";
   if (!ctx.as_at.empty()) out += "\nData as at " + ctx.as_at + ".\n";
+  // The service's commentary, as plain text: Markdown written by hand is not passed through.
+  std::string commentary;
+  for (const IndicatorResult& ir : result.indicators) {
+    const std::size_t i = static_cast<std::size_t>(ir.plan - ctx.plan->indicators.data());
+    if (i < ctx.commentary.size() && !ctx.commentary[i].empty())
+      commentary +=
+          fmt::format("- **{}**: {}\n", esc(ir.plan->code.empty() ? ir.plan->name : ir.plan->code),
+                      esc(markdown_to_text(ctx.commentary[i])));
+  }
+  if (!commentary.empty())
+    out += fmt::format("\n## Commentary on {}\n\n{}", esc(result.period_label), commentary);
   if (!ctx.descriptions.empty()) {
     out += "\n## Definitions\n\n";
     for (const IndicatorResult& ir : result.indicators) {
