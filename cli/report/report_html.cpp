@@ -51,11 +51,12 @@ table.dash caption{text-align:left;font-weight:bold;font-size:10pt;color:#1f3a5f
 th,td{padding:2px 4px;border-bottom:1px solid #d3d9e1;vertical-align:top;text-align:left}
 thead th{background:#1f3a5f;color:#fff;font-size:7.4pt;font-weight:bold;vertical-align:bottom}
 thead .ratio{color:#dbe4ee}
-tbody th{font-weight:bold}
+tbody th{font-weight:normal}
+tbody th .code{font-weight:bold;margin-right:4px}
 tr{break-inside:avoid;page-break-inside:avoid}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 td.num{white-space:nowrap}
-.c-code{width:6%}.c-title{width:37%}.c-value{width:10%}.c-target{width:6.5%}
+.c-title{width:43%}.c-value{width:10%}.c-target{width:6.5%}
 .c-rag{width:9%}.c-dir{width:10%}.c-trend{width:11%}.c-bm{width:10.5%}
 .ratio{display:block;font-weight:normal;font-size:7.5pt;color:#4a4f57}
 .value{font-weight:bold;font-size:9pt}
@@ -70,7 +71,7 @@ ul.bm .label{display:block;color:#4a4f57;font-size:7.2pt;white-space:normal;line
 a.fn{font-size:7pt;vertical-align:super;line-height:0;color:#1f3a5f}
 .row-note{font-size:7.8pt;color:#333;margin-top:2px}
 section.definitions ol{font-size:6.6pt;line-height:1.2;margin:0;padding:0 0 0 2px;columns:3;column-gap:12px;list-style-position:inside;line-height:1.15}
-section.definitions li{break-inside:avoid;margin-bottom:2px}
+section.definitions li{margin-bottom:2px}
 .notes{font-size:8pt}
 footer{margin-top:6px;font-size:7.4pt;color:#4a4f57;border-top:1px solid #b9c4d2;padding-top:3px}
 @media print{body{padding:0;max-width:none}a{color:inherit;text-decoration:none}thead{display:table-header-group}h2,h3,caption{break-after:avoid}}
@@ -321,11 +322,11 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
         "</caption>\n",
         esc(areas[a].empty() ? std::string("Indicators") : areas[a]));
     out +=
-        "<colgroup><col class=\"c-code\"><col class=\"c-title\"><col class=\"c-value\"><col "
+        "<colgroup><col class=\"c-title\"><col class=\"c-value\"><col "
         "class=\"c-target\"><col class=\"c-rag\"><col class=\"c-dir\"><col "
         "class=\"c-trend\"><col class=\"c-bm\"></colgroup>\n";
     out += fmt::format(
-        "<thead><tr><th scope=\"col\">Code</th><th scope=\"col\">Indicator</th><th scope=\"col\" "
+        "<thead><tr><th scope=\"col\">Indicator</th><th scope=\"col\" "
         "class=\"num\">{}<span class=\"ratio\">num / den</span></th><th scope=\"col\" "
         "class=\"num\">Target</th><th scope=\"col\">RAG</th><th scope=\"col\">Direction</th><th "
         "scope=\"col\">{}</th><th scope=\"col\">Benchmarks</th></tr></thead>\n"
@@ -347,8 +348,9 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
         extra += fmt::format("<div class=\"row-note commentary\">{}</div>",
                              markdown_to_html(commentary));
       out += fmt::format(
-          "<tr class=\"indicator\" data-code=\"{0}\" data-rag=\"{1}\"><th scope=\"row\">{0}</th>"
-          "<td>{2} <a class=\"fn\" href=\"#def-{3}\" aria-label=\"definition {3}\">{3}</a>{4}</td>"
+          "<tr class=\"indicator\" data-code=\"{0}\" data-rag=\"{1}\"><th scope=\"row\"><span "
+          "class=\"code\">{0}</span> {2} <a class=\"fn\" href=\"#def-{3}\" aria-label=\"definition "
+          "{3}\">{3}</a>{4}</th>"
           "<td class=\"num\"><span class=\"value\">{5}</span>{6}</td><td class=\"num\">{7}</td>"
           "<td>{8}</td><td>{9}</td><td>{10}</td><td>{11}</td></tr>\n",
           esc(ind.code), runtime::rag_name(last.rag), esc(ind.title), fn, extra,
