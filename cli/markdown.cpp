@@ -1,5 +1,6 @@
 #include "cli/markdown.hpp"
 
+#include <cctype>
 #include <vector>
 
 #include "cli/render.hpp"
@@ -74,6 +75,15 @@ std::vector<Block> blocks_of(std::string_view text) {
   return blocks;
 }
 
+// Where `mark` closes what opens before `from`: within kReach characters, so that a text of
+// marks that never close costs a bounded look-ahead for each.
+constexpr std::size_t kReach = 2000;
+std::size_t closing(std::string_view s, std::string_view mark, std::size_t from) {
+  if (from > s.size()) return std::string_view::npos;
+  const std::size_t at = s.substr(from, kReach + mark.size()).find(mark);
+  return at == std::string_view::npos ? at : from + at;
+}
+
 // Inline marks: `**strong**`, `*em*` or `_em_`, `[text](url)` as "text (url)", `\x` for a mark
 // written as itself. `html`: tags and escaped text; otherwise plain text.
 std::string inline_marks(std::string_view s, bool html, int depth = 0) {
@@ -95,9 +105,16 @@ std::string inline_marks(std::string_view s, bool html, int depth = 0) {
       const bool strong = i + 1 < s.size() && s[i + 1] == c;
       const std::string_view mark = strong ? s.substr(i, 2) : s.substr(i, 1);
       const std::size_t from = i + mark.size();
-      const std::size_t close = s.find(mark, from);
+      const std::size_t close = closing(s, mark, from);
+      // An underscore inside a word (snake_case_name) is a letter, not a mark.
+      auto word = [&](std::size_t k) {
+        return k < s.size() && (std::isalnum(static_cast<unsigned char>(s[k])) != 0);
+      };
+      const bool in_word =
+          c == '_' && ((i > 0 && word(i - 1)) ||
+                       (close != std::string_view::npos && word(close + mark.size())));
       if (close != std::string_view::npos && close > from && s[from] != ' ' &&
-          s[close - 1] != ' ') {
+          s[close - 1] != ' ' && !in_word) {
         flush();
         const std::string inner = inline_marks(s.substr(from, close - from), html, depth + 1);
         if (html)
@@ -109,8 +126,9 @@ std::string inline_marks(std::string_view s, bool html, int depth = 0) {
       }
     }
     if (c == '[' && depth < 4) {
-      const std::size_t close = s.find("](", i + 1);
-      const std::size_t paren = close == std::string_view::npos ? close : s.find(')', close + 2);
+      const std::size_t close = closing(s, "](", i + 1);
+      const std::size_t paren =
+          close == std::string_view::npos ? close : closing(s, ")", close + 2);
       if (close != std::string_view::npos && paren != std::string_view::npos) {
         flush();
         out += inline_marks(s.substr(i + 1, close - i - 1), html, depth + 1);
