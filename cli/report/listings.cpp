@@ -26,7 +26,7 @@ caption{text-align:left;font-weight:bold;color:#1f3a5f;padding:4px 0}
 th,td{border-bottom:1px solid #d3d9e1;padding:3px 7px;text-align:left;vertical-align:top}
 thead th{background:#1f3a5f;color:#fff}
 td.period{white-space:nowrap}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ratio{display:block;color:#4a4f57;font-size:8pt}
 tr.changed>*{background:#fff6d9}
 .change{font-weight:bold;color:#5f4300;white-space:nowrap}
