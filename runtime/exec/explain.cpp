@@ -128,6 +128,18 @@ struct Explainer {
       case NodeOp::not_:
         if (st == -1) return reason(n.a, i);
         return fmt::format("not ({})", reason(n.a, i));
+      case NodeOp::if_: {
+        // Which branch decided, and why: a missing condition takes the else branch.
+        const int c = state(n.a, i);
+        const std::string why = c == -1 ? fmt::format("{} is missing", src(n.a)) : reason(n.a, i);
+        return fmt::format("{}, so {}", why, reason(c == 1 ? n.b : n.c, i));
+      }
+      case NodeOp::matches:
+      case NodeOp::starts_with:
+      case NodeOp::ends_with:
+      case NodeOp::contains:
+        if (st == -1) return missing_side(n, i);
+        return fmt::format("{} is {}, {}", src(id), st == 1 ? "true" : "false", named(n.a, i));
       default:
         if (st == -1) return fmt::format("{} is missing", src(id));
         return fmt::format("{} is {}", src(id), st == 1 ? "true" : "false");
