@@ -129,6 +129,9 @@ struct TableDecl {
   std::string title;
   std::vector<ColumnDecl> columns;
   Span span;
+  // `extend table NAME { ... }`: adds columns (or a key) to a table declared elsewhere, such as
+  // one of the standard library's.
+  bool extends = false;
 };
 
 struct ParamDecl {

@@ -207,8 +207,8 @@ std::string print(const Module& m, const SourceManager& sources) {
     for (const ImportDecl& i : f.imports)
       out += fmt::format("  import {} {}\n", i.path, at(i.span));
     for (const TableDecl& t : f.tables) {
-      out += fmt::format("  table {} {}{}\n", t.name.text, at(t.name.span),
-                         t.title.empty() ? "" : " title=" + quoted(t.title));
+      out += fmt::format("  {}table {} {}{}\n", t.extends ? "extend " : "", t.name.text,
+                         at(t.name.span), t.title.empty() ? "" : " title=" + quoted(t.title));
       for (const ColumnDecl& c : t.columns) {
         out += fmt::format("    column {} {}{}{}{} {}\n", c.name.text, column_type_name(c.type),
                            c.nullable ? "?" : "", c.format ? " format=" + quoted(*c.format) : "",

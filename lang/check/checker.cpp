@@ -69,7 +69,12 @@ class Checker {
   Program run() {
     declare_all();
     for (std::size_t f = 0; f < m_.files.size(); ++f)
-      for (const auto& t : m_.files[f].tables) table(t);
+      for (const auto& t : m_.files[f].tables)
+        if (!t.extends) table(t);
+    // Extensions after every table they may extend, in file order.
+    for (std::size_t f = 0; f < m_.files.size(); ++f)
+      for (const auto& t : m_.files[f].tables)
+        if (t.extends) extend_table(t);
     for (const auto& f : m_.files)
       for (const auto& p : f.params) param(p);
     for (const auto& f : m_.files)
@@ -89,7 +94,8 @@ class Checker {
     };
     std::vector<Declared> all;
     for (const auto& f : m_.files) {
-      for (const auto& t : f.tables) all.push_back({&t.name, "table"});
+      for (const auto& t : f.tables)
+        if (!t.extends) all.push_back({&t.name, "table"});
       for (const auto& p : f.params) all.push_back({&p.name, "parameter"});
       for (const auto& s : f.scenarios) all.push_back({&s.name, "scenario"});
       for (const auto& i : f.indicators) all.push_back({&i.name, "indicator"});
@@ -172,6 +178,87 @@ class Checker {
                    "list the columns it uses, as in `child_id text  visit_date date`");
     tables_by_name_[t.name.text] = static_cast<std::uint32_t>(p_.tables.size());
     p_.tables.push_back(std::move(table));
+  }
+
+  // `extend table NAME { ... }`: a column the table has may be given again with the same type
+  // (and `key` to make it the key); a column it lacks is added.
+  void extend_table(const ast::TableDecl& t) {
+    auto it = tables_by_name_.find(t.name.text);
+    if (it == tables_by_name_.end()) {
+      std::vector<std::string> names;
+      for (const auto& x : p_.tables) names.push_back(x.schema.name);
+      unknown(t.name.text, t.name.span, names, "table",
+              "`extend table` adds to a table declared elsewhere, such as one of the standard "
+              "library's; declare a new table with `table NAME { ... }`",
+              DiagKind::unknown_table);
+      return;
+    }
+    Table& table = p_.tables[it->second];
+    std::set<std::string> seen;
+    for (const auto& c : t.columns) {
+      if (!seen.insert(c.name.text).second) {
+        diags_.error(DiagKind::duplicate_name, c.name.span,
+                     fmt::format("column `{}` is given twice in this extension", c.name.text),
+                     "remove one of them");
+        continue;
+      }
+      std::optional<std::uint32_t> index;
+      for (std::uint32_t i = 0; i < table.schema.columns.size(); ++i)
+        if (table.schema.columns[i].name == c.name.text) index = i;
+      if (index) {
+        ColumnSchema& col = table.schema.columns[*index];
+        if (col.type != c.type || col.nullable != c.nullable ||
+            (c.format && col.date_format != *c.format)) {
+          diags_.error(DiagKind::type_mismatch, c.span,
+                       fmt::format("table `{}` has `{}` as {}{}; an extension gives a column it "
+                                   "has with the same type",
+                                   t.name.text, col.name, column_type_name(col.type),
+                                   col.nullable ? "?" : ""),
+                       fmt::format("write `{} {}{}{}`, adding `key` to make it the key", col.name,
+                                   column_type_name(col.type), col.nullable ? "?" : "",
+                                   col.date_format.empty() ? "" : " \"" + col.date_format + "\""));
+          continue;
+        }
+        if (c.key) make_key(table, *index, t.name.text, c);
+        continue;
+      }
+      ColumnSchema col;
+      col.name = c.name.text;
+      col.type = c.type;
+      col.nullable = c.nullable;
+      if (c.format) {
+        if (c.type != ast::ColumnType::date || !DateFormat::parse(*c.format)) {
+          diags_.error(DiagKind::bad_literal, c.format_span,
+                       fmt::format("\"{}\" is not a date layout for `{}`", *c.format, c.name.text),
+                       "only a date column names a layout, written with dd, mm and yyyy");
+          continue;
+        }
+        col.date_format = *c.format;
+      }
+      table.schema.columns.push_back(std::move(col));
+      if (c.key)
+        make_key(table, static_cast<std::uint32_t>(table.schema.columns.size() - 1), t.name.text,
+                 c);
+    }
+  }
+
+  void make_key(Table& table, std::uint32_t index, const std::string& name,
+                const ast::ColumnDecl& c) {
+    if (table.key && *table.key != index) {
+      diags_.error(DiagKind::clause_conflict, c.span,
+                   fmt::format("table `{}` already has a key column, `{}`", name,
+                               table.schema.columns[*table.key].name),
+                   "a table has at most one `key` column");
+      return;
+    }
+    if (c.nullable) {
+      diags_.error(DiagKind::clause_conflict, c.span,
+                   fmt::format("key column `{}` cannot be optional (`?`)", c.name.text),
+                   "every row needs a key to be looked up by it; remove the `?`");
+      return;
+    }
+    table.key = index;
+    table.schema.columns[index].key = true;
   }
 
   void param(const ast::ParamDecl& d) {
@@ -965,7 +1052,10 @@ class Checker {
     if (!t.key) {
       diags_.error(DiagKind::no_key, e.span,
                    fmt::format("table `{}` has no key column to look rows up by", e.text),
-                   fmt::format("mark its unique column with `key` in `table {}`", e.text));
+                   fmt::format("mark its unique column with `key` in `table {0}`, or add the "
+                               "key from another file with `extend table {0} {{ COLUMN TYPE key "
+                               "}}`",
+                               e.text));
       return set(id, Type::error(), Level::row);
     }
     std::optional<std::uint32_t> column;

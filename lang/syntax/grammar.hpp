@@ -156,6 +156,7 @@ TALLY_KW(then, "then")
 TALLY_KW(else, "else")
 TALLY_KW(desc, "desc")
 TALLY_KW(asc, "asc")
+TALLY_KW(extend, "extend")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -301,6 +302,10 @@ struct table_end : tok<rbrace> {};
 struct table_decl : seq<kw_table, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                         star<column_decl>, must<table_end>> {};
 
+struct extend_table_word : tok<kw_table> {};
+struct extend_decl : seq<kw_extend, ws, must<extend_table_word>, must<name_tok>, must<open_brace>,
+                         star<column_decl>, must<table_end>> {};
+
 struct param_decl
     : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>, opt<string_tok>> {};
 
@@ -368,7 +373,8 @@ struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};
 
-struct declaration : sor<import_decl, table_decl, param_decl, scenario_decl, indicator_decl> {};
+struct declaration
+    : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl, indicator_decl> {};
 // One declaration at a time, so that a syntax error costs only its own declaration.
 struct next_declaration : seq<ws, sor<eof, seq<must<declaration>, ws>>> {};
 // The whole file (used by the grammar's analysis test).
@@ -383,7 +389,10 @@ inline constexpr const char* error_message = nullptr;
   template <>                 \
   inline constexpr const char* error_message<rule> = text;
 TALLY_ERR(declaration,
-          "expected a declaration: `table`, `param`, `scenario`, `indicator` or `import`")
+          "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator` or "
+          "`import`")
+TALLY_ERR(extend_table_word,
+          "expected `table` after `extend`, as in `extend table episodes { ... }`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
 TALLY_ERR(string_tok, "expected a string in double quotes")
 TALLY_ERR(string_body, "this string is not closed: add a closing \" on the same line")

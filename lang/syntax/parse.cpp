@@ -115,7 +115,8 @@ namespace {
   X(if_expr) \
   X(order_key) \
   X(order_desc) \
-  X(order_asc)
+  X(order_asc) \
+  X(extend_decl)
 // clang-format on
 
 enum class NK : std::uint8_t {
@@ -175,7 +176,7 @@ std::string found_at(std::string_view text, std::size_t offset) {
 }
 
 bool starts_declaration(std::string_view rest) {
-  for (std::string_view word : {"table", "param", "scenario", "indicator", "import"}) {
+  for (std::string_view word : {"table", "extend", "param", "scenario", "indicator", "import"}) {
     if (rest.substr(0, word.size()) == word &&
         (rest.size() == word.size() || !is_ident_char(rest[word.size()])))
       return true;
@@ -262,6 +263,7 @@ class Builder {
         import(n);
         break;
       case NK::table_decl:
+      case NK::extend_decl:
         table(n);
         break;
       case NK::param_decl:
@@ -631,6 +633,7 @@ class Builder {
   void table(const Node& n) {
     ast::TableDecl t;
     t.span = span(n);
+    t.extends = n.kind == NK::extend_decl;
     for (const auto& c : n.children) {
       if (c->kind == NK::name)
         t.name = name(*c);
