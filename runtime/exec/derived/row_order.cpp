@@ -52,15 +52,14 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const TextCodes& te
 }
 
 // `order by A, B desc, ...`: rows by key, then each order key in its direction, compared exactly,
-// ties in file order; rows with any key missing are left out.
+// ties in file order. Rows whose key or first order key is missing are left out; a later order key
+// that is missing comes after every known value (an open episode's missing end is the latest).
 SortedRows compared_orders(Vec key, std::vector<Vec> orders, const std::string& directions,
                            std::size_t n, const TextCodes& texts) {
   std::vector<std::uint32_t> perm;
   perm.reserve(n);
   for (std::uint32_t r = 0; r < n; ++r) {
-    bool known = key.known[at(key, r)] != 0;
-    for (const Vec& o : orders) known = known && o.known[at(o, r)] != 0;
-    if (known) perm.push_back(r);
+    if (key.known[at(key, r)] && orders.front().known[at(orders.front(), r)]) perm.push_back(r);
   }
   if (key.kind == Kind::number) to_rational(key);
   for (Vec& o : orders)
@@ -71,6 +70,7 @@ SortedRows compared_orders(Vec key, std::vector<Vec> orders, const std::string& 
   };
   auto three_way = [&](const Vec& o, std::uint32_t x, std::uint32_t y) {
     const std::size_t a = at(o, x), b = at(o, y);
+    if (!o.known[a] || !o.known[b]) return o.known[a] ? -1 : (o.known[b] ? 1 : 0);
     if (o.rational) return o.r[a] < o.r[b] ? -1 : (o.r[b] < o.r[a] ? 1 : 0);
     if (o.kind == Kind::text) {
       const int c = texts.text(o.v[a]).compare(texts.text(o.v[b]));
@@ -82,8 +82,11 @@ SortedRows compared_orders(Vec key, std::vector<Vec> orders, const std::string& 
     if (key_less(x, y)) return true;
     if (key_less(y, x)) return false;
     for (std::size_t k = 0; k < orders.size(); ++k) {
-      int c = three_way(orders[k], x, y);
-      if (k < directions.size() && directions[k] == 'd') c = -c;
+      const Vec& o = orders[k];
+      int c = three_way(o, x, y);
+      // Missing values come last in either direction.
+      const bool both_known = o.known[at(o, x)] && o.known[at(o, y)];
+      if (both_known && k < directions.size() && directions[k] == 'd') c = -c;
       if (c != 0) return c < 0;
     }
     return false;
