@@ -82,7 +82,7 @@ class Describer {
         if (e.text == "ends_with") return fmt::format("{} ends with {}", arg(0), arg(1));
         if (e.text == "contains") return fmt::format("{} contains {}", arg(0), arg(1));
         if (e.text == "substring")
-          return fmt::format("{} characters of {} from character {}", arg(2), arg(0), arg(1));
+          return fmt::format("{} from character {}, {} character(s) long", arg(0), arg(1), arg(2));
         if (e.text == "matches") return fmt::format("{} has the form {}", arg(0), arg(1));
         return ast::expr_source(m_, id);
       case ExprKind::previous:
@@ -164,9 +164,20 @@ class Describer {
       }
       case ExprKind::interval:
         return fmt::format("{} to {}", arg(0), arg(1));
-      case ExprKind::conditional:
-        return fmt::format("{} when {}, otherwise (also when that is not known) {}", arg(1), arg(0),
-                           arg(2));
+      case ExprKind::conditional: {
+        // `if a then x else if b then y else z`: "x when a, otherwise y when b, otherwise z".
+        std::string out;
+        ExprId at = id;
+        for (std::size_t depth = 0; m_.expr(at).kind == ExprKind::conditional && depth < 100;
+             ++depth) {
+          const ast::Expr& c = m_.expr(at);
+          out += fmt::format("{}{} when {}", out.empty() ? "" : ", otherwise ", words(c.args[1]),
+                             words(c.args[0]));
+          at = c.args[2];
+        }
+        return fmt::format("{}, otherwise {} (a condition not known counts as not holding)", out,
+                           words(at));
+      }
       default:
         break;
     }
