@@ -174,5 +174,29 @@ indicator reversed { from rows  period year
   EXPECT_EQ(v[1], "1");
 }
 
+TEST_F(ConditionalTextTest, AMissingLaterOrderKeyComesLast) {
+  const auto v = values(R"(
+table rows { id text  start date?  end date?  code text?  n int? }
+# The rows that start on 2017-05-01, by end: b (2017-07-01), then a (no end), whichever way.
+indicator after_b { from rows  period year
+  let after = next(id per "k" order by start, end)
+  value count where id = "b" and after = "a" }
+indicator after_b_desc { from rows  period year
+  let after = next(id per "k" order by start, end desc)
+  value count where id = "b" and after = "a" }
+indicator no_first_key { from rows  period year
+  let before = previous(id per "k" order by start, end)
+  value count where before is known }
+)",
+                        "id,start,end,code,n\n"
+                        "a,2017-05-01,,,1\n"
+                        "b,2017-05-01,2017-07-01,,5\n"
+                        "c,,2017-04-01,,7\n");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0], "1");
+  EXPECT_EQ(v[1], "1");
+  EXPECT_EQ(v[2], "1");  // c has no start: left out; only a has a row before it
+}
+
 }  // namespace
 }  // namespace tally
