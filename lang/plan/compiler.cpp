@@ -369,14 +369,19 @@ class Compiler {
     return node(op, t, e.span, args[0], args[1], args[2]);
   }
 
-  // least(a, b, c) as least(least(a, b), c): each step skips a missing side.
+  // least(a, b, c, d) as least(least(a, b), least(c, d)): each step skips a missing side, and
+  // the plan is only log2(arguments) deep however many are given.
   NodeId extremes(NodeOp op, const ast::Expr& e, const Type& t) {
-    NodeId out = kNone;
-    for (ExprId a : e.args) {
-      const NodeId n = adapt(lower(a), type(a), t);
-      out = out == kNone ? n : node(op, t, e.span, out, n);
+    std::vector<NodeId> level;
+    for (ExprId a : e.args) level.push_back(adapt(lower(a), type(a), t));
+    while (level.size() > 1) {
+      std::vector<NodeId> up;
+      for (std::size_t i = 0; i + 1 < level.size(); i += 2)
+        up.push_back(node(op, t, e.span, level[i], level[i + 1]));
+      if (level.size() % 2 == 1) up.push_back(level.back());
+      level = std::move(up);
     }
-    return out;
+    return level.empty() ? kNone : level.front();
   }
 
   static NodeOp text_op(stdlib::Builtin b) {

@@ -40,7 +40,9 @@ std::optional<std::int64_t> whole_number(const Vec& x, std::size_t i) {
     const Rational& r = x.r[i];
     if (boost::multiprecision::denominator(r) != 1) return std::nullopt;
     const auto& top = boost::multiprecision::numerator(r);
-    if (top > 1000000000 || top < -1000000000) return std::nullopt;
+    // Past a billion characters either way every text reads the same: keep it in 64 bits.
+    if (top > 1000000000) return 1000000000;
+    if (top < -1000000000) return -1000000000;
     return static_cast<std::int64_t>(top);
   }
   const std::int64_t f = pow10_i64(x.scale);
@@ -77,9 +79,12 @@ std::optional<std::string_view> text_substring(std::string_view text, std::int64
   if (length < 0) return std::nullopt;
   const std::vector<std::size_t> starts = char_starts(text);
   const auto chars = static_cast<std::int64_t>(starts.size() - 1);
-  // Characters start .. start + length - 1, as far as they exist (the first is 1).
+  // Characters start .. start + length - 1, as far as they exist (the first is 1). The length is
+  // not negative, so start + length can overflow only past every text's end.
   const std::int64_t from = std::clamp<std::int64_t>(start, 1, chars + 1);
-  const std::int64_t to = std::clamp<std::int64_t>(start + length, 1, chars + 1);
+  std::int64_t end = 0;
+  if (__builtin_add_overflow(start, length, &end)) end = chars + 1;
+  const std::int64_t to = std::clamp<std::int64_t>(end, 1, chars + 1);
   if (to <= from) return std::string_view();
   const std::size_t b = starts[static_cast<std::size_t>(from - 1)];
   const std::size_t e = starts[static_cast<std::size_t>(to - 1)];

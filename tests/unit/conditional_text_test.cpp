@@ -50,6 +50,11 @@ TEST(TextKernels, SubstringIsOneBasedInCharacters) {
   EXPECT_EQ(*text_substring("abc", -5, 2), "");
   EXPECT_EQ(*text_substring("abc", 2, 0), "");
   EXPECT_FALSE(text_substring("abc", 1, -1).has_value());
+  // Starts and lengths far past any text, with no overflow.
+  EXPECT_EQ(*text_substring("abc", -99999999999999, 99999999999999999), "abc");
+  EXPECT_EQ(*text_substring("abc", INT64_MAX, INT64_MAX), "");
+  EXPECT_EQ(*text_substring("abc", INT64_MIN, INT64_MAX), "");
+  EXPECT_EQ(*text_substring("abc", 2, INT64_MAX), "bc");
 }
 
 class ConditionalTextTest : public test_support::TempFolderTest {
