@@ -42,6 +42,8 @@ a = [r for r in ep if r['REC'] in ('E11', 'E12')]
 out['386'] = (sum(ge(age(dob(r), d(r['DEC'])), 18) for r in a), len(a))
 g = [r for r in ep if r['REC'] in ('E45', 'E46', 'E47', 'E48')]
 out['407'] = (sum(ge(age(dob(r), d(r['DEC'])), 18) for r in g), len(g))
+e17 = [r for r in ep if r['REC'] == 'E17']
+out['460'] = (sum(lt(age(dob(r), d(r['DEC'])), 18) for r in e17), len(e17))
 p0 = [r for r in rv if r['REVIEW_CODE'] == 'PN0']
 out['440'] = (sum(age(d(r['DOB']), d(r['REVIEW'])) >= 4 for r in p0), len(p0))
 p1 = [r for r in rv if re.fullmatch('PN[1-7]', r['REVIEW_CODE'])]
