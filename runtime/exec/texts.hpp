@@ -28,6 +28,14 @@ class TextCodes {
   std::int64_t code(std::string_view text) {
     const std::int64_t found = data_->find(text);
     if (found >= 0) return found;
+    const std::int64_t constant = constants_->find(text);
+    if (constant >= 0) return static_cast<std::int64_t>(data_->size()) + constant;
+    {
+      // A text made earlier in this run (a sweep codes its values after the scan) keeps its code.
+      const std::lock_guard lock(made_->mutex);
+      if (auto it = made_->codes.find(std::string(text)); it != made_->codes.end())
+        return it->second;
+    }
     return static_cast<std::int64_t>(data_->size()) + constants_->intern(text);
   }
 
