@@ -16,6 +16,17 @@ enum class Builtin {
   active,        // active(start, end, at): start <= at and (end is missing or end > at)
   coalesce,      // coalesce(a, b): a, or b when a is missing
   abs,           // abs(x): x without its sign
+  least,         // least(a, b, ...): the smallest known argument
+  greatest,      // greatest(a, b, ...): the largest known argument
+  length,        // length(t): characters in t
+  upper,         // upper(t): t in capitals (A-Z)
+  lower,         // lower(t): t in small letters (a-z)
+  trim,          // trim(t): t without spaces at either end
+  starts_with,   // starts_with(t, p): t begins with p
+  ends_with,     // ends_with(t, p): t ends with p
+  contains,      // contains(t, p): p occurs in t
+  substring,     // substring(t, start, length): characters from `start` (1 = the first)
+  matches,       // matches(t, "pattern"): the whole of t matches the RE2 pattern
 };
 
 struct BuiltinInfo {
@@ -23,8 +34,10 @@ struct BuiltinInfo {
   const char* name;
   const char* signature;
   const char* doc;
-  int arity;
+  int arity;  // kVariadic: two or more
 };
+
+inline constexpr int kVariadic = -1;
 
 std::span<const BuiltinInfo> builtins();
 const BuiltinInfo* find_builtin(std::string_view name);

@@ -31,26 +31,31 @@ struct ExprId {
 };
 
 enum class ExprKind : std::uint8_t {
-  number,     // text = "12.5"
-  percent,    // text = "90" for 90%
-  duration,   // text = "10", unit
-  string,     // text = the value, escapes undone
-  date,       // text = "2017-04-01"
-  boolean,    // text = "true" / "false"
-  list,       // args = elements
-  name,       // text = the name
-  member,     // text = object name (period, window, benchmark), field = member name
-  lookup,     // text = table, args[0] = key, field = column
-  call,       // text = function, args
-  unary,      // op, args[0]
-  binary,     // op, args[0], args[1]
-  in_list,    // args[0] in args[1]; negated for `not in`
-  in_period,  // args[0] in period (field = "period") or in window (field = "window")
-  between,    // args[0] between args[1] and args[2]
-  is_known,   // args[0] is known; negated for `is missing`
-  aggregate,  // op (aggregate kind), args[0] = operand (absent for plain count)
-  previous,   // previous/next(args[0] per args[1] [order by args[2]] [where args[3]]); op = next
-  interval,   // args[0] .. args[1] (only as a range target)
+  number,       // text = "12.5"
+  percent,      // text = "90" for 90%
+  duration,     // text = "10", unit
+  string,       // text = the value, escapes undone
+  date,         // text = "2017-04-01"
+  boolean,      // text = "true" / "false"
+  list,         // args = elements
+  name,         // text = the name
+  member,       // text = object name (period, window, benchmark), field = member name
+  lookup,       // text = table, args[0] = key, field = column
+  call,         // text = function, args
+  unary,        // op, args[0]
+  binary,       // op, args[0], args[1]
+  in_list,      // args[0] in args[1]; negated for `not in`
+  in_period,    // args[0] in period (field = "period") or in window (field = "window")
+  between,      // args[0] between args[1] and args[2]
+  is_known,     // args[0] is known; negated for `is missing`
+  aggregate,    // op (aggregate kind), args[0] = operand (absent for plain count)
+  previous,     // previous/next(args[0] per args[1] [order by args[2]] [where args[3]]); op = next;
+                // args[2] is the key itself, or an order_keys node for several keys or a direction
+  interval,     // args[0] .. args[1] (only as a range target)
+  conditional,  // if args[0] then args[1] else args[2] (`else if` nests in args[2])
+  order_keys,   // the keys of `order by A desc, B` when more than one or any has a direction:
+                // args = the keys, text = one letter per key: 'a' ascending as written (`asc`),
+                // 'd' `desc`, '-' ascending with no word
 };
 
 enum class Op : std::uint8_t {
@@ -124,6 +129,9 @@ struct TableDecl {
   std::string title;
   std::vector<ColumnDecl> columns;
   Span span;
+  // `extend table NAME { ... }`: adds columns (or a key) to a table declared elsewhere, such as
+  // one of the standard library's.
+  bool extends = false;
 };
 
 struct ParamDecl {

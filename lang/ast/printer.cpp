@@ -40,6 +40,7 @@ int precedence(const Expr& e) {
     case ExprKind::is_known:
       return 4;
     case ExprKind::aggregate:
+    case ExprKind::conditional:
       return 0;
     default:
       return 9;
@@ -123,6 +124,17 @@ std::string source_of(const Module& m, ExprId id, int outer) {
     case ExprKind::interval:
       s = sub(0, 0) + " .. " + sub(1, 0);
       break;
+    case ExprKind::conditional:
+      s = "if " + sub(0, 0) + " then " + sub(1, 0) + " else " + sub(2, 0);
+      break;
+    case ExprKind::order_keys:
+      for (std::size_t i = 0; i < e.args.size(); ++i) {
+        s += (i ? ", " : "") + sub(i, 0);
+        const char d = i < e.text.size() ? e.text[i] : '-';
+        if (d == 'd') s += " desc";
+        if (d == 'a') s += " asc";
+      }
+      break;
   }
   if (mine < outer) return "(" + s + ")";
   return s;
@@ -195,8 +207,8 @@ std::string print(const Module& m, const SourceManager& sources) {
     for (const ImportDecl& i : f.imports)
       out += fmt::format("  import {} {}\n", i.path, at(i.span));
     for (const TableDecl& t : f.tables) {
-      out += fmt::format("  table {} {}{}\n", t.name.text, at(t.name.span),
-                         t.title.empty() ? "" : " title=" + quoted(t.title));
+      out += fmt::format("  {}table {} {}{}\n", t.extends ? "extend " : "", t.name.text,
+                         at(t.name.span), t.title.empty() ? "" : " title=" + quoted(t.title));
       for (const ColumnDecl& c : t.columns) {
         out += fmt::format("    column {} {}{}{}{} {}\n", c.name.text, column_type_name(c.type),
                            c.nullable ? "?" : "", c.format ? " format=" + quoted(*c.format) : "",

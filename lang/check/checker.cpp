@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "lang/check/conditional_text.hpp"
 #include "lang/check/program.hpp"
 #include "stdlib/builtins.hpp"
 
@@ -68,7 +69,12 @@ class Checker {
   Program run() {
     declare_all();
     for (std::size_t f = 0; f < m_.files.size(); ++f)
-      for (const auto& t : m_.files[f].tables) table(t);
+      for (const auto& t : m_.files[f].tables)
+        if (!t.extends) table(t);
+    // Extensions after every table they may extend, in file order.
+    for (std::size_t f = 0; f < m_.files.size(); ++f)
+      for (const auto& t : m_.files[f].tables)
+        if (t.extends) extend_table(t);
     for (const auto& f : m_.files)
       for (const auto& p : f.params) param(p);
     for (const auto& f : m_.files)
@@ -88,7 +94,8 @@ class Checker {
     };
     std::vector<Declared> all;
     for (const auto& f : m_.files) {
-      for (const auto& t : f.tables) all.push_back({&t.name, "table"});
+      for (const auto& t : f.tables)
+        if (!t.extends) all.push_back({&t.name, "table"});
       for (const auto& p : f.params) all.push_back({&p.name, "parameter"});
       for (const auto& s : f.scenarios) all.push_back({&s.name, "scenario"});
       for (const auto& i : f.indicators) all.push_back({&i.name, "indicator"});
@@ -171,6 +178,87 @@ class Checker {
                    "list the columns it uses, as in `child_id text  visit_date date`");
     tables_by_name_[t.name.text] = static_cast<std::uint32_t>(p_.tables.size());
     p_.tables.push_back(std::move(table));
+  }
+
+  // `extend table NAME { ... }`: a column the table has may be given again with the same type
+  // (and `key` to make it the key); a column it lacks is added.
+  void extend_table(const ast::TableDecl& t) {
+    auto it = tables_by_name_.find(t.name.text);
+    if (it == tables_by_name_.end()) {
+      std::vector<std::string> names;
+      for (const auto& x : p_.tables) names.push_back(x.schema.name);
+      unknown(t.name.text, t.name.span, names, "table",
+              "`extend table` adds to a table declared elsewhere, such as one of the standard "
+              "library's; declare a new table with `table NAME { ... }`",
+              DiagKind::unknown_table);
+      return;
+    }
+    Table& table = p_.tables[it->second];
+    std::set<std::string> seen;
+    for (const auto& c : t.columns) {
+      if (!seen.insert(c.name.text).second) {
+        diags_.error(DiagKind::duplicate_name, c.name.span,
+                     fmt::format("column `{}` is given twice in this extension", c.name.text),
+                     "remove one of them");
+        continue;
+      }
+      std::optional<std::uint32_t> index;
+      for (std::uint32_t i = 0; i < table.schema.columns.size(); ++i)
+        if (table.schema.columns[i].name == c.name.text) index = i;
+      if (index) {
+        ColumnSchema& col = table.schema.columns[*index];
+        if (col.type != c.type || col.nullable != c.nullable ||
+            (c.format && col.date_format != *c.format)) {
+          diags_.error(DiagKind::type_mismatch, c.span,
+                       fmt::format("table `{}` has `{}` as {}{}; an extension gives a column it "
+                                   "has with the same type",
+                                   t.name.text, col.name, column_type_name(col.type),
+                                   col.nullable ? "?" : ""),
+                       fmt::format("write `{} {}{}{}`, adding `key` to make it the key", col.name,
+                                   column_type_name(col.type), col.nullable ? "?" : "",
+                                   col.date_format.empty() ? "" : " \"" + col.date_format + "\""));
+          continue;
+        }
+        if (c.key) make_key(table, *index, t.name.text, c);
+        continue;
+      }
+      ColumnSchema col;
+      col.name = c.name.text;
+      col.type = c.type;
+      col.nullable = c.nullable;
+      if (c.format) {
+        if (c.type != ast::ColumnType::date || !DateFormat::parse(*c.format)) {
+          diags_.error(DiagKind::bad_literal, c.format_span,
+                       fmt::format("\"{}\" is not a date layout for `{}`", *c.format, c.name.text),
+                       "only a date column names a layout, written with dd, mm and yyyy");
+          continue;
+        }
+        col.date_format = *c.format;
+      }
+      table.schema.columns.push_back(std::move(col));
+      if (c.key)
+        make_key(table, static_cast<std::uint32_t>(table.schema.columns.size() - 1), t.name.text,
+                 c);
+    }
+  }
+
+  void make_key(Table& table, std::uint32_t index, const std::string& name,
+                const ast::ColumnDecl& c) {
+    if (table.key && *table.key != index) {
+      diags_.error(DiagKind::clause_conflict, c.span,
+                   fmt::format("table `{}` already has a key column, `{}`", name,
+                               table.schema.columns[*table.key].name),
+                   "a table has at most one `key` column");
+      return;
+    }
+    if (c.nullable) {
+      diags_.error(DiagKind::clause_conflict, c.span,
+                   fmt::format("key column `{}` cannot be optional (`?`)", c.name.text),
+                   "every row needs a key to be looked up by it; remove the `?`");
+      return;
+    }
+    table.key = index;
+    table.schema.columns[index].key = true;
   }
 
   void param(const ast::ParamDecl& d) {
@@ -356,6 +444,7 @@ class Checker {
     if (d.denominator) den_type = agg_clause(*d.denominator, row, "denominator");
     if (d.numerator) num_type = agg_clause(*d.numerator, row, "numerator");
     if (d.value) value_type = agg_clause(*d.value, row, "value");
+    missing_logic(d, table);
 
     if (d.value && !d.unit && !value_type.is_error()) {
       const auto& agg = m_.expr(d.value->aggregate);
@@ -635,7 +724,7 @@ class Checker {
                    fmt::format("`{}` is an aggregate over many rows; it cannot stand where one "
                                "value is expected",
                                ast::op_text(e.op)),
-                   "aggregates start a `numerator`, `denominator` or `value` clause");
+                   misplaced_aggregate_hint(e));
       return set(id, Type::error(), Level::aggregate);
     }
     Scope row = s;
@@ -653,9 +742,12 @@ class Checker {
           diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
                        fmt::format("`{}` needs numbers, but `{}` is {}", ast::op_text(e.op),
                                    src(e.args[0]), describe(operand)),
-                       operand.kind == Kind::date ? "aggregate a number of days, such as "
-                                                    "`days(start, end)`"
-                                                  : "aggregate a number column or expression");
+                       operand.kind == Kind::date
+                           ? "aggregate a number of days, such as `days(start, end)`"
+                       : operand.kind == Kind::boolean
+                           ? "a condition becomes 1 or 0 only through `if`, as in `sum (if C then "
+                             "1 else 0)`; or count the rows with `count where C`"
+                           : "aggregate a number column or expression");
           return set(id, Type::error(), Level::aggregate);
         }
         return set(id, Type::number(operand.unit), Level::aggregate);
@@ -746,6 +838,10 @@ class Checker {
         diags_.error(DiagKind::range_target, e.span,
                      "an interval LOW .. HIGH can only be a `target`", "");
         return set(id, Type::error(), Level::constant);
+      case ExprKind::conditional:
+        return conditional(id, e, s);
+      case ExprKind::order_keys:
+        return order_keys(id, e, s);
       case ExprKind::aggregate:
         break;
     }
@@ -956,7 +1052,10 @@ class Checker {
     if (!t.key) {
       diags_.error(DiagKind::no_key, e.span,
                    fmt::format("table `{}` has no key column to look rows up by", e.text),
-                   fmt::format("mark its unique column with `key` in `table {}`", e.text));
+                   fmt::format("mark its unique column with `key` in `table {0}`, or add the "
+                               "key from another file with `extend table {0} {{ COLUMN TYPE key "
+                               "}}`",
+                               e.text));
       return set(id, Type::error(), Level::row);
     }
     std::optional<std::uint32_t> column;
@@ -1004,7 +1103,15 @@ class Checker {
       if (level(a) == Level::indicator && l != Level::row) l = Level::indicator;
       period = period || period_of(a);
     }
-    if (static_cast<int>(args.size()) != b->arity) {
+    if (b->arity == stdlib::kVariadic ? args.size() < 2
+                                      : static_cast<int>(args.size()) != b->arity) {
+      if (b->arity == stdlib::kVariadic) {
+        diags_.error(DiagKind::wrong_arguments, e.span,
+                     fmt::format("`{}` compares two or more values, but {} {} given", b->name,
+                                 args.size(), args.size() == 1 ? "is" : "are"),
+                     b->signature);
+        return set(id, Type::error(), l, period);
+      }
       diags_.error(
           DiagKind::wrong_arguments, e.span,
           fmt::format("`{}` takes {} argument{}, but {} {} given", b->name, b->arity,
@@ -1052,6 +1159,8 @@ class Checker {
       case stdlib::Builtin::abs:
         if (!need(0, Kind::number, "a number")) return set(id, Type::error(), l, period);
         return set(id, args[0], l, period);
+      default:
+        return set(id, text_or_extreme_call(id, e, *b, args), l, period);
     }
     return set(id, Type::error(), l, period);
   }
@@ -1179,7 +1288,7 @@ class Checker {
         if (a.kind != Kind::number || b.kind != Kind::number)
           return fail(fmt::format("`{}` needs numbers or a date and a duration, not {} and {}",
                                   ast::op_text(e.op), describe(a), describe(b)),
-                      "");
+                      boolean_hint(a, b));
         if (!compatible(e.args[0], a, e.args[1], b, e.span))
           return set(id, Type::error(), l, period);
         Type t = a.adaptive ? b : a;
@@ -1191,7 +1300,7 @@ class Checker {
         if (a.kind != Kind::number || b.kind != Kind::number)
           return fail(fmt::format("`{}` needs numbers, not {} and {}", ast::op_text(e.op),
                                   describe(a), describe(b)),
-                      "");
+                      boolean_hint(a, b));
         if (e.op == Op::div && a.unit != Unit::none && dimension(a.unit) == dimension(b.unit))
           return set(id, Type::number(), l, period);
         if (a.unit != Unit::none && b.unit != Unit::none)
@@ -1301,7 +1410,9 @@ class Checker {
         return set(id, Type::error(), Level::row);
       }
     }
-    if (!order.is_error() && (order.kind == Kind::boolean || order.kind == Kind::list)) {
+    if (e.args[2].valid() && m_.expr(e.args[2]).kind == ExprKind::order_keys) {
+      // Each key was checked by order_keys(); the node itself stands for the first key.
+    } else if (!order.is_error() && (order.kind == Kind::boolean || order.kind == Kind::list)) {
       diags_.error(DiagKind::type_mismatch, m_.expr(e.args[2].valid() ? e.args[2] : e.args[0]).span,
                    fmt::format("rows cannot be ordered by {}", describe(order)),
                    "order by a date, number or text, as in `order by start_date`");
@@ -1314,6 +1425,208 @@ class Checker {
       return set(id, Type::error(), Level::row);
     }
     return set(id, v, Level::row);
+  }
+
+  // Warns of `not`, `!=` and `not in` over values that may be missing, in every row condition
+  // and row value of the indicator; a condition that holds wherever another is read guards it.
+  void missing_logic(const ast::IndicatorDecl& d, const Table* table) {
+    if (!table) return;
+    auto warn = [&](ExprId id, std::vector<ExprId> holding) {
+      if (id.valid() && !p_.types[id.value].is_error())
+        warn_missing_logic(p_, table, d.lets, id, holding, diags_);
+    };
+    for (const auto& l : d.lets) warn(l.value, {});
+    std::vector<ExprId> holding;
+    if (d.where) {
+      warn(*d.where, {});
+      holding.push_back(*d.where);
+    }
+    for (const auto* c : {&d.denominator, &d.value}) {
+      if (!*c) continue;
+      warn((*c)->where, holding);
+      if (!m_.expr((*c)->aggregate).args.empty()) warn(m_.expr((*c)->aggregate).args[0], holding);
+    }
+    if (d.numerator) {
+      if (d.denominator && d.denominator->where.valid()) holding.push_back(d.denominator->where);
+      warn(d.numerator->where, holding);
+      if (!m_.expr(d.numerator->aggregate).args.empty())
+        warn(m_.expr(d.numerator->aggregate).args[0], holding);
+    }
+  }
+
+  // ---- conditionals, order keys, least/greatest and text functions ----
+  std::string boolean_hint(const Type& a, const Type& b) const {
+    if (a.kind == Kind::boolean || b.kind == Kind::boolean)
+      return "a condition is true or false, not a number: turn it into 1 or 0 with `if C then 1 "
+             "else 0`";
+    return "";
+  }
+
+  std::string misplaced_aggregate_hint(const ast::Expr& e) const {
+    if ((e.op == Op::min || e.op == Op::max) && !e.args.empty() &&
+        m_.expr(e.args[0]).kind == ExprKind::list) {
+      const char* scalar = e.op == Op::min ? "least" : "greatest";
+      return fmt::format(
+          "`{}` is the {} of many rows; for the {} of these values on one row, "
+          "write `{}{}`",
+          ast::op_text(e.op), e.op == Op::min ? "smallest" : "largest",
+          e.op == Op::min ? "smallest" : "largest", scalar, ast::expr_source(m_, e.args[0]));
+    }
+    return "aggregates start a `numerator`, `denominator` or `value` clause";
+  }
+
+  // `if C then A else B`: C a condition (a missing C takes B), A and B of one kind and unit.
+  Type conditional(ExprId id, const ast::Expr& e, const Scope& s) {
+    const Type c = expr(e.args[0], s);
+    const Type a = expr(e.args[1], s);
+    const Type b = expr(e.args[2], s);
+    const Level l = join_levels({e.args[0], e.args[1], e.args[2]});
+    const bool period = join_period({e.args[0], e.args[1], e.args[2]});
+    bool ok = !c.is_error() && !a.is_error() && !b.is_error();
+    if (!c.is_error() && c.kind != Kind::boolean) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(e.args[0]).span,
+                   fmt::format("`if` needs a condition (true/false), but `{}` is {}",
+                               src(e.args[0]), describe(c)),
+                   "compare it with something, as in `if dec is missing then period.end else "
+                   "dec`");
+      ok = false;
+    }
+    for (ExprId branch : {e.args[1], e.args[2]}) {
+      const Type& t = branch == e.args[1] ? a : b;
+      if (!t.is_error() && t.kind == Kind::list) {
+        diags_.error(DiagKind::type_mismatch, m_.expr(branch).span,
+                     "an `if` gives one value, not a list",
+                     "test membership in the condition instead, with `in (...)`");
+        ok = false;
+      }
+    }
+    if (!ok) return set(id, Type::error(), l, period);
+    if (a.kind != b.kind || (a.kind == Kind::number && !units_compatible(a, b))) {
+      diags_
+          .error(a.kind != b.kind ? DiagKind::type_mismatch : DiagKind::unit_mismatch,
+                 m_.expr(e.args[2]).span,
+                 fmt::format("the branches of this `if` differ: `{}` is {} but `{}` is {}",
+                             src(e.args[1]), describe(a), src(e.args[2]), describe(b)),
+                 a.kind == Kind::boolean || b.kind == Kind::boolean
+                     ? "both branches give a condition, or both a number (`if C then 1 else 0`)"
+                     : "both branches must give the same kind of value in the same unit, so "
+                       "that every row has one")
+          .labels.push_back(Label{m_.expr(e.args[1]).span, "the `then` value"});
+      return set(id, Type::error(), l, period);
+    }
+    Type t = a.kind == Kind::number && a.adaptive ? b : a;
+    t.adaptive = a.adaptive && b.adaptive;
+    return set(id, t, l, period);
+  }
+
+  // The keys of `order by A, B desc`: each a date, number or text.
+  Type order_keys(ExprId id, const ast::Expr& e, const Scope& s) {
+    Type first;
+    Level l = Level::constant;
+    bool period = false;
+    bool ok = true;
+    for (ExprId k : e.args) {
+      const Type t = expr(k, s);
+      if (first.is_error()) first = t;
+      if (level(k) == Level::row) l = Level::row;
+      period = period || period_of(k);
+      if (t.is_error()) {
+        ok = false;
+      } else if (t.kind == Kind::boolean || t.kind == Kind::list) {
+        diags_.error(DiagKind::type_mismatch, m_.expr(k).span,
+                     fmt::format("rows cannot be ordered by {}", describe(t)),
+                     "order by a date, number or text, as in `order by start_date, end_date "
+                     "desc`; for a condition, `if C then 1 else 0`");
+        ok = false;
+      }
+    }
+    return set(id, ok ? first : Type::error(), l, period);
+  }
+
+  // least/greatest and the text functions; the type of the call, or an error reported.
+  Type text_or_extreme_call(ExprId id, const ast::Expr& e, const stdlib::BuiltinInfo& b,
+                            const std::vector<Type>& args) {
+    auto need = [&](std::size_t i, Kind kind, const char* what) {
+      if (args[i].kind == kind) return true;
+      std::string hint = b.signature;
+      if (kind == Kind::text && args[i].kind == Kind::number)
+        hint = fmt::format(
+            "{}; a code held as a number is read as text when its column is "
+            "declared `text`",
+            b.signature);
+      diags_.error(DiagKind::wrong_arguments, m_.expr(e.args[i]).span,
+                   fmt::format("argument {} of `{}` must be {}, but `{}` is {}", i + 1, b.name,
+                               what, src(e.args[i]), describe(args[i])),
+                   hint);
+      return false;
+    };
+    switch (b.id) {
+      case stdlib::Builtin::least:
+      case stdlib::Builtin::greatest: {
+        const Type& t0 = args[0];
+        if (t0.kind != Kind::number && t0.kind != Kind::date) {
+          need(0, Kind::number, "a number or a date");
+          return Type::error();
+        }
+        Type t = t0;
+        for (std::size_t i = 1; i < args.size(); ++i) {
+          if (!compatible(e.args[0], t0, e.args[i], args[i], m_.expr(e.args[i]).span))
+            return Type::error();
+          if (t.kind == Kind::number && t.adaptive && !args[i].adaptive) t = args[i];
+        }
+        return t;
+      }
+      case stdlib::Builtin::length:
+        return need(0, Kind::text, "text") ? Type::number() : Type::error();
+      case stdlib::Builtin::upper:
+      case stdlib::Builtin::lower:
+      case stdlib::Builtin::trim:
+        return need(0, Kind::text, "text") ? Type::text() : Type::error();
+      case stdlib::Builtin::starts_with:
+      case stdlib::Builtin::ends_with:
+      case stdlib::Builtin::contains:
+        return need(0, Kind::text, "text") & need(1, Kind::text, "text") ? Type::boolean()
+                                                                         : Type::error();
+      case stdlib::Builtin::substring: {
+        const bool ok = need(0, Kind::text, "text") & need(1, Kind::number, "a number") &
+                        need(2, Kind::number, "a number");
+        for (std::size_t i = 1; ok && i < 3; ++i) {
+          if (args[i].unit != Unit::none) {
+            diags_.error(DiagKind::wrong_arguments, m_.expr(e.args[i]).span,
+                         fmt::format("argument {} of `substring` counts characters; `{}` is {}",
+                                     i + 1, src(e.args[i]), describe(args[i])),
+                         b.signature);
+            return Type::error();
+          }
+        }
+        return ok ? Type::text() : Type::error();
+      }
+      case stdlib::Builtin::matches: {
+        if (!need(0, Kind::text, "text")) return Type::error();
+        const ast::Expr& pattern = m_.expr(e.args[1]);
+        if (pattern.kind != ExprKind::string) {
+          diags_.error(DiagKind::wrong_arguments, pattern.span,
+                       fmt::format("the pattern of `matches` must be written as a text in double "
+                                   "quotes, but `{}` is not",
+                                   src(e.args[1])),
+                       "write it in place, as in `matches(upn, \"[A-Z][0-9]{12}\")`, so that it "
+                       "is checked with the definitions");
+          return Type::error();
+        }
+        if (auto bad = pattern_error(pattern.text)) {
+          diags_.error(DiagKind::bad_pattern, pattern.span,
+                       fmt::format("this pattern cannot be read: {}", *bad),
+                       "patterns are RE2's: [A-Z] a capital, [0-9] a digit, {12} twelve times, "
+                       "(A|B) either; write \\\\ for one backslash in the text");
+          return Type::error();
+        }
+        return Type::boolean();
+      }
+      default:
+        break;
+    }
+    (void)id;
+    return Type::error();
   }
 
   const ast::Module& m_;

@@ -67,11 +67,39 @@ class Describer {
           return fmt::format("the span from {} to {} covers {}", arg(0), arg(1), arg(2));
         if (e.text == "coalesce")
           return fmt::format("{}, or {} when it is not recorded", arg(0), arg(1));
+        if (e.text == "least" || e.text == "greatest") {
+          std::string list;
+          for (std::size_t i = 0; i < e.args.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == e.args.size() ? " and " : ", ") + arg(i);
+          return fmt::format("the {} of {} (leaving out any not recorded)",
+                             e.text == "least" ? "earlier or smaller" : "later or larger", list);
+        }
+        if (e.text == "length") return fmt::format("the number of characters in {}", arg(0));
+        if (e.text == "upper") return fmt::format("{} in capitals", arg(0));
+        if (e.text == "lower") return fmt::format("{} in small letters", arg(0));
+        if (e.text == "trim") return fmt::format("{} without surrounding spaces", arg(0));
+        if (e.text == "starts_with") return fmt::format("{} begins with {}", arg(0), arg(1));
+        if (e.text == "ends_with") return fmt::format("{} ends with {}", arg(0), arg(1));
+        if (e.text == "contains") return fmt::format("{} contains {}", arg(0), arg(1));
+        if (e.text == "substring")
+          return fmt::format("{} from character {}, {} character(s) long", arg(0), arg(1), arg(2));
+        if (e.text == "matches") return fmt::format("{} has the form {}", arg(0), arg(1));
         return ast::expr_source(m_, id);
       case ExprKind::previous:
         return fmt::format(
-            "the {} {} for the same {}{}", e.op == Op::next ? "next" : "previous", arg(0), arg(1),
+            "the {} {} for the same {}{}{}", e.op == Op::next ? "next" : "previous", arg(0), arg(1),
+            e.args[2].valid() && m_.expr(e.args[2]).kind == ExprKind::order_keys
+                ? fmt::format(" in order of {}", arg(2))
+                : std::string(),
             e.args[3].valid() ? fmt::format(" among rows where {}", arg(3)) : std::string());
+      case ExprKind::order_keys: {
+        std::string out;
+        for (std::size_t i = 0; i < e.args.size(); ++i)
+          out += fmt::format(
+              "{}{}{}", i == 0 ? "" : ", then ", arg(i),
+              i < e.text.size() && e.text[i] == 'd' ? " (latest or largest first)" : "");
+        return out;
+      }
       case ExprKind::unary:
         return e.op == Op::not_ ? fmt::format("not ({})", arg(0)) : "-" + arg(0);
       case ExprKind::binary: {
@@ -136,6 +164,20 @@ class Describer {
       }
       case ExprKind::interval:
         return fmt::format("{} to {}", arg(0), arg(1));
+      case ExprKind::conditional: {
+        // `if a then x else if b then y else z`: "x when a, otherwise y when b, otherwise z".
+        std::string out;
+        ExprId at = id;
+        for (std::size_t depth = 0; m_.expr(at).kind == ExprKind::conditional && depth < 100;
+             ++depth) {
+          const ast::Expr& c = m_.expr(at);
+          out += fmt::format("{}{} when {}", out.empty() ? "" : ", otherwise ", words(c.args[1]),
+                             words(c.args[0]));
+          at = c.args[2];
+        }
+        return fmt::format("{}, otherwise {} (a condition not known counts as not holding)", out,
+                           words(at));
+      }
       default:
         break;
     }

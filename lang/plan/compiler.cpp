@@ -231,6 +231,8 @@ class Compiler {
         return node(e.negated ? NodeOp::is_missing : NodeOp::is_known, t, e.span, lower(e.args[0]));
       case ExprKind::previous:
         return previous(id, e, t);
+      case ExprKind::conditional:
+        return conditional(e, t);
       default:
         break;
     }
@@ -357,8 +359,58 @@ class Compiler {
       case stdlib::Builtin::abs:
         op = NodeOp::abs;
         break;
+      case stdlib::Builtin::least:
+      case stdlib::Builtin::greatest:
+        return extremes(builtin == stdlib::Builtin::least ? NodeOp::least : NodeOp::greatest, e, t);
+      default:
+        op = text_op(builtin);
+        break;
     }
     return node(op, t, e.span, args[0], args[1], args[2]);
+  }
+
+  // least(a, b, c, d) as least(least(a, b), least(c, d)): each step skips a missing side, and
+  // the plan is only log2(arguments) deep however many are given.
+  NodeId extremes(NodeOp op, const ast::Expr& e, const Type& t) {
+    std::vector<NodeId> level;
+    for (ExprId a : e.args) level.push_back(adapt(lower(a), type(a), t));
+    while (level.size() > 1) {
+      std::vector<NodeId> up;
+      for (std::size_t i = 0; i + 1 < level.size(); i += 2)
+        up.push_back(node(op, t, e.span, level[i], level[i + 1]));
+      if (level.size() % 2 == 1) up.push_back(level.back());
+      level = std::move(up);
+    }
+    return level.empty() ? kNone : level.front();
+  }
+
+  static NodeOp text_op(stdlib::Builtin b) {
+    switch (b) {
+      case stdlib::Builtin::length:
+        return NodeOp::length;
+      case stdlib::Builtin::upper:
+        return NodeOp::upper;
+      case stdlib::Builtin::lower:
+        return NodeOp::lower;
+      case stdlib::Builtin::trim:
+        return NodeOp::trim;
+      case stdlib::Builtin::starts_with:
+        return NodeOp::starts_with;
+      case stdlib::Builtin::ends_with:
+        return NodeOp::ends_with;
+      case stdlib::Builtin::contains:
+        return NodeOp::contains;
+      case stdlib::Builtin::substring:
+        return NodeOp::substring;
+      default:
+        return NodeOp::matches;
+    }
+  }
+
+  NodeId conditional(const ast::Expr& e, const Type& t) {
+    return node(NodeOp::if_, t, e.span, lower(e.args[0]),
+                adapt(lower(e.args[1]), type(e.args[1]), t),
+                adapt(lower(e.args[2]), type(e.args[2]), t));
   }
 
   NodeId lookup(ExprId id, const ast::Expr& e, const Type& t) {
@@ -387,8 +439,21 @@ class Compiler {
     d.value = lower(e.args[0]);
     d.key = lower(e.args[1]);
     d.order = e.args[2].valid() ? lower(e.args[2]) : d.value;
+    std::string order_text = structural(d.order);
+    if (e.args[2].valid() && m_.expr(e.args[2]).kind == ExprKind::order_keys) {
+      const ast::Expr& keys = m_.expr(e.args[2]);
+      order_text.clear();
+      for (std::size_t k = 0; k < keys.args.size(); ++k) {
+        d.orders.push_back(lower(keys.args[k]));
+        const char dir = k < keys.text.size() && keys.text[k] == 'd' ? 'd' : 'a';
+        d.directions += dir;
+        order_text += fmt::format("{}{}{}", k ? ", " : "", structural(d.orders.back()),
+                                  dir == 'd' ? " desc" : "");
+      }
+      d.order = d.orders.front();
+    }
     d.where = lower(e.args[3]);
-    d.signature = fmt::format("per {} order by {}", structural(d.key), structural(d.order));
+    d.signature = fmt::format("per {} order by {}", structural(d.key), order_text);
     const std::string full = fmt::format("{} {} value {} where {}", ast::op_text(e.op), d.signature,
                                          structural(d.value), structural(d.where));
     if (auto it = derived_by_text_.find(full); it != derived_by_text_.end())

@@ -83,6 +83,22 @@ enum class NodeOp : std::uint8_t {
   active,
   coalesce,
   abs,
+  // Conditionals (a = condition, b = then, c = else; a missing condition takes c) and the
+  // scalar extremes of two values (a, b), skipping a missing one.
+  if_,
+  least,
+  greatest,
+  // Text (a = text; b, c as the function's other arguments). `matches` has its pattern, a
+  // constant text, as b.
+  length,
+  upper,
+  lower,
+  trim,
+  starts_with,
+  ends_with,
+  contains,
+  substring,
+  matches,
 };
 
 const char* node_op_name(NodeOp op);
@@ -108,6 +124,10 @@ struct Derived {
   std::uint32_t target_column = 0;  // index into the target table's loaded columns
   std::uint32_t target_key = 0;     // index of the target's key among its loaded columns
   std::string signature;            // the sort it needs, shared between derived columns
+  // `order by A, B desc`: every key in order (the first is `order`) and a direction each ('d'
+  // descending, else ascending); empty for one ascending key.
+  std::vector<NodeId> orders;
+  std::string directions;
 };
 
 struct AggSpec {

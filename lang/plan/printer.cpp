@@ -88,6 +88,30 @@ const char* node_op_name(NodeOp op) {
       return "coalesce";
     case NodeOp::abs:
       return "abs";
+    case NodeOp::if_:
+      return "if";
+    case NodeOp::least:
+      return "least";
+    case NodeOp::greatest:
+      return "greatest";
+    case NodeOp::length:
+      return "length";
+    case NodeOp::upper:
+      return "upper";
+    case NodeOp::lower:
+      return "lower";
+    case NodeOp::trim:
+      return "trim";
+    case NodeOp::starts_with:
+      return "starts_with";
+    case NodeOp::ends_with:
+      return "ends_with";
+    case NodeOp::contains:
+      return "contains";
+    case NodeOp::substring:
+      return "substring";
+    case NodeOp::matches:
+      return "matches";
   }
   return "?";
 }
@@ -136,9 +160,16 @@ std::string print(const Plan& plan) {
       out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
                          d.target_table, d.target_column, d.target_key, ref(d.key));
     } else {
+      std::string order = ref(d.order);
+      if (!d.orders.empty()) {
+        order.clear();
+        for (std::size_t k = 0; k < d.orders.size(); ++k)
+          order += fmt::format("{}{}{}", k ? ", " : "", ref(d.orders[k]),
+                               k < d.directions.size() && d.directions[k] == 'd' ? " desc" : "");
+      }
       out += fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {})\n", i,
                          d.table, d.kind == Derived::Kind::previous ? "previous" : "next",
-                         ref(d.value), ref(d.key), ref(d.order), ref(d.where), d.signature);
+                         ref(d.value), ref(d.key), order, ref(d.where), d.signature);
     }
   }
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {

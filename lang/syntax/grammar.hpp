@@ -151,12 +151,18 @@ TALLY_KW(last, "last")
 TALLY_KW(stable, "stable")
 TALLY_KW(within, "within")
 TALLY_KW(benchmark, "benchmark")
+TALLY_KW(if, "if")
+TALLY_KW(then, "then")
+TALLY_KW(else, "else")
+TALLY_KW(desc, "desc")
+TALLY_KW(asc, "asc")
+TALLY_KW(extend, "extend")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
-struct reserved
-    : sor<kw_and, kw_or, kw_not, kw_in, kw_is, kw_between, kw_where, kw_true, kw_false, kw_distinct,
-          kw_when, kw_otherwise, kw_count, kw_sum, kw_mean, kw_median, kw_min, kw_max> {};
+struct reserved : sor<kw_and, kw_or, kw_not, kw_in, kw_is, kw_between, kw_where, kw_true, kw_false,
+                      kw_distinct, kw_when, kw_otherwise, kw_count, kw_sum, kw_mean, kw_median,
+                      kw_min, kw_max, kw_if, kw_then, kw_else> {};
 
 struct name : seq<not_at<reserved>, identifier> {};
 struct name_tok : tok<name> {};
@@ -218,14 +224,24 @@ struct aggregate : sor<count_agg, other_agg> {};
 struct prev_word : sor<kw_previous, kw_next> {};
 struct prev_per : tok<kw_per> {};
 struct prev_by : tok<kw_by> {};
-struct prev_order : seq<kw_order, ws, must<prev_by>, must<inner_expression>> {};
+struct order_desc : tok<kw_desc> {};
+struct order_asc : tok<kw_asc> {};
+struct order_key : seq<inner_expression, opt<sor<order_desc, order_asc>>> {};
+struct order_more : seq<comma, must<order_key>> {};
+struct prev_order : seq<kw_order, ws, must<prev_by>, must<order_key>, star<order_more>> {};
 struct prev_where : seq<kw_where, ws, must<inner_expression>> {};
 struct prev_expr
     : seq<prev_word, ws, tok<lparen>, must<inner_expression>, must<prev_per>,
           must<inner_expression>, opt<prev_order>, opt<prev_where>, must<close_paren>> {};
 
+// `if C then A else B`; `else if` chains, as the else branch is itself an expression.
+struct then_word : tok<kw_then> {};
+struct else_word : tok<kw_else> {};
+struct if_expr : seq<kw_if, ws, must<inner_expression>, must<then_word>, must<inner_expression>,
+                     must<else_word>, must<inner_expression>> {};
+
 struct primary : sor<tok<date_lit>, tok<number_lit>, string_tok, tok<bool_lit>, aggregate,
-                     prev_expr, name_expr, paren_expr> {};
+                     prev_expr, if_expr, name_expr, paren_expr> {};
 
 struct minus_sign : tok<one<'-'>> {};
 struct unary;
@@ -285,6 +301,10 @@ struct column_decl : seq<name_tok, must<column_type>, opt<optional_mark>, ws,
 struct table_end : tok<rbrace> {};
 struct table_decl : seq<kw_table, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                         star<column_decl>, must<table_end>> {};
+
+struct extend_table_word : tok<kw_table> {};
+struct extend_decl : seq<kw_extend, ws, must<extend_table_word>, must<name_tok>, must<open_brace>,
+                         star<column_decl>, must<table_end>> {};
 
 struct param_decl
     : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>, opt<string_tok>> {};
@@ -353,7 +373,8 @@ struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};
 
-struct declaration : sor<import_decl, table_decl, param_decl, scenario_decl, indicator_decl> {};
+struct declaration
+    : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl, indicator_decl> {};
 // One declaration at a time, so that a syntax error costs only its own declaration.
 struct next_declaration : seq<ws, sor<eof, seq<must<declaration>, ws>>> {};
 // The whole file (used by the grammar's analysis test).
@@ -368,7 +389,10 @@ inline constexpr const char* error_message = nullptr;
   template <>                 \
   inline constexpr const char* error_message<rule> = text;
 TALLY_ERR(declaration,
-          "expected a declaration: `table`, `param`, `scenario`, `indicator` or `import`")
+          "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator` or "
+          "`import`")
+TALLY_ERR(extend_table_word,
+          "expected `table` after `extend`, as in `extend table episodes { ... }`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
 TALLY_ERR(string_tok, "expected a string in double quotes")
 TALLY_ERR(string_body, "this string is not closed: add a closing \" on the same line")
@@ -387,6 +411,11 @@ TALLY_ERR(agg_operand,
           "expected the value to aggregate after the aggregate's name, as in `sum pupils`")
 TALLY_ERR(prev_per, "expected `per KEY` after the value: previous(visit_date per child_id)")
 TALLY_ERR(prev_by, "expected `by` after `order`")
+TALLY_ERR(order_key,
+          "expected a value to order by after the comma, as in `order by start, end desc`")
+TALLY_ERR(then_word, "expected `then` after the condition: if CONDITION then A else B")
+TALLY_ERR(else_word,
+          "expected `else` after the `then` value: an `if` always says what it gives otherwise")
 TALLY_ERR(unary_operand, "expected a value after `-`")
 TALLY_ERR(unary, "expected a value after the operator")
 TALLY_ERR(mul_expr, "expected a value after the operator")

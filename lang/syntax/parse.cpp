@@ -111,7 +111,12 @@ namespace {
   X(trend_clause) \
   X(benchmark_clause) \
   X(indicator_decl) \
-  X(rbrace)
+  X(rbrace) \
+  X(if_expr) \
+  X(order_key) \
+  X(order_desc) \
+  X(order_asc) \
+  X(extend_decl)
 // clang-format on
 
 enum class NK : std::uint8_t {
@@ -171,7 +176,7 @@ std::string found_at(std::string_view text, std::size_t offset) {
 }
 
 bool starts_declaration(std::string_view rest) {
-  for (std::string_view word : {"table", "param", "scenario", "indicator", "import"}) {
+  for (std::string_view word : {"table", "extend", "param", "scenario", "indicator", "import"}) {
     if (rest.substr(0, word.size()) == word &&
         (rest.size() == word.size() || !is_ident_char(rest[word.size()])))
       return true;
@@ -258,6 +263,7 @@ class Builder {
         import(n);
         break;
       case NK::table_decl:
+      case NK::extend_decl:
         table(n);
         break;
       case NK::param_decl:
@@ -386,6 +392,9 @@ class Builder {
         return aggregate(n);
       case NK::prev_expr:
         return previous(n);
+      case NK::if_expr:
+        return make(ast::ExprKind::conditional, span(n),
+                    {expr(*n.children[0]), expr(*n.children[1]), expr(*n.children[2])});
       default:
         break;
     }
@@ -589,13 +598,30 @@ class Builder {
       if (c.kind == NK::expression) {
         args[next_expr++] = expr(c);
       } else if (c.kind == NK::prev_order) {
-        args[2] = expr(*c.children.front());
+        args[2] = order_keys(c);
       } else if (c.kind == NK::prev_where) {
         args[3] = expr(*c.children.front());
       }
     }
     return make(ast::ExprKind::previous, span(n), std::move(args),
                 is_next ? ast::Op::next : ast::Op::previous);
+  }
+
+  // The keys of `order by`: the expression itself for one key with no direction, otherwise an
+  // order_keys node.
+  ast::ExprId order_keys(const Node& order) {
+    std::vector<ast::ExprId> keys;
+    std::string directions;
+    for (const auto& k : order.children) {
+      if (k->kind != NK::order_key) continue;
+      keys.push_back(expr(*k->children.front()));
+      directions += child(*k, NK::order_desc) ? 'd' : child(*k, NK::order_asc) ? 'a' : '-';
+    }
+    if (keys.size() == 1 && directions == "-") return keys.front();
+    ast::ExprId e = make(ast::ExprKind::order_keys,
+                         Span{id_, span(*order.children.front()).begin, end_of(order)}, keys);
+    module_.exprs[e.value].text = directions;
+    return e;
   }
 
   // ---- declarations ----
@@ -607,6 +633,7 @@ class Builder {
   void table(const Node& n) {
     ast::TableDecl t;
     t.span = span(n);
+    t.extends = n.kind == NK::extend_decl;
     for (const auto& c : n.children) {
       if (c->kind == NK::name)
         t.name = name(*c);

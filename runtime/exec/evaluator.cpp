@@ -166,6 +166,21 @@ Vec Evaluator::compute(const plan::Node& node) {
       return active(eval(node.a), eval(node.b), eval(node.c));
     case NodeOp::coalesce:
       return coalesce(eval(node.a), eval(node.b));
+    case NodeOp::if_:
+      return choose(eval(node.a), eval(node.b), eval(node.c));
+    case NodeOp::least:
+    case NodeOp::greatest:
+      return extreme(node.op, eval(node.a), eval(node.b));
+    case NodeOp::length:
+    case NodeOp::upper:
+    case NodeOp::lower:
+    case NodeOp::trim:
+    case NodeOp::starts_with:
+    case NodeOp::ends_with:
+    case NodeOp::contains:
+    case NodeOp::substring:
+    case NodeOp::matches:
+      return text_function(node);
   }
   return missing_vec(Kind::error);
 }

@@ -1,12 +1,16 @@
 // Evaluates plan nodes over batches of one table's rows: each node once per batch (and per
 // period for those that depend on it), its vector kept in a memo; a condition goes into a byte
 // mask. compute() dispatches on the node's operation to the expression families, each in a file
-// of its own: evaluate_arithmetic, evaluate_comparison, evaluate_logic, evaluate_dates.
+// of its own: evaluate_arithmetic, evaluate_comparison, evaluate_logic, evaluate_dates,
+// evaluate_conditional, evaluate_text.
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/column/column.hpp"
@@ -15,6 +19,10 @@
 #include "runtime/exec/derived/derived_column.hpp"
 #include "runtime/exec/texts.hpp"
 #include "runtime/exec/vector.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace tally::runtime {
 
@@ -87,6 +95,12 @@ class Evaluator {
   Vec between_dates(const plan::Node& node, const Vec& a, const Vec& b);
   static Vec active(const Vec& start, const Vec& end, const Vec& when);
   void outside_holidays(const plan::Node& node, Day d);
+  // evaluate_conditional.cpp
+  static Vec choose(const Vec& condition, Vec a, Vec b);
+  static Vec extreme(NodeOp op, Vec a, Vec b);
+  // evaluate_text.cpp
+  Vec text_function(const plan::Node& node);
+  Vec pattern_match(const plan::Node& node, const Vec& text);
 
   const EvalInputs in_;
   std::vector<Issue>& errors_;
@@ -98,6 +112,12 @@ class Evaluator {
     Day from = 0;
     std::vector<Day> to;
   } months_;
+  // Each `matches` node's compiled pattern and its answers by text code.
+  struct Pattern {
+    std::shared_ptr<const re2::RE2> re;
+    std::unordered_map<std::int64_t, bool> answers;
+  };
+  std::map<std::ptrdiff_t, Pattern> patterns_;
   const Table* table_ = nullptr;
   std::size_t begin_ = 0, n_ = 0, batch_ = 0;
   const Frame* frame_ = nullptr;

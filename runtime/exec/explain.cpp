@@ -128,6 +128,29 @@ struct Explainer {
       case NodeOp::not_:
         if (st == -1) return reason(n.a, i);
         return fmt::format("not ({})", reason(n.a, i));
+      case NodeOp::if_: {
+        // Which branch decided, and why: a missing condition takes the else branch.
+        const int c = state(n.a, i);
+        const std::string why = c == -1 ? fmt::format("{} is missing", src(n.a)) : reason(n.a, i);
+        return fmt::format("{}, so {}", why, reason(c == 1 ? n.b : n.c, i));
+      }
+      case NodeOp::matches:
+      case NodeOp::starts_with:
+      case NodeOp::ends_with:
+      case NodeOp::contains: {
+        // `UPN O068405655286 does not match "..."`, after the let's name when it is one.
+        if (st == -1) return missing_side(n, i);
+        const bool yes = st == 1;
+        const char* verb = n.op == NodeOp::matches ? (yes ? "matches" : "does not match")
+                           : n.op == NodeOp::starts_with
+                               ? (yes ? "begins with" : "does not begin with")
+                           : n.op == NodeOp::ends_with ? (yes ? "ends with" : "does not end with")
+                                                       : (yes ? "contains" : "does not contain");
+        const std::string said = fmt::format("{} {} {}", named(n.a, i), verb, src(n.b));
+        if (auto it = let_names.find(id); it != let_names.end())
+          return fmt::format("{}: {}", it->second, said);
+        return said;
+      }
       default:
         if (st == -1) return fmt::format("{} is missing", src(id));
         return fmt::format("{} is {}", src(id), st == 1 ? "true" : "false");

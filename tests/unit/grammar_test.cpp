@@ -113,6 +113,10 @@ std::string tree(const ast::Module& m, ExprId id) {
       return std::string("(") + ast::op_text(e.op) + args() + ")";
     case ExprKind::interval:
       return "(.." + args() + ")";
+    case ExprKind::conditional:
+      return "(if" + args() + ")";
+    case ExprKind::order_keys:
+      return "(order " + e.text + args() + ")";
   }
   return "?";
 }
@@ -336,6 +340,32 @@ TEST(ParseForms, PreviousWithEveryPart) {
             "(call days (previous visit_date child_id _ _) visit_date)");
   EXPECT_EQ(expr_text("previous(x per k order by o where c)"),
             "previous(x per k order by o where c)");
+}
+
+TEST(ParseForms, OrderByTakesSeveralKeysEachWithADirection) {
+  EXPECT_EQ(expr_tree("previous(x per k order by a, b desc)"), "(previous x k (order -d a b) _)");
+  EXPECT_EQ(expr_tree("next(x per k order by a desc where c)"), "(next x k (order d a) c)");
+  EXPECT_EQ(expr_tree("next(x per k order by a asc, b, c desc)"), "(next x k (order a-d a b c) _)");
+  EXPECT_EQ(expr_text("previous(x per k order by a, b desc where c)"),
+            "previous(x per k order by a, b desc where c)");
+  EXPECT_EQ(expr_text("next(x per k order by a asc, b)"), "next(x per k order by a asc, b)");
+  EXPECT_EQ(first_error("param p = previous(x per k order by a,)\n").kind, DiagKind::syntax);
+}
+
+TEST(ParseForms, IfThenElseChainsAndPrintsBack) {
+  EXPECT_EQ(expr_tree("if a then 1 else 0"), "(if a 1 0)");
+  EXPECT_EQ(expr_tree("if a then 1 else if b then 2 else 3"), "(if a 1 (if b 2 3))");
+  // The else branch takes everything after it; as an operand, an `if` is parenthesised.
+  EXPECT_EQ(expr_tree("if a then 1 else 2 + 3"), "(if a 1 (+ 2 3))");
+  EXPECT_EQ(expr_tree("(if a then 1 else 2) + 3"), "(+ (if a 1 2) 3)");
+  EXPECT_EQ(expr_text("(if a then 1 else 2) + 3"), "(if a then 1 else 2) + 3");
+  EXPECT_EQ(expr_text("if a = 1 then b else if c then d else e"),
+            "if a = 1 then b else if c then d else e");
+  EXPECT_EQ(expr_text("least(x, if a then 1 else 2)"), "least(x, if a then 1 else 2)");
+  const Diagnostic no_else = first_error("param p = if a then 1\n");
+  EXPECT_NE(no_else.message.find("expected `else`"), std::string::npos) << no_else.message;
+  const Diagnostic no_then = first_error("param p = if a 1 else 2\n");
+  EXPECT_NE(no_then.message.find("expected `then`"), std::string::npos) << no_then.message;
 }
 
 TEST(ParseForms, PreviousNeedsPer) {

@@ -51,6 +51,57 @@ SortedRows compared_order(Vec key, Vec order, std::size_t n, const TextCodes& te
   return sorted;
 }
 
+// `order by A, B desc, ...`: rows by key, then each order key in its direction, compared exactly,
+// ties in file order. Rows whose key or first order key is missing are left out; a later order key
+// that is missing comes after every known value (an open episode's missing end is the latest).
+SortedRows compared_orders(Vec key, std::vector<Vec> orders, const std::string& directions,
+                           std::size_t n, const TextCodes& texts) {
+  std::vector<std::uint32_t> perm;
+  perm.reserve(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    if (key.known[at(key, r)] && orders.front().known[at(orders.front(), r)]) perm.push_back(r);
+  }
+  if (key.kind == Kind::number) to_rational(key);
+  for (Vec& o : orders)
+    if (o.kind == Kind::number) to_rational(o);
+  auto key_less = [&](std::uint32_t x, std::uint32_t y) {
+    if (key.rational) return key.r[at(key, x)] < key.r[at(key, y)];
+    return key.v[at(key, x)] < key.v[at(key, y)];
+  };
+  auto three_way = [&](const Vec& o, std::uint32_t x, std::uint32_t y) {
+    const std::size_t a = at(o, x), b = at(o, y);
+    if (!o.known[a] || !o.known[b]) return o.known[a] ? -1 : (o.known[b] ? 1 : 0);
+    if (o.rational) return o.r[a] < o.r[b] ? -1 : (o.r[b] < o.r[a] ? 1 : 0);
+    if (o.kind == Kind::text) {
+      const int c = texts.text(o.v[a]).compare(texts.text(o.v[b]));
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    return o.v[a] < o.v[b] ? -1 : (o.v[b] < o.v[a] ? 1 : 0);
+  };
+  std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
+    if (key_less(x, y)) return true;
+    if (key_less(y, x)) return false;
+    for (std::size_t k = 0; k < orders.size(); ++k) {
+      const Vec& o = orders[k];
+      int c = three_way(o, x, y);
+      // Missing values come last in either direction.
+      const bool both_known = o.known[at(o, x)] && o.known[at(o, y)];
+      if (both_known && k < directions.size() && directions[k] == 'd') c = -c;
+      if (c != 0) return c < 0;
+    }
+    return false;
+  });
+  SortedRows sorted;
+  sorted.row_bits = n > 1 ? std::bit_width(n - 1) : 0;
+  sorted.words.reserve(perm.size());
+  std::uint64_t rank = 0;
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    if (i > 0 && key_less(perm[i - 1], perm[i])) ++rank;
+    sorted.words.push_back(shift_left(rank, sorted.row_bits) | perm[i]);
+  }
+  return sorted;
+}
+
 // Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
 // each row in [from, to) whose key and order are known, in row order; it is called twice per
 // part (ranges, then words), with `parts` parts at once. Before packing, `stay(sorted, grouped,
@@ -162,6 +213,12 @@ std::optional<SortedRows> pack_rows(std::size_t n, unsigned parts, unsigned thre
 SortedRows sort_rows(const plan::Plan& plan, const plan::Derived& d, const Table& table,
                      Evaluator& eval, std::size_t data_codes, unsigned threads) {
   const std::size_t n = table.rows();
+  if (!d.orders.empty()) {
+    eval.start_batch(&table, 0, n);
+    std::vector<Vec> orders;
+    for (NodeId o : d.orders) orders.push_back(eval.eval(o));
+    return compared_orders(eval.eval(d.key), std::move(orders), d.directions, n, eval.texts());
+  }
   const plan::Node& kn = plan.nodes[static_cast<std::size_t>(d.key)];
   const plan::Node& on = plan.nodes[static_cast<std::size_t>(d.order)];
   std::optional<SortedRows> packed;
