@@ -37,7 +37,14 @@ struct RunOptions {
   int limit = 0;
 };
 
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;  // exit 1 with a diff when a file is not formatted
+  bool write = false;  // rewrite the files in place
+};
+
 int check_command(const CheckOptions& options);
+int fmt_command(const FmtOptions& options);
 int run_command(const RunOptions& options);
 int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);

@@ -217,6 +217,16 @@ int main(int argc, char** argv) {
   describe_cmd->add_option("--diagnostics", describe_options.diagnostics, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 
+  FmtOptions fmt_options;
+  auto* fmt_cmd = app.add_subcommand("fmt", "lay definition files out in the one canonical way");
+  fmt_cmd
+      ->add_option("FILES", fmt_options.files, "definition files or folders (every .tally below)")
+      ->required();
+  auto* fmt_check = fmt_cmd->add_flag("--check", fmt_options.check,
+                                      "print a diff and exit 1 when a file is not formatted");
+  fmt_cmd->add_flag("--write", fmt_options.write, "rewrite the files in place")
+      ->excludes(fmt_check);
+
   if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
     app.parse(argc, argv);
@@ -227,6 +237,7 @@ int main(int argc, char** argv) {
   for (RunOptions* o : {&run_options, &compare_options, &sweep_options, &explain_options})
     format_from_output(*o);
   if (*check_cmd) return check_command(check_options);
+  if (*fmt_cmd) return fmt_command(fmt_options);
   if (*run_cmd) return run_command(run_options);
   if (*compare_cmd) return compare_command(compare_options);
   if (*sweep_cmd) return sweep_command(sweep_options);

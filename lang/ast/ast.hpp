@@ -267,7 +267,14 @@ std::string print(const Module& module, const SourceManager& sources);
 // printing and for saying what changed between two versions of a definition.
 std::vector<std::pair<std::string, std::string>> clause_texts(const Module& module,
                                                               const IndicatorDecl& indicator);
-// One expression as tally source text (normalised spacing, minimal parentheses).
+// One expression as tally source text (normalised spacing; the fewest parentheses that keep the
+// meaning, and those around an `and` inside an `or`). This is the one printer of expressions as
+// source: `tally fmt`, clause texts, messages and descriptions all read it, so every form of
+// expression prints here and reads back as the same tree.
 std::string expr_source(const Module& module, ExprId id);
+// The same text cut into lines before each `and` (or `or`) of a top-level chain when, starting at
+// `column`, it would pass `width`; one line when it fits or cannot be cut so.
+std::vector<std::string> expr_source_lines(const Module& module, ExprId id, std::size_t column,
+                                           std::size_t width);
 
 }  // namespace tally::ast
