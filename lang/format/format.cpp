@@ -93,11 +93,18 @@ class Writer {
     const std::uint32_t stop = line_end(end > begin ? end - 1 : begin);
     std::string trailing;
     while (next_ < comments_.size() && comments_[next_].begin < stop) {
-      const Comment& c = comments_[next_++];
-      if (c.after_code && trailing.empty() && line_of(c.begin) == last_line)
-        trailing = comment_text(c);
-      else
-        own_line_comment(c, indent);
+      const Comment& c = comments_[next_];
+      if (c.after_code && line_of(c.begin) == last_line) {
+        // It ends this item's line only if nothing but space comes between; otherwise a later
+        // item on the same line (or its closing brace) takes it.
+        if (only_space(end, c.begin)) {
+          trailing = comment_text(c);
+          ++next_;
+        }
+        break;
+      }
+      ++next_;
+      own_line_comment(c, indent);
     }
     blank_if_source_had(begin);
     for (std::size_t i = 0; i < code.size(); ++i) {
@@ -166,6 +173,11 @@ class Writer {
   }
   std::string comment_text(const Comment& c) const {
     return text_.substr(c.begin, c.end - c.begin);
+  }
+  bool only_space(std::uint32_t from, std::uint32_t to) const {
+    for (std::uint32_t i = from; i < to && i < text_.size(); ++i)
+      if (text_[i] != ' ' && text_[i] != '\t') return false;
+    return true;
   }
   // Whether the source line before the one holding `offset` is blank.
   bool blank_line_before(std::uint32_t offset) const {
