@@ -227,6 +227,16 @@ int main(int argc, char** argv) {
   fmt_cmd->add_flag("--write", fmt_options.write, "rewrite the files in place")
       ->excludes(fmt_check);
 
+  TestOptions test_options;
+  auto* test_cmd = app.add_subcommand(
+      "test", "run the definitions' tests: indicators over small tables, and what they give");
+  test_cmd
+      ->add_option("DEFS", test_options.defs, "definition files or folders (every .tally below)")
+      ->required();
+  test_cmd->add_option("--name", test_options.only, "only the tests whose name holds this text");
+  test_cmd->add_flag("!--no-coverage", test_options.coverage,
+                     "leave out the report of clauses no test exercised");
+
   if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
     app.parse(argc, argv);
@@ -238,6 +248,7 @@ int main(int argc, char** argv) {
     format_from_output(*o);
   if (*check_cmd) return check_command(check_options);
   if (*fmt_cmd) return fmt_command(fmt_options);
+  if (*test_cmd) return test_command(test_options);
   if (*run_cmd) return run_command(run_options);
   if (*compare_cmd) return compare_command(compare_options);
   if (*sweep_cmd) return sweep_command(sweep_options);

@@ -240,6 +240,39 @@ struct IndicatorDecl {
   std::vector<BenchmarkClause> benchmarks;
 };
 
+// A table a test gives: its columns and rows (each row a list of literals, or one literal for a
+// table of one column), or a CSV file beside the test.
+struct TestTable {
+  Name name;
+  std::vector<Name> columns;
+  std::vector<ExprId> rows;
+  std::optional<std::string> csv;
+  Span span;
+};
+
+// `expect [INDICATOR] WHAT VALUE, ...`; `what` is numerator, denominator, value, colour, trend,
+// `failing rows` or `passing rows`.
+struct TestExpect {
+  std::optional<Name> indicator;
+  std::string what;
+  std::vector<ExprId> values;
+  Span span;
+};
+
+// `test "NAME" { ... }`: indicators evaluated over small tables, and what they should give.
+struct TestDecl {
+  std::string name;
+  Span span;
+  Span name_span;
+  std::vector<Name> indicators;
+  Span indicators_span;
+  std::optional<TextClause> period;
+  std::vector<Assignment> sets;
+  std::vector<Name> scenarios;
+  std::vector<TestTable> tables;
+  std::vector<TestExpect> expects;
+};
+
 struct File {
   FileId id;
   std::vector<ImportDecl> imports;
@@ -247,6 +280,7 @@ struct File {
   std::vector<ParamDecl> params;
   std::vector<ScenarioDecl> scenarios;
   std::vector<IndicatorDecl> indicators;
+  std::vector<TestDecl> tests;
 };
 
 // Every file of a run and the arena of their expressions.

@@ -256,6 +256,26 @@ std::string print(const Module& m, const SourceManager& sources) {
       for (const Assignment& a : s.overrides)
         out += fmt::format("    {} = {}\n", a.name.text, ex(a.value));
     }
+    for (const TestDecl& t : f.tests) {
+      out += fmt::format("  test {} {}\n", quoted(t.name), at(t.name_span));
+      for (const Name& n : t.indicators) out += fmt::format("    indicator {}\n", n.text);
+      if (t.period) out += fmt::format("    period {}\n", quoted(t.period->text));
+      for (const Assignment& a : t.sets)
+        out += fmt::format("    set {} = {}\n", a.name.text, ex(a.value));
+      for (const Name& n : t.scenarios) out += fmt::format("    scenario {}\n", n.text);
+      for (const TestTable& tt : t.tables) {
+        out += fmt::format("    table {}", tt.name.text);
+        if (tt.csv) out += " from " + quoted(*tt.csv);
+        for (const Name& c : tt.columns) out += " " + c.text;
+        out += "\n";
+        for (const ExprId r : tt.rows) out += fmt::format("      row {}\n", ex(r));
+      }
+      for (const TestExpect& e : t.expects) {
+        out += "    expect " + (e.indicator ? e.indicator->text + " " : std::string()) + e.what;
+        for (std::size_t k = 0; k < e.values.size(); ++k) out += (k ? ", " : " ") + ex(e.values[k]);
+        out += "\n";
+      }
+    }
     for (const IndicatorDecl& i : f.indicators) {
       out += fmt::format("  indicator {} {}\n", i.name.text, at(i.name.span));
       for (const auto& [clause, text] : clause_texts(m, i)) {

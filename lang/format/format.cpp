@@ -283,6 +283,7 @@ class Formatter {
       decls.push_back({f.scenarios[i].span.begin, 3, i});
     for (std::size_t i = 0; i < f.indicators.size(); ++i)
       decls.push_back({f.indicators[i].span.begin, 4, i});
+    for (std::size_t i = 0; i < f.tests.size(); ++i) decls.push_back({f.tests[i].span.begin, 5, i});
     std::stable_sort(decls.begin(), decls.end(),
                      [](const Decl& a, const Decl& b) { return a.begin < b.begin; });
     bool previous_block = false;
@@ -308,6 +309,11 @@ class Formatter {
           block = true;
           w_.separate();
           indicator(f.indicators[d.index]);
+          break;
+        case 5:
+          block = true;
+          w_.separate();
+          test(f.tests[d.index]);
           break;
         default:
           break;
@@ -482,6 +488,99 @@ class Formatter {
       }
     }
     w_.close(close, 2, 0);
+  }
+
+  void test(const ast::TestDecl& t) {
+    const std::uint32_t open = find_outside(text(), t.name_span.end, '{', t.name_span.end);
+    w_.item(t.span.begin, open + 1, 0, {"test " + quoted(t.name) + " {"}, true);
+    struct Item {
+      std::uint32_t begin = 0;
+      std::uint32_t end = 0;
+      std::string line;
+      const ast::TestTable* table = nullptr;
+    };
+    std::vector<Item> items;
+    constexpr std::size_t kTestLabel = 10;  // `indicator `
+    if (!t.indicators.empty()) {
+      std::string names;
+      for (const ast::Name& n : t.indicators) names += (names.empty() ? "" : ", ") + n.text;
+      items.push_back({t.indicators_span.begin, t.indicators_span.end,
+                       padded("indicator", kTestLabel) + names, nullptr});
+    }
+    if (t.period)
+      items.push_back({t.period->span.begin, t.period->span.end,
+                       padded("period", kTestLabel) + quoted(t.period->text), nullptr});
+    for (const ast::Assignment& a : t.sets)
+      items.push_back({a.name.span.begin, m_.expr(a.value).span.end,
+                       padded("set", kTestLabel) + a.name.text + " = " + ex(a.value), nullptr});
+    for (const ast::Name& n : t.scenarios)
+      items.push_back({n.span.begin, n.span.end, padded("scenario", kTestLabel) + n.text, nullptr});
+    for (const ast::TestTable& tt : t.tables)
+      items.push_back({tt.span.begin, tt.span.end, "", &tt});
+    for (const ast::TestExpect& e : t.expects) {
+      std::string line =
+          "expect " + (e.indicator ? e.indicator->text + " " : std::string()) + e.what;
+      for (std::size_t k = 0; k < e.values.size(); ++k) line += (k ? ", " : " ") + ex(e.values[k]);
+      items.push_back({e.span.begin, e.span.end, line, nullptr});
+    }
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item& a, const Item& b) { return a.begin < b.begin; });
+    for (const Item& item : items) {
+      if (item.table)
+        test_table(*item.table);
+      else
+        w_.item(item.begin, item.end, 2, {item.line});
+    }
+    w_.close(closing_brace(text(), t.span), 2, 0);
+  }
+
+  // An inline table: its rows one a line, the cells of each column lined up.
+  void test_table(const ast::TestTable& t) {
+    std::string head = "table " + t.name.text;
+    if (t.csv) {
+      w_.item(t.span.begin, t.span.end, 2, {head + " from " + quoted(*t.csv)});
+      return;
+    }
+    head += " (";
+    for (std::size_t k = 0; k < t.columns.size(); ++k) head += (k ? ", " : "") + t.columns[k].text;
+    head += ")";
+    const std::uint32_t close = closing_brace(text(), t.span);
+    const std::uint32_t open = find_outside(text(), t.name.span.end, '{', t.name.span.end);
+    if (t.rows.empty() && !w_.comments_within(t.span.begin, close)) {
+      w_.item(t.span.begin, t.span.end, 2, {head + " { }"});
+      return;
+    }
+    w_.item(t.span.begin, open + 1, 2, {head + " {"}, true);
+    std::vector<std::vector<std::string>> cells;
+    std::vector<std::size_t> widths;
+    for (const ast::ExprId row : t.rows) {
+      const ast::Expr& e = m_.expr(row);
+      std::vector<std::string> r;
+      if (e.kind == ast::ExprKind::list) {
+        for (const ast::ExprId c : e.args) r.push_back(ex(c));
+      } else {
+        r.push_back(ex(row));
+      }
+      for (std::size_t k = 0; k < r.size(); ++k) {
+        if (widths.size() <= k) widths.push_back(0);
+        widths[k] = std::max(widths[k], r[k].size());
+      }
+      cells.push_back(std::move(r));
+    }
+    for (std::size_t q = 0; q < t.rows.size(); ++q) {
+      std::string line = "(";
+      const auto& r = cells[q];
+      for (std::size_t k = 0; k < r.size(); ++k) {
+        if (k + 1 < r.size())
+          line += padded(r[k] + ",", widths[k] + 2);
+        else
+          line += r[k];
+      }
+      line += ")";
+      const Span s = m_.expr(t.rows[q]).span;
+      w_.item(s.begin, s.end, 4, {line});
+    }
+    w_.close(close, 4, 2);
   }
 
   void rag(const ast::RagClause& r) {
