@@ -300,12 +300,12 @@ class TestRunner {
     if (!data.errors.empty()) {
       std::string text = "  the test's tables do not load:\n";
       for (const auto& e : data.errors) {
-        std::string line = e.render("error");
-        // Name the table, not the temporary file.
-        const std::string prefix = folder.path.string() + "/";
-        for (std::size_t at; (at = line.find(prefix)) != std::string::npos;)
-          line.replace(at, prefix.size(), "");
-        text += "    " + line + "\n";
+        // Name the table and the row, not the temporary file.
+        const std::string table = fs::path(e.file).stem().string();
+        if (e.line > 1)
+          text += fmt::format("    table {}, row {}: {}\n", table, e.line - 1, e.message);
+        else
+          text += fmt::format("    table {}: {}\n", table, e.message);
       }
       fail(text);
       return false;
