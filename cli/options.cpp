@@ -18,6 +18,7 @@
 #include "cli/render.hpp"
 #include "cli/session.hpp"
 #include "lang/check/front.hpp"
+#include "lsp/server.hpp"
 
 namespace tally::cli {
 
@@ -237,6 +238,9 @@ int main(int argc, char** argv) {
   test_cmd->add_flag("!--no-coverage", test_options.coverage,
                      "leave out the report of clauses no test exercised");
 
+  auto* lsp_cmd = app.add_subcommand(
+      "lsp", "a language server for editors: JSON-RPC over standard input and output");
+
   if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
     app.parse(argc, argv);
@@ -249,6 +253,7 @@ int main(int argc, char** argv) {
   if (*check_cmd) return check_command(check_options);
   if (*fmt_cmd) return fmt_command(fmt_options);
   if (*test_cmd) return test_command(test_options);
+  if (*lsp_cmd) return lsp::serve(std::cin, std::cout);
   if (*run_cmd) return run_command(run_options);
   if (*compare_cmd) return compare_command(compare_options);
   if (*sweep_cmd) return sweep_command(sweep_options);
