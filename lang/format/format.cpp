@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <exception>
 #include <limits>
@@ -86,9 +87,13 @@ class Writer {
 
   // One item of source bytes [begin, end) as the lines `code`. Comments inside it move above
   // it, except one at the end of its last line, which stays there.
+  // `limit` is where the next item (or the block's `}`) begins: text before it that is not space
+  // or a comment is this item's too, though its span may stop short (`rolling 12 months`).
   void item(std::uint32_t begin, std::uint32_t end, std::size_t indent,
-            const std::vector<std::string>& code, bool opens = false) {
+            const std::vector<std::string>& code, bool opens = false, std::uint32_t limit = 0) {
     comments_before(begin, indent);
+    end = without_trailing_comments(begin, end);
+    if (limit > end) end = code_end(end, limit);
     const int last_line = line_of(end > begin ? end - 1 : begin);
     const std::uint32_t stop = line_end(end > begin ? end - 1 : begin);
     std::string trailing;
@@ -173,6 +178,41 @@ class Writer {
   }
   std::string comment_text(const Comment& c) const {
     return text_.substr(c.begin, c.end - c.begin);
+  }
+  // The parser's span of a word such as `quarter` runs on over the comments after it; the item
+  // ends where its last comment-free text does.
+  std::uint32_t without_trailing_comments(std::uint32_t begin, std::uint32_t end) const {
+    for (;;) {
+      const auto c = std::find_if(comments_.begin(), comments_.end(), [&](const Comment& k) {
+        return k.begin >= begin && k.begin < end && end <= k.end + 1;
+      });
+      if (c == comments_.end()) return end;
+      end = c->begin;
+      while (end > begin && std::isspace(static_cast<unsigned char>(text_[end - 1]))) --end;
+    }
+  }
+  // The end of the last text before `limit` that is neither space nor a comment, from `end` on.
+  std::uint32_t code_end(std::uint32_t end, std::uint32_t limit) const {
+    std::uint32_t last = end;
+    std::size_t i = end;
+    while (i < limit && i < text_.size()) {
+      const char c = text_[i];
+      if (c == '#') {
+        while (i < text_.size() && text_[i] != '\n') ++i;
+      } else if (c == '"') {
+        ++i;
+        while (i < text_.size() && text_[i] != '"' && text_[i] != '\n')
+          i += text_[i] == '\\' ? 2 : 1;
+        ++i;
+        last = static_cast<std::uint32_t>(std::min<std::size_t>(i, limit));
+      } else if (std::isspace(static_cast<unsigned char>(c))) {
+        ++i;
+      } else {
+        ++i;
+        last = static_cast<std::uint32_t>(i);
+      }
+    }
+    return last;
   }
   bool only_space(std::uint32_t from, std::uint32_t to) const {
     for (std::uint32_t i = from; i < to && i < text_.size(); ++i)
@@ -325,6 +365,17 @@ class Formatter {
 
  private:
   std::string ex(ast::ExprId id) const { return ast::expr_source(m_, id); }
+
+  // A clause whose span starts at its value (`from T`, `unit percent`): the span from its keyword.
+  Span with_keyword(Span s, std::string_view keyword) const {
+    const std::string& t = text();
+    std::size_t i = std::min<std::size_t>(s.begin, t.size());
+    while (i > 0 && std::isspace(static_cast<unsigned char>(t[i - 1]))) --i;
+    if (i >= keyword.size() &&
+        std::string_view(t).substr(i - keyword.size(), keyword.size()) == keyword)
+      s.begin = static_cast<std::uint32_t>(i - keyword.size());
+    return s;
+  }
   const std::string& text() const { return w_.text(); }
 
   void import(const ast::ImportDecl& i, bool previous_block) {
@@ -345,12 +396,14 @@ class Formatter {
     w_.item(t.span.begin, open + 1, 0, {head + " {"}, true);
     std::size_t width = 0;
     for (const ast::ColumnDecl& c : t.columns) width = std::max(width, c.name.text.size());
-    for (const ast::ColumnDecl& c : t.columns) {
+    for (std::size_t k = 0; k < t.columns.size(); ++k) {
+      const ast::ColumnDecl& c = t.columns[k];
       std::string line = padded(c.name.text, width + 1) + column_type_name(c.type);
       if (c.nullable) line += "?";
       if (c.format) line += " " + quoted(*c.format);
       if (c.key) line += " key";
-      w_.item(c.span.begin, c.span.end, 2, {line});
+      const std::uint32_t next = k + 1 < t.columns.size() ? t.columns[k + 1].span.begin : close;
+      w_.item(c.span.begin, c.span.end, 2, {line}, false, next);
     }
     w_.close(close, 2, 0);
   }
@@ -376,8 +429,12 @@ class Formatter {
     }
     w_.separate();
     w_.item(s.span.begin, open + 1, 0, {head + " {"}, true);
-    for (const ast::Assignment& a : s.overrides)
-      w_.item(a.name.span.begin, m_.expr(a.value).span.end, 2, {assignment(a)});
+    for (std::size_t k = 0; k < s.overrides.size(); ++k) {
+      const ast::Assignment& a = s.overrides[k];
+      const std::uint32_t next =
+          k + 1 < s.overrides.size() ? s.overrides[k + 1].name.span.begin : close;
+      w_.item(a.name.span.begin, m_.expr(a.value).span.end, 2, {assignment(a)}, false, next);
+    }
     w_.close(close, 2, 0);
     return true;
   }
@@ -417,14 +474,15 @@ class Formatter {
     if (i.code) one(i.code->span, label("code") + quoted(i.code->text));
     if (i.title) one(i.title->span, label("title") + quoted(i.title->text));
     if (i.description) one(i.description->span, label("description") + quoted(i.description->text));
-    if (i.from) one(i.from->span, label("from") + i.from->text);
+    if (i.from) one(with_keyword(i.from->span, "from"), label("from") + i.from->text);
     if (i.period) one(i.period_span, label("period") + cadence_name(*i.period));
     if (i.window) {
       const ast::WindowClause& win = *i.window;
-      one(win.span, label("window") + (win.kind == WindowKind::rolling_months
-                                           ? fmt::format("rolling {} months", win.months)
-                                       : win.kind == WindowKind::year_to_date ? "year to date"
-                                                                              : "period"));
+      one(with_keyword(win.span, "window"),
+          label("window") + (win.kind == WindowKind::rolling_months
+                                 ? fmt::format("rolling {} months", win.months)
+                             : win.kind == WindowKind::year_to_date ? "year to date"
+                                                                    : "period"));
     }
     for (const ast::LetClause& l : i.lets)
       clauses.push_back(Clause{l.span.begin, l.span.end, {}, nullptr, &l});
@@ -440,11 +498,15 @@ class Formatter {
     agg("numerator", i.numerator);
     agg("value", i.value);
     if (i.unit)
-      one(i.unit->span,
+      one(with_keyword(i.unit->span, "unit"),
           label("unit") + unit_name(i.unit->kind) +
               (i.unit->kind == UnitKind::rate ? " per " + i.unit->per : std::string()));
-    if (i.decimals) one(i.decimals_span, label("decimals") + std::to_string(*i.decimals));
-    if (i.polarity) one(i.polarity_span, label("polarity") + polarity_name(*i.polarity));
+    if (i.decimals)
+      one(with_keyword(i.decimals_span, "decimals"),
+          label("decimals") + std::to_string(*i.decimals));
+    if (i.polarity)
+      one(with_keyword(i.polarity_span, "polarity"),
+          label("polarity") + polarity_name(*i.polarity));
     if (i.target) add(i.target_span, with_expr(2, label("target"), *i.target));
     if (i.rag) clauses.push_back(Clause{i.rag->span.begin, i.rag->span.end, {}, &*i.rag, nullptr});
     if (i.trend) {
@@ -480,11 +542,13 @@ class Formatter {
       }
       k = end;
     }
-    for (const Clause& c : clauses) {
+    for (std::size_t k = 0; k < clauses.size(); ++k) {
+      const Clause& c = clauses[k];
       if (c.rag) {
         rag(*c.rag);
       } else {
-        w_.item(c.begin, c.end, 2, c.lines);
+        w_.item(c.begin, c.end, 2, c.lines, false,
+                k + 1 < clauses.size() ? clauses[k + 1].begin : close);
       }
     }
     w_.close(close, 2, 0);
@@ -525,13 +589,16 @@ class Formatter {
     }
     std::stable_sort(items.begin(), items.end(),
                      [](const Item& a, const Item& b) { return a.begin < b.begin; });
-    for (const Item& item : items) {
+    const std::uint32_t close = closing_brace(text(), t.span);
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      const Item& item = items[k];
       if (item.table)
         test_table(*item.table);
       else
-        w_.item(item.begin, item.end, 2, {item.line});
+        w_.item(item.begin, item.end, 2, {item.line}, false,
+                k + 1 < items.size() ? items[k + 1].begin : close);
     }
-    w_.close(closing_brace(text(), t.span), 2, 0);
+    w_.close(close, 2, 0);
   }
 
   // An inline table: its rows one a line, the cells of each column lined up.
@@ -577,8 +644,12 @@ class Formatter {
           line += r[k];
       }
       line += ")";
-      const Span s = m_.expr(t.rows[q]).span;
-      w_.item(s.begin, s.end, 4, {line});
+      const ast::Expr& e = m_.expr(t.rows[q]);
+      // A row of one value that is not a string has no parentheses in its span.
+      const std::uint32_t end = e.kind == ast::ExprKind::list
+                                    ? e.span.end
+                                    : find_outside(text(), e.span.end, ')', e.span.end) + 1;
+      w_.item(e.span.begin, end, 4, {line});
     }
     w_.close(close, 4, 2);
   }
@@ -586,13 +657,16 @@ class Formatter {
   void rag(const ast::RagClause& r) {
     const std::uint32_t open = find_outside(text(), r.span.begin, '{', r.span.begin);
     w_.item(r.span.begin, open + 1, 2, {"rag {"}, true);
-    for (const ast::RagRule& rule : r.rules) {
+    const std::uint32_t close = closing_brace(text(), r.span);
+    for (std::size_t k = 0; k < r.rules.size(); ++k) {
+      const ast::RagRule& rule = r.rules[k];
       const std::string colour = padded(colour_name(rule.colour), 6);
       w_.item(rule.span.begin, rule.span.end, 4,
               rule.when.valid() ? with_expr(4, colour + "when ", rule.when)
-                                : std::vector<std::string>{colour + "otherwise"});
+                                : std::vector<std::string>{colour + "otherwise"},
+              false, k + 1 < r.rules.size() ? r.rules[k + 1].span.begin : close);
     }
-    w_.close(closing_brace(text(), r.span), 4, 2);
+    w_.close(close, 4, 2);
   }
 
   const ast::Module& m_;
