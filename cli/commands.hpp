@@ -39,7 +39,21 @@ struct RunOptions {
   int limit = 0;
 };
 
+struct FmtOptions {
+  std::vector<std::string> files;
+  bool check = false;  // exit 1 with a diff when a file is not formatted
+  bool write = false;  // rewrite the files in place
+};
+
+struct TestOptions {
+  std::vector<std::string> defs;
+  std::string only;      // run only the tests whose name holds this text
+  bool coverage = true;  // report the clauses no test exercised
+};
+
 int check_command(const CheckOptions& options);
+int test_command(const TestOptions& options);
+int fmt_command(const FmtOptions& options);
 int run_command(const RunOptions& options);
 int compare_command(const RunOptions& options);
 int sweep_command(const RunOptions& options);

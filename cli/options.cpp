@@ -18,6 +18,7 @@
 #include "cli/render.hpp"
 #include "cli/session.hpp"
 #include "lang/check/front.hpp"
+#include "lsp/server.hpp"
 
 namespace tally::cli {
 
@@ -234,6 +235,28 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--format", report_options.format, "html")->check(CLI::IsMember({"html"}));
   add_report_options(report_cmd, report_options);
   add_report_options(run_cmd, run_options);
+  FmtOptions fmt_options;
+  auto* fmt_cmd = app.add_subcommand("fmt", "lay definition files out in the one canonical way");
+  fmt_cmd
+      ->add_option("FILES", fmt_options.files, "definition files or folders (every .tally below)")
+      ->required();
+  auto* fmt_check = fmt_cmd->add_flag("--check", fmt_options.check,
+                                      "print a diff and exit 1 when a file is not formatted");
+  fmt_cmd->add_flag("--write", fmt_options.write, "rewrite the files in place")
+      ->excludes(fmt_check);
+
+  TestOptions test_options;
+  auto* test_cmd = app.add_subcommand(
+      "test", "run the definitions' tests: indicators over small tables, and what they give");
+  test_cmd
+      ->add_option("DEFS", test_options.defs, "definition files or folders (every .tally below)")
+      ->required();
+  test_cmd->add_option("--name", test_options.only, "only the tests whose name holds this text");
+  test_cmd->add_flag("!--no-coverage", test_options.coverage,
+                     "leave out the report of clauses no test exercised");
+
+  auto* lsp_cmd = app.add_subcommand(
+      "lsp", "a language server for editors: JSON-RPC over standard input and output");
 
   if (auto status = unknown_command(argc, argv, app)) return *status;
   try {
@@ -246,6 +269,9 @@ int main(int argc, char** argv) {
        {&run_options, &compare_options, &sweep_options, &explain_options, &report_options})
     format_from_output(*o);
   if (*check_cmd) return check_command(check_options);
+  if (*fmt_cmd) return fmt_command(fmt_options);
+  if (*test_cmd) return test_command(test_options);
+  if (*lsp_cmd) return lsp::serve(std::cin, std::cout);
   if (*run_cmd) return run_command(run_options);
   if (*compare_cmd) return compare_command(compare_options);
   if (*sweep_cmd) return sweep_command(sweep_options);

@@ -248,6 +248,39 @@ struct IndicatorDecl {
   std::vector<BenchmarkClause> benchmarks;
 };
 
+// A table a test gives: its columns and rows (each row a list of literals, or one literal for a
+// table of one column), or a CSV file beside the test.
+struct TestTable {
+  Name name;
+  std::vector<Name> columns;
+  std::vector<ExprId> rows;
+  std::optional<std::string> csv;
+  Span span;
+};
+
+// `expect [INDICATOR] WHAT VALUE, ...`; `what` is numerator, denominator, value, colour, trend,
+// `failing rows` or `passing rows`.
+struct TestExpect {
+  std::optional<Name> indicator;
+  std::string what;
+  std::vector<ExprId> values;
+  Span span;
+};
+
+// `test "NAME" { ... }`: indicators evaluated over small tables, and what they should give.
+struct TestDecl {
+  std::string name;
+  Span span;
+  Span name_span;
+  std::vector<Name> indicators;
+  Span indicators_span;
+  std::optional<TextClause> period;
+  std::vector<Assignment> sets;
+  std::vector<Name> scenarios;
+  std::vector<TestTable> tables;
+  std::vector<TestExpect> expects;
+};
+
 struct File {
   FileId id;
   std::vector<ImportDecl> imports;
@@ -255,6 +288,7 @@ struct File {
   std::vector<ParamDecl> params;
   std::vector<ScenarioDecl> scenarios;
   std::vector<IndicatorDecl> indicators;
+  std::vector<TestDecl> tests;
 };
 
 // Every file of a run and the arena of their expressions.
@@ -275,7 +309,14 @@ std::string print(const Module& module, const SourceManager& sources);
 // printing and for saying what changed between two versions of a definition.
 std::vector<std::pair<std::string, std::string>> clause_texts(const Module& module,
                                                               const IndicatorDecl& indicator);
-// One expression as tally source text (normalised spacing, minimal parentheses).
+// One expression as tally source text (normalised spacing; the fewest parentheses that keep the
+// meaning, and those around an `and` inside an `or`). This is the one printer of expressions as
+// source: `tally fmt`, clause texts, messages and descriptions all read it, so every form of
+// expression prints here and reads back as the same tree.
 std::string expr_source(const Module& module, ExprId id);
+// The same text cut into lines before each `and` (or `or`) of a top-level chain when, starting at
+// `column`, it would pass `width`; one line when it fits or cannot be cut so.
+std::vector<std::string> expr_source_lines(const Module& module, ExprId id, std::size_t column,
+                                           std::size_t width);
 
 }  // namespace tally::ast

@@ -40,11 +40,23 @@ int precedence(const Expr& e) {
     case ExprKind::is_known:
       return 4;
     case ExprKind::aggregate:
+      // `sum x` takes everything after it as its operand; plain `count` stands alone.
+      return e.args.empty() ? 9 : 0;
     case ExprKind::conditional:
       return 0;
     default:
       return 9;
   }
+}
+
+std::string source_of(const Module& m, ExprId id, int outer);
+
+// Operand `i` of the binary `e`, printed inside an operator that binds as `outer`.
+std::string operand_of(const Module& m, const Expr& e, std::size_t i, int outer) {
+  const Expr& c = m.expr(e.args[i]);
+  if (e.op == Op::or_ && c.kind == ExprKind::binary && c.op == Op::and_)
+    return "(" + source_of(m, e.args[i], 0) + ")";
+  return source_of(m, e.args[i], outer);
 }
 
 std::string source_of(const Module& m, ExprId id, int outer) {
@@ -97,7 +109,10 @@ std::string source_of(const Module& m, ExprId id, int outer) {
       s = e.op == Op::not_ ? "not " + sub(0, mine) : "-" + sub(0, mine);
       break;
     case ExprKind::binary:
-      s = sub(0, mine) + " " + op_text(e.op) + " " + sub(1, mine + 1);
+      // Comparisons do not chain (`a = b = c` is not tally), so their left side binds tighter;
+      // an `and` inside an `or` keeps parentheses, which readers expect there.
+      s = operand_of(m, e, 0, mine == 4 ? mine + 1 : mine) + " " + op_text(e.op) + " " +
+          operand_of(m, e, 1, mine + 1);
       break;
     case ExprKind::in_list:
       s = sub(0, mine + 1) + (e.negated ? " not in " : " in ") + sub(1, mine + 1);
@@ -140,9 +155,41 @@ std::string source_of(const Module& m, ExprId id, int outer) {
   return s;
 }
 
+// The operands of a chain `a OP b OP c` (left-nested, as the parser builds it).
+void chain_operands(const Module& m, ExprId id, Op op, std::vector<ExprId>& out) {
+  const Expr& e = m.expr(id);
+  if (e.kind == ExprKind::binary && e.op == op) {
+    chain_operands(m, e.args[0], op, out);
+    out.push_back(e.args[1]);
+  } else {
+    out.push_back(id);
+  }
+}
+
 }  // namespace
 
 std::string expr_source(const Module& module, ExprId id) { return source_of(module, id, 0); }
+
+std::vector<std::string> expr_source_lines(const Module& module, ExprId id, std::size_t column,
+                                           std::size_t width) {
+  std::string whole = expr_source(module, id);
+  if (!id.valid() || column + whole.size() <= width) return {std::move(whole)};
+  const Expr& e = module.expr(id);
+  if (e.kind != ExprKind::binary || (e.op != Op::and_ && e.op != Op::or_)) return {whole};
+  std::vector<ExprId> parts;
+  chain_operands(module, id, e.op, parts);
+  // Each operand as it prints inside the chain: the first as a left operand, the rest as right.
+  const int mine = precedence(e);
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const Expr& p = module.expr(parts[i]);
+    const std::string part = e.op == Op::or_ && p.kind == ExprKind::binary && p.op == Op::and_
+                                 ? "(" + source_of(module, parts[i], 0) + ")"
+                                 : source_of(module, parts[i], i == 0 ? mine : mine + 1);
+    lines.push_back(i == 0 ? part : std::string(op_text(e.op)) + " " + part);
+  }
+  return lines;
+}
 
 std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m,
                                                               const IndicatorDecl& i) {
@@ -221,6 +268,26 @@ std::string print(const Module& m, const SourceManager& sources) {
       out += fmt::format("  scenario {} {}\n", s.name.text, at(s.name.span));
       for (const Assignment& a : s.overrides)
         out += fmt::format("    {} = {}\n", a.name.text, ex(a.value));
+    }
+    for (const TestDecl& t : f.tests) {
+      out += fmt::format("  test {} {}\n", quoted(t.name), at(t.name_span));
+      for (const Name& n : t.indicators) out += fmt::format("    indicator {}\n", n.text);
+      if (t.period) out += fmt::format("    period {}\n", quoted(t.period->text));
+      for (const Assignment& a : t.sets)
+        out += fmt::format("    set {} = {}\n", a.name.text, ex(a.value));
+      for (const Name& n : t.scenarios) out += fmt::format("    scenario {}\n", n.text);
+      for (const TestTable& tt : t.tables) {
+        out += fmt::format("    table {}", tt.name.text);
+        if (tt.csv) out += " from " + quoted(*tt.csv);
+        for (const Name& c : tt.columns) out += " " + c.text;
+        out += "\n";
+        for (const ExprId r : tt.rows) out += fmt::format("      row {}\n", ex(r));
+      }
+      for (const TestExpect& e : t.expects) {
+        out += "    expect " + (e.indicator ? e.indicator->text + " " : std::string()) + e.what;
+        for (std::size_t k = 0; k < e.values.size(); ++k) out += (k ? ", " : " ") + ex(e.values[k]);
+        out += "\n";
+      }
     }
     for (const IndicatorDecl& i : f.indicators) {
       out += fmt::format("  indicator {} {}\n", i.name.text, at(i.name.span));

@@ -43,9 +43,18 @@ struct Loader {
   // The folders imports may reach: those named on the command line and those of the files
   // named there, with symbolic links resolved.
   std::vector<fs::path> roots;
+  const std::map<std::string, std::string>* unsaved = nullptr;
 
   std::optional<std::string> read(const fs::path& path, std::string& error) {
     std::error_code ec;
+    if (unsaved) {
+      const fs::path real = fs::weakly_canonical(fs::absolute(path, ec), ec);
+      if (auto it = unsaved->find(real.string()); !ec && it != unsaved->end()) {
+        std::string text = it->second;
+        if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+        return text;
+      }
+    }
     const auto size = fs::file_size(path, ec);
     if (ec) {
       error = ec.message();
@@ -149,9 +158,10 @@ std::string display(const fs::path& p) { return p.lexically_normal().generic_str
 
 }  // namespace
 
-std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths) {
+std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths,
+                                           const std::map<std::string, std::string>* unsaved) {
   auto front = std::make_unique<Frontend>();
-  Loader loader{*front, {}, {}};
+  Loader loader{*front, {}, {}, unsaved};
 
   // 1. Files named on the command line, and every .tally below named folders (sorted).
   std::vector<fs::path> files;

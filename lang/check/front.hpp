@@ -3,6 +3,7 @@
 // parse and check everything, and hand back the checked program with its sources.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,8 +22,12 @@ struct Frontend {
   Diagnostics diags;
 };
 
-// Never throws for bad input: every problem is a diagnostic in the result.
-std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths);
+// Never throws for bad input: every problem is a diagnostic in the result. A file whose absolute
+// path (symbolic links resolved) is a key of `unsaved` is read from there instead of the disk:
+// an editor's buffer that has not been saved.
+std::unique_ptr<Frontend> load_definitions(
+    const std::vector<std::string>& paths,
+    const std::map<std::string, std::string>* unsaved = nullptr);
 
 // Parses the text of one literal (a `--set` value) as an expression into `module`; reports
 // syntax errors against a source named `origin`.

@@ -157,6 +157,13 @@ TALLY_KW(else, "else")
 TALLY_KW(desc, "desc")
 TALLY_KW(asc, "asc")
 TALLY_KW(extend, "extend")
+TALLY_KW(test, "test")
+TALLY_KW(expect, "expect")
+TALLY_KW(set, "set")
+TALLY_KW(rows, "rows")
+TALLY_KW(failing, "failing")
+TALLY_KW(passing, "passing")
+TALLY_KW(colour, "colour")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -373,8 +380,34 @@ struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};
 
+// ---- Tests: `test "NAME" { ... }`, run by `tally test` and ignored by every other command ----
+struct test_indicator : seq<kw_indicator, ws, must<name_tok>, star<comma, must<name_tok>>> {};
+struct test_period : seq<kw_period, ws, must<string_tok>> {};
+struct test_set : seq<kw_set, ws, must<name_tok>, must<equals>, must<expression>> {};
+struct test_scenario : seq<kw_scenario, ws, must<name_tok>> {};
+struct test_csv : seq<kw_from, ws, must<string_tok>> {};
+struct test_columns
+    : seq<tok<lparen>, must<name_tok>, star<comma, must<name_tok>>, must<close_paren>> {};
+struct test_row : seq<paren_expr> {};
+struct test_rows_end : tok<rbrace> {};
+struct test_rows : seq<test_columns, must<open_brace>, star<test_row>, must<test_rows_end>> {};
+struct test_table_body : sor<test_csv, test_rows> {};
+struct test_table : seq<kw_table, ws, must<name_tok>, must<test_table_body>> {};
+struct rows_word : tok<kw_rows> {};
+struct expect_kind : sor<seq<sor<kw_numerator, kw_denominator, kw_value, kw_colour, kw_trend>, ws>,
+                         seq<sor<kw_failing, kw_passing>, ws, must<rows_word>>> {};
+struct expect_subject : seq<not_at<expect_kind>, name_tok> {};
+struct test_expect : seq<kw_expect, ws, opt<expect_subject>, must<expect_kind>, must<expression>,
+                         star<comma, must<expression>>> {};
+struct test_clause
+    : sor<test_indicator, test_period, test_set, test_scenario, test_table, test_expect> {};
+struct test_end : tok<rbrace> {};
+struct test_decl
+    : seq<kw_test, ws, must<string_tok>, must<open_brace>, star<test_clause>, must<test_end>> {};
+
 struct declaration
-    : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl, indicator_decl> {};
+    : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl, indicator_decl,
+          test_decl> {};
 // One declaration at a time, so that a syntax error costs only its own declaration.
 struct next_declaration : seq<ws, sor<eof, seq<must<declaration>, ws>>> {};
 // The whole file (used by the grammar's analysis test).
@@ -389,8 +422,8 @@ inline constexpr const char* error_message = nullptr;
   template <>                 \
   inline constexpr const char* error_message<rule> = text;
 TALLY_ERR(declaration,
-          "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator` or "
-          "`import`")
+          "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator`, "
+          "`test` or `import`")
 TALLY_ERR(extend_table_word,
           "expected `table` after `extend`, as in `extend table episodes { ... }`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
@@ -449,6 +482,15 @@ TALLY_ERR(last_year, "expected `last year`")
 TALLY_ERR(trend_kind, "expected `previous period` or `same period last year`")
 TALLY_ERR(within_word, "expected `stable within X` after the comma")
 TALLY_ERR(indicator_end, "expected a clause such as `numerator`, `target` or `}`")
+TALLY_ERR(test_rows_end, "expected a row `(VALUE, ...)` or `}` to end the table")
+TALLY_ERR(test_table_body,
+          "expected `from \"FILE.csv\"` or the columns `(NAME, ...)` and then `{ rows }`")
+TALLY_ERR(rows_word, "expected `rows`, as in `expect failing rows 2, 3`")
+TALLY_ERR(expect_kind,
+          "expected what to expect: `numerator`, `denominator`, `value`, `colour`, `trend`, "
+          "`failing rows` or `passing rows`")
+TALLY_ERR(test_end,
+          "expected `indicator`, `period`, `set`, `scenario`, `table`, `expect` or `}` in the test")
 #undef TALLY_ERR
 #undef TALLY_COMMA
 

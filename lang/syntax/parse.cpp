@@ -116,7 +116,19 @@ namespace {
   X(order_key) \
   X(order_desc) \
   X(order_asc) \
-  X(extend_decl)
+  X(extend_decl) \
+  X(test_indicator) \
+  X(test_period) \
+  X(test_set) \
+  X(test_scenario) \
+  X(test_csv) \
+  X(test_columns) \
+  X(test_row) \
+  X(test_table) \
+  X(expect_kind) \
+  X(expect_subject) \
+  X(test_expect) \
+  X(test_decl)
 // clang-format on
 
 enum class NK : std::uint8_t {
@@ -176,7 +188,8 @@ std::string found_at(std::string_view text, std::size_t offset) {
 }
 
 bool starts_declaration(std::string_view rest) {
-  for (std::string_view word : {"table", "extend", "param", "scenario", "indicator", "import"}) {
+  for (std::string_view word :
+       {"table", "extend", "param", "scenario", "indicator", "import", "test"}) {
     if (rest.substr(0, word.size()) == word &&
         (rest.size() == word.size() || !is_ident_char(rest[word.size()])))
       return true;
@@ -271,6 +284,9 @@ class Builder {
         break;
       case NK::scenario_decl:
         scenario(n);
+        break;
+      case NK::test_decl:
+        test(n);
         break;
       case NK::indicator_decl:
         indicator(n);
@@ -905,6 +921,85 @@ class Builder {
     }
   }
 
+  void test(const Node& n) {
+    ast::TestDecl t;
+    t.span = span(n);
+    for (const auto& cp : n.children) {
+      const Node& c = *cp;
+      switch (c.kind) {
+        case NK::string_lit:
+          t.name = string_value(c);
+          t.name_span = span(c);
+          break;
+        case NK::test_indicator:
+          t.indicators_span = span(c);
+          for (const auto& k : c.children)
+            if (k->kind == NK::name) t.indicators.push_back(name(*k));
+          break;
+        case NK::test_period:
+          t.period = ast::TextClause{string_value(*c.children[0]), span(c)};
+          break;
+        case NK::test_set: {
+          ast::Assignment a;
+          a.name = name(*c.children[0]);
+          a.value = expr(*c.children[1]);
+          t.sets.push_back(std::move(a));
+          break;
+        }
+        case NK::test_scenario:
+          t.scenarios.push_back(name(*c.children[0]));
+          break;
+        case NK::test_table:
+          t.tables.push_back(test_table(c));
+          break;
+        case NK::test_expect: {
+          ast::TestExpect e;
+          e.span = span(c);
+          for (const auto& k : c.children) {
+            if (k->kind == NK::expect_subject) {
+              e.indicator = name(*k->children.front());
+            } else if (k->kind == NK::expect_kind) {
+              const std::string w = word(*k);
+              e.what = w == "failing" || w == "passing" ? w + " rows" : w;
+            } else {
+              e.values.push_back(expr(*k));
+            }
+          }
+          t.expects.push_back(std::move(e));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    file_.tests.push_back(std::move(t));
+  }
+
+  ast::TestTable test_table(const Node& c) {
+    ast::TestTable t;
+    t.span = span(c);
+    for (const auto& k : c.children) {
+      switch (k->kind) {
+        case NK::name:
+          t.name = name(*k);
+          break;
+        case NK::test_csv:
+          t.csv = string_value(*k->children.front());
+          break;
+        case NK::test_columns:
+          for (const auto& col : k->children)
+            if (col->kind == NK::name) t.columns.push_back(name(*col));
+          break;
+        case NK::test_row:
+          t.rows.push_back(expr(*k->children.front()));
+          break;
+        default:
+          break;
+      }
+    }
+    return t;
+  }
+
   ast::AggClause agg_clause(const Node& c) {
     ast::AggClause a;
     a.span = span(c);
@@ -928,7 +1023,7 @@ class Builder {
 void parse_file(const SourceManager& sources, FileId id, ast::Module& module, Diagnostics& diags) {
   const SourceFile& source = sources.get(id);
   const std::string_view text = source.text();
-  module.files.push_back(ast::File{id, {}, {}, {}, {}, {}});
+  module.files.push_back(ast::File{id, {}, {}, {}, {}, {}, {}});
   ast::File& file = module.files.back();
 
   if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {

@@ -273,7 +273,14 @@ TEST(ParsePrecedence, ComparisonsDoNotChain) {
 }
 
 TEST(ParsePrecedence, PrinterKeepsTheMeaningWithFewestParentheses) {
-  EXPECT_EQ(expr_text("a or b and not c = d + e * -f"), "a or b and not c = d + e * -f");
+  // An `and` inside an `or` keeps its parentheses, for the reader.
+  EXPECT_EQ(expr_text("a or b and not c = d + e * -f"), "a or (b and not c = d + e * -f)");
+  EXPECT_EQ(expr_text("a and b or c"), "(a and b) or c");
+  EXPECT_EQ(expr_text("a or b or c"), "a or b or c");
+  // Comparisons do not chain, so one inside another keeps its parentheses.
+  EXPECT_EQ(expr_text("(a = b) = c"), "(a = b) = c");
+  EXPECT_EQ(expr_text("a = (b = c)"), "a = (b = c)");
+  EXPECT_EQ(expr_text("(x in (\"A\")) = true"), "(x in (\"A\")) = true");
   EXPECT_EQ(expr_text("(a or b) and c"), "(a or b) and c");
   EXPECT_EQ(expr_text("(a + b) * c"), "(a + b) * c");
   EXPECT_EQ(expr_text("a - (b - c)"), "a - (b - c)");
