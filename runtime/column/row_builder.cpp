@@ -1,0 +1,162 @@
+#include "runtime/column/row_builder.hpp"
+
+#include <fmt/format.h>
+
+#include "lang/base/scale.hpp"
+#include "lang/base/text.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+constexpr std::size_t kMaxErrors = 100;
+
+std::string placed(const RowPlaces* places, std::size_t k, const std::string& message) {
+  if (!places) return message;
+  return fmt::format("{}: {}", visible(places->place(k)), message);
+}
+
+}  // namespace
+
+RowBuilder::RowBuilder(const TableSchema& schema, const std::vector<std::string>& columns,
+                       std::string file, StringPool& pool, const LoadOptions& options)
+    : schema_(schema), file_(std::move(file)), pool_(pool), options_(options) {
+  table_.name = schema.name;
+  table_.file = file_;
+  slots_.resize(columns.size());
+  table_.columns.resize(columns.size());
+  values_.resize(columns.size());
+  rejects_.emplace_back();
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    LoadSlot& slot = slots_[k];
+    slot.schema = schema.find(columns[k]);
+    if (!slot.schema) {
+      fail(0, 0, message_not_declared(columns[k], schema.name));
+      ready_ = false;
+      continue;
+    }
+    slot.type = slot.schema->type;
+    slot.nullable = slot.schema->nullable;
+    slot.key = slot.schema->key;
+    slot.keys = KeyLines(slot.type == ColumnType::text);
+    table_.columns[k].name = slot.schema->name;
+    table_.columns[k].type = slot.type;
+    if (slot.type != ColumnType::date) continue;
+    if (slot.schema->date_format.empty()) {
+      slot.date = &DateFormat::iso();
+    } else if (auto parsed = DateFormat::parse(slot.schema->date_format)) {
+      layouts_.push_back(std::make_unique<DateFormat>(std::move(*parsed)));
+      slot.date = layouts_.back().get();
+    } else {
+      fail(0, 0, message_bad_layout(*slot.schema));
+      ready_ = false;
+    }
+  }
+}
+
+void RowBuilder::error(std::int64_t line, std::int64_t column, std::string message, bool row) {
+  if (error_count_++ < kMaxErrors)
+    errors_.push_back(Issue::in_data(file_, line, column, std::move(message), row));
+}
+
+void RowBuilder::fail(std::int64_t line, std::int64_t column, std::string message) {
+  ++file_faults_;
+  error(line, column, std::move(message), false);
+}
+
+void RowBuilder::add(std::int64_t line, const RowCell* cells, const std::vector<RowFault>& faults,
+                     const RowPlaces* places) {
+  if (failed()) return;
+  issues_.assign(faults.begin(), faults.end());
+  const std::size_t count = slots_.size();
+  for (std::size_t k = 0; k < count; ++k) {
+    const RowCell& cell = cells[k];
+    CellValue& v = values_[k];
+    if (cell.day && slots_[k].type == ColumnType::date) {
+      v = CellValue{*cell.day, true, 0};
+      continue;
+    }
+    if (!convert_cell(slots_[k], table_.columns[k], table_.lines, cell.text, v, bad_))
+      issues_.push_back({cell.line, cell.column, placed(places, k, bad_)});
+  }
+  // Keys, once every cell is good: each met before is an error at the cell.
+  if (issues_.empty()) {
+    for (std::size_t k = 0; k < count; ++k) {
+      LoadSlot& slot = slots_[k];
+      CellValue& v = values_[k];
+      if (!slot.key || !v.known) continue;
+      if (slot.type == ColumnType::text) v.value = pool_.intern(cells[k].text);
+      std::int64_t value = v.value;
+      const Column& column = table_.columns[k];
+      bool comparable = true;
+      if (slot.type == ColumnType::decimal && v.scale > column.scale) {
+        const std::int64_t factor = kPow10[static_cast<std::size_t>(v.scale - column.scale)];
+        comparable = value % factor == 0;
+        value /= factor;
+      }
+      if (!comparable) continue;
+      if (const std::int64_t first = slot.keys.find(value))
+        issues_.push_back(
+            {cells[k].line, cells[k].column,
+             placed(places, k, message_duplicate_key(cells[k].text, *slot.schema, first))});
+    }
+  }
+  if (!issues_.empty()) {
+    if (!options_.lenient) {
+      for (RowFault& f : issues_) error(f.line, f.column, std::move(f.message), true);
+      return;
+    }
+    ++table_.rejected;
+    if (options_.rejects_file.empty()) return;
+    std::string reason;
+    for (std::size_t k = 0; k < issues_.size(); ++k) {
+      if (k > 0) reason += "; ";
+      reason += issues_[k].message;
+    }
+    rejects_.back().add(schema_.name, line, reason);
+    return;
+  }
+  for (std::size_t k = 0; k < count; ++k) {
+    Column& column = table_.columns[k];
+    LoadSlot& slot = slots_[k];
+    const CellValue& v = values_[k];
+    if (slot.type == ColumnType::decimal && v.scale > column.scale) {
+      const std::int64_t factor = kPow10[static_cast<std::size_t>(v.scale - column.scale)];
+      for (std::int64_t& d : column.data) d *= factor;
+      slot.keys.scale_by(factor);
+      column.scale = v.scale;
+    }
+    std::int64_t value = v.value;
+    if (slot.type == ColumnType::text && v.known && !slot.key) value = pool_.intern(cells[k].text);
+    column.data.push_back(v.known ? value : 0);
+    column.validity.push_back(v.known);
+    if (slot.key && v.known) slot.keys.add(value, line);
+  }
+  table_.lines.push_back(line);
+}
+
+LoadResult RowBuilder::finish() {
+  LoadResult result;
+  if (options_.lenient && !options_.rejects_file.empty() && !rejects_.back().empty()) {
+    std::string why;
+    if (!write_rejects(options_.rejects_file, rejects_, why))
+      fail(0, 0, message_rejects_failed(options_.rejects_file.string(), why));
+  }
+  if (error_count_ > kMaxErrors) {
+    const std::size_t more = error_count_ - kMaxErrors;
+    errors_.push_back(Issue::in_data(file_, 0, 0, message_too_many(more, file_)));
+    errors_.back().more = more;
+  }
+  if (error_count_ > 0) {
+    result.errors = std::move(errors_);
+    return result;
+  }
+  if (table_.rejected > 0)
+    result.warnings.push_back(Issue::in_data(
+        file_, 0, 0,
+        message_skipped(table_.rejected, schema_.name, options_.rejects_file.string())));
+  result.table = std::move(table_);
+  return result;
+}
+
+}  // namespace tally::runtime

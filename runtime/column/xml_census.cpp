@@ -1,0 +1,700 @@
+// The census reader: the census's elements as a small tree of rows, groups and fields (the one
+// place that knows the return's layout), and an expat handler that walks it, one open row per
+// level, handing each row to its table's RowBuilder when the row's element closes.
+#include "runtime/column/xml_census.hpp"
+
+#include <expat.h>
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include "lang/base/text.hpp"
+#include "runtime/column/csv_reader.hpp"
+#include "runtime/column/row_builder.hpp"
+
+namespace tally::runtime {
+
+namespace {
+
+constexpr std::size_t kMaxDepth = 64;
+constexpr std::size_t kMaxValueBytes = 1 << 20;
+constexpr std::size_t kBlock = 1 << 20;
+
+enum Level : std::uint8_t {
+  kChild,
+  kReferral,
+  kAssessment,
+  kCinPlan,
+  kSection47,
+  kCpPlan,
+  kReview,
+  kPreProceedings,
+  kLevels
+};
+
+struct LevelInfo {
+  const char* table;
+  const char* element;
+  bool referral_id;  // rows carry the referral's generated identifier
+  bool plan_id;      // rows carry the plan's generated identifier
+};
+
+constexpr std::array<LevelInfo, kLevels> kLevelInfo = {{
+    {"children", "Child", false, false},
+    {"referrals", "CINdetails", true, false},
+    {"assessments", "Assessments", true, false},
+    {"cin_plans", "CINPlanDates", true, false},
+    {"section47", "Section47", true, false},
+    {"cp_plans", "ChildProtectionPlans", true, true},
+    {"cp_reviews", "CPPreviewDate", true, true},
+    {"pre_proceedings", "PreProceedingsandFGDM", true, false},
+}};
+
+enum class Kind : std::uint8_t { row, group, field, list };
+
+// One element of the census below <Children>. A field is a value of its level's row; a list's
+// repeated values are joined with ";"; a row whose `column` is set is itself a value (a review
+// date).
+struct Node {
+  std::string name;
+  int parent = -1;
+  Kind kind = Kind::group;
+  Level level = kChild;
+  std::string column;         // fields: the column's name in std/cin.tally
+  int slot = -1;              // fields: the value's place in its row
+  std::string relative;       // fields: the path from the row's element, for messages
+  std::vector<int> children;  // by index into the tree
+};
+
+// What a table of a level holds: a value of the row, or an identifier carried or given.
+enum class Source : std::uint8_t { value, child_id, referral_id, plan_id };
+
+struct LevelColumn {
+  std::string name;
+  std::string element;  // the census's element, also accepted as the column's name
+  Source source = Source::value;
+  int node = -1;  // Source::value: the field's node
+};
+
+struct Census {
+  std::vector<Node> nodes;  // nodes[0] is <Child>
+  std::array<std::vector<LevelColumn>, kLevels> columns;
+  std::array<int, kLevels> values{};  // value slots of each level's rows
+  int lachildid = -1;                 // the node of LAchildID
+
+  int add(int parent, const char* name, Kind kind, Level level, const char* column = "") {
+    Node n;
+    n.name = name;
+    n.parent = parent;
+    n.kind = kind;
+    n.level = level;
+    n.column = column;
+    nodes.push_back(std::move(n));
+    const int id = static_cast<int>(nodes.size()) - 1;
+    if (parent >= 0) nodes[static_cast<std::size_t>(parent)].children.push_back(id);
+    Node& me = nodes.back();
+    if (!me.column.empty()) {
+      me.slot = values[level]++;
+      // The path from the row's element: the names up to (not including) the row.
+      std::string rel;
+      for (int at = id; at >= 0; at = nodes[static_cast<std::size_t>(at)].parent) {
+        const Node& a = nodes[static_cast<std::size_t>(at)];
+        if (a.kind == Kind::row) {
+          if (at == id) rel = "";
+          break;
+        }
+        rel = rel.empty() ? a.name : a.name + "/" + rel;
+      }
+      nodes.back().relative = rel;
+      columns[level].push_back({column, name, Source::value, id});
+    }
+    return id;
+  }
+  void field(int parent, const char* name, Level level, const char* column) {
+    add(parent, name, Kind::field, level, column);
+  }
+
+  Census() {
+    // Identifiers carried down come first in every table below the child, as in std/cin.tally.
+    for (int l = kReferral; l < kLevels; ++l) {
+      auto& c = columns[static_cast<std::size_t>(l)];
+      if (l == kReferral) c.push_back({"referral_id", "", Source::referral_id, -1});
+      c.push_back({"child_id", "LAchildID", Source::child_id, -1});
+      if (l != kReferral) c.push_back({"referral_id", "", Source::referral_id, -1});
+      if (kLevelInfo[static_cast<std::size_t>(l)].plan_id)
+        c.push_back({"plan_id", "", Source::plan_id, -1});
+    }
+    const int child = add(-1, "Child", Kind::row, kChild);
+    const int ids = add(child, "ChildIdentifiers", Kind::group, kChild);
+    field(ids, "LAchildID", kChild, "child_id");
+    lachildid = static_cast<int>(nodes.size()) - 1;
+    field(ids, "UPN", kChild, "upn");
+    field(ids, "FormerUPN", kChild, "former_upn");
+    field(ids, "UPNunknown", kChild, "upn_unknown");
+    field(ids, "PersonBirthDate", kChild, "birth_date");
+    field(ids, "ExpectedPersonBirthDate", kChild, "expected_birth_date");
+    field(ids, "Sex", kChild, "sex");
+    field(ids, "GenderCurrent", kChild, "gender_current");
+    field(ids, "PersonDeathDate", kChild, "death_date");
+    const int chars = add(child, "ChildCharacteristics", Kind::group, kChild);
+    field(chars, "Ethnicity", kChild, "ethnicity");
+    const int dis = add(chars, "Disabilities", Kind::group, kChild);
+    add(dis, "Disability", Kind::list, kChild, "disabilities");
+
+    const int ref = add(child, "CINdetails", Kind::row, kReferral);
+    field(ref, "CINreferralDate", kReferral, "referral_date");
+    field(ref, "ReferralSource", kReferral, "referral_source");
+    field(ref, "PrimaryNeedCode", kReferral, "primary_need");
+    field(ref, "CINclosureDate", kReferral, "closure_date");
+    field(ref, "ReasonForClosure", kReferral, "closure_reason");
+    field(ref, "DateOfInitialCPC", kReferral, "icpc_date");
+    field(ref, "ReferralNFA", kReferral, "referral_nfa");
+
+    const int as = add(ref, "Assessments", Kind::row, kAssessment);
+    field(as, "AssessmentActualStartDate", kAssessment, "assessment_start");
+    field(as, "AssessmentInternalReviewDate", kAssessment, "assessment_review");
+    field(as, "AssessmentAuthorisationDate", kAssessment, "assessment_authorised");
+    const int factors = add(as, "FactorsIdentifiedAtAssessment", Kind::group, kAssessment);
+    add(factors, "AssessmentFactors", Kind::list, kAssessment, "assessment_factors");
+
+    const int cin = add(ref, "CINPlanDates", Kind::row, kCinPlan);
+    field(cin, "CINPlanStartDate", kCinPlan, "cin_plan_start");
+    field(cin, "CINPlanEndDate", kCinPlan, "cin_plan_end");
+
+    const int s47 = add(ref, "Section47", Kind::row, kSection47);
+    field(s47, "S47ActualStartDate", kSection47, "s47_start");
+    field(s47, "InitialCPCtarget", kSection47, "icpc_target");
+    field(s47, "DateOfInitialCPC", kSection47, "icpc_date");
+    field(s47, "ICPCnotRequired", kSection47, "icpc_not_required");
+
+    const int cp = add(ref, "ChildProtectionPlans", Kind::row, kCpPlan);
+    field(cp, "CPPstartDate", kCpPlan, "plan_start");
+    field(cp, "CPPendDate", kCpPlan, "plan_end");
+    field(cp, "InitialCategoryOfAbuse", kCpPlan, "initial_category");
+    field(cp, "LatestCategoryOfAbuse", kCpPlan, "latest_category");
+    field(cp, "NumberOfPreviousCPP", kCpPlan, "previous_plans");
+    const int reviews = add(cp, "Reviews", Kind::group, kCpPlan);
+    add(reviews, "CPPreviewDate", Kind::row, kReview, "review_date");
+
+    const int pp = add(ref, "PreProceedingsandFGDM", Kind::row, kPreProceedings);
+    field(pp, "PPStartDate", kPreProceedings, "pp_start");
+    field(pp, "LBPSentDate", kPreProceedings, "lbp_sent");
+    field(pp, "FGDMMeetingOffer", kPreProceedings, "fgdm_offered");
+    field(pp, "FGDMMeetingFac", kPreProceedings, "fgdm_facilitated");
+    field(pp, "InitialPPMeetingDate", kPreProceedings, "initial_pp_meeting");
+    field(pp, "ReviewMeetingsCount", kPreProceedings, "review_meetings");
+    field(pp, "StepDecisionDate", kPreProceedings, "step_decision");
+    field(pp, "PPOutcome", kPreProceedings, "pp_outcome");
+    field(pp, "CourtAppDate", kPreProceedings, "court_application");
+    field(pp, "LetterInitCPDate", kPreProceedings, "letter_initial_cp");
+  }
+};
+
+const Census& census() {
+  static const Census c;
+  return c;
+}
+
+std::optional<Level> level_of(std::string_view table) {
+  for (std::size_t l = 0; l < kLevels; ++l)
+    if (table == kLevelInfo[l].table) return static_cast<Level>(l);
+  return std::nullopt;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trimmed(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+std::string shown(std::string_view text) {
+  if (text.size() <= 40) return visible(text);
+  std::size_t cut = 40;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return visible(text.substr(0, cut)) + "...";
+}
+
+std::string element_list(const Census& c, int node) {
+  std::string out;
+  for (int ch : c.nodes[static_cast<std::size_t>(node)].children) {
+    if (!out.empty()) out += ", ";
+    out += c.nodes[static_cast<std::size_t>(ch)].name;
+  }
+  return out;
+}
+
+struct Value {
+  std::string text;
+  std::int64_t line = 0;
+  std::int64_t column = 0;
+  bool present = false;
+};
+
+// The one open row of a level.
+struct Row {
+  std::vector<Value> values;
+  std::vector<RowFault> faults;
+  std::int64_t line = 0;
+  std::int64_t column = 0;
+  std::uint32_t ordinal = 0;
+  std::string id;  // the referral's or plan's generated identifier
+  bool open = false;
+};
+
+enum class FrameKind : std::uint8_t { message, children, node };
+
+struct Frame {
+  FrameKind kind = FrameKind::node;
+  int node = -1;
+  std::uint32_t ordinal = 0;                  // shown as [n] in paths when not 0
+  std::array<std::uint32_t, kLevels> rows{};  // rows of each level met inside it so far
+  bool text_fault = false;                    // stray text reported already
+};
+
+// A requested table: its builder and where each asked column comes from.
+struct Target {
+  std::unique_ptr<RowBuilder> builder;
+  std::vector<const LevelColumn*> columns;
+  std::vector<RowCell> cells;
+};
+
+class CensusReader;
+
+class Places final : public RowPlaces {
+ public:
+  Places(const CensusReader& reader, const Target& target) : reader_(reader), target_(target) {}
+  std::string place(std::size_t k) const override;
+
+ private:
+  const CensusReader& reader_;
+  const Target& target_;
+};
+
+class CensusReader {
+ public:
+  CensusReader(std::string file, std::array<Target*, kLevels> targets, Target* first)
+      : c_(census()), file_(std::move(file)), targets_(targets), first_(first) {
+    for (std::size_t l = 0; l < kLevels; ++l)
+      rows_[l].values.resize(static_cast<std::size_t>(c_.values[l]));
+  }
+
+  void read() {
+    std::string error;
+    std::FILE* f = open_regular_file(file_, error);
+    if (!f) {
+      file_fault(0, 0, fmt::format("{}; the census tables are read from it", error));
+      return;
+    }
+    XML_Parser p = XML_ParserCreate(nullptr);
+    if (!p) {
+      std::fclose(f);
+      throw std::bad_alloc();
+    }
+    parser_ = p;
+    XML_SetUserData(p, this);
+    XML_SetElementHandler(p, &CensusReader::on_start, &CensusReader::on_end);
+    XML_SetCharacterDataHandler(p, &CensusReader::on_text);
+    XML_SetStartDoctypeDeclHandler(p, &CensusReader::on_doctype);
+    XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+    for (;;) {
+      void* buffer = XML_GetBuffer(p, kBlock);
+      if (!buffer) {
+        XML_ParserFree(p);
+        std::fclose(f);
+        throw std::bad_alloc();
+      }
+      const std::size_t got = std::fread(buffer, 1, kBlock, f);
+      const bool last = got < kBlock;
+      if (XML_ParseBuffer(p, static_cast<int>(got), last) == XML_STATUS_ERROR) {
+        if (!stopped_)
+          file_fault(static_cast<std::int64_t>(XML_GetCurrentLineNumber(p)),
+                     static_cast<std::int64_t>(XML_GetCurrentColumnNumber(p)) + 1,
+                     fmt::format("the XML is malformed: {}; the file must be well-formed XML, as "
+                                 "the census's software writes it",
+                                 XML_ErrorString(XML_GetErrorCode(p))));
+        break;
+      }
+      if (last) {
+        if (!seen_root_) file_fault(0, 0, "the file holds no element; a census file is <Message>");
+        break;
+      }
+    }
+    XML_ParserFree(p);
+    std::fclose(f);
+  }
+
+  // The path of the open elements, up to `depth` of them (all when 0).
+  std::string path(std::size_t depth = 0) const {
+    std::string out;
+    const std::size_t n = depth == 0 || depth > stack_.size() ? stack_.size() : depth;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (k > 0) out += '/';
+      const Frame& fr = stack_[k];
+      if (fr.kind == FrameKind::message)
+        out += "Message";
+      else if (fr.kind == FrameKind::children)
+        out += "Children";
+      else
+        out += c_.nodes[static_cast<std::size_t>(fr.node)].name;
+      if (fr.ordinal > 0) out += fmt::format("[{}]", fr.ordinal);
+    }
+    return out;
+  }
+  const Census& census_tree() const { return c_; }
+
+ private:
+  static void XMLCALL on_start(void* self, const XML_Char* name, const XML_Char**) {
+    static_cast<CensusReader*>(self)->start(name);
+  }
+  static void XMLCALL on_end(void* self, const XML_Char*) {
+    static_cast<CensusReader*>(self)->end();
+  }
+  static void XMLCALL on_text(void* self, const XML_Char* s, int len) {
+    static_cast<CensusReader*>(self)->text(std::string_view(s, static_cast<std::size_t>(len)));
+  }
+  static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*,
+                                 int) {
+    auto* r = static_cast<CensusReader*>(self);
+    r->stop("the file declares a DOCTYPE; a census file has none, so it is not read");
+  }
+
+  std::int64_t line() const { return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_)); }
+  std::int64_t column() const {
+    return static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
+  }
+
+  void file_fault(std::int64_t line, std::int64_t column, std::string message) {
+    if (first_) first_->builder->fail(line, column, std::move(message));
+  }
+  void stop(std::string message) {
+    if (stopped_) return;
+    file_fault(line(), column(), std::move(message));
+    stopped_ = true;
+    XML_StopParser(parser_, XML_FALSE);
+  }
+
+  // A fault inside the innermost open row (or of the file when none is open).
+  void row_fault(std::string message) {
+    const std::string where = path();
+    message = fmt::format("{}: {}", visible(where), message);
+    for (int l = kLevels - 1; l >= 0; --l) {
+      Row& r = rows_[static_cast<std::size_t>(l)];
+      if (!r.open) continue;
+      if (targets_[static_cast<std::size_t>(l)] && r.faults.size() < 20)
+        r.faults.push_back({line(), column(), std::move(message)});
+      return;
+    }
+    file_fault(line(), column(), std::move(message));
+  }
+
+  void start(const char* name) {
+    if (stopped_) return;
+    if (skip_ > 0) {
+      ++skip_;
+      return;
+    }
+    if (stack_.size() >= kMaxDepth) {
+      stop(
+          fmt::format("elements nest more than {} deep; a census file nests at most 8", kMaxDepth));
+      return;
+    }
+    if (stack_.empty()) {
+      seen_root_ = true;
+      if (std::strcmp(name, "Message") != 0) {
+        stop(fmt::format(
+            "the root element is <{}>, not <Message>: this is not a children in need census file",
+            shown(name)));
+        return;
+      }
+      stack_.push_back(Frame{FrameKind::message, -1, 0, {}, false});
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.kind == FrameKind::message) {
+      if (std::strcmp(name, "Header") == 0) {
+        skip_ = 1;
+      } else if (std::strcmp(name, "Children") == 0) {
+        stack_.push_back(Frame{FrameKind::children, -1, 0, {}, false});
+      } else {
+        file_fault(line(), column(),
+                   fmt::format("Message: unexpected element <{}>; a census message holds "
+                               "<Header> and <Children>",
+                               shown(name)));
+        skip_ = 1;
+      }
+      return;
+    }
+    int node = -1;
+    if (top.kind == FrameKind::children) {
+      if (std::strcmp(name, "Child") == 0) node = 0;
+      if (node < 0) {
+        file_fault(line(), column(),
+                   fmt::format("{}: unexpected element <{}>; <Children> holds only <Child>",
+                               visible(path()), shown(name)));
+        skip_ = 1;
+        return;
+      }
+    } else {
+      const Node& parent = c_.nodes[static_cast<std::size_t>(top.node)];
+      if ((parent.kind == Kind::field || parent.kind == Kind::list || !parent.column.empty())) {
+        row_fault(
+            fmt::format("element <{}> inside <{}>, which holds a value", shown(name), parent.name));
+        skip_ = 1;
+        return;
+      }
+      for (int ch : parent.children)
+        if (c_.nodes[static_cast<std::size_t>(ch)].name == name) node = ch;
+      if (node < 0) {
+        row_fault(fmt::format("unexpected element <{}> in <{}>; the census has there: {}",
+                              shown(name), parent.name, element_list(c_, top.node)));
+        skip_ = 1;
+        return;
+      }
+    }
+    const Node& n = c_.nodes[static_cast<std::size_t>(node)];
+    Frame fr{FrameKind::node, node, 0, {}, false};
+    if (n.kind == Kind::row) {
+      fr.ordinal = ++stack_.back().rows[n.level];
+      Row& r = rows_[n.level];
+      for (Value& v : r.values) {
+        v.text.clear();
+        v.present = false;
+      }
+      r.faults.clear();
+      r.line = line();
+      r.column = column();
+      r.ordinal = fr.ordinal;
+      r.open = true;
+      // Identifiers given as the flattening gives them: the child's LAchildID (read by now in
+      // a census in order) and the place of the referral among the child's, of the plan among
+      // the referral's.
+      if (n.level == kReferral) {
+        const Value& child_id = rows_[kChild].values[static_cast<std::size_t>(
+            c_.nodes[static_cast<std::size_t>(c_.lachildid)].slot)];
+        r.id = fmt::format("{}/{}", child_id.text, r.ordinal);
+      } else if (n.level == kCpPlan) {
+        r.id = fmt::format("{}/{}", rows_[kReferral].id, r.ordinal);
+      }
+      if (!n.column.empty()) begin_value(r.values[static_cast<std::size_t>(n.slot)], n, true);
+    } else if (n.kind == Kind::field || n.kind == Kind::list) {
+      Row& r = rows_[n.level];
+      begin_value(r.values[static_cast<std::size_t>(n.slot)], n, n.kind == Kind::field);
+    }
+    stack_.push_back(fr);
+  }
+
+  void begin_value(Value& v, const Node& n, bool single) {
+    if (v.present && single) {
+      row_fault(fmt::format("<{}> appears twice; it holds one value", n.name));
+      v.text.clear();
+    }
+    if (!v.present) {
+      v.line = line();
+      v.column = column();
+    } else if (!single) {
+      v.text += ';';
+    }
+    v.present = true;
+    value_ = &v;
+  }
+
+  void end() {
+    if (stopped_) return;
+    if (skip_ > 0) {
+      --skip_;
+      return;
+    }
+    if (stack_.empty()) return;
+    const Frame fr = stack_.back();
+    if (fr.kind == FrameKind::node) {
+      const Node& n = c_.nodes[static_cast<std::size_t>(fr.node)];
+      if (value_ && (n.kind != Kind::group) && (n.kind != Kind::row || !n.column.empty())) {
+        const std::string_view t = trimmed(value_->text);
+        if (t.size() != value_->text.size()) value_->text = std::string(t);
+        value_ = nullptr;
+      }
+      if (n.kind == Kind::row) emit(n.level);
+    }
+    stack_.pop_back();
+  }
+
+  void text(std::string_view s) {
+    if (stopped_ || skip_ > 0 || stack_.empty()) return;
+    Frame& top = stack_.back();
+    if (value_ && top.kind == FrameKind::node) {
+      const Node& n = c_.nodes[static_cast<std::size_t>(top.node)];
+      if (n.kind == Kind::field || n.kind == Kind::list || !n.column.empty()) {
+        if (value_->text.size() + s.size() > kMaxValueBytes) {
+          if (!top.text_fault) row_fault(fmt::format("<{}> holds more than 1 MiB of text", n.name));
+          top.text_fault = true;
+          return;
+        }
+        value_->text.append(s);
+        return;
+      }
+    }
+    if (trimmed(s).empty() || top.text_fault) return;
+    top.text_fault = true;
+    const std::string where = top.kind == FrameKind::message ? "Message"
+                              : top.kind == FrameKind::children
+                                  ? "Children"
+                                  : c_.nodes[static_cast<std::size_t>(top.node)].name;
+    row_fault(fmt::format("text '{}' directly inside <{}>, where only elements belong",
+                          shown(trimmed(s)), where));
+  }
+
+  void emit(Level level) {
+    Row& row = rows_[level];
+    row.open = false;
+    const Row& child = rows_[kChild];
+    const Value& child_id = child.values[static_cast<std::size_t>(
+        c_.nodes[static_cast<std::size_t>(c_.lachildid)].slot)];
+    Target* target = targets_[level];
+    if (!target) return;
+    const std::size_t width = target->columns.size();
+    for (std::size_t k = 0; k < width; ++k) {
+      const LevelColumn& col = *target->columns[k];
+      RowCell& cell = target->cells[k];
+      cell = RowCell{};
+      switch (col.source) {
+        case Source::value: {
+          const Node& n = c_.nodes[static_cast<std::size_t>(col.node)];
+          const Value& v = row.values[static_cast<std::size_t>(n.slot)];
+          cell.text = v.text;
+          cell.line = v.present ? v.line : row.line;
+          cell.column = v.present ? v.column : row.column;
+          break;
+        }
+        case Source::child_id:
+          cell.text = child_id.text;
+          cell.line = child_id.present ? child_id.line : child.line;
+          cell.column = child_id.present ? child_id.column : child.column;
+          break;
+        case Source::referral_id:
+        case Source::plan_id:
+          cell.text = col.source == Source::referral_id ? rows_[kReferral].id : rows_[kCpPlan].id;
+          cell.line = row.line;
+          cell.column = row.column;
+          break;
+      }
+    }
+    const Places places(*this, *target);
+    target->builder->add(row.line, target->cells.data(), row.faults, &places);
+  }
+
+  const Census& c_;
+  std::string file_;
+  std::array<Target*, kLevels> targets_;
+  Target* first_;
+  XML_Parser parser_ = nullptr;
+  std::vector<Frame> stack_;
+  std::array<Row, kLevels> rows_;
+  Value* value_ = nullptr;
+  std::size_t skip_ = 0;
+  bool stopped_ = false;
+  bool seen_root_ = false;
+};
+
+std::string Places::place(std::size_t k) const {
+  const LevelColumn& col = *target_.columns[k];
+  const Census& c = reader_.census_tree();
+  switch (col.source) {
+    case Source::value: {
+      const Node& n = c.nodes[static_cast<std::size_t>(col.node)];
+      const std::string row = reader_.path();
+      return n.relative.empty() ? row : row + "/" + n.relative;
+    }
+    case Source::child_id:
+      return reader_.path(3) + "/ChildIdentifiers/LAchildID";
+    case Source::referral_id:
+    case Source::plan_id:
+      return reader_.path();
+  }
+  return {};
+}
+
+}  // namespace
+
+bool is_census_table(std::string_view table) { return level_of(table).has_value(); }
+
+std::string census_table_names() {
+  std::string out;
+  for (const LevelInfo& l : kLevelInfo) out += (out.empty() ? "" : ", ") + std::string(l.table);
+  return out;
+}
+
+std::vector<std::string> census_columns(std::string_view table) {
+  std::vector<std::string> out;
+  const auto level = level_of(table);
+  if (!level) return out;
+  for (const LevelColumn& col : census().columns[*level])
+    out.push_back(col.element.empty() ? col.name : fmt::format("{} ({})", col.name, col.element));
+  return out;
+}
+
+std::vector<LoadResult> load_census(const std::filesystem::path& file,
+                                    const std::vector<CensusRequest>& requests, StringPool& pool,
+                                    const LoadOptions& options) {
+  const Census& c = census();
+  std::vector<Target> targets(requests.size());
+  std::array<Target*, kLevels> by_level{};
+  const std::string name = file.string();
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const CensusRequest& req = requests[r];
+    Target& t = targets[r];
+    t.builder = std::make_unique<RowBuilder>(*req.schema, req.columns, name, pool, options);
+    const auto level = level_of(req.schema->name);
+    if (!level) {
+      t.builder->fail(
+          0, 0,
+          fmt::format("table {} is not one the children in need census gives", req.schema->name));
+      continue;
+    }
+    for (const std::string& asked : req.columns) {
+      const LevelColumn* found = nullptr;
+      for (const LevelColumn& col : c.columns[*level])
+        if (col.name == asked || col.element == asked) found = &col;
+      if (!found) {
+        std::string list;
+        for (const std::string& s : census_columns(req.schema->name))
+          list += (list.empty() ? "" : ", ") + s;
+        t.builder->fail(0, 0,
+                        fmt::format("column '{}' of table {} is not in the census's <{}>; it "
+                                    "gives: {}",
+                                    asked, req.schema->name, kLevelInfo[*level].element, list));
+      }
+      t.columns.push_back(found);
+    }
+    t.cells.resize(req.columns.size());
+    if (!t.builder->failed()) by_level[*level] = &t;
+  }
+  Target* first = nullptr;
+  for (Target& t : targets)
+    if (!t.builder->failed() && !first) first = &t;
+  if (first) {
+    CensusReader reader(name, by_level, first);
+    reader.read();
+  }
+  std::vector<LoadResult> results;
+  for (Target& t : targets) results.push_back(t.builder->finish());
+  return results;
+}
+
+bool looks_like_census(const std::filesystem::path& path) {
+  std::string error;
+  std::FILE* f = open_regular_file(path.string(), error);
+  if (!f) return false;
+  char head[4096];
+  const std::size_t got = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return std::string_view(head, got).find("<Message") != std::string_view::npos;
+}
+
+}  // namespace tally::runtime
