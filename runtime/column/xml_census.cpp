@@ -6,6 +6,7 @@
 #include <expat.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -44,7 +45,7 @@ struct LevelInfo {
 };
 
 constexpr std::array<LevelInfo, kLevels> kLevelInfo = {{
-    {"children", "Child", false, false},
+    {"cin_children", "Child", false, false},
     {"referrals", "CINdetails", true, false},
     {"assessments", "Assessments", true, false},
     {"cin_plans", "CINPlanDates", true, false},
@@ -68,7 +69,15 @@ struct Node {
   int slot = -1;              // fields: the value's place in its row
   std::string relative;       // fields: the path from the row's element, for messages
   std::vector<int> children;  // by index into the tree
+  std::vector<std::string_view> codes;  // fields with a code list: the census's codes
 };
+
+// The census's code lists (the DfE's CIN census guide).
+constexpr std::string_view kReferralSources[] = {"1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B",
+                                                 "3C", "3D", "3E", "3F", "4",  "5A", "5B", "5C",
+                                                 "5D", "6",  "7",  "8",  "9",  "10"};
+constexpr std::string_view kNeeds[] = {"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"};
+constexpr std::string_view kAbuse[] = {"NEG", "PHY", "EMO", "SAB", "MUL"};
 
 // What a table of a level holds: a value of the row, or an identifier carried or given.
 enum class Source : std::uint8_t { value, child_id, referral_id, plan_id };
@@ -117,6 +126,12 @@ struct Census {
   void field(int parent, const char* name, Level level, const char* column) {
     add(parent, name, Kind::field, level, column);
   }
+  template <std::size_t N>
+  void coded(int parent, const char* name, Level level, const char* column,
+             const std::string_view (&codes)[N]) {
+    add(parent, name, Kind::field, level, column);
+    nodes.back().codes.assign(codes, codes + N);
+  }
 
   Census() {
     // Identifiers carried down come first in every table below the child, as in std/cin.tally.
@@ -147,8 +162,8 @@ struct Census {
 
     const int ref = add(child, "CINdetails", Kind::row, kReferral);
     field(ref, "CINreferralDate", kReferral, "referral_date");
-    field(ref, "ReferralSource", kReferral, "referral_source");
-    field(ref, "PrimaryNeedCode", kReferral, "primary_need");
+    coded(ref, "ReferralSource", kReferral, "referral_source", kReferralSources);
+    coded(ref, "PrimaryNeedCode", kReferral, "primary_need", kNeeds);
     field(ref, "CINclosureDate", kReferral, "closure_date");
     field(ref, "ReasonForClosure", kReferral, "closure_reason");
     field(ref, "DateOfInitialCPC", kReferral, "icpc_date");
@@ -174,8 +189,8 @@ struct Census {
     const int cp = add(ref, "ChildProtectionPlans", Kind::row, kCpPlan);
     field(cp, "CPPstartDate", kCpPlan, "plan_start");
     field(cp, "CPPendDate", kCpPlan, "plan_end");
-    field(cp, "InitialCategoryOfAbuse", kCpPlan, "initial_category");
-    field(cp, "LatestCategoryOfAbuse", kCpPlan, "latest_category");
+    coded(cp, "InitialCategoryOfAbuse", kCpPlan, "initial_category", kAbuse);
+    coded(cp, "LatestCategoryOfAbuse", kCpPlan, "latest_category", kAbuse);
     field(cp, "NumberOfPreviousCPP", kCpPlan, "previous_plans");
     const int reviews = add(cp, "Reviews", Kind::group, kCpPlan);
     add(reviews, "CPPreviewDate", Kind::row, kReview, "review_date");
@@ -365,9 +380,11 @@ class CensusReader {
     r->stop("the file declares a DOCTYPE; a census file has none, so it is not read");
   }
 
-  std::int64_t line() const { return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_)); }
+  std::int64_t line() const {
+    return at_ ? at_->first : static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+  }
   std::int64_t column() const {
-    return static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
+    return at_ ? at_->second : static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
   }
 
   void file_fault(std::int64_t line, std::int64_t column, std::string message) {
@@ -546,8 +563,22 @@ class CensusReader {
                               : top.kind == FrameKind::children
                                   ? "Children"
                                   : c_.nodes[static_cast<std::size_t>(top.node)].name;
+    // Placed at the text's first visible character, not where the run of text began.
+    std::size_t first = 0;
+    while (first < s.size() && is_space(s[first])) ++first;
+    std::int64_t at_line = line(), at_column = column();
+    for (std::size_t k = 0; k < first; ++k) {
+      if (s[k] == '\n') {
+        ++at_line;
+        at_column = 1;
+      } else {
+        ++at_column;
+      }
+    }
+    at_ = {at_line, at_column};
     row_fault(fmt::format("text '{}' directly inside <{}>, where only elements belong",
                           shown(trimmed(s)), where));
+    at_.reset();
   }
 
   void emit(Level level) {
@@ -570,6 +601,16 @@ class CensusReader {
           cell.text = v.text;
           cell.line = v.present ? v.line : row.line;
           cell.column = v.present ? v.column : row.column;
+          if (!n.codes.empty() && !v.text.empty() &&
+              std::find(n.codes.begin(), n.codes.end(), std::string_view(v.text)) ==
+                  n.codes.end()) {
+            std::string list;
+            for (std::string_view code : n.codes) list += (list.empty() ? "" : " ") + std::string(code);
+            row.faults.push_back(
+                {cell.line, cell.column,
+                 fmt::format("{}/{}: '{}' is not a code the census gives <{}>: {}",
+                             visible(path()), n.relative, shown(v.text), n.name, list)});
+          }
           break;
         }
         case Source::child_id:
@@ -600,6 +641,7 @@ class CensusReader {
   std::size_t skip_ = 0;
   bool stopped_ = false;
   bool seen_root_ = false;
+  std::optional<std::pair<std::int64_t, std::int64_t>> at_;  // a place other than the parser's
 };
 
 std::string Places::place(std::size_t k) const {
