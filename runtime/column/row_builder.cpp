@@ -72,6 +72,10 @@ void RowBuilder::add(std::int64_t line, const RowCell* cells, const std::vector<
   for (std::size_t k = 0; k < count; ++k) {
     const RowCell& cell = cells[k];
     CellValue& v = values_[k];
+    if (cell.faulted) {
+      v = CellValue{};
+      continue;
+    }
     if (cell.day && slots_[k].type == ColumnType::date) {
       v = CellValue{*cell.day, true, 0};
       continue;

@@ -23,6 +23,8 @@ struct RowCell {
   std::int64_t column = 0;
   // A date the reader has read itself (an Excel serial number); `text` is then only shown.
   std::optional<Day> day;
+  // The reader has reported what is wrong with the cell already: it is not converted.
+  bool faulted = false;
 };
 
 // A fault of a row found by its reader (an element out of place, text where none belongs).

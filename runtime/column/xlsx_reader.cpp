@@ -465,28 +465,30 @@ class SheetReader {
 
 // ---- The table from the sheet ---------------------------------------------------------------
 
+// A sheet's name as Excel writes it in a reference: quoted when it is not one plain word.
+std::string sheet_reference(const std::string& sheet) {
+  bool plain = !sheet.empty();
+  for (char c : sheet)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      plain = false;
+  if (plain) return visible(sheet);
+  std::string quoted = "'";
+  for (char c : sheet) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return visible(quoted + "'");
+}
+
 class Places final : public RowPlaces {
  public:
   Places(const std::string& sheet, const std::vector<std::int64_t>& columns, std::int64_t row)
       : sheet_(sheet), columns_(columns), row_(row) {}
   std::string place(std::size_t k) const override {
-    return fmt::format("{}!{}{}", sheet_reference(), column_letters(columns_[k]), row_);
+    return fmt::format("{}!{}{}", sheet_reference(sheet_), column_letters(columns_[k]), row_);
   }
 
  private:
-  std::string sheet_reference() const {
-    bool plain = !sheet_.empty();
-    for (char c : sheet_)
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-        plain = false;
-    if (plain) return sheet_;
-    std::string quoted = "'";
-    for (char c : sheet_) {
-      if (c == '\'') quoted += '\'';
-      quoted += c;
-    }
-    return quoted + "'";
-  }
   const std::string& sheet_;
   const std::vector<std::int64_t>& columns_;
   std::int64_t row_;
@@ -572,7 +574,7 @@ class TableFromSheet {
       if (!found)
         builder_.fail(
             number, 1,
-            fmt::format("{}: {}", sheet_,
+            fmt::format("{}!{}:{}: {}", sheet_reference(sheet_), number, number,
                         message_missing_column(name, builder_.table_name(), joined, near)));
     }
   }
@@ -631,6 +633,7 @@ class TableFromSheet {
       if (is_number(*found) && type == ColumnType::date && !trim(found->text).empty()) {
         texts_[k] = std::string(trim(found->text));
         cell.day = excel_serial_day(texts_[k], date1904_);
+        cell.faulted = !cell.day;
         if (!cell.day)
           faults_.push_back(
               {cell.line, cell.column,
@@ -646,6 +649,7 @@ class TableFromSheet {
           const std::size_t t = texts_[k].find('T');
           if (t != std::string::npos) texts_[k].resize(t);
         }
+        cell.faulted = !bad.empty();
         if (!bad.empty()) faults_.push_back({cell.line, cell.column, places.place(k) + ": " + bad});
       }
       cell.text = texts_[k];

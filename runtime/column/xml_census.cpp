@@ -65,10 +65,10 @@ struct Node {
   int parent = -1;
   Kind kind = Kind::group;
   Level level = kChild;
-  std::string column;         // fields: the column's name in std/cin.tally
-  int slot = -1;              // fields: the value's place in its row
-  std::string relative;       // fields: the path from the row's element, for messages
-  std::vector<int> children;  // by index into the tree
+  std::string column;                   // fields: the column's name in std/cin.tally
+  int slot = -1;                        // fields: the value's place in its row
+  std::string relative;                 // fields: the path from the row's element, for messages
+  std::vector<int> children;            // by index into the tree
   std::vector<std::string_view> codes;  // fields with a code list: the census's codes
 };
 
@@ -605,11 +605,12 @@ class CensusReader {
               std::find(n.codes.begin(), n.codes.end(), std::string_view(v.text)) ==
                   n.codes.end()) {
             std::string list;
-            for (std::string_view code : n.codes) list += (list.empty() ? "" : " ") + std::string(code);
+            for (std::string_view code : n.codes)
+              list += (list.empty() ? "" : " ") + std::string(code);
             row.faults.push_back(
                 {cell.line, cell.column,
-                 fmt::format("{}/{}: '{}' is not a code the census gives <{}>: {}",
-                             visible(path()), n.relative, shown(v.text), n.name, list)});
+                 fmt::format("{}/{}: '{}' is not a code the census gives <{}>: {}", visible(path()),
+                             n.relative, shown(v.text), n.name, list)});
           }
           break;
         }
