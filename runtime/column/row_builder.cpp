@@ -131,16 +131,38 @@ void RowBuilder::add(std::int64_t line, const RowCell* cells, const std::vector<
       column.scale = v.scale;
     }
     std::int64_t value = v.value;
-    if (slot.type == ColumnType::text && v.known && !slot.key) value = pool_.intern(cells[k].text);
+    if (slot.type == ColumnType::text && v.known && !slot.key) {
+      pending_.bytes.append(cells[k].text);
+      pending_.ends.push_back(pending_.bytes.size());
+      pending_.cells.emplace_back(k, column.data.size());
+      value = 0;
+    }
     column.data.push_back(v.known ? value : 0);
     column.validity.push_back(v.known);
     if (slot.key && v.known) slot.keys.add(value, line);
   }
   table_.lines.push_back(line);
+  if (pending_.cells.size() >= 1024) flush_texts();
+}
+
+void RowBuilder::flush_texts() {
+  const std::size_t n = pending_.cells.size();
+  if (n == 0) return;
+  std::vector<std::string_view> views(n);
+  std::vector<std::uint32_t> codes(n);
+  for (std::size_t k = 0, from = 0; k < n; from = pending_.ends[k++])
+    views[k] = std::string_view(pending_.bytes.data() + from, pending_.ends[k] - from);
+  pool_.intern_all(views.data(), n, codes.data());
+  for (std::size_t k = 0; k < n; ++k)
+    table_.columns[pending_.cells[k].first].data[pending_.cells[k].second] = codes[k];
+  pending_.bytes.clear();
+  pending_.ends.clear();
+  pending_.cells.clear();
 }
 
 LoadResult RowBuilder::finish() {
   LoadResult result;
+  flush_texts();
   if (options_.lenient && !options_.rejects_file.empty() && !rejects_.back().empty()) {
     std::string why;
     if (!write_rejects(options_.rejects_file, rejects_, why))

@@ -86,6 +86,15 @@ class RowBuilder {
   std::vector<CellValue> values_;
   std::vector<RowFault> issues_;
   std::string bad_;
+  // Texts of kept cells of non-key text columns waiting to be interned together, as the CSV
+  // loader does: their bytes, where each ends, and the (column, row) each code goes to.
+  struct Pending {
+    std::string bytes;
+    std::vector<std::size_t> ends;
+    std::vector<std::pair<std::size_t, std::size_t>> cells;
+  };
+  Pending pending_;
+  void flush_texts();
 };
 
 }  // namespace tally::runtime

@@ -5,10 +5,13 @@
 
 #include <expat.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -300,6 +303,7 @@ class CensusReader {
       rows_[l].values.resize(static_cast<std::size_t>(c_.values[l]));
   }
 
+  // Reads the file with expat.
   void read() {
     std::string error;
     std::FILE* f = open_regular_file(file_, error);
@@ -345,6 +349,36 @@ class CensusReader {
     std::fclose(f);
   }
 
+  // Reads the file with a scanner of the plain XML census software writes: elements without
+  // attributes, text without references, ASCII, an XML declaration of the usual form. Handlers
+  // see what expat would give them. Anything else, a fault of well-formedness included, ends it
+  // with `false` before the end of the file: the file is then read again with expat (read()),
+  // from a fresh start, which says what is wrong. Nearly all of the time goes to expat
+  // otherwise, so this is what makes a national file quick.
+  bool read_plain() {
+    std::string error;
+    std::FILE* f = open_regular_file(file_, error);
+    if (!f) {
+      file_fault(0, 0, fmt::format("{}; the census tables are read from it", error));
+      return true;
+    }
+    struct stat st {};
+    if (fstat(fileno(f), &st) != 0 || st.st_size <= 0) {
+      std::fclose(f);
+      return false;
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+    std::fclose(f);
+    if (map == MAP_FAILED) return false;
+    madvise(map, size, MADV_SEQUENTIAL);
+    plain_ = true;
+    const bool read = scan(static_cast<const char*>(map), static_cast<const char*>(map) + size);
+    plain_ = false;
+    munmap(map, size);
+    return read;
+  }
+
   // The path of the open elements, up to `depth` of them (all when 0).
   std::string path(std::size_t depth = 0) const {
     std::string out;
@@ -369,7 +403,7 @@ class CensusReader {
     static_cast<CensusReader*>(self)->start(name);
   }
   static void XMLCALL on_end(void* self, const XML_Char*) {
-    static_cast<CensusReader*>(self)->end();
+    static_cast<CensusReader*>(self)->end_element();
   }
   static void XMLCALL on_text(void* self, const XML_Char* s, int len) {
     static_cast<CensusReader*>(self)->text(std::string_view(s, static_cast<std::size_t>(len)));
@@ -381,10 +415,156 @@ class CensusReader {
   }
 
   std::int64_t line() const {
-    return at_ ? at_->first : static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+    if (at_) return at_->first;
+    if (plain_) return plain_line_;
+    return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
   }
   std::int64_t column() const {
-    return at_ ? at_->second : static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
+    if (at_) return at_->second;
+    if (plain_) return plain_column_;
+    return static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
+  }
+
+  static bool name_start(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+  }
+  static bool name_char(char c) {
+    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  }
+
+  // See read_plain: false as soon as the file is not of the plain kind.
+  bool scan(const char* const begin, const char* const end) {
+    const char* p = begin;
+    static constexpr std::string_view kDeclarations[] = {
+        "<?xml version=\"1.0\"?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>",
+    };
+    const std::string_view all(begin, static_cast<std::size_t>(end - begin));
+    if (all.starts_with("<?")) {
+      bool known = false;
+      for (std::string_view d : kDeclarations)
+        if (all.starts_with(d)) {
+          p += d.size();
+          known = true;
+          break;
+        }
+      if (!known) return false;
+    }
+    std::int64_t line = 1;
+    const char* line_start = begin;
+    std::string names;  // open elements' names, one after another
+    std::vector<std::pair<std::size_t, std::size_t>> open;  // (start, size) in `names`
+    bool root_done = false;
+    char name[256];
+    // Pages already read are given back as the scan goes, so that a national file does not stay
+    // in memory: nothing read is kept by reference.
+    constexpr std::size_t kGiveBack = std::size_t{64} << 20;
+    const char* given_back = begin;
+    while (p < end) {
+      if (stopped_) return true;
+      if (static_cast<std::size_t>(p - given_back) > 2 * kGiveBack) {
+        madvise(const_cast<char*>(given_back), kGiveBack, MADV_DONTNEED);
+        given_back += kGiveBack;
+      }
+      const auto* lt =
+          static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
+      const char* text_end = lt ? lt : end;
+      if (text_end > p) {
+        // Byte classes: 0 other, 1 blank, 2 line feed, 3 to look at closely.
+        static const std::array<std::uint8_t, 256> kClass = [] {
+          std::array<std::uint8_t, 256> t{};
+          for (int u = 0; u < 256; ++u)
+            t[static_cast<std::size_t>(u)] =
+                (u >= 0x80 || u < 0x20 || u == '&' || u == ']') ? 3 : 0;
+          t[' '] = 1;
+          t['\t'] = 1;
+          t['\n'] = 2;
+          t['\r'] = 3;
+          return t;
+        }();
+        bool blank = true, cr = false;
+        std::int64_t lines = 0;
+        const char* last_line = nullptr;
+        for (const char* c = p; c < text_end; ++c) {
+          const std::uint8_t k = kClass[static_cast<unsigned char>(*c)];
+          if (k == 0) {
+            blank = false;
+          } else if (k == 2) {
+            ++lines;
+            last_line = c + 1;
+          } else if (k == 3) {
+            if (*c == '\r') {
+              if (c + 1 == text_end || c[1] != '\n') return false;
+              cr = true;
+            } else if (*c == ']') {
+              if (text_end - c >= 3 && c[1] == ']' && c[2] == '>') return false;
+              blank = false;
+            } else {
+              return false;
+            }
+          }
+        }
+        if (!blank && (open.empty() || cr)) return false;
+        if (!open.empty()) {
+          plain_line_ = line;
+          plain_column_ = p - line_start + 1;
+          text(std::string_view(p, static_cast<std::size_t>(text_end - p)));
+          if (stopped_) return true;
+        }
+        if (lines > 0) {
+          line += lines;
+          line_start = last_line;
+        }
+      }
+      if (!lt) break;
+      p = lt;
+      plain_line_ = line;
+      plain_column_ = p - line_start + 1;
+      const bool closing = p + 1 < end && p[1] == '/';
+      const char* n = p + (closing ? 2 : 1);
+      if (n >= end || !name_start(*n)) return false;
+      std::size_t len = 0;
+      while (n + len < end && name_char(n[len])) {
+        if (len + 1 >= sizeof name) return false;
+        name[len] = n[len];
+        ++len;
+      }
+      name[len] = 0;
+      const char* q = n + len;
+      while (q < end && (*q == ' ' || *q == '\t')) ++q;
+      bool empty = false;
+      if (!closing && q < end && *q == '/') {
+        empty = true;
+        ++q;
+      }
+      if (q >= end || *q != '>') return false;
+      p = q + 1;
+      if (closing) {
+        if (open.empty() ||
+            std::string_view(name, len) !=
+                std::string_view(names).substr(open.back().first, open.back().second))
+          return false;
+        end_element();
+        names.resize(open.back().first);
+        open.pop_back();
+        if (open.empty()) root_done = true;
+        continue;
+      }
+      if (root_done) return false;
+      start(name);
+      if (empty) {
+        end_element();
+        if (open.empty()) root_done = true;
+      } else {
+        open.emplace_back(names.size(), len);
+        names.append(name, len);
+      }
+    }
+    if (stopped_) return true;
+    return root_done && open.empty();
   }
 
   void file_fault(std::int64_t line, std::int64_t column, std::string message) {
@@ -394,7 +574,7 @@ class CensusReader {
     if (stopped_) return;
     file_fault(line(), column(), std::move(message));
     stopped_ = true;
-    XML_StopParser(parser_, XML_FALSE);
+    if (!plain_) XML_StopParser(parser_, XML_FALSE);
   }
 
   // A fault inside the innermost open row (or of the file when none is open).
@@ -466,8 +646,14 @@ class CensusReader {
         skip_ = 1;
         return;
       }
-      for (int ch : parent.children)
-        if (c_.nodes[static_cast<std::size_t>(ch)].name == name) node = ch;
+      const std::string_view wanted(name);
+      for (int ch : parent.children) {
+        const std::string& candidate = c_.nodes[static_cast<std::size_t>(ch)].name;
+        if (candidate.size() == wanted.size() && candidate[0] == wanted[0] && candidate == wanted) {
+          node = ch;
+          break;
+        }
+      }
       if (node < 0) {
         row_fault(fmt::format("unexpected element <{}> in <{}>; the census has there: {}",
                               shown(name), parent.name, element_list(c_, top.node)));
@@ -522,7 +708,7 @@ class CensusReader {
     value_ = &v;
   }
 
-  void end() {
+  void end_element() {
     if (stopped_) return;
     if (skip_ > 0) {
       --skip_;
@@ -643,6 +829,9 @@ class CensusReader {
   bool stopped_ = false;
   bool seen_root_ = false;
   std::optional<std::pair<std::int64_t, std::int64_t>> at_;  // a place other than the parser's
+  bool plain_ = false;  // read_plain is reading: the place is plain_line_, plain_column_
+  std::int64_t plain_line_ = 0;
+  std::int64_t plain_column_ = 0;
 };
 
 std::string Places::place(std::size_t k) const {
@@ -686,44 +875,54 @@ std::vector<LoadResult> load_census(const std::filesystem::path& file,
                                     const std::vector<CensusRequest>& requests, StringPool& pool,
                                     const LoadOptions& options) {
   const Census& c = census();
-  std::vector<Target> targets(requests.size());
-  std::array<Target*, kLevels> by_level{};
   const std::string name = file.string();
-  for (std::size_t r = 0; r < requests.size(); ++r) {
-    const CensusRequest& req = requests[r];
-    Target& t = targets[r];
-    t.builder = std::make_unique<RowBuilder>(*req.schema, req.columns, name, pool, options);
-    const auto level = level_of(req.schema->name);
-    if (!level) {
-      t.builder->fail(
-          0, 0,
-          fmt::format("table {} is not one the children in need census gives", req.schema->name));
-      continue;
-    }
-    for (const std::string& asked : req.columns) {
-      const LevelColumn* found = nullptr;
-      for (const LevelColumn& col : c.columns[*level])
-        if (col.name == asked || col.element == asked) found = &col;
-      if (!found) {
-        std::string list;
-        for (const std::string& s : census_columns(req.schema->name))
-          list += (list.empty() ? "" : ", ") + s;
-        t.builder->fail(0, 0,
-                        fmt::format("column '{}' of table {} is not in the census's <{}>; it "
-                                    "gives: {}",
-                                    asked, req.schema->name, kLevelInfo[*level].element, list));
+  std::vector<Target> targets;
+  // Read with the plain scanner first; a file it does not take is read again with expat.
+  for (int pass = 0; pass < 2; ++pass) {
+    targets.clear();
+    targets.resize(requests.size());
+    std::array<Target*, kLevels> by_level{};
+    for (std::size_t r = 0; r < requests.size(); ++r) {
+      const CensusRequest& req = requests[r];
+      Target& t = targets[r];
+      t.builder = std::make_unique<RowBuilder>(*req.schema, req.columns, name, pool, options);
+      const auto level = level_of(req.schema->name);
+      if (!level) {
+        t.builder->fail(
+            0, 0,
+            fmt::format("table {} is not one the children in need census gives", req.schema->name));
+        continue;
       }
-      t.columns.push_back(found);
+      for (const std::string& asked : req.columns) {
+        const LevelColumn* found = nullptr;
+        for (const LevelColumn& col : c.columns[*level])
+          if (col.name == asked || col.element == asked) found = &col;
+        if (!found) {
+          std::string list;
+          for (const std::string& s : census_columns(req.schema->name))
+            list += (list.empty() ? "" : ", ") + s;
+          t.builder->fail(0, 0,
+                          fmt::format("column '{}' of table {} is not in the census's <{}>; it "
+                                      "gives: {}",
+                                      asked, req.schema->name, kLevelInfo[*level].element, list));
+        }
+        t.columns.push_back(found);
+      }
+      t.cells.resize(req.columns.size());
+      if (!t.builder->failed()) by_level[*level] = &t;
     }
-    t.cells.resize(req.columns.size());
-    if (!t.builder->failed()) by_level[*level] = &t;
-  }
-  Target* first = nullptr;
-  for (Target& t : targets)
-    if (!t.builder->failed() && !first) first = &t;
-  if (first) {
+    Target* first = nullptr;
+    for (Target& t : targets)
+      if (!t.builder->failed() && !first) first = &t;
+    if (!first) break;
     CensusReader reader(name, by_level, first);
-    reader.read();
+    if (pass == 1) {
+      reader.read();
+      break;
+    }
+    // TALLY_CENSUS_EXPAT=1 reads with expat only: a hook for tests that compare the two.
+    const char* expat_only = std::getenv("TALLY_CENSUS_EXPAT");
+    if ((!expat_only || std::strcmp(expat_only, "1") != 0) && reader.read_plain()) break;
   }
   std::vector<LoadResult> results;
   for (Target& t : targets) results.push_back(t.builder->finish());
