@@ -106,7 +106,13 @@ Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_d
     if (one_file) {
       file = data_dir;
       if (data_dir.extension() == ".xlsx") {
+        // The sheet that holds the table; none names the table in the message.
         sheet = tp.schema.name;
+        for (const std::string& n : others->workbooks.front().second)
+          if (sheet_holds(n, tp.schema.name)) {
+            sheet = n;
+            break;
+          }
       } else {
         from_census = true;
         if (!is_census_table(tp.schema.name)) {
@@ -129,7 +135,7 @@ Dataset load_dataset(const plan::Plan& plan, const std::filesystem::path& data_d
       for (const auto& [path, names] : others->workbooks) {
         if (found) break;
         for (const std::string& n : names)
-          if (n == tp.schema.name && !found) {
+          if (sheet_holds(n, tp.schema.name) && !found) {
             file = path;
             sheet = n;
             found = true;

@@ -565,7 +565,7 @@ class TableFromSheet {
       bool found = false;
       std::string near;
       for (const std::string& n : names) {
-        if (std::string(trim(n)) == name) found = true;
+        if (std::string(trim(n)) == name || as_name(n) == name) found = true;
         std::string a(trim(n)), b(name);
         for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -585,8 +585,10 @@ class TableFromSheet {
     for (const Cell& c : row.cells) {
       std::string bad;
       const std::string t = std::string(trim(text_of(c, bad)));
+      const std::string named = as_name(t);
       for (std::size_t k = 0; k < builder_.width(); ++k)
-        if (t == builder_.column(k).name && at[k] < 0) at[k] = c.column;
+        if ((t == builder_.column(k).name || named == builder_.column(k).name) && at[k] < 0)
+          at[k] = c.column;
     }
     for (std::int64_t a : at)
       if (a < 0) return false;
@@ -672,6 +674,29 @@ class TableFromSheet {
 };
 
 }  // namespace
+
+std::string as_name(std::string_view text) {
+  std::string out;
+  bool gap = false;
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum) {
+      gap = !out.empty();
+      continue;
+    }
+    if (gap) out += '_';
+    gap = false;
+    out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return out;
+}
+
+bool sheet_holds(std::string_view sheet, std::string_view table) {
+  if (sheet == table) return true;
+  const std::string name = as_name(sheet);
+  return name == table ||
+         (name.size() > table.size() && name.starts_with(table) && name[table.size()] == '_');
+}
 
 std::optional<Day> excel_serial_day(std::string_view number, bool date1904) {
   const auto plain = plain_number(number);
@@ -766,7 +791,10 @@ LoadResult load_xlsx_table(const TableSchema& schema, const std::vector<std::str
   const Sheet* chosen = nullptr;
   const std::string& want = sheet.empty() ? schema.name : sheet;
   for (const Sheet& s : book.sheets)
-    if (s.name == want) chosen = &s;
+    if (s.name == want && !chosen) chosen = &s;
+  if (!chosen && sheet.empty())
+    for (const Sheet& s : book.sheets)
+      if (sheet_holds(s.name, schema.name) && !chosen) chosen = &s;
   if (!chosen && sheet.empty() && !book.sheets.empty()) chosen = &book.sheets.front();
   if (!chosen || chosen->part.empty()) {
     std::string names;

@@ -17,11 +17,21 @@
 
 namespace tally::runtime {
 
+// A header or a sheet's name written as a name: letters and digits in lower case, each run of
+// anything else one underscore, none at either end ("Age of Child (Years)" is
+// age_of_child_years).
+std::string as_name(std::string_view text);
+
+// Whether sheet `sheet` holds table `table`: its name is the table's, or written as a name it is
+// the table's name or starts with it and an underscore ("List 3 - Referrals" holds list_3).
+bool sheet_holds(std::string_view sheet, std::string_view table);
+
 // The names of a workbook's sheets, in order; nullopt when it cannot be read as a workbook.
 std::optional<std::vector<std::string>> xlsx_sheet_names(const std::filesystem::path& file);
 
 // Loads `schema` (keeping `columns`, as load_table) from sheet `sheet` of `file`; an empty sheet
-// name means the sheet named as the table, or else the first sheet.
+// name means the sheet that holds the table (sheet_holds), or else the first sheet. A header
+// cell names a column when it is the column's name, or is it once written as a name.
 LoadResult load_xlsx_table(const TableSchema& schema, const std::vector<std::string>& columns,
                            const std::filesystem::path& file, const std::string& sheet,
                            StringPool& pool, const LoadOptions& options);

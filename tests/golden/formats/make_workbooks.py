@@ -2,7 +2,8 @@
 
 usage: /usr/bin/python3 make_workbooks.py KIND FILE
 
-KIND is one of: values, values_1904, bad_cells, inline_strings, missing_column, not_a_workbook.
+KIND is one of: values, values_1904, bad_cells, inline_strings, missing_column, not_a_workbook,
+annex_a.
 Workbooks are written with openpyxl, except inline_strings, whose parts are written by hand
 (writers rarely use inline strings) and zipped with zipfile. Everything is fixed: the same
 KIND always gives the same cells.
@@ -135,6 +136,36 @@ def inline_strings(path):
             z.writestr(info, text)
 
 
+def annex_a(path):
+    """Two lists of an Annex A workbook, with the template's headers and a title row above each."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 3 - Referrals"
+    ws.append(["List 3: Referrals in the six months before the inspection"])
+    ws.append([])
+    ws.append(["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)",
+               "Date of Referral", "Referral Source", "Number of Referrals in Last 12 Months"])
+    d = datetime.date
+    ws.append(["C1", "Female", "WBRI", d(2010, 1, 5), 7, d(2017, 4, 3), "Police", 1])
+    ws.append(["C1", "Female", "WBRI", d(2010, 1, 5), 7, "10/05/2017", "School", 2])
+    ws.append(["C2", "Male", "WBRI", d(2012, 3, 1), 5, d(2017, 4, 20), "Health", 2])
+    ws.append(["C3", "Male", "AOTH", d(2015, 6, 9), 1, d(2017, 6, 1), "Police", 1])
+    ws.append(["C4", "Female", "WBRI", d(2003, 2, 2), 14, d(2017, 3, 15), "Police", 1])
+    ws.append(["C4", "Female", "WBRI", d(2003, 2, 2), 14, d(2017, 6, 20), "Police", "2"])
+    ws4 = wb.create_sheet("List 4 - Assessments")
+    ws4.append(["List 4: Assessments"])
+    ws4.append(["Child Unique ID", "Gender", "Continuous Assessment Start Date",
+                "Assessment Completion Date", "Allocated Team"])
+    ws4.append(["C1", "Female", d(2017, 3, 1), d(2017, 4, 28), "East"])
+    ws4.append(["C2", "Male", "03/04/2017", "15/05/2017", "East"])
+    ws4.append(["C3", "Male", d(2017, 4, 3), d(2017, 7, 3), "West"])
+    ws4.append(["C5", "Male", d(2017, 4, 10), None, "West"])
+    ws4.append(["C6", "Female", d(2017, 2, 1), d(2017, 6, 30), "West"])
+    wb.save(path)
+
+
 def not_a_workbook(path):
     with open(path, "w") as f:
         f.write("child_id,visit_date\nC1,2017-04-03\n")
@@ -149,6 +180,7 @@ def main():
         "inline_strings": inline_strings,
         "missing_column": missing_column,
         "not_a_workbook": not_a_workbook,
+        "annex_a": annex_a,
     }[kind](path)
 
 
