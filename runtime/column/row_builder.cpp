@@ -99,10 +99,13 @@ void RowBuilder::add(std::int64_t line, const RowCell* cells, const std::vector<
         value /= factor;
       }
       if (!comparable) continue;
-      if (const std::int64_t first = slot.keys.find(value))
+      if (const std::int64_t first = slot.keys.find(value)) {
+        duplicates_.push_back(
+            {k, value, slot.type == ColumnType::text ? std::string(cells[k].text) : std::string()});
         issues_.push_back(
             {cells[k].line, cells[k].column,
              placed(places, k, message_duplicate_key(cells[k].text, *slot.schema, first))});
+      }
     }
   }
   if (!issues_.empty()) {
@@ -160,10 +163,69 @@ void RowBuilder::flush_texts() {
   pending_.cells.clear();
 }
 
+bool RowBuilder::has_decimal() const {
+  for (const LoadSlot& slot : slots_)
+    if (slot.type == ColumnType::decimal) return true;
+  return false;
+}
+
+bool RowBuilder::can_append(const RowBuilder& later, const StringPool& mine,
+                            const StringPool& theirs) const {
+  if (!ready_ || !later.ready_) return ready_ == later.ready_;
+  const auto met = [&](std::size_t k, std::int64_t value, std::string_view text) {
+    if (slots_[k].type == ColumnType::text) {
+      value = mine.find(text);
+      if (value < 0) return false;
+    }
+    return slots_[k].keys.find(value) != 0;
+  };
+  for (std::size_t k = 0; k < slots_.size(); ++k) {
+    if (!slots_[k].key) continue;
+    const Column& column = later.table_.columns[k];
+    for (std::size_t r = 0; r < column.data.size(); ++r) {
+      if (!column.validity.known(r)) continue;
+      const bool text = slots_[k].type == ColumnType::text;
+      if (met(k, column.data[r], text ? theirs.text(column.data[r]) : std::string_view()))
+        return false;
+    }
+  }
+  for (const Duplicate& d : later.duplicates_)
+    if (met(d.slot, d.value, d.text)) return false;
+  return true;
+}
+
+void RowBuilder::remap(const std::vector<std::uint32_t>& map) {
+  if (map.empty()) return;
+  for (Column& column : table_.columns) {
+    if (column.type != ColumnType::text) continue;
+    for (std::size_t r = 0; r < column.data.size(); ++r)
+      if (column.validity.known(r)) column.data[r] = map[static_cast<std::size_t>(column.data[r])];
+  }
+}
+
+void RowBuilder::append(RowBuilder&& later) {
+  if (!ready_) return;  // the same faults of the declaration, said once
+  for (Issue& issue : later.errors_)
+    if (errors_.size() < kMaxErrors) errors_.push_back(std::move(issue));
+  error_count_ += later.error_count_;
+  file_faults_ += later.file_faults_;
+  for (std::size_t k = 0; k < table_.columns.size(); ++k) {
+    Column& mine = table_.columns[k];
+    const Column& theirs = later.table_.columns[k];
+    mine.data.insert(mine.data.end(), theirs.data.begin(), theirs.data.end());
+    mine.validity.append(theirs.validity);
+  }
+  table_.lines.append(later.table_.lines);
+  table_.rejected += later.table_.rejected;
+  for (RejectsBuffer& b : later.rejects_) rejects_.push_back(std::move(b));
+}
+
 LoadResult RowBuilder::finish() {
   LoadResult result;
   flush_texts();
-  if (options_.lenient && !options_.rejects_file.empty() && !rejects_.back().empty()) {
+  bool any_rejects = false;
+  for (const RejectsBuffer& b : rejects_) any_rejects = any_rejects || !b.empty();
+  if (options_.lenient && !options_.rejects_file.empty() && any_rejects) {
     std::string why;
     if (!write_rejects(options_.rejects_file, rejects_, why))
       fail(0, 0, message_rejects_failed(options_.rejects_file.string(), why));

@@ -68,6 +68,20 @@ class RowBuilder {
 
   LoadResult finish();
 
+  // For a file read in two parts at once, each by a builder with its own string pool.
+  // Interns the texts still waiting.
+  void settle() { flush_texts(); }
+  // Whether a column is decimal (its scale would make the parts differ from one pass).
+  bool has_decimal() const;
+  // Whether `later`, the rows that follow these, read into `theirs` (these into `mine`), holds no
+  // key of these, not even in a row turned away as a duplicate: then appending gives what one
+  // builder reading on would have.
+  bool can_append(const RowBuilder& later, const StringPool& mine, const StringPool& theirs) const;
+  // Rewrites the text codes through `map` (the pool merged into another; empty: no change).
+  void remap(const std::vector<std::uint32_t>& map);
+  // Appends `later` (settled, its codes those of this builder's pool).
+  void append(RowBuilder&& later);
+
  private:
   void error(std::int64_t line, std::int64_t column, std::string message, bool row);
 
@@ -94,6 +108,13 @@ class RowBuilder {
     std::vector<std::pair<std::size_t, std::size_t>> cells;
   };
   Pending pending_;
+  // Key cells of rows turned away as duplicates: (column, value or text).
+  struct Duplicate {
+    std::size_t slot = 0;
+    std::int64_t value = 0;
+    std::string text;
+  };
+  std::vector<Duplicate> duplicates_;
   void flush_texts();
 };
 

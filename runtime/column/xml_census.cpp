@@ -5,6 +5,7 @@
 
 #include <expat.h>
 #include <fmt/format.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -15,9 +16,13 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 #include "lang/base/text.hpp"
 #include "runtime/column/csv_reader.hpp"
+#include "runtime/column/load_part.hpp"
+#include "runtime/column/parallel_load.hpp"
 #include "runtime/column/row_builder.hpp"
 
 namespace tally::runtime {
@@ -372,9 +377,7 @@ class CensusReader {
     std::fclose(f);
     if (map == MAP_FAILED) return false;
     madvise(map, size, MADV_SEQUENTIAL);
-    plain_ = true;
     const bool read = scan(static_cast<const char*>(map), static_cast<const char*>(map) + size);
-    plain_ = false;
     munmap(map, size);
     return read;
   }
@@ -432,9 +435,25 @@ class CensusReader {
     return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
   }
 
+ public:
   // See read_plain: false as soon as the file is not of the plain kind.
   bool scan(const char* const begin, const char* const end) {
+    return scan_part(begin, end, Part::whole, 1, 0);
+  }
+
+  // Which part of a file a scan reads: all of it; the first part, which must end between two
+  // <Child> elements; or the rest, from the start of the line of such a <Child>, on line
+  // `first_line`, after `children_before` children.
+  enum class Part : std::uint8_t { whole, first, rest };
+
+  bool scan_part(const char* const begin, const char* const end, Part part, std::int64_t first_line,
+                 std::uint32_t children_before) {
     const char* p = begin;
+    plain_ = true;
+    struct Done {
+      bool& plain;
+      ~Done() { plain = false; }
+    } done{plain_};
     static constexpr std::string_view kDeclarations[] = {
         "<?xml version=\"1.0\"?>",
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
@@ -443,7 +462,7 @@ class CensusReader {
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>",
     };
     const std::string_view all(begin, static_cast<std::size_t>(end - begin));
-    if (all.starts_with("<?")) {
+    if (part != Part::rest && all.starts_with("<?")) {
       bool known = false;
       for (std::string_view d : kDeclarations)
         if (all.starts_with(d)) {
@@ -453,19 +472,29 @@ class CensusReader {
         }
       if (!known) return false;
     }
-    std::int64_t line = 1;
+    std::int64_t line = first_line;
     const char* line_start = begin;
     std::string names;  // open elements' names, one after another
     std::vector<std::pair<std::size_t, std::size_t>> open;  // (start, size) in `names`
     bool root_done = false;
     char name[256];
+    if (part == Part::rest) {
+      names = "MessageChildren";
+      open = {{0, 7}, {7, 8}};
+      seen_root_ = true;
+      stack_.push_back(Frame{FrameKind::message, -1, 0, {}, false});
+      stack_.push_back(Frame{FrameKind::children, -1, 0, {}, false});
+      stack_.back().rows[kChild] = children_before;
+    }
     // Pages already read are given back as the scan goes, so that a national file does not stay
     // in memory: nothing read is kept by reference.
     constexpr std::size_t kGiveBack = std::size_t{64} << 20;
-    const char* given_back = begin;
+    constexpr std::uintptr_t kPage = 4096;
+    const char* given_back = reinterpret_cast<const char*>(
+        (reinterpret_cast<std::uintptr_t>(begin) + kPage - 1) / kPage * kPage);
     while (p < end) {
       if (stopped_) return true;
-      if (static_cast<std::size_t>(p - given_back) > 2 * kGiveBack) {
+      if (p > given_back && static_cast<std::size_t>(p - given_back) > 2 * kGiveBack) {
         madvise(const_cast<char*>(given_back), kGiveBack, MADV_DONTNEED);
         given_back += kGiveBack;
       }
@@ -509,9 +538,31 @@ class CensusReader {
         }
         if (!blank && (open.empty() || cr)) return false;
         if (!open.empty()) {
-          plain_line_ = line;
-          plain_column_ = p - line_start + 1;
-          text(std::string_view(p, static_cast<std::size_t>(text_end - p)));
+          if (blank || lines == 0) {
+            plain_line_ = line;
+            plain_column_ = p - line_start + 1;
+            text(std::string_view(p, static_cast<std::size_t>(text_end - p)));
+          } else {
+            // Text over several lines in the pieces expat gives: each line's text, and each line
+            // feed on its own, so that a message quotes what it would quote.
+            std::int64_t at_line = line;
+            const char* at_start = line_start;
+            for (const char* piece = p; piece < text_end && !stopped_;) {
+              const auto* nl = static_cast<const char*>(
+                  std::memchr(piece, '\n', static_cast<std::size_t>(text_end - piece)));
+              const char* piece_end = nl ? nl : text_end;
+              plain_line_ = at_line;
+              plain_column_ = piece - at_start + 1;
+              if (piece_end > piece)
+                text(std::string_view(piece, static_cast<std::size_t>(piece_end - piece)));
+              if (!nl || stopped_) break;
+              plain_column_ = nl - at_start + 1;
+              text(std::string_view(nl, 1));
+              ++at_line;
+              at_start = nl + 1;
+              piece = nl + 1;
+            }
+          }
           if (stopped_) return true;
         }
         if (lines > 0) {
@@ -564,9 +615,19 @@ class CensusReader {
       }
     }
     if (stopped_) return true;
+    if (part == Part::first)
+      return !root_done && open.size() == 2 && names == "MessageChildren" && stack_.size() == 2 &&
+             stack_[1].kind == FrameKind::children && skip_ == 0;
     return root_done && open.empty();
   }
 
+  bool stopped() const { return stopped_; }
+  // The <Child> elements read so far.
+  std::uint32_t children_read() const {
+    return stack_.size() >= 2 && stack_[1].kind == FrameKind::children ? stack_[1].rows[kChild] : 0;
+  }
+
+ private:
   void file_fault(std::int64_t line, std::int64_t column, std::string message) {
     if (first_) first_->builder->fail(line, column, std::move(message));
   }
@@ -871,58 +932,205 @@ std::vector<std::string> census_columns(std::string_view table) {
   return out;
 }
 
+namespace {
+
+// The targets of `requests`, building into `pool`; the first that can take rows, or null.
+Target* make_targets(const std::vector<CensusRequest>& requests, const std::string& name,
+                     StringPool& pool, const LoadOptions& options, std::vector<Target>& targets,
+                     std::array<Target*, kLevels>& by_level) {
+  const Census& c = census();
+  targets.clear();
+  targets.resize(requests.size());
+  by_level = {};
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const CensusRequest& req = requests[r];
+    Target& t = targets[r];
+    t.builder = std::make_unique<RowBuilder>(*req.schema, req.columns, name, pool, options);
+    const auto level = level_of(req.schema->name);
+    if (!level) {
+      t.builder->fail(
+          0, 0,
+          fmt::format("table {} is not one the children in need census gives", req.schema->name));
+      continue;
+    }
+    for (const std::string& asked : req.columns) {
+      const LevelColumn* found = nullptr;
+      for (const LevelColumn& col : c.columns[*level])
+        if (col.name == asked || col.element == asked) found = &col;
+      if (!found) {
+        std::string list;
+        for (const std::string& s : census_columns(req.schema->name))
+          list += (list.empty() ? "" : ", ") + s;
+        t.builder->fail(0, 0,
+                        fmt::format("column '{}' of table {} is not in the census's <{}>; it "
+                                    "gives: {}",
+                                    asked, req.schema->name, kLevelInfo[*level].element, list));
+      }
+      t.columns.push_back(found);
+    }
+    t.cells.resize(req.columns.size());
+    if (!t.builder->failed()) by_level[*level] = &t;
+  }
+  for (Target& t : targets)
+    if (!t.builder->failed()) return &t;
+  return nullptr;
+}
+
+// A file mapped into memory for reading, unmapped when it goes.
+struct Mapped {
+  const char* data = nullptr;
+  std::size_t size = 0;
+  explicit Mapped(const std::string& path) {
+    std::string error;
+    std::FILE* f = open_regular_file(path, error);
+    if (!f) return;
+    struct stat st {};
+    if (fstat(fileno(f), &st) == 0 && st.st_size > 0) {
+      void* map =
+          mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fileno(f), 0);
+      if (map != MAP_FAILED) {
+        data = static_cast<const char*>(map);
+        size = static_cast<std::size_t>(st.st_size);
+        madvise(map, size, MADV_SEQUENTIAL);
+      }
+    }
+    std::fclose(f);
+  }
+  ~Mapped() {
+    if (data) munmap(const_cast<char*>(data), size);
+  }
+  Mapped(const Mapped&) = delete;
+  Mapped& operator=(const Mapped&) = delete;
+};
+
+// Where a file may be cut in two: the start of the first line at or after its middle that holds,
+// after spaces and tabs, a <Child> start tag.
+std::optional<std::size_t> census_cut(const char* data, std::size_t size) {
+  constexpr std::string_view kChildTag = "<Child>";
+  for (std::size_t at = size / 2; at < size;) {
+    const void* hit = memmem(data + at, size - at, kChildTag.data(), kChildTag.size());
+    if (!hit) return std::nullopt;
+    const auto tag = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    std::size_t b = tag;
+    while (b > 0 && (data[b - 1] == ' ' || data[b - 1] == '\t')) --b;
+    if (b > 0 && data[b - 1] == '\n') return b;
+    at = tag + 1;
+  }
+  return std::nullopt;
+}
+
+// Reads the census in two halves at once, each into builders and a string pool of its own, and
+// joins them as one pass would have read them. Nothing (the caller reads the file in one pass)
+// when that cannot be done or could give anything else: a half not of the plain kind, a key met
+// in both halves, a decimal column, or a first half that does not end between two children.
+std::optional<std::vector<LoadResult>> load_census_halves(
+    const std::string& name, const std::vector<CensusRequest>& requests, StringPool& pool,
+    const LoadOptions& options) {
+  const Mapped file(name);
+  if (!file.data) return std::nullopt;
+  const auto cut = census_cut(file.data, file.size);
+  if (!cut) return std::nullopt;
+  StringPool pool_a, pool_b;
+  std::vector<Target> targets_a, targets_b;
+  std::array<Target*, kLevels> by_a{}, by_b{};
+  Target* first_a = make_targets(requests, name, pool_a, options, targets_a, by_a);
+  Target* first_b = make_targets(requests, name, pool_b, options, targets_b, by_b);
+  if (!first_a || !first_b) return std::nullopt;
+  for (Target& t : targets_a)
+    if (t.builder->has_decimal()) return std::nullopt;
+  CensusReader a(name, by_a, first_a), b(name, by_b, first_b);
+  bool read_a = false, read_b = false;
+  std::exception_ptr fault_a, fault_b;
+  std::thread first;
+  try {
+    first = std::thread([&] {
+      try {
+        read_a = a.scan_part(file.data, file.data + *cut, CensusReader::Part::first, 1, 0);
+      } catch (...) {
+        fault_a = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {
+    return std::nullopt;  // no thread to be had: one pass
+  }
+  std::int64_t lines = 0;
+  std::uint32_t children = 0;
+  try {
+    for (const char* p = file.data; p < file.data + *cut; ++p) lines += *p == '\n';
+    constexpr std::string_view kChildTag = "<Child>";
+    for (const char* p = file.data; p < file.data + *cut;) {
+      const void* hit = memmem(p, static_cast<std::size_t>(file.data + *cut - p), kChildTag.data(),
+                               kChildTag.size());
+      if (!hit) break;
+      ++children;
+      p = static_cast<const char*>(hit) + kChildTag.size();
+    }
+    read_b = b.scan_part(file.data + *cut, file.data + file.size, CensusReader::Part::rest,
+                         1 + lines, children);
+  } catch (...) {
+    fault_b = std::current_exception();
+  }
+  first.join();
+  if (fault_a) std::rethrow_exception(fault_a);
+  if (fault_b) std::rethrow_exception(fault_b);
+  if (!read_a || !read_b) return std::nullopt;
+  std::vector<LoadResult> results;
+  if (a.stopped()) {
+    // One pass stops where the first half stopped: the rest is never read.
+    const std::vector<std::uint32_t> map = merge_pool(pool, std::move(pool_a));
+    for (Target& t : targets_a) {
+      t.builder->settle();
+      t.builder->remap(map);
+      results.push_back(t.builder->finish());
+    }
+    return results;
+  }
+  if (a.children_read() != children) return std::nullopt;
+  for (std::size_t k = 0; k < targets_a.size(); ++k) {
+    targets_a[k].builder->settle();
+    targets_b[k].builder->settle();
+    if (!targets_a[k].builder->can_append(*targets_b[k].builder, pool_a, pool_b))
+      return std::nullopt;
+  }
+  const std::vector<std::uint32_t> map_a = merge_pool(pool, std::move(pool_a));
+  for (Target& t : targets_a) t.builder->remap(map_a);
+  const std::vector<std::uint32_t> map_b = merge_pool(pool, std::move(pool_b));
+  for (std::size_t k = 0; k < targets_a.size(); ++k) {
+    targets_b[k].builder->remap(map_b);
+    targets_a[k].builder->append(std::move(*targets_b[k].builder));
+    results.push_back(targets_a[k].builder->finish());
+  }
+  return results;
+}
+
+}  // namespace
+
 std::vector<LoadResult> load_census(const std::filesystem::path& file,
                                     const std::vector<CensusRequest>& requests, StringPool& pool,
-                                    const LoadOptions& options) {
-  const Census& c = census();
+                                    const LoadOptions& options, std::uint64_t split_bytes) {
   const std::string name = file.string();
+  // TALLY_CENSUS_EXPAT=1 reads with expat only: a hook for tests that compare the two.
+  const char* expat_only = std::getenv("TALLY_CENSUS_EXPAT");
+  const bool plain = !expat_only || std::strcmp(expat_only, "1") != 0;
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(file, ec);
+  const unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  if (plain && !ec && bytes > split_bytes && threads > 1 &&
+      std::filesystem::is_regular_file(file, ec))
+    if (auto results = load_census_halves(name, requests, pool, options))
+      return std::move(*results);
   std::vector<Target> targets;
   // Read with the plain scanner first; a file it does not take is read again with expat.
-  for (int pass = 0; pass < 2; ++pass) {
-    targets.clear();
-    targets.resize(requests.size());
+  for (int pass = plain ? 0 : 1; pass < 2; ++pass) {
     std::array<Target*, kLevels> by_level{};
-    for (std::size_t r = 0; r < requests.size(); ++r) {
-      const CensusRequest& req = requests[r];
-      Target& t = targets[r];
-      t.builder = std::make_unique<RowBuilder>(*req.schema, req.columns, name, pool, options);
-      const auto level = level_of(req.schema->name);
-      if (!level) {
-        t.builder->fail(
-            0, 0,
-            fmt::format("table {} is not one the children in need census gives", req.schema->name));
-        continue;
-      }
-      for (const std::string& asked : req.columns) {
-        const LevelColumn* found = nullptr;
-        for (const LevelColumn& col : c.columns[*level])
-          if (col.name == asked || col.element == asked) found = &col;
-        if (!found) {
-          std::string list;
-          for (const std::string& s : census_columns(req.schema->name))
-            list += (list.empty() ? "" : ", ") + s;
-          t.builder->fail(0, 0,
-                          fmt::format("column '{}' of table {} is not in the census's <{}>; it "
-                                      "gives: {}",
-                                      asked, req.schema->name, kLevelInfo[*level].element, list));
-        }
-        t.columns.push_back(found);
-      }
-      t.cells.resize(req.columns.size());
-      if (!t.builder->failed()) by_level[*level] = &t;
-    }
-    Target* first = nullptr;
-    for (Target& t : targets)
-      if (!t.builder->failed() && !first) first = &t;
+    Target* first = make_targets(requests, name, pool, options, targets, by_level);
     if (!first) break;
     CensusReader reader(name, by_level, first);
     if (pass == 1) {
       reader.read();
       break;
     }
-    // TALLY_CENSUS_EXPAT=1 reads with expat only: a hook for tests that compare the two.
-    const char* expat_only = std::getenv("TALLY_CENSUS_EXPAT");
-    if ((!expat_only || std::strcmp(expat_only, "1") != 0) && reader.read_plain()) break;
+    if (reader.read_plain()) break;
   }
   std::vector<LoadResult> results;
   for (Target& t : targets) results.push_back(t.builder->finish());

@@ -14,6 +14,7 @@
 #include "lang/base/schema.hpp"
 #include "runtime/column/column.hpp"
 #include "runtime/column/loader.hpp"
+#include "runtime/column/parallel_load.hpp"
 
 namespace tally::runtime {
 
@@ -34,9 +35,12 @@ struct CensusRequest {
 
 // Loads every requested table in one pass over `file`; one result per request, in order. A
 // fault of the whole file (malformed XML, not a census) is reported once, with the first table.
+// A file larger than `split_bytes` is read as two halves at once when it can be (the result is
+// the same).
 std::vector<LoadResult> load_census(const std::filesystem::path& file,
                                     const std::vector<CensusRequest>& requests, StringPool& pool,
-                                    const LoadOptions& options);
+                                    const LoadOptions& options,
+                                    std::uint64_t split_bytes = default_split_bytes());
 
 // Whether the file at `path` starts like a census message: its first element is <Message>.
 bool looks_like_census(const std::filesystem::path& path);

@@ -1,8 +1,8 @@
 // libFuzzer target: any bytes as a census return or as an Excel workbook. The first byte picks:
-// 0 a census XML file, read both by the plain scanner and by expat, which must give the same
-// rows and the same faults at the same places; 1 the bytes as an .xlsx file as they are; 2 a
-// workbook zipped here from the rest, cut at "\n%%\n" into a sheet, its shared strings and its
-// workbook part. None may crash, hang or grow without bound.
+// 0 a census XML file, read by the plain scanner, by expat, and in two halves at once, which
+// must all give the same rows and the same faults at the same places; 1 the bytes as an .xlsx file
+// as they are; 2 a workbook zipped here from the rest, cut at "\n%%\n" into a sheet, its shared
+// strings and its workbook part. None may crash, hang or grow without bound.
 #include <fmt/format.h>
 #include <zip.h>
 
@@ -98,7 +98,8 @@ std::string canonical(const runtime::LoadResult& r, const runtime::StringPool& p
   return out;
 }
 
-std::string load_census(const std::filesystem::path& file, bool expat, bool lenient) {
+std::string load_census(const std::filesystem::path& file, bool expat, bool lenient,
+                        bool halves = false) {
   static const std::vector<TableSchema> schemas = census_schemas();
   std::vector<runtime::CensusRequest> requests;
   for (const auto& s : schemas) requests.push_back({&s, names_of(s)});
@@ -109,7 +110,9 @@ std::string load_census(const std::filesystem::path& file, bool expat, bool leni
   runtime::StringPool pool;
   runtime::LoadOptions options;
   options.lenient = lenient;
-  const auto results = runtime::load_census(file, requests, pool, options);
+  // Halves: any file of more than 64 bytes is read as two halves at once when it can be.
+  const auto results =
+      runtime::load_census(file, requests, pool, options, halves ? 64 : std::uint64_t{1} << 62);
   std::string out;
   for (const auto& r : results) out += canonical(r, pool);
   return out;
@@ -161,6 +164,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::string plain = load_census(file, false, lenient);
       const std::string expat = load_census(file, true, lenient);
       tally::fuzz::require_same(plain == expat, "the plain census scanner and expat", plain, expat);
+      const std::string halves = load_census(file, false, lenient, true);
+      tally::fuzz::require_same(plain == halves, "the census read whole and in two halves", plain,
+                                halves);
     }
     return 0;
   }
