@@ -3,7 +3,7 @@
 usage: /usr/bin/python3 make_workbooks.py KIND FILE
 
 KIND is one of: values, values_1904, bad_cells, inline_strings, missing_column, not_a_workbook,
-annex_a.
+annex_a, quoted_sheet.
 Workbooks are written with openpyxl, except inline_strings, whose parts are written by hand
 (writers rarely use inline strings) and zipped with zipfile. Everything is fixed: the same
 KIND always gives the same cells.
@@ -66,6 +66,19 @@ def bad_cells(path):
     second = wb.create_sheet("Q1 visits")
     second.append(["child_id", "visit_date", "due", "score", "amount", "flag"])
     second.append(["C9", 0, "01/04/2017", 1, 1, True])
+    wb.save(path)
+
+
+def quoted_sheet(path):
+    """A first sheet whose name needs quoting in a reference, with a serial 0 date."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Q1 visits"
+    ws.append(["child_id", "visit_date", "due", "score", "amount", "flag"])
+    ws.append(["C9", 0, "01/04/2017", 1, 1, True])
+    ws.append(["C10", datetime.date(2017, 4, 3), "01/04/2017", 1, 1, True])
     wb.save(path)
 
 
@@ -181,6 +194,7 @@ def main():
         "missing_column": missing_column,
         "not_a_workbook": not_a_workbook,
         "annex_a": annex_a,
+        "quoted_sheet": quoted_sheet,
     }[kind](path)
 
 
