@@ -102,7 +102,10 @@ namespace {
 void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
                      const char* history = "periods to show, ending with --period (default 2)") {
   cmd->add_option("DEFS", o.defs, "definition files or folders (every .tally below)")->required();
-  cmd->add_option("--data", o.data, "folder holding TABLE.csv for every table used")->required();
+  cmd->add_option("--data", o.data,
+                  "folder holding TABLE.csv (or .xlsx, or a census .xml) for every table used, or "
+                  "one census .xml or .xlsx file")
+      ->required();
   cmd->add_option("--period", o.period,
                   "2017-18Q1 (quarter), 2017-18 (year), 2017-06 (month) or a date 2017-06-30")
       ->required();

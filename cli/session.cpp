@@ -201,9 +201,12 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
                        "only imported run when named with --indicator NAME");
 
   std::error_code ec;
-  if (!std::filesystem::is_directory(o.data, ec))
+  const std::string data_ext = std::filesystem::path(o.data).extension().string();
+  if (!std::filesystem::is_directory(o.data, ec) &&
+      !((data_ext == ".xml" || data_ext == ".xlsx") && std::filesystem::exists(o.data, ec)))
     return usage_error(fmt::format("--data '{}' is not a folder", o.data),
-                       "name the folder that holds TABLE.csv for each table");
+                       "name the folder that holds TABLE.csv for each table (or a census .xml "
+                       "file, or an .xlsx workbook)");
   runtime::LoadOptions load;
   load.lenient = o.lenient;
   load.threads = s.request.threads;

@@ -162,3 +162,32 @@ LoadResult finish_load(const TableLayout& layout, std::unique_ptr<TablePart> par
                        const LoadOptions& options, const std::optional<std::string>& rejects_error);
 
 }  // namespace tally::runtime
+
+namespace tally::runtime {
+
+// ---- For readers of other formats (row_builder): the CSV loader's conversion and messages ----
+
+// One cell converted exactly as the CSV loader converts it.
+struct CellValue {
+  std::int64_t value = 0;
+  bool known = false;
+  int scale = 0;  // decimal: the scale `value` is at
+};
+
+// Converts `text` for `slot` given the column so far (its scale, and `lines` for messages); false
+// with `bad` saying what is wrong.
+bool convert_cell(const LoadSlot& slot, const Column& column, const LineMap& lines,
+                  std::string_view text, CellValue& out, std::string& bad);
+
+// The loader's messages, so that every format says the same about the same fault.
+std::string message_duplicate_key(std::string_view cell, const ColumnSchema& c, std::int64_t first);
+std::string message_too_many(std::size_t more, const std::string& file);
+std::string message_skipped(std::size_t rows, const std::string& table, const std::string& rejects);
+std::string message_rejects_failed(const std::string& rejects, const std::string& reason);
+std::string message_not_declared(const std::string& column, const std::string& table);
+std::string message_bad_layout(const ColumnSchema& c);
+std::string message_missing_column(const std::string& column, const std::string& table,
+                                   const std::string& header, std::string_view near);
+std::string message_empty_cell(const ColumnSchema& c);
+
+}  // namespace tally::runtime

@@ -1183,3 +1183,44 @@ LoadResult load_table(const TableSchema& schema, const std::vector<std::string>&
 }
 
 }  // namespace tally::runtime
+
+namespace tally::runtime {
+
+bool convert_cell(const LoadSlot& slot, const Column& column, const LineMap& lines,
+                  std::string_view text, CellValue& out, std::string& bad) {
+  CsvField field;
+  field.text = text;
+  Cell cell;
+  bool scale_trouble = false;
+  const bool ok = convert(slot, column, lines, field, cell, bad, scale_trouble);
+  out.value = cell.value;
+  out.known = cell.known;
+  out.scale = cell.scale;
+  return ok;
+}
+
+std::string message_duplicate_key(std::string_view cell, const ColumnSchema& c,
+                                  std::int64_t first) {
+  return msg_duplicate_key(cell, c, first);
+}
+std::string message_too_many(std::size_t more, const std::string& file) {
+  return msg_too_many(more, file);
+}
+std::string message_skipped(std::size_t rows, const std::string& table,
+                            const std::string& rejects) {
+  return msg_skipped(rows, table, rejects);
+}
+std::string message_rejects_failed(const std::string& rejects, const std::string& reason) {
+  return msg_rejects_failed(rejects, reason);
+}
+std::string message_not_declared(const std::string& column, const std::string& table) {
+  return msg_not_declared(column, table);
+}
+std::string message_bad_layout(const ColumnSchema& c) { return msg_bad_layout(c); }
+std::string message_missing_column(const std::string& column, const std::string& table,
+                                   const std::string& header, std::string_view near) {
+  return msg_missing_column(column, table, header, near);
+}
+std::string message_empty_cell(const ColumnSchema& c) { return msg_empty_cell(c); }
+
+}  // namespace tally::runtime

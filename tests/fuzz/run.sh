@@ -6,7 +6,7 @@
 #
 # usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 #   SECONDS            how long each target runs (default 60)
-#   TARGET             fuzz_definitions, fuzz_csv, fuzz_end_to_end (default: all three)
+#   TARGET             fuzz_definitions, fuzz_csv, fuzz_end_to_end, fuzz_formats (default: all)
 #   TALLY_FUZZ_BUILD   the build folder (default: build-fuzz/ at the top of the repository)
 #   TALLY_FUZZ_WORK    where corpora and crashing inputs go (default: a new folder in /tmp)
 set -euo pipefail
@@ -14,7 +14,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_definitions fuzz_csv fuzz_end_to_end)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_definitions fuzz_csv fuzz_end_to_end fuzz_formats)
 build=${TALLY_FUZZ_BUILD:-$repo/build-fuzz}
 work=${TALLY_FUZZ_WORK:-$(mktemp -d /tmp/tally-fuzz.XXXXXX)}
 if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
@@ -38,7 +38,7 @@ fi
 # golden case with one definition file and a data folder, laid out as the target reads it.
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{fuzz_definitions,fuzz_csv,fuzz_end_to_end}
+mkdir -p "$seeds"/{fuzz_definitions,fuzz_csv,fuzz_end_to_end,fuzz_formats}
 n=0
 while IFS= read -r -d '' f; do
   n=$((n + 1))
@@ -62,12 +62,20 @@ while IFS= read -r -d '' dir; do
   } >"$seeds/fuzz_end_to_end/$n"
 done < <(find "$repo/tests/golden" -mindepth 2 -maxdepth 2 -type d -print0)
 
+# Census returns (a first byte of 0 picks the census) and workbook parts (2: sheet, shared strings).
+while IFS= read -r -d '' f; do
+  n=$((n + 1))
+  { printf '\x00'; head -c 8192 "$f"; } >"$seeds/fuzz_formats/$n"
+done < <(find "$repo/tests/golden/formats" "$repo/../shared/data/public-cin" -name '*.xml' -size -8k -print0 2>/dev/null)
+cp "$repo/tests/fuzz/workbook.seed" "$seeds/fuzz_formats/workbook"
+
 status=0
 for t in "${targets[@]}"; do
   corpus=$work/corpus/$t
   mkdir -p "$corpus" "$work/crashes/$t"
   dict=()
   [ "$t" = fuzz_csv ] || dict=(-dict="$repo/tests/fuzz/tally.dict")
+  [ "$t" = fuzz_formats ] && dict=(-dict="$repo/tests/fuzz/formats.dict")
   echo "fuzz: $t for ${seconds} s (corpus $corpus)"
   if ! "$build/tests/fuzz/$t" "$corpus" "$seeds/$t" "${dict[@]}" -max_total_time="$seconds" \
         -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
