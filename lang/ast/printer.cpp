@@ -106,7 +106,8 @@ std::string source_of(const Module& m, ExprId id, int outer) {
       break;
     }
     case ExprKind::unary:
-      s = e.op == Op::not_ ? "not " + sub(0, mine) : "-" + sub(0, mine);
+      // `not (a = b)` keeps its parentheses, which readers expect; `not x` needs none.
+      s = e.op == Op::not_ ? "not " + sub(0, 9) : "-" + sub(0, mine);
       break;
     case ExprKind::binary:
       // Comparisons do not chain (`a = b = c` is not tally), so their left side binds tighter;

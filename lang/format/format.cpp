@@ -385,7 +385,7 @@ class Formatter {
   }
 
   void table(const ast::TableDecl& t) {
-    std::string head = "table " + t.name.text;
+    std::string head = (t.extends ? "extend table " : "table ") + t.name.text;
     if (!t.title.empty()) head += " " + quoted(t.title);
     const std::uint32_t open = find_outside(text(), t.name.span.end, '{', t.name.span.end);
     const std::uint32_t close = closing_brace(text(), t.span);
@@ -510,16 +510,16 @@ class Formatter {
     if (i.target) add(i.target_span, with_expr(2, label("target"), *i.target));
     if (i.rag) clauses.push_back(Clause{i.rag->span.begin, i.rag->span.end, {}, &*i.rag, nullptr});
     if (i.trend) {
-      const std::string kind = std::string("trend ") + (i.trend->kind == TrendKind::previous_period
-                                                            ? "previous period"
-                                                            : "same period last year");
+      const std::string kind =
+          label("trend") + (i.trend->kind == TrendKind::previous_period ? "previous period"
+                                                                        : "same period last year");
       if (i.trend->stable_within.valid())
         add(i.trend->span, with_expr(2, kind + ", stable within ", i.trend->stable_within));
       else
         one(i.trend->span, kind);
     }
     for (const ast::BenchmarkClause& b : i.benchmarks)
-      add(b.span, with_expr(2, "benchmark " + b.name.text + " ", b.value,
+      add(b.span, with_expr(2, label("benchmark") + b.name.text + " ", b.value,
                             b.label.empty() ? std::string() : " " + quoted(b.label)));
     std::stable_sort(clauses.begin(), clauses.end(),
                      [](const Clause& a, const Clause& b) { return a.begin < b.begin; });

@@ -405,9 +405,8 @@ struct test_end : tok<rbrace> {};
 struct test_decl
     : seq<kw_test, ws, must<string_tok>, must<open_brace>, star<test_clause>, must<test_end>> {};
 
-struct declaration
-    : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl, indicator_decl,
-          test_decl> {};
+struct declaration : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl,
+                         indicator_decl, test_decl> {};
 // One declaration at a time, so that a syntax error costs only its own declaration.
 struct next_declaration : seq<ws, sor<eof, seq<must<declaration>, ws>>> {};
 // The whole file (used by the grammar's analysis test).

@@ -273,8 +273,11 @@ TEST(ParsePrecedence, ComparisonsDoNotChain) {
 }
 
 TEST(ParsePrecedence, PrinterKeepsTheMeaningWithFewestParentheses) {
-  // An `and` inside an `or` keeps its parentheses, for the reader.
-  EXPECT_EQ(expr_text("a or b and not c = d + e * -f"), "a or (b and not c = d + e * -f)");
+  // An `and` inside an `or` keeps its parentheses, for the reader, as does what `not` negates
+  // when it is more than a name or a call.
+  EXPECT_EQ(expr_text("a or b and not c = d + e * -f"), "a or (b and not (c = d + e * -f))");
+  EXPECT_EQ(expr_text("not c"), "not c");
+  EXPECT_EQ(expr_text("not (x in (\"A\"))"), "not (x in (\"A\"))");
   EXPECT_EQ(expr_text("a and b or c"), "(a and b) or c");
   EXPECT_EQ(expr_text("a or b or c"), "a or b or c");
   // Comparisons do not chain, so one inside another keeps its parentheses.
