@@ -216,6 +216,39 @@ struct Census {
     field(pp, "PPOutcome", kPreProceedings, "pp_outcome");
     field(pp, "CourtAppDate", kPreProceedings, "court_application");
     field(pp, "LetterInitCPDate", kPreProceedings, "letter_initial_cp");
+
+    for (std::size_t id = 1; id < nodes.size(); ++id) {
+      std::size_t at = slot_of(nodes[id].parent, nodes[id].name.c_str());
+      while (by_name[at] >= 0) at = (at + 1) % kSlots;
+      by_name[at] = static_cast<int>(id);
+    }
+  }
+
+  // The child of node `parent` named `name` (ended by a zero, as expat gives it), or -1: looked
+  // up in a table of (parent, name) made once, so that an element costs one pass over its name.
+  int child_named(int parent, const char* name) const {
+    for (std::size_t at = slot_of(parent, name); by_name[at] >= 0; at = (at + 1) % kSlots) {
+      const Node& n = nodes[static_cast<std::size_t>(by_name[at])];
+      if (n.parent != parent) continue;
+      std::size_t k = 0;
+      while (k < n.name.size() && n.name[k] == name[k]) ++k;
+      if (k == n.name.size() && name[k] == 0) return by_name[at];
+    }
+    return -1;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 256;  // more than twice the nodes
+  std::array<int, kSlots> by_name = [] {
+    std::array<int, kSlots> t{};
+    t.fill(-1);
+    return t;
+  }();
+
+  static std::size_t slot_of(int parent, const char* name) {
+    std::uint32_t h = 2166136261u ^ static_cast<std::uint32_t>(parent);
+    for (const char* c = name; *c; ++c) h = (h ^ static_cast<unsigned char>(*c)) * 16777619u;
+    return h % kSlots;
   }
 };
 
@@ -499,14 +532,6 @@ class CensusReader {
     file_fault(line(), column(), std::move(message));
   }
 
-  // Whether `name` (as expat gives it, ended by a zero) is `known`.
-  static bool same_name(const std::string& known, const char* name) {
-    std::size_t k = 0;
-    for (; k < known.size(); ++k)
-      if (known[k] != name[k]) return false;
-    return name[k] == 0;
-  }
-
   void start(const char* name) {
     if (stopped_) return;
     if (skip_ > 0) {
@@ -562,12 +587,7 @@ class CensusReader {
         skip_ = 1;
         return;
       }
-      for (int ch : parent.children) {
-        if (same_name(c_.nodes[static_cast<std::size_t>(ch)].name, name)) {
-          node = ch;
-          break;
-        }
-      }
+      node = c_.child_named(top.node, name);
       if (node < 0) {
         row_fault(fmt::format("unexpected element <{}> in <{}>; the census has there: {}",
                               shown(name), parent.name, element_list(c_, top.node)));
