@@ -408,6 +408,10 @@ class CensusReader {
     XML_SetCharacterDataHandler(p, &CensusReader::on_text);
     XML_SetStartDoctypeDeclHandler(p, &CensusReader::on_doctype);
     XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 6)
+    // Each block is parsed as far as it goes: the first part's end is checked once it is read.
+    XML_SetReparseDeferralEnabled(p, XML_FALSE);
+#endif
     const auto feed = [&](const char* data, std::size_t size, bool last) {
       return XML_Parse(p, data, static_cast<int>(size), last ? XML_TRUE : XML_FALSE) !=
              XML_STATUS_ERROR;
