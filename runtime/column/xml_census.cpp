@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -619,9 +620,9 @@ class CensusReader {
       if (n.level == kReferral) {
         const Value& child_id = rows_[kChild].values[static_cast<std::size_t>(
             c_.nodes[static_cast<std::size_t>(c_.lachildid)].slot)];
-        r.id = fmt::format("{}/{}", child_id.text, r.ordinal);
+        set_id(r, child_id.text);
       } else if (n.level == kCpPlan) {
-        r.id = fmt::format("{}/{}", rows_[kReferral].id, r.ordinal);
+        set_id(r, rows_[kReferral].id);
       }
       if (!n.column.empty()) begin_value(r.values[static_cast<std::size_t>(n.slot)], n, true);
     } else if (n.kind == Kind::field || n.kind == Kind::list) {
@@ -629,6 +630,15 @@ class CensusReader {
       begin_value(r.values[static_cast<std::size_t>(n.slot)], n, n.kind == Kind::field);
     }
     stack_.push_back(fr);
+  }
+
+  // The row's identifier, "<parent>/<ordinal>", written over the last row's.
+  static void set_id(Row& r, std::string_view parent) {
+    char digits[16];
+    const auto done = std::to_chars(digits, digits + sizeof digits, r.ordinal);
+    r.id.assign(parent);
+    r.id += '/';
+    r.id.append(digits, done.ptr);
   }
 
   void begin_value(Value& v, const Node& n, bool single) {
@@ -657,8 +667,13 @@ class CensusReader {
     if (fr.kind == FrameKind::node) {
       const Node& n = c_.nodes[static_cast<std::size_t>(fr.node)];
       if (value_ && (n.kind != Kind::group) && (n.kind != Kind::row || !n.column.empty())) {
-        const std::string_view t = trimmed(value_->text);
-        if (t.size() != value_->text.size()) value_->text = std::string(t);
+        std::string& text = value_->text;
+        const std::string_view t = trimmed(text);
+        if (t.size() != text.size()) {
+          const auto from = static_cast<std::size_t>(t.data() - text.data());
+          text.resize(from + t.size());  // trimmed in place: the buffer is kept for the next row
+          text.erase(0, from);
+        }
         value_ = nullptr;
       }
       if (n.kind == Kind::row) emit(n.level);
