@@ -219,21 +219,20 @@ struct Census {
     field(pp, "LetterInitCPDate", kPreProceedings, "letter_initial_cp");
 
     for (std::size_t id = 1; id < nodes.size(); ++id) {
-      std::size_t at = slot_of(nodes[id].parent, nodes[id].name.c_str());
+      std::size_t at = slot_of(nodes[id].parent, nodes[id].name);
       while (by_name[at] >= 0) at = (at + 1) % kSlots;
       by_name[at] = static_cast<int>(id);
     }
   }
 
   // The child of node `parent` named `name` (ended by a zero, as expat gives it), or -1: looked
-  // up in a table of (parent, name) made once, so that an element costs one pass over its name.
+  // up in a table of (parent, name) made once, keyed by a few of the name's bytes and its length.
   int child_named(int parent, const char* name) const {
-    for (std::size_t at = slot_of(parent, name); by_name[at] >= 0; at = (at + 1) % kSlots) {
+    const std::string_view wanted(name);
+    if (wanted.empty()) return -1;
+    for (std::size_t at = slot_of(parent, wanted); by_name[at] >= 0; at = (at + 1) % kSlots) {
       const Node& n = nodes[static_cast<std::size_t>(by_name[at])];
-      if (n.parent != parent) continue;
-      std::size_t k = 0;
-      while (k < n.name.size() && n.name[k] == name[k]) ++k;
-      if (k == n.name.size() && name[k] == 0) return by_name[at];
+      if (n.parent == parent && n.name == wanted) return by_name[at];
     }
     return -1;
   }
@@ -246,10 +245,15 @@ struct Census {
     return t;
   }();
 
-  static std::size_t slot_of(int parent, const char* name) {
-    std::uint32_t h = 2166136261u ^ static_cast<std::uint32_t>(parent);
-    for (const char* c = name; *c; ++c) h = (h ^ static_cast<unsigned char>(*c)) * 16777619u;
-    return h % kSlots;
+  static std::size_t slot_of(int parent, std::string_view name) {
+    const auto byte = [&](std::size_t k) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(name[k]));
+    };
+    std::uint32_t h = static_cast<std::uint32_t>(parent) * 97u +
+                      static_cast<std::uint32_t>(name.size()) * 131u + byte(0) * 31u +
+                      byte(name.size() / 2) * 7u + byte(name.size() - 1);
+    h *= 0x9E3779B1u;
+    return (h >> 16) % kSlots;
   }
 };
 
