@@ -960,6 +960,13 @@ std::optional<std::vector<LoadResult>> load_census_halves(
   std::uint32_t children = 0;
   try {
     lines = count_newlines(file.data, *cut);
+    // A carriage return alone ends a line too, for expat (the cut follows a line feed).
+    for (const char* cr = file.data; cr < file.data + *cut; ++cr) {
+      cr = static_cast<const char*>(
+          std::memchr(cr, '\r', static_cast<std::size_t>(file.data + *cut - cr)));
+      if (!cr) break;
+      if (cr[1] != '\n') ++lines;
+    }
     constexpr std::string_view kChildTag = "<Child>";
     for (const char* p = file.data; p < file.data + *cut;) {
       const void* hit = memmem(p, static_cast<std::size_t>(file.data + *cut - p), kChildTag.data(),
