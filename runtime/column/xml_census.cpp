@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 
 #include "lang/base/text.hpp"
 #include "runtime/column/csv_reader.hpp"
@@ -214,6 +217,43 @@ struct Census {
     field(pp, "PPOutcome", kPreProceedings, "pp_outcome");
     field(pp, "CourtAppDate", kPreProceedings, "court_application");
     field(pp, "LetterInitCPDate", kPreProceedings, "letter_initial_cp");
+
+    for (std::size_t id = 1; id < nodes.size(); ++id) {
+      std::size_t at = slot_of(nodes[id].parent, nodes[id].name);
+      while (by_name[at] >= 0) at = (at + 1) % kSlots;
+      by_name[at] = static_cast<int>(id);
+    }
+  }
+
+  // The child of node `parent` named `name` (ended by a zero, as expat gives it), or -1: looked
+  // up in a table of (parent, name) made once, keyed by a few of the name's bytes and its length.
+  int child_named(int parent, const char* name) const {
+    const std::string_view wanted(name);
+    if (wanted.empty()) return -1;
+    for (std::size_t at = slot_of(parent, wanted); by_name[at] >= 0; at = (at + 1) % kSlots) {
+      const Node& n = nodes[static_cast<std::size_t>(by_name[at])];
+      if (n.parent == parent && n.name == wanted) return by_name[at];
+    }
+    return -1;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 256;  // more than twice the nodes
+  std::array<int, kSlots> by_name = [] {
+    std::array<int, kSlots> t{};
+    t.fill(-1);
+    return t;
+  }();
+
+  static std::size_t slot_of(int parent, std::string_view name) {
+    const auto byte = [&](std::size_t k) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(name[k]));
+    };
+    std::uint32_t h = static_cast<std::uint32_t>(parent) * 97u +
+                      static_cast<std::uint32_t>(name.size()) * 131u + byte(0) * 31u +
+                      byte(name.size() / 2) * 7u + byte(name.size() - 1);
+    h *= 0x9E3779B1u;
+    return (h >> 16) % kSlots;
   }
 };
 
@@ -288,6 +328,38 @@ struct Target {
   std::vector<RowCell> cells;
 };
 
+// A file mapped into memory for reading, unmapped when it goes; `error` says why it could not
+// be opened. An empty file is no data and no error.
+struct Mapped {
+  const char* data = nullptr;
+  std::size_t size = 0;
+  std::string error;
+  explicit Mapped(const std::string& path) {
+    std::FILE* f = open_regular_file(path, error);
+    if (!f) return;
+    struct stat st {};
+    if (fstat(fileno(f), &st) != 0) {
+      error = fmt::format("{}: cannot be read", path);
+    } else if (st.st_size > 0) {
+      void* map =
+          mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fileno(f), 0);
+      if (map == MAP_FAILED) {
+        error = fmt::format("{}: cannot be read", path);
+      } else {
+        data = static_cast<const char*>(map);
+        size = static_cast<std::size_t>(st.st_size);
+        madvise(map, size, MADV_SEQUENTIAL);
+      }
+    }
+    std::fclose(f);
+  }
+  ~Mapped() {
+    if (data) munmap(const_cast<char*>(data), size);
+  }
+  Mapped(const Mapped&) = delete;
+  Mapped& operator=(const Mapped&) = delete;
+};
+
 class CensusReader;
 
 class Places final : public RowPlaces {
@@ -308,78 +380,89 @@ class CensusReader {
       rows_[l].values.resize(static_cast<std::size_t>(c_.values[l]));
   }
 
-  // Reads the file with expat.
+  // Which part of a file a parse reads: all of it; the first part, which must end between two
+  // <Child> elements; or the rest, from the start of the line of such a <Child>.
+  enum class Part : std::uint8_t { whole, first, rest };
+
+  // Reads the whole file with expat.
   void read() {
-    std::string error;
-    std::FILE* f = open_regular_file(file_, error);
-    if (!f) {
-      file_fault(0, 0, fmt::format("{}; the census tables are read from it", error));
+    const Mapped file(file_);
+    if (!file.error.empty()) {
+      file_fault(0, 0, fmt::format("{}; the census tables are read from it", file.error));
       return;
     }
+    parse(file.data, file.data + file.size, Part::whole, 0, 0);
+  }
+
+  // Gives expat [begin, end) in large blocks. A whole file's faults are reported here. A part
+  // is read as its share of one pass: the rest is given to expat after a synthetic
+  // "<Message><Children>" line, so that it is well-formed, with `lines_before` lines and
+  // `children_before` children of the file before it; the first is closed by a synthetic end once
+  // read. False when the part cannot stand for its share of one pass (the caller then reads the
+  // file in one pass): the first part did not end between two children, or the rest met a fault
+  // of the whole file.
+  bool parse(const char* begin, const char* end, Part part, std::int64_t lines_before,
+             std::uint32_t children_before) {
     XML_Parser p = XML_ParserCreate(nullptr);
-    if (!p) {
-      std::fclose(f);
-      throw std::bad_alloc();
-    }
+    if (!p) throw std::bad_alloc();
+    const std::unique_ptr<std::remove_pointer_t<XML_Parser>, decltype(&XML_ParserFree)> owned(
+        p, &XML_ParserFree);
     parser_ = p;
     XML_SetUserData(p, this);
     XML_SetElementHandler(p, &CensusReader::on_start, &CensusReader::on_end);
     XML_SetCharacterDataHandler(p, &CensusReader::on_text);
     XML_SetStartDoctypeDeclHandler(p, &CensusReader::on_doctype);
     XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
-    for (;;) {
-      void* buffer = XML_GetBuffer(p, kBlock);
-      if (!buffer) {
-        XML_ParserFree(p);
-        std::fclose(f);
-        throw std::bad_alloc();
-      }
-      const std::size_t got = std::fread(buffer, 1, kBlock, f);
-      const bool last = got < kBlock;
-      if (XML_ParseBuffer(p, static_cast<int>(got), last) == XML_STATUS_ERROR) {
-        if (!stopped_)
-          file_fault(static_cast<std::int64_t>(XML_GetCurrentLineNumber(p)),
-                     static_cast<std::int64_t>(XML_GetCurrentColumnNumber(p)) + 1,
-                     fmt::format("the XML is malformed: {}; the file must be well-formed XML, as "
-                                 "the census's software writes it",
-                                 XML_ErrorString(XML_GetErrorCode(p))));
-        break;
-      }
-      if (last) {
-        if (!seen_root_) file_fault(0, 0, "the file holds no element; a census file is <Message>");
-        break;
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 6)
+    // Each block is parsed as far as it goes: the first part's end is checked once it is read.
+    XML_SetReparseDeferralEnabled(p, XML_FALSE);
+#endif
+    const auto feed = [&](const char* data, std::size_t size, bool last) {
+      return XML_Parse(p, data, static_cast<int>(size), last ? XML_TRUE : XML_FALSE) !=
+             XML_STATUS_ERROR;
+    };
+    if (part == Part::rest) {
+      constexpr std::string_view kOpen = "<Message><Children>\n";
+      if (!feed(kOpen.data(), kOpen.size(), false) || stack_.size() != 2) return false;
+      stack_[1].rows[kChild] = children_before;
+      line_offset_ = lines_before - 1;
+    }
+    // Pages already read are given back as the parse goes, so that a national file does not stay
+    // in memory: expat keeps nothing of a block once it has returned.
+    constexpr std::size_t kGiveBack = std::size_t{64} << 20;
+    constexpr std::uintptr_t kPage = 4096;
+    const char* given_back = reinterpret_cast<const char*>(
+        (reinterpret_cast<std::uintptr_t>(begin) + kPage - 1) / kPage * kPage);
+    bool ok = true;
+    const bool close = part != Part::first;
+    for (const char* at = begin;;) {
+      const std::size_t size = std::min(kBlock, static_cast<std::size_t>(end - at));
+      const bool last = close && at + size == end;
+      ok = feed(at, size, last);
+      at += size;
+      if (!ok || stopped_ || last || at == end) break;
+      if (static_cast<std::size_t>(at - given_back) > 2 * kGiveBack) {
+        madvise(const_cast<char*>(given_back), kGiveBack, MADV_DONTNEED);
+        given_back += kGiveBack;
       }
     }
-    XML_ParserFree(p);
-    std::fclose(f);
-  }
-
-  // Reads the file with a scanner of the plain XML census software writes: elements without
-  // attributes, text without references, ASCII, an XML declaration of the usual form. Handlers
-  // see what expat would give them. Anything else, a fault of well-formedness included, ends it
-  // with `false` before the end of the file: the file is then read again with expat (read()),
-  // from a fresh start, which says what is wrong. Nearly all of the time goes to expat
-  // otherwise, so this is what makes a national file quick.
-  bool read_plain() {
-    std::string error;
-    std::FILE* f = open_regular_file(file_, error);
-    if (!f) {
-      file_fault(0, 0, fmt::format("{}; the census tables are read from it", error));
-      return true;
+    if (part == Part::rest) return ok && !stopped_ && !first_failed();
+    if (part == Part::first) {
+      if (stopped_) return true;  // one pass stops here too
+      if (!ok || stack_.size() != 2 || stack_[1].kind != FrameKind::children || skip_ != 0)
+        return false;
+      children_read_ = stack_[1].rows[kChild];
+      constexpr std::string_view kClose = "</Children></Message>";
+      return feed(kClose.data(), kClose.size(), true) && !stopped_;
     }
-    struct stat st {};
-    if (fstat(fileno(f), &st) != 0 || st.st_size <= 0) {
-      std::fclose(f);
-      return false;
-    }
-    const auto size = static_cast<std::size_t>(st.st_size);
-    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
-    std::fclose(f);
-    if (map == MAP_FAILED) return false;
-    madvise(map, size, MADV_SEQUENTIAL);
-    const bool read = scan(static_cast<const char*>(map), static_cast<const char*>(map) + size);
-    munmap(map, size);
-    return read;
+    if (!ok && !stopped_)
+      file_fault(line(), column(),
+                 fmt::format("the XML is malformed: {}; the file must be well-formed XML, as the "
+                             "census's software writes it",
+                             XML_ErrorString(XML_GetErrorCode(p))));
+    else if (ok && !stopped_ && !seen_root_)
+      file_fault(0, 0, "the file holds no element; a census file is <Message>");
+    return true;
   }
 
   // The path of the open elements, up to `depth` of them (all when 0).
@@ -419,216 +502,21 @@ class CensusReader {
 
   std::int64_t line() const {
     if (at_) return at_->first;
-    if (plain_) return plain_line_;
-    return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_));
+    return static_cast<std::int64_t>(XML_GetCurrentLineNumber(parser_)) + line_offset_;
   }
   std::int64_t column() const {
     if (at_) return at_->second;
-    if (plain_) return plain_column_;
     return static_cast<std::int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
   }
 
-  static bool name_start(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-  }
-  static bool name_char(char c) {
-    return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-  }
-
  public:
-  // See read_plain: false as soon as the file is not of the plain kind.
-  bool scan(const char* const begin, const char* const end) {
-    return scan_part(begin, end, Part::whole, 1, 0);
-  }
-
-  // Which part of a file a scan reads: all of it; the first part, which must end between two
-  // <Child> elements; or the rest, from the start of the line of such a <Child>, on line
-  // `first_line`, after `children_before` children.
-  enum class Part : std::uint8_t { whole, first, rest };
-
-  bool scan_part(const char* const begin, const char* const end, Part part, std::int64_t first_line,
-                 std::uint32_t children_before) {
-    const char* p = begin;
-    plain_ = true;
-    struct Done {
-      bool& plain;
-      ~Done() { plain = false; }
-    } done{plain_};
-    static constexpr std::string_view kDeclarations[] = {
-        "<?xml version=\"1.0\"?>",
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>",
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>",
-    };
-    const std::string_view all(begin, static_cast<std::size_t>(end - begin));
-    if (part != Part::rest && all.starts_with("<?")) {
-      bool known = false;
-      for (std::string_view d : kDeclarations)
-        if (all.starts_with(d)) {
-          p += d.size();
-          known = true;
-          break;
-        }
-      if (!known) return false;
-    }
-    std::int64_t line = first_line;
-    const char* line_start = begin;
-    std::string names;  // open elements' names, one after another
-    std::vector<std::pair<std::size_t, std::size_t>> open;  // (start, size) in `names`
-    bool root_done = false;
-    char name[256];
-    if (part == Part::rest) {
-      names = "MessageChildren";
-      open = {{0, 7}, {7, 8}};
-      seen_root_ = true;
-      stack_.push_back(Frame{FrameKind::message, -1, 0, {}, false});
-      stack_.push_back(Frame{FrameKind::children, -1, 0, {}, false});
-      stack_.back().rows[kChild] = children_before;
-    }
-    // Pages already read are given back as the scan goes, so that a national file does not stay
-    // in memory: nothing read is kept by reference.
-    constexpr std::size_t kGiveBack = std::size_t{64} << 20;
-    constexpr std::uintptr_t kPage = 4096;
-    const char* given_back = reinterpret_cast<const char*>(
-        (reinterpret_cast<std::uintptr_t>(begin) + kPage - 1) / kPage * kPage);
-    while (p < end) {
-      if (stopped_) return true;
-      if (p > given_back && static_cast<std::size_t>(p - given_back) > 2 * kGiveBack) {
-        madvise(const_cast<char*>(given_back), kGiveBack, MADV_DONTNEED);
-        given_back += kGiveBack;
-      }
-      const auto* lt =
-          static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-      const char* text_end = lt ? lt : end;
-      if (text_end > p) {
-        // Byte classes: 0 other, 1 blank, 2 line feed, 3 to look at closely.
-        static const std::array<std::uint8_t, 256> kClass = [] {
-          std::array<std::uint8_t, 256> t{};
-          for (int u = 0; u < 256; ++u)
-            t[static_cast<std::size_t>(u)] =
-                (u >= 0x80 || u < 0x20 || u == '&' || u == ']') ? 3 : 0;
-          t[' '] = 1;
-          t['\t'] = 1;
-          t['\n'] = 2;
-          t['\r'] = 3;
-          return t;
-        }();
-        bool blank = true, cr = false;
-        std::int64_t lines = 0;
-        const char* last_line = nullptr;
-        for (const char* c = p; c < text_end; ++c) {
-          const std::uint8_t k = kClass[static_cast<unsigned char>(*c)];
-          if (k == 0) {
-            blank = false;
-          } else if (k == 2) {
-            ++lines;
-            last_line = c + 1;
-          } else if (k == 3) {
-            if (*c == '\r') {
-              if (c + 1 == text_end || c[1] != '\n') return false;
-              cr = true;
-            } else if (*c == ']') {
-              if (text_end - c >= 3 && c[1] == ']' && c[2] == '>') return false;
-              blank = false;
-            } else {
-              return false;
-            }
-          }
-        }
-        if (!blank && (open.empty() || cr)) return false;
-        // Blank text outside a value is nothing to the handlers: it is not handed over.
-        if (!open.empty() && !(blank && !value_)) {
-          if (lines == 0) {
-            plain_line_ = line;
-            plain_column_ = p - line_start + 1;
-            text(std::string_view(p, static_cast<std::size_t>(text_end - p)));
-          } else {
-            // Text over several lines in the pieces expat gives: each line's text, and each line
-            // feed on its own, so that a message quotes what it would quote.
-            std::int64_t at_line = line;
-            const char* at_start = line_start;
-            for (const char* piece = p; piece < text_end && !stopped_;) {
-              const auto* nl = static_cast<const char*>(
-                  std::memchr(piece, '\n', static_cast<std::size_t>(text_end - piece)));
-              const char* piece_end = nl ? nl : text_end;
-              plain_line_ = at_line;
-              plain_column_ = piece - at_start + 1;
-              if (piece_end > piece)
-                text(std::string_view(piece, static_cast<std::size_t>(piece_end - piece)));
-              if (!nl || stopped_) break;
-              plain_column_ = nl - at_start + 1;
-              text(std::string_view(nl, 1));
-              ++at_line;
-              at_start = nl + 1;
-              piece = nl + 1;
-            }
-          }
-          if (stopped_) return true;
-        }
-        if (lines > 0) {
-          line += lines;
-          line_start = last_line;
-        }
-      }
-      if (!lt) break;
-      p = lt;
-      plain_line_ = line;
-      plain_column_ = p - line_start + 1;
-      const bool closing = p + 1 < end && p[1] == '/';
-      const char* n = p + (closing ? 2 : 1);
-      if (n >= end || !name_start(*n)) return false;
-      std::size_t len = 0;
-      while (n + len < end && name_char(n[len])) {
-        if (len + 1 >= sizeof name) return false;
-        name[len] = n[len];
-        ++len;
-      }
-      name[len] = 0;
-      const char* q = n + len;
-      while (q < end && (*q == ' ' || *q == '\t')) ++q;
-      bool empty = false;
-      if (!closing && q < end && *q == '/') {
-        empty = true;
-        ++q;
-      }
-      if (q >= end || *q != '>') return false;
-      p = q + 1;
-      if (closing) {
-        if (open.empty() ||
-            std::string_view(name, len) !=
-                std::string_view(names).substr(open.back().first, open.back().second))
-          return false;
-        end_element();
-        names.resize(open.back().first);
-        open.pop_back();
-        if (open.empty()) root_done = true;
-        continue;
-      }
-      if (root_done) return false;
-      start(name, len);
-      if (empty) {
-        end_element();
-        if (open.empty()) root_done = true;
-      } else {
-        open.emplace_back(names.size(), len);
-        names.append(name, len);
-      }
-    }
-    if (stopped_) return true;
-    if (part == Part::first)
-      return !root_done && open.size() == 2 && names == "MessageChildren" && stack_.size() == 2 &&
-             stack_[1].kind == FrameKind::children && skip_ == 0;
-    return root_done && open.empty();
-  }
-
   bool stopped() const { return stopped_; }
-  // The <Child> elements read so far.
-  std::uint32_t children_read() const {
-    return stack_.size() >= 2 && stack_[1].kind == FrameKind::children ? stack_[1].rows[kChild] : 0;
-  }
+  // The <Child> elements the first part read.
+  std::uint32_t children_read() const { return children_read_; }
 
  private:
+  bool first_failed() const { return first_ && first_->builder->failed(); }
+
   void file_fault(std::int64_t line, std::int64_t column, std::string message) {
     if (first_) first_->builder->fail(line, column, std::move(message));
   }
@@ -636,7 +524,7 @@ class CensusReader {
     if (stopped_) return;
     file_fault(line(), column(), std::move(message));
     stopped_ = true;
-    if (!plain_) XML_StopParser(parser_, XML_FALSE);
+    XML_StopParser(parser_, XML_FALSE);
   }
 
   // A fault inside the innermost open row (or of the file when none is open).
@@ -653,8 +541,7 @@ class CensusReader {
     file_fault(line(), column(), std::move(message));
   }
 
-  void start(const char* name) { start(name, std::strlen(name)); }
-  void start(const char* name, std::size_t name_size) {
+  void start(const char* name) {
     if (stopped_) return;
     if (skip_ > 0) {
       ++skip_;
@@ -709,14 +596,7 @@ class CensusReader {
         skip_ = 1;
         return;
       }
-      const std::string_view wanted(name, name_size);
-      for (int ch : parent.children) {
-        const std::string& candidate = c_.nodes[static_cast<std::size_t>(ch)].name;
-        if (candidate.size() == wanted.size() && candidate[0] == wanted[0] && candidate == wanted) {
-          node = ch;
-          break;
-        }
-      }
+      node = c_.child_named(top.node, name);
       if (node < 0) {
         row_fault(fmt::format("unexpected element <{}> in <{}>; the census has there: {}",
                               shown(name), parent.name, element_list(c_, top.node)));
@@ -744,9 +624,9 @@ class CensusReader {
       if (n.level == kReferral) {
         const Value& child_id = rows_[kChild].values[static_cast<std::size_t>(
             c_.nodes[static_cast<std::size_t>(c_.lachildid)].slot)];
-        r.id = fmt::format("{}/{}", child_id.text, r.ordinal);
+        set_id(r, child_id.text);
       } else if (n.level == kCpPlan) {
-        r.id = fmt::format("{}/{}", rows_[kReferral].id, r.ordinal);
+        set_id(r, rows_[kReferral].id);
       }
       if (!n.column.empty()) begin_value(r.values[static_cast<std::size_t>(n.slot)], n, true);
     } else if (n.kind == Kind::field || n.kind == Kind::list) {
@@ -754,6 +634,15 @@ class CensusReader {
       begin_value(r.values[static_cast<std::size_t>(n.slot)], n, n.kind == Kind::field);
     }
     stack_.push_back(fr);
+  }
+
+  // The row's identifier, "<parent>/<ordinal>", written over the last row's.
+  static void set_id(Row& r, std::string_view parent) {
+    char digits[16];
+    const auto done = std::to_chars(digits, digits + sizeof digits, r.ordinal);
+    r.id.assign(parent);
+    r.id += '/';
+    r.id.append(digits, done.ptr);
   }
 
   void begin_value(Value& v, const Node& n, bool single) {
@@ -782,8 +671,13 @@ class CensusReader {
     if (fr.kind == FrameKind::node) {
       const Node& n = c_.nodes[static_cast<std::size_t>(fr.node)];
       if (value_ && (n.kind != Kind::group) && (n.kind != Kind::row || !n.column.empty())) {
-        const std::string_view t = trimmed(value_->text);
-        if (t.size() != value_->text.size()) value_->text = std::string(t);
+        std::string& text = value_->text;
+        const std::string_view t = trimmed(text);
+        if (t.size() != text.size()) {
+          const auto from = static_cast<std::size_t>(t.data() - text.data());
+          text.resize(from + t.size());  // trimmed in place: the buffer is kept for the next row
+          text.erase(0, from);
+        }
         value_ = nullptr;
       }
       if (n.kind == Kind::row) emit(n.level);
@@ -892,9 +786,8 @@ class CensusReader {
   bool stopped_ = false;
   bool seen_root_ = false;
   std::optional<std::pair<std::int64_t, std::int64_t>> at_;  // a place other than the parser's
-  bool plain_ = false;  // read_plain is reading: the place is plain_line_, plain_column_
-  std::int64_t plain_line_ = 0;
-  std::int64_t plain_column_ = 0;
+  std::int64_t line_offset_ = 0;     // the rest of a file: its lines before the part, less one
+  std::uint32_t children_read_ = 0;  // the first part of a file: its <Child> elements
 };
 
 std::string Places::place(std::size_t k) const {
@@ -978,33 +871,6 @@ Target* make_targets(const std::vector<CensusRequest>& requests, const std::stri
   return nullptr;
 }
 
-// A file mapped into memory for reading, unmapped when it goes.
-struct Mapped {
-  const char* data = nullptr;
-  std::size_t size = 0;
-  explicit Mapped(const std::string& path) {
-    std::string error;
-    std::FILE* f = open_regular_file(path, error);
-    if (!f) return;
-    struct stat st {};
-    if (fstat(fileno(f), &st) == 0 && st.st_size > 0) {
-      void* map =
-          mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fileno(f), 0);
-      if (map != MAP_FAILED) {
-        data = static_cast<const char*>(map);
-        size = static_cast<std::size_t>(st.st_size);
-        madvise(map, size, MADV_SEQUENTIAL);
-      }
-    }
-    std::fclose(f);
-  }
-  ~Mapped() {
-    if (data) munmap(const_cast<char*>(data), size);
-  }
-  Mapped(const Mapped&) = delete;
-  Mapped& operator=(const Mapped&) = delete;
-};
-
 // The line feeds in data[0, n), eight bytes at a time.
 std::int64_t count_newlines(const char* data, std::size_t n) {
   constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Fu;
@@ -1023,6 +889,22 @@ std::int64_t count_newlines(const char* data, std::size_t n) {
   return count;
 }
 
+// Whether the file is UTF-8 by its start (no byte order mark but UTF-8's, and an XML declaration,
+// if any, naming no encoding or UTF-8), so that its second half may be given to expat alone.
+bool utf8_declared(const char* data, std::size_t size) {
+  std::string_view head(data, std::min<std::size_t>(size, 512));
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (!head.empty() && head[0] != '<') return false;
+  if (!head.starts_with("<?xml")) return true;
+  const std::size_t end = head.find("?>");
+  if (end == std::string_view::npos) return false;
+  std::string declaration(head.substr(0, end));
+  if (declaration.find("encoding") == std::string::npos) return true;
+  for (char& ch : declaration) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return declaration.find("\"utf-8\"") != std::string::npos ||
+         declaration.find("'utf-8'") != std::string::npos;
+}
+
 // Where a file may be cut in two: the start of the first line at or after its middle that holds,
 // after spaces and tabs, a <Child> start tag.
 std::optional<std::size_t> census_cut(const char* data, std::size_t size) {
@@ -1039,15 +921,16 @@ std::optional<std::size_t> census_cut(const char* data, std::size_t size) {
   return std::nullopt;
 }
 
-// Reads the census in two halves at once, each into builders and a string pool of its own, and
-// joins them as one pass would have read them. Nothing (the caller reads the file in one pass)
-// when that cannot be done or could give anything else: a half not of the plain kind, a key met
-// in both halves, a decimal column, or a first half that does not end between two children.
+// Reads the census in two halves at once, each with an expat parser, into builders and a string
+// pool of its own, and joins them as one pass would have read them. Nothing (the caller reads the
+// file in one pass) when that cannot be done or could give anything else: a file in an encoding
+// other than UTF-8, a first half that does not end between two children, a fault of the whole
+// file in the second half, a key met in both halves, or a decimal column.
 std::optional<std::vector<LoadResult>> load_census_halves(
     const std::string& name, const std::vector<CensusRequest>& requests, StringPool& pool,
     const LoadOptions& options) {
   const Mapped file(name);
-  if (!file.data) return std::nullopt;
+  if (!file.data || !utf8_declared(file.data, file.size)) return std::nullopt;
   const auto cut = census_cut(file.data, file.size);
   if (!cut) return std::nullopt;
   StringPool pool_a, pool_b;
@@ -1065,7 +948,7 @@ std::optional<std::vector<LoadResult>> load_census_halves(
   try {
     first = std::thread([&] {
       try {
-        read_a = a.scan_part(file.data, file.data + *cut, CensusReader::Part::first, 1, 0);
+        read_a = a.parse(file.data, file.data + *cut, CensusReader::Part::first, 0, 0);
       } catch (...) {
         fault_a = std::current_exception();
       }
@@ -1077,6 +960,13 @@ std::optional<std::vector<LoadResult>> load_census_halves(
   std::uint32_t children = 0;
   try {
     lines = count_newlines(file.data, *cut);
+    // A carriage return alone ends a line too, for expat (the cut follows a line feed).
+    for (const char* cr = file.data; cr < file.data + *cut; ++cr) {
+      cr = static_cast<const char*>(
+          std::memchr(cr, '\r', static_cast<std::size_t>(file.data + *cut - cr)));
+      if (!cr) break;
+      if (cr[1] != '\n') ++lines;
+    }
     constexpr std::string_view kChildTag = "<Child>";
     for (const char* p = file.data; p < file.data + *cut;) {
       const void* hit = memmem(p, static_cast<std::size_t>(file.data + *cut - p), kChildTag.data(),
@@ -1085,8 +975,8 @@ std::optional<std::vector<LoadResult>> load_census_halves(
       ++children;
       p = static_cast<const char*>(hit) + kChildTag.size();
     }
-    read_b = b.scan_part(file.data + *cut, file.data + file.size, CensusReader::Part::rest,
-                         1 + lines, children);
+    read_b =
+        b.parse(file.data + *cut, file.data + file.size, CensusReader::Part::rest, lines, children);
   } catch (...) {
     fault_b = std::current_exception();
   }
@@ -1129,28 +1019,17 @@ std::vector<LoadResult> load_census(const std::filesystem::path& file,
                                     const std::vector<CensusRequest>& requests, StringPool& pool,
                                     const LoadOptions& options, std::uint64_t split_bytes) {
   const std::string name = file.string();
-  // TALLY_CENSUS_EXPAT=1 reads with expat only: a hook for tests that compare the two.
-  const char* expat_only = std::getenv("TALLY_CENSUS_EXPAT");
-  const bool plain = !expat_only || std::strcmp(expat_only, "1") != 0;
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(file, ec);
   const unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  if (plain && !ec && bytes > split_bytes && threads > 1 &&
-      std::filesystem::is_regular_file(file, ec))
+  if (!ec && bytes > split_bytes && threads > 1 && std::filesystem::is_regular_file(file, ec))
     if (auto results = load_census_halves(name, requests, pool, options))
       return std::move(*results);
   std::vector<Target> targets;
-  // Read with the plain scanner first; a file it does not take is read again with expat.
-  for (int pass = plain ? 0 : 1; pass < 2; ++pass) {
-    std::array<Target*, kLevels> by_level{};
-    Target* first = make_targets(requests, name, pool, options, targets, by_level);
-    if (!first) break;
+  std::array<Target*, kLevels> by_level{};
+  if (Target* first = make_targets(requests, name, pool, options, targets, by_level)) {
     CensusReader reader(name, by_level, first);
-    if (pass == 1) {
-      reader.read();
-      break;
-    }
-    if (reader.read_plain()) break;
+    reader.read();
   }
   std::vector<LoadResult> results;
   for (Target& t : targets) results.push_back(t.builder->finish());
