@@ -51,6 +51,11 @@ enum class ExprKind : std::uint8_t {
   aggregate,  // op (aggregate kind), args[0] = operand (absent for plain count)
   previous,   // previous/next(args[0] per args[1] [order by args[2]] [where args[3]]); op = next
   interval,   // args[0] .. args[1] (only as a range target)
+  // Rows of the same key, or of table `text` when it is set, as a value of each row: op (count,
+  // sum, mean, min, max, any, exists, first, last, run_number), args[0] = operand (absent for
+  // count, exists and run_number), args[1] = per, args[2] = order by, args[3] = while,
+  // args[4] = where; absent ones are invalid ExprIds.
+  rows,
 };
 
 enum class Op : std::uint8_t {
@@ -83,6 +88,12 @@ enum class Op : std::uint8_t {
   // previous / next
   previous,
   next,
+  // rows of a key or of another table
+  any,
+  exists,
+  first,
+  last,
+  run_number,
 };
 
 const char* op_text(Op op);

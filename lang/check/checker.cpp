@@ -51,6 +51,11 @@ struct Scope {
   std::size_t visible_lets = 0;  // lets [0, visible_lets) may be used
   std::size_t current_let = SIZE_MAX;
   bool in_previous = false;
+  // Inside a question about another table's rows: this row's table and indicator, whose names
+  // may not be used there.
+  const Table* outer_table = nullptr;
+  const Indicator* outer_indicator = nullptr;
+  std::size_t outer_lets = 0;
 };
 
 class Checker {
@@ -746,6 +751,8 @@ class Checker {
         diags_.error(DiagKind::range_target, e.span,
                      "an interval LOW .. HIGH can only be a `target`", "");
         return set(id, Type::error(), Level::constant);
+      case ExprKind::rows:
+        return rows(id, e, s);
       case ExprKind::aggregate:
         break;
     }
@@ -807,6 +814,7 @@ class Checker {
 
   Type name(ExprId id, const ast::Expr& e, const Scope& s) {
     const std::string& n = e.text;
+    if (s.outer_table && !other_table_name(e, s)) return set(id, Type::error(), Level::row);
     const ast::IndicatorDecl* ind = s.indicator ? s.indicator->decl : nullptr;
     // Lets of this indicator.
     const auto lets_named = let_positions_.find(n);
@@ -927,6 +935,19 @@ class Checker {
       unknown(e.field, e.span, benchmark_names_, "benchmark",
               "declare it in this indicator with `benchmark NAME VALUE`");
       return set(id, Type::error(), Level::indicator);
+    }
+    if (s.outer_table && s.table && e.text == s.table->schema.name) {
+      for (std::size_t c = 0; c < s.table->schema.columns.size(); ++c) {
+        if (s.table->schema.columns[c].name != e.field) continue;
+        p_.refs[id.value] = Ref{Ref::What::column, static_cast<std::uint32_t>(c), 0};
+        return set(id, type_of_column(s.table->schema.columns[c].type), Level::row);
+      }
+      std::vector<std::string> names;
+      for (const auto& c : s.table->schema.columns) names.push_back(c.name);
+      unknown(e.field, e.span, names, "column",
+              fmt::format("table `{}` has: {}", e.text, fmt::join(names, ", ")),
+              DiagKind::unknown_column);
+      return set(id, Type::error(), Level::row);
     }
     if (tables_by_name_.count(e.text)) {
       diags_.error(DiagKind::syntax, e.span,
@@ -1315,6 +1336,8 @@ class Checker {
     }
     return set(id, v, Level::row);
   }
+
+#include "lang/check/check_rows.inc"
 
   const ast::Module& m_;
   std::size_t named_files_;

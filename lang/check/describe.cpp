@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "lang/check/describe_rows.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace tally::check {
@@ -72,6 +73,8 @@ class Describer {
         return fmt::format(
             "the {} {} for the same {}{}", e.op == Op::next ? "next" : "previous", arg(0), arg(1),
             e.args[3].valid() ? fmt::format(" among rows where {}", arg(3)) : std::string());
+      case ExprKind::rows:
+        return rows_words(e, arg);
       case ExprKind::unary:
         return e.op == Op::not_ ? fmt::format("not ({})", arg(0)) : "-" + arg(0);
       case ExprKind::binary: {

@@ -185,6 +185,9 @@ class Compiler {
             return node(NodeOp::window_end, t, e.span);
           case Ref::What::benchmark:
             return node(NodeOp::ind_benchmark, t, e.span, kNone, kNone, kNone, r.index);
+          case Ref::What::column:  // `T.col` inside `from T`
+            return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
+                        column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
           default:
             return kNone;
         }
@@ -231,6 +234,8 @@ class Compiler {
         return node(e.negated ? NodeOp::is_missing : NodeOp::is_known, t, e.span, lower(e.args[0]));
       case ExprKind::previous:
         return previous(id, e, t);
+      case ExprKind::rows:
+        return e.text.empty() ? rows(e, t) : other_rows(id, e, t);
       default:
         break;
     }
@@ -397,6 +402,8 @@ class Compiler {
     derived_by_text_[full] = plan_.nodes[static_cast<std::size_t>(n)].payload;
     return n;
   }
+
+#include "lang/plan/compile_rows.inc"
 
   NodeId derived(Derived d, const Type& t, Span span) {
     if (d.kind == Derived::Kind::lookup) {

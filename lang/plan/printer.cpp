@@ -112,6 +112,32 @@ const char* agg_op_name(AggOp op) {
   return "?";
 }
 
+const char* rows_op_name(RowsOp op) {
+  switch (op) {
+    case RowsOp::count:
+      return "count";
+    case RowsOp::sum:
+      return "sum";
+    case RowsOp::mean:
+      return "mean";
+    case RowsOp::min:
+      return "min";
+    case RowsOp::max:
+      return "max";
+    case RowsOp::any:
+      return "any";
+    case RowsOp::exists:
+      return "exists";
+    case RowsOp::first:
+      return "first";
+    case RowsOp::last:
+      return "last";
+    case RowsOp::run_number:
+      return "run_number";
+  }
+  return "?";
+}
+
 namespace {
 std::string ref(NodeId id) {
   return id == kNone ? "-" : fmt::format("n{}", static_cast<std::int32_t>(id));
@@ -132,7 +158,17 @@ std::string print(const Plan& plan) {
                        constant_source(plan.params[i].declared));
   for (std::size_t i = 0; i < plan.derived.size(); ++i) {
     const Derived& d = plan.derived[i];
-    if (d.kind == Derived::Kind::lookup) {
+    if (d.kind == Derived::Kind::rows) {
+      out += fmt::format(
+          "derived d{} on t{}: {} of {} per {} order by {} while {} where {} (sort: {})\n", i,
+          d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), ref(d.order), ref(d.link),
+          ref(d.where), d.signature);
+    } else if (d.kind == Derived::Kind::other_rows) {
+      out +=
+          fmt::format("derived d{} on t{}: {} of {} over t{} rows whose column {} = {} where {}\n",
+                      i, d.table, rows_op_name(d.rows_op), ref(d.value), d.target_table,
+                      d.target_column, ref(d.key), ref(d.where));
+    } else if (d.kind == Derived::Kind::lookup) {
       out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
                          d.target_table, d.target_column, d.target_key, ref(d.key));
     } else {

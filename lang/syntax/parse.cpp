@@ -47,6 +47,11 @@ namespace {
   X(prev_expr) \
   X(prev_order) \
   X(prev_where) \
+  X(rows_word) \
+  X(rows_operand) \
+  X(rows_table) \
+  X(rows_while) \
+  X(rows_expr) \
   X(negation) \
   X(mul_op) \
   X(mul_expr) \
@@ -386,6 +391,8 @@ class Builder {
         return aggregate(n);
       case NK::prev_expr:
         return previous(n);
+      case NK::rows_expr:
+        return rows(n);
       default:
         break;
     }
@@ -596,6 +603,41 @@ class Builder {
     }
     return make(ast::ExprKind::previous, span(n), std::move(args),
                 is_next ? ast::Op::next : ast::Op::previous);
+  }
+
+  ast::ExprId rows(const Node& n) {
+    const std::string w = word(*n.children.front());
+    const ast::Op op = w == "count"    ? ast::Op::count
+                       : w == "sum"    ? ast::Op::sum
+                       : w == "mean"   ? ast::Op::mean
+                       : w == "min"    ? ast::Op::min
+                       : w == "max"    ? ast::Op::max
+                       : w == "any"    ? ast::Op::any
+                       : w == "exists" ? ast::Op::exists
+                       : w == "first"  ? ast::Op::first
+                       : w == "last"   ? ast::Op::last
+                                       : ast::Op::run_number;
+    std::vector<ast::ExprId> args(5);
+    std::string table;
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = *n.children[i];
+      if (c.kind == NK::rows_operand) {
+        args[0] = expr(*c.children.front());
+      } else if (c.kind == NK::rows_table) {
+        table = token(c);
+      } else if (c.kind == NK::expression) {
+        args[1] = expr(c);
+      } else if (c.kind == NK::prev_order) {
+        args[2] = expr(*c.children.front());
+      } else if (c.kind == NK::rows_while) {
+        args[3] = expr(*c.children.front());
+      } else if (c.kind == NK::prev_where) {
+        args[4] = expr(*c.children.front());
+      }
+    }
+    const ast::ExprId id = make(ast::ExprKind::rows, span(n), std::move(args), op);
+    module_.exprs[id.value].text = table;
+    return id;
   }
 
   // ---- declarations ----

@@ -60,7 +60,7 @@ void RunState::conjuncts(NodeId id, std::vector<NodeId>& out) const {
 }
 
 void RunState::derive(std::uint32_t t, Evaluator& eval) {
-  materialize(plan, data, sorts, t, eval, derived, request.params, threads());
+  materialize(plan, data, sorts, caches.row_indexes, t, eval, derived, request.params, threads());
 }
 
 }  // namespace tally::runtime

@@ -12,9 +12,10 @@
 
 namespace tally::runtime {
 
-void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, std::uint32_t t,
-                 Evaluator& eval, std::vector<DerivedColumn>& derived,
-                 const std::vector<Constant>& params, unsigned threads) {
+void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
+                 RowIndexCache& indexes, std::uint32_t t, Evaluator& eval,
+                 std::vector<DerivedColumn>& derived, const std::vector<Constant>& params,
+                 unsigned threads) {
   const Table& table = *data.tables[t];
   const std::size_t n = table.rows();
   static const Frame none_frame;
@@ -55,15 +56,41 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, 
       derived[di] = DerivedColumn{std::move(out), {}, {}, 0, false};
       continue;
     }
-    // previous / next: one sort per (table, key, order), shared.
+    if (d.kind == plan::Derived::Kind::other_rows) {
+      derive_other_rows(d, data, indexes, eval, derived[di]);
+      continue;
+    }
+    // previous / next and row aggregates: one sort per (table, key, order), shared.
     std::string sort_key = fmt::format("{}|{}", t, d.signature);
     if (d.signature.find("param#") != std::string::npos)
       for (const Constant& c : params) sort_key += "|" + constant_source(c);
     auto it = sorts.find(sort_key);
+    if (it == sorts.end() && d.kind == plan::Derived::Kind::rows && !d.order_given) {
+      // Any sort on the same key groups its rows.
+      const std::string key_part = sort_key.substr(0, sort_key.find(" order by ") + 10);
+      for (auto s = sorts.lower_bound(key_part);
+           s != sorts.end() && s->first.compare(0, key_part.size(), key_part) == 0; ++s) {
+        // Only a sort that left out no row: one on an order that may be missing would drop
+        // rows from their key's set.
+        const SortedRows& other = s->second;
+        const bool whole = other.in_place
+                               ? table.columns[other.key_column].validity.all_known() &&
+                                     table.columns[other.order_column].validity.all_known()
+                               : other.words.size() == n;
+        if (s->first.find("param#") == std::string::npos && whole) {
+          it = s;
+          break;
+        }
+      }
+    }
     if (it == sorts.end())
       it =
           sorts.emplace(sort_key, sort_rows(plan, d, table, eval, data.pool.size(), threads)).first;
     const SortedRows& sorted = it->second;
+    if (d.kind == plan::Derived::Kind::rows) {
+      derive_rows(d, table, sorted, eval, derived[di]);
+      continue;
+    }
     std::vector<std::uint8_t> eligible;
     if (d.where != kNone) {
       eligible.resize(n);
