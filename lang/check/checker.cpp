@@ -1312,16 +1312,6 @@ class Checker {
       cond = expr(e.args[3], inner);
       require_bool(e.args[3], cond, "`previous ... where`");
     }
-    for (ExprId a : e.args) {
-      if (a.valid() && period_of(a)) {
-        diags_.error(DiagKind::type_mismatch, m_.expr(a).span,
-                     fmt::format("`{}` looks at the whole table, before any period; `{}` depends "
-                                 "on the period",
-                                 ast::op_text(e.op), src(a)),
-                     "filter by period in `where` or the aggregate's `where`, outside previous()");
-        return set(id, Type::error(), Level::row);
-      }
-    }
     if (!order.is_error() && (order.kind == Kind::boolean || order.kind == Kind::list)) {
       diags_.error(DiagKind::type_mismatch, m_.expr(e.args[2].valid() ? e.args[2] : e.args[0]).span,
                    fmt::format("rows cannot be ordered by {}", describe(order)),
@@ -1334,7 +1324,8 @@ class Checker {
                    "`per` needs a column, not a list", "");
       return set(id, Type::error(), Level::row);
     }
-    return set(id, v, Level::row);
+    // Over the whole table; with a period in it, once for every period shown.
+    return set(id, v, Level::row, join_period({e.args[0], e.args[1], e.args[2], e.args[3]}));
   }
 
 #include "lang/check/check_rows.inc"

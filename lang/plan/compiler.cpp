@@ -406,6 +406,15 @@ class Compiler {
 #include "lang/plan/compile_rows.inc"
 
   NodeId derived(Derived d, const Type& t, Span span) {
+    for (const NodeId n : {d.value, d.key, d.order, d.where, d.link})
+      if (n != kNone && plan_.nodes[static_cast<std::size_t>(n)].uses_period) d.per_period = true;
+    if (d.per_period) {
+      plan_.derived.push_back(std::move(d));
+      const NodeId n = node(NodeOp::derived, t, span, kNone, kNone, kNone,
+                            static_cast<std::uint32_t>(plan_.derived.size() - 1));
+      plan_.nodes[static_cast<std::size_t>(n)].uses_period = true;
+      return n;
+    }
     if (d.kind == Derived::Kind::lookup) {
       for (std::uint32_t i = 0; i < plan_.derived.size(); ++i)
         if (plan_.derived[i].signature == d.signature)

@@ -135,6 +135,8 @@ struct Derived {
   RowsOp rows_op = RowsOp::count;
   NodeId link = kNone;
   bool order_given = false;  // rows: whether `order by` (or an ordering operand) was written
+  // Depends on the period: computed once for every period (and window) evaluated.
+  bool per_period = false;
 };
 
 struct AggSpec {
