@@ -1325,6 +1325,7 @@ class Checker {
       return set(id, Type::error(), Level::row);
     }
     // Over the whole table; with a period in it, once for every period shown.
+    fixed_dates_inside(e);
     return set(id, v, Level::row, join_period({e.args[0], e.args[1], e.args[2], e.args[3]}));
   }
 

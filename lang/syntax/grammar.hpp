@@ -283,7 +283,7 @@ struct per_ahead {
 // `AGG([EXPR] [from TABLE] per KEY [order by ORD] [while LINK] [where COND])`.
 struct rows_word : sor<kw_count, kw_sum, kw_mean, kw_min, kw_max, kw_any, kw_exists, kw_first,
                        kw_last, kw_run_number> {};
-struct rows_table : tok<name> {};
+struct rows_table : tok<seq<not_at<kw_per>, name>> {};
 struct rows_from : seq<kw_from, ws, must<rows_table>> {};
 struct rows_operand : seq<not_at<kw_per>, not_at<kw_from>, inner_expression> {};
 struct rows_while : seq<kw_while, ws, must<inner_expression>> {};
