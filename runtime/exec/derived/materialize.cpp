@@ -58,7 +58,16 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
       return;
     }
     if (d.kind == plan::Derived::Kind::other_rows) {
-      derive_other_rows(d, data, indexes, eval, slot);
+      derive_other_rows(plan, d, data, indexes, eval, slot, threads);
+      return;
+    }
+    // A row aggregate over a key column's rows taken as a set needs no sort: the column's index,
+    // shared with questions other tables ask of this one, groups them.
+    if (d.kind == plan::Derived::Kind::rows && !d.order_given && d.link == kNone &&
+        plan.nodes[static_cast<std::size_t>(d.key)].op == NodeOp::column) {
+      const RowIndex& index =
+          row_index(indexes, data, t, plan.nodes[static_cast<std::size_t>(d.key)].payload);
+      derive_rows_by_index(d, table, index, eval, slot, threads);
       return;
     }
     // previous / next and row aggregates: one sort per (table, key, order), shared.

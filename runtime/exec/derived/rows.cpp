@@ -257,7 +257,10 @@ std::int32_t RowIndex::find(const Vec& key, std::size_t k) const {
     auto it = exact.find(key.number(k));
     return it == exact.end() ? -1 : it->second;
   }
-  const std::int64_t x = key.v[k];
+  return find_whole(key.v[k]);
+}
+
+std::int32_t RowIndex::find_whole(std::int64_t x) const {
   if (!direct.empty() || sorted.empty()) {
     const std::uint64_t off = static_cast<std::uint64_t>(x) - static_cast<std::uint64_t>(lo);
     return off < direct.size() ? direct[static_cast<std::size_t>(off)] : -1;
@@ -322,68 +325,143 @@ RowIndex make_index(const Column& col, std::size_t n) {
   for (std::size_t r = 0; r < n; ++r)
     if (group[r] >= 0)
       index.rows[next[static_cast<std::size_t>(group[r])]++] = static_cast<std::uint32_t>(r);
+  index.group_of_row = std::move(group);
   return index;
 }
 
 }  // namespace
 
-void derive_other_rows(const plan::Derived& d, const Dataset& data, RowIndexCache& indexes,
-                       Evaluator& eval, DerivedColumn& column) {
+const RowIndex& row_index(RowIndexCache& indexes, const Dataset& data, std::uint32_t t,
+                          std::uint32_t c) {
+  auto it = indexes.find({t, c});
+  if (it == indexes.end()) {
+    const Table& table = *data.tables[t];
+    it = indexes.emplace(std::make_pair(t, c), make_index(table.columns[c], table.rows())).first;
+  }
+  return it->second;
+}
+
+namespace {
+
+// Each group's answer over its rows of the index (those `eligible`, when given).
+Vec group_results(const plan::Derived& d, const RowIndex& index, const Vec* value,
+                  const std::vector<std::uint8_t>* eligible) {
+  const std::size_t groups = index.starts.empty() ? 0 : index.starts.size() - 1;
+  Vec out = empty_output(d, value, groups);
+  Fold fold(d.rows_op, value, out);
+  for (std::size_t g = 0; g < groups; ++g) {
+    fold.reset();
+    for (std::uint32_t i = index.starts[g]; i < index.starts[g + 1]; ++i)
+      if (!eligible || (*eligible)[index.rows[i]]) fold.add(index.rows[i]);
+    fold.write(g);
+  }
+  return out;
+}
+
+// Writes group_of(r)'s answer into every row r of `n`, a stretch of rows per thread: for a group
+// of -1 `none` (the answer over no rows; missing when null), for -2 missing. Whole answers from 0
+// to 65534 are kept in 16 bits a row.
+template <typename GroupOf>
+void scatter(const Vec& per_group, const Vec* none, std::size_t n, GroupOf group_of,
+             DerivedColumn& column, unsigned threads) {
+  column = DerivedColumn{};
+  column.wide.kind = per_group.kind;
+  column.wide.scale = per_group.scale;
+  bool narrow = !per_group.rational &&
+                (!none || (!none->rational &&
+                           (!none->known[0] || (none->v[0] >= 0 && none->v[0] < kMissing16))));
+  for (std::size_t g = 0; narrow && g < per_group.size(); ++g)
+    narrow = !per_group.known[g] || (per_group.v[g] >= 0 && per_group.v[g] < kMissing16);
+  const unsigned parts = parts_for(n, threads);
+  if (narrow) {
+    std::vector<std::uint16_t> cells(per_group.size());
+    for (std::size_t g = 0; g < cells.size(); ++g)
+      cells[g] = per_group.known[g] ? static_cast<std::uint16_t>(per_group.v[g]) : kMissing16;
+    const std::uint16_t no_group =
+        none && none->known[0] ? static_cast<std::uint16_t>(none->v[0]) : kMissing16;
+    column.is_narrow = true;
+    column.narrow16.resize(n);
+    std::uint16_t* out = column.narrow16.data();
+    in_parts(parts, [&](unsigned p) {
+      for (std::size_t r = n * p / parts, to = n * (p + 1) / parts; r < to; ++r) {
+        const std::int64_t g = group_of(r);
+        out[r] = g >= 0 ? cells[static_cast<std::size_t>(g)] : g == -1 ? no_group : kMissing16;
+      }
+    });
+    return;
+  }
+  Vec& out = column.wide;
+  out.rational = per_group.rational || (none && none->rational);
+  out.resize(n);
+  in_parts(parts, [&](unsigned p) {
+    for (std::size_t r = n * p / parts, to = n * (p + 1) / parts; r < to; ++r) {
+      const std::int64_t g = group_of(r);
+      const Vec* from = g >= 0 ? &per_group : g == -1 ? none : nullptr;
+      const std::size_t k = g < 0 ? 0 : static_cast<std::size_t>(g);
+      if (!from || !from->known[k]) continue;
+      if (out.rational)
+        out.r[r] = from->rational ? from->r[k] : scaled(from->v[k], from->scale);
+      else
+        out.v[r] = from->v[k];
+      out.known[r] = 1;
+    }
+  });
+}
+
+}  // namespace
+
+void derive_rows_by_index(const plan::Derived& d, const Table& table, const RowIndex& index,
+                          Evaluator& eval, DerivedColumn& column, unsigned threads) {
+  Vec value;
+  if (d.value != kNone) value = whole_column(eval, table, d.value);
+  std::vector<std::uint8_t> eligible;
+  if (d.where != kNone) eligible = whole_mask(eval, table, d.where);
+  const Vec per_group = group_results(d, index, d.value != kNone ? &value : nullptr,
+                                      d.where != kNone ? &eligible : nullptr);
+  const std::int32_t* group = index.group_of_row.data();
+  scatter(
+      per_group, nullptr, table.rows(), [group](std::size_t r) -> std::int64_t { return group[r]; },
+      column, threads);
+}
+
+void derive_other_rows(const plan::Plan& plan, const plan::Derived& d, const Dataset& data,
+                       RowIndexCache& indexes, Evaluator& eval, DerivedColumn& column,
+                       unsigned threads) {
   const Table& table = *data.tables[d.table];
   const Table& other = *data.tables[d.target_table];
-  const std::size_t n = table.rows();
-  auto it = indexes.find({d.target_table, d.target_column});
-  if (it == indexes.end())
-    it = indexes
-             .emplace(std::make_pair(d.target_table, d.target_column),
-                      make_index(other.columns[d.target_column], other.rows()))
-             .first;
-  const RowIndex& index = it->second;
+  const RowIndex& index = row_index(indexes, data, d.target_table, d.target_column);
   // Over the other table: the value and the condition of each of its rows.
   Vec value;
   if (d.value != kNone) value = whole_column(eval, other, d.value);
   const Vec* val = d.value != kNone ? &value : nullptr;
-  const std::vector<std::uint8_t> eligible = whole_mask(eval, other, d.where);
-  // Over this table: the value matched.
-  Vec key = whole_column(eval, table, d.key);
-  Vec out = empty_output(d, val, n);
-  Fold fold(d.rows_op, val, out);
-  // The answer of each group of the index, computed once.
-  const std::size_t groups = index.starts.empty() ? 0 : index.starts.size() - 1;
-  Vec per_group = empty_output(d, val, groups);
-  Fold group_fold(d.rows_op, val, per_group);
-  for (std::size_t g = 0; g < groups; ++g) {
-    group_fold.reset();
-    for (std::uint32_t i = index.starts[g]; i < index.starts[g + 1]; ++i)
-      if (eligible[index.rows[i]]) group_fold.add(index.rows[i]);
-    group_fold.write(g);
+  std::vector<std::uint8_t> eligible;
+  if (d.where != kNone) eligible = whole_mask(eval, other, d.where);
+  const Vec per_group = group_results(d, index, val, d.where != kNone ? &eligible : nullptr);
+  // What a row whose value no row of the other table has gets: the answer over no rows.
+  Vec none = empty_output(d, val, 1);
+  Fold no_rows(d.rows_op, val, none);
+  no_rows.write(0);
+  // Over this table: the value matched, read in place when it is a column. A group of -1: no row
+  // of the other table matches (the answer over no rows); -2: the value is missing (missing).
+  const plan::Node& key_node = plan.nodes[static_cast<std::size_t>(d.key)];
+  if (key_node.op == NodeOp::column && !index.numeric) {
+    const Column& key = table.columns[key_node.payload];
+    scatter(
+        per_group, &none, table.rows(),
+        [&](std::size_t r) -> std::int64_t {
+          return key.validity.known(r) ? index.find_whole(key.data[r]) : -2;
+        },
+        column, threads);
+    return;
   }
-  fold.reset();  // no rows: what a row with no match gets
-  for (std::size_t r = 0; r < n; ++r) {
-    const std::size_t k = at(key, r);
-    if (!key.known[k]) continue;
-    const std::int32_t g = index.find(key, k);
-    if (g < 0) {
-      fold.write(r);
-      continue;
-    }
-    const std::size_t gi = static_cast<std::size_t>(g);
-    if (!per_group.known[gi]) continue;
-    if (per_group.rational) {
-      if (!out.rational) {
-        to_rational(out);
-        out.r.resize(n, Rational(0));
-      }
-      out.r[r] = per_group.r[gi];
-    } else if (out.rational) {
-      out.r[r] = scaled(per_group.v[gi], per_group.scale);
-    } else {
-      out.v[r] = per_group.v[gi];
-    }
-    out.known[r] = 1;
-  }
-  column = DerivedColumn{};
-  column.wide = std::move(out);
+  const Vec key = whole_column(eval, table, d.key);
+  scatter(
+      per_group, &none, table.rows(),
+      [&](std::size_t r) -> std::int64_t {
+        const std::size_t k = at(key, r);
+        return key.known[k] ? index.find(key, k) : -2;
+      },
+      column, threads);
 }
 
 }  // namespace tally::runtime
