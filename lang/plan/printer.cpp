@@ -158,23 +158,36 @@ std::string print(const Plan& plan) {
                        constant_source(plan.params[i].declared));
   for (std::size_t i = 0; i < plan.derived.size(); ++i) {
     const Derived& d = plan.derived[i];
+    const char* per_period = d.per_period ? " [per period]" : "";
     if (d.kind == Derived::Kind::rows) {
-      out += fmt::format(
-          "derived d{} on t{}: {} of {} per {} order by {} while {} where {} (sort: {})\n", i,
-          d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), ref(d.order), ref(d.link),
-          ref(d.where), d.signature);
+      const bool as_set = !d.order_given && d.link == kNone &&
+                          plan.nodes[static_cast<std::size_t>(d.key)].op == NodeOp::column;
+      if (as_set)
+        out += fmt::format(
+            "derived d{} on t{}: {} of {} per {} where {} (rows as a set: the key "
+            "column's index){}\n",
+            i, d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), ref(d.where),
+            per_period);
+      else
+        out += fmt::format(
+            "derived d{} on t{}: {} of {} per {} order by {} while {} where {} "
+            "(sort: {}){}\n",
+            i, d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), ref(d.order),
+            ref(d.link), ref(d.where), d.signature, per_period);
     } else if (d.kind == Derived::Kind::other_rows) {
-      out +=
-          fmt::format("derived d{} on t{}: {} of {} over t{} rows whose column {} = {} where {}\n",
-                      i, d.table, rows_op_name(d.rows_op), ref(d.value), d.target_table,
-                      d.target_column, ref(d.key), ref(d.where));
+      out += fmt::format(
+          "derived d{} on t{}: {} of {} over t{} rows whose column {} = {} where "
+          "{} (index of t{} column {}){}\n",
+          i, d.table, rows_op_name(d.rows_op), ref(d.value), d.target_table, d.target_column,
+          ref(d.key), ref(d.where), d.target_table, d.target_column, per_period);
     } else if (d.kind == Derived::Kind::lookup) {
       out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
                          d.target_table, d.target_column, d.target_key, ref(d.key));
     } else {
-      out += fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {})\n", i,
+      out += fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {}){}\n", i,
                          d.table, d.kind == Derived::Kind::previous ? "previous" : "next",
-                         ref(d.value), ref(d.key), ref(d.order), ref(d.where), d.signature);
+                         ref(d.value), ref(d.key), ref(d.order), ref(d.where), d.signature,
+                         per_period);
     }
   }
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
