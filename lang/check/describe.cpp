@@ -74,7 +74,7 @@ class Describer {
             "the {} {} for the same {}{}", e.op == Op::next ? "next" : "previous", arg(0), arg(1),
             e.args[3].valid() ? fmt::format(" among rows where {}", arg(3)) : std::string());
       case ExprKind::rows:
-        return rows_words(e, arg);
+        return rows_words(m_, e, [&](ExprId x) { return words(x); });
       case ExprKind::unary:
         return e.op == Op::not_ ? fmt::format("not ({})", arg(0)) : "-" + arg(0);
       case ExprKind::binary: {

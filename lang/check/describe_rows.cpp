@@ -6,12 +6,19 @@ namespace tally::check {
 
 using ast::Op;
 
-std::string rows_words(const ast::Expr& e, const std::function<std::string(std::size_t)>& arg) {
+std::string rows_words(const ast::Module& m, const ast::Expr& e,
+                       const std::function<std::string(ast::ExprId)>& words) {
+  const auto arg = [&](std::size_t i) { return words(e.args[i]); };
   const bool other = !e.text.empty();
-  // Over which rows: "the rows of the same child_id", "the episodes rows whose child_id is ...".
+  // Over which rows: "the rows of the same child_id", "the episodes rows with this row's ...".
   std::string over;
   if (other) {
-    over = fmt::format("the {} rows matching this row's {}", e.text, arg(1));
+    const ast::Expr& per = m.expr(e.args[1]);
+    if (per.kind == ast::ExprKind::binary)
+      over =
+          fmt::format("the {} rows whose {} is {}", e.text, words(per.args[0]), words(per.args[1]));
+    else
+      over = fmt::format("the {} rows with this row's {}", e.text, arg(1));
   } else {
     over = fmt::format("the rows of the same {}", arg(1));
     if (e.args[3].valid())

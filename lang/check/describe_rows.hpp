@@ -8,7 +8,8 @@
 
 namespace tally::check {
 
-// `e` (a row aggregate) in words; `arg(i)` gives the words of its argument i.
-std::string rows_words(const ast::Expr& e, const std::function<std::string(std::size_t)>& arg);
+// `e` (a row aggregate of module `m`) in words; `words(id)` gives the words of an expression.
+std::string rows_words(const ast::Module& m, const ast::Expr& e,
+                       const std::function<std::string(ast::ExprId)>& words);
 
 }  // namespace tally::check

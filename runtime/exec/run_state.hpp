@@ -34,10 +34,10 @@ struct RunState {
   std::vector<Issue>& errors;
   TextCodes texts;
   std::vector<Vec> params, constants;
-  std::vector<DerivedColumn> derived;        // by plan derived index
+  std::vector<DerivedColumn> derived;  // by plan derived index
   // Derived columns that depend on the period: by plan derived index, then frame id.
   std::vector<std::map<std::size_t, DerivedColumn>> derived_by_frame;
-  std::vector<const Frame*> frames;  // the frames the run evaluates, for those
+  std::vector<const Frame*> frames;          // the frames the run evaluates, for those
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
 
   EvalInputs inputs() const {

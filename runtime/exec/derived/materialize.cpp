@@ -49,7 +49,7 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
         }
         for (std::size_t i = from; i < to; ++i) {
           const std::int64_t row = rows[i];
-          if (row < 0 || !val_col.validity.known(static_cast<std::size_t>(row))) return;
+          if (row < 0 || !val_col.validity.known(static_cast<std::size_t>(row))) continue;
           out.v[i] = val_col.data[static_cast<std::size_t>(row)];
           out.known[i] = 1;
         }
