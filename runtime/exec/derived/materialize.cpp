@@ -103,7 +103,7 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
           sorts.emplace(sort_key, sort_rows(plan, d, table, eval, data.pool.size(), threads)).first;
     const SortedRows& sorted = it->second;
     if (d.kind == plan::Derived::Kind::rows) {
-      derive_rows(d, table, sorted, eval, slot);
+      derive_rows(d, table, sorted, eval, slot, threads);
       return;
     }
     std::vector<std::uint8_t> eligible;

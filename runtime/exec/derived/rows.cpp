@@ -194,60 +194,88 @@ Vec empty_output(const plan::Derived& d, const Vec* value, std::size_t n) {
 }  // namespace
 
 void derive_rows(const plan::Derived& d, const Table& table, const SortedRows& sorted,
-                 Evaluator& eval, DerivedColumn& column) {
+                 Evaluator& eval, DerivedColumn& column, unsigned threads) {
   const std::size_t n = table.rows();
   Vec value;
   if (d.value != kNone) value = whole_column(eval, table, d.value);
   const Vec* val = d.value != kNone ? &value : nullptr;
-  const std::vector<std::uint8_t> eligible = whole_mask(eval, table, d.where);
-  std::vector<std::uint8_t> linked;
+  std::vector<std::uint8_t> eligible, linked;
+  if (d.where != kNone) eligible = whole_mask(eval, table, d.where);
   if (d.link != kNone) linked = whole_mask(eval, table, d.link);
   Vec out = empty_output(d, val, n);
-  Fold fold(d.rows_op, val, out);
 
-  // The steps of the walk: each row with its key, rows whose key or order is missing left out.
+  // Step i of the walk: false for a row left out (in place, a missing key or order); else its
+  // row and key.
   static const Column no_column;
   const Column& key_column = sorted.in_place ? table.columns[sorted.key_column] : no_column;
   const Column& order_column = sorted.in_place ? table.columns[sorted.order_column] : no_column;
   const std::uint64_t row_mask = low_bits(sorted.row_bits);
   const int key_shift = sorted.row_bits + sorted.order_bits;
   const std::size_t m = sorted.in_place ? n : sorted.words.size();
-  std::vector<std::uint32_t> rows;  // the rows of one key, in order
-  std::vector<std::uint64_t> keys;
-  rows.reserve(m);
-  keys.reserve(m);
-  for (std::size_t i = 0; i < m; ++i) {
+  const auto step = [&](std::size_t i, std::uint32_t& row, std::uint64_t& key) {
     if (sorted.in_place) {
-      if (!key_column.validity.known(i) || !order_column.validity.known(i)) continue;
-      rows.push_back(static_cast<std::uint32_t>(i));
-      keys.push_back(static_cast<std::uint64_t>(key_column.data[i]));
-    } else {
-      const std::uint64_t w = sorted.words[i];
-      rows.push_back(static_cast<std::uint32_t>(w & row_mask));
-      keys.push_back(shift_right(w, key_shift));
+      if (!key_column.validity.known(i) || !order_column.validity.known(i)) return false;
+      row = static_cast<std::uint32_t>(i);
+      key = static_cast<std::uint64_t>(key_column.data[i]);
+      return true;
     }
-  }
-  // Each key's rows, and within them each run: a row starts a run unless its link holds.
-  const std::size_t steps = rows.size();
-  for (std::size_t g = 0; g < steps;) {
-    std::size_t ge = g + 1;
-    while (ge < steps && keys[ge] == keys[g]) ++ge;
-    std::int64_t number = 0;
-    for (std::size_t r = g; r < ge;) {
-      std::size_t re = ge;
-      if (!linked.empty()) {
-        re = r + 1;
-        while (re < ge && linked[rows[re]]) ++re;
+    const std::uint64_t w = sorted.words[i];
+    row = static_cast<std::uint32_t>(w & row_mask);
+    key = shift_right(w, key_shift);
+    return true;
+  };
+  // Steps [from, to), each key's rows within them: each key's rows, and within them each run
+  // (a row starts a run unless its link holds), folded and written.
+  const auto walk = [&](std::size_t from, std::size_t to) {
+    Fold fold(d.rows_op, val, out);
+    std::vector<std::uint32_t> rows;  // the rows of one key, in order
+    std::uint32_t row = 0;
+    std::uint64_t key = 0, group_key = 0;
+    const auto flush = [&] {
+      std::int64_t number = 0;
+      for (std::size_t r = 0; r < rows.size();) {
+        std::size_t re = rows.size();
+        if (!linked.empty()) {
+          re = r + 1;
+          while (re < rows.size() && linked[rows[re]]) ++re;
+        }
+        ++number;
+        fold.reset();
+        for (std::size_t i = r; i < re; ++i)
+          if (eligible.empty() || eligible[rows[i]]) fold.add(rows[i]);
+        for (std::size_t i = r; i < re; ++i) fold.write(rows[i], number);
+        r = re;
       }
-      ++number;
-      fold.reset();
-      for (std::size_t i = r; i < re; ++i)
-        if (eligible[rows[i]]) fold.add(rows[i]);
-      for (std::size_t i = r; i < re; ++i) fold.write(rows[i], number);
-      r = re;
+      rows.clear();
+    };
+    for (std::size_t i = from; i < to; ++i) {
+      if (!step(i, row, key)) continue;
+      if (!rows.empty() && key != group_key) flush();
+      group_key = key;
+      rows.push_back(row);
     }
-    g = ge;
+    flush();
+  };
+  // One stretch of steps per thread, each beginning where a key begins. A sum may turn the
+  // output into rationals part way (past 64 bits), so it is walked on one thread.
+  const unsigned parts = d.rows_op == RowsOp::sum && !out.rational ? 1 : parts_for(m, threads);
+  std::vector<std::size_t> bounds(parts + 1, m);
+  bounds[0] = 0;
+  for (unsigned p = 1; p < parts; ++p) {
+    std::size_t b = std::max(bounds[p - 1], m * p / parts);
+    std::uint32_t row = 0;
+    std::uint64_t before = 0, key = 0;
+    bool any = false;
+    for (std::size_t i = b; i-- > bounds[p - 1];) {
+      if (step(i, row, before)) {
+        any = true;
+        break;
+      }
+    }
+    while (any && b < m && (!step(b, row, key) || key == before)) ++b;
+    bounds[p] = b;
   }
+  in_parts(parts, [&](unsigned p) { walk(bounds[p], bounds[p + 1]); });
   column = DerivedColumn{};
   column.wide = std::move(out);
 }

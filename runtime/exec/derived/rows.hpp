@@ -46,7 +46,7 @@ const RowIndex& row_index(RowIndexCache& indexes, const Dataset& data, std::uint
 
 // Every row's `d.rows_op` over its key's rows (or its run's) in the order of `sorted`.
 void derive_rows(const plan::Derived& d, const Table& table, const SortedRows& sorted,
-                 Evaluator& eval, DerivedColumn& column);
+                 Evaluator& eval, DerivedColumn& column, unsigned threads);
 
 // Every row's `d.rows_op` over the rows sharing its key, a column of the table, taken as a set
 // (no order, no runs): from the column's index, without a sort.
