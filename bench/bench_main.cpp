@@ -356,6 +356,73 @@ void baseline_hand_loop(benchmark::State& state) {
 }
 BENCHMARK(baseline_hand_loop)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// ---- Rows of a key and of another table against the CP visits indicator ----
+//
+// evaluate_rows/0 is cp_visits_on_time (bench/reference), /1 visits_of_short_plans (a row
+// aggregate over the rows of a plan), /2 visits_of_school_referred (a question about the
+// referrals of each visit's child), all over the 10 million shuffled national CP visits, 20
+// quarters, each loaded and compiled alone. The issue asks /1 and /2 to cost at most twice /0.
+
+Loaded& national_rows(int which, std::string& problem) {
+  static std::map<int, Loaded> loaded;
+  static std::map<int, std::string> problems;
+  auto [it, fresh] = loaded.try_emplace(which);
+  Loaded& l = it->second;
+  std::string& why = problems[which];
+  if (fresh) {
+    const auto dir = national_folder(false);
+    const char* names[] = {"cp_visits_on_time", "visits_of_short_plans",
+                           "visits_of_school_referred"};
+    if (!std::filesystem::exists(dir / "cp_visits.csv")) {
+      why = fmt::format(
+          "no national data in {}: run bench/run_national.sh once, or set "
+          "TALLY_BENCH_DATA",
+          dir.string());
+    } else {
+      l.front = tally::check::load_definitions({std::string(TALLY_SOURCE_DIR "/bench/reference"),
+                                                std::string(TALLY_SOURCE_DIR "/bench/rows")});
+      std::vector<std::uint32_t> chosen;
+      if (auto i = l.front->program.find_indicator(names[which])) chosen.push_back(*i);
+      if (l.front->diags.has_errors() || chosen.empty()) {
+        why = "bench/reference and bench/rows do not check";
+      } else {
+        l.plan = tally::plan::compile(l.front->program, chosen);
+        l.data = tally::runtime::load_dataset(l.plan, dir, tally::runtime::LoadOptions{});
+        if (!l.data.errors.empty()) why = "the national data did not load";
+        l.request = request_for(l.front->program, "2019-20Q4", "2019-20 Q4", 20);
+      }
+    }
+  }
+  problem = why;
+  return l;
+}
+
+void evaluate_rows(benchmark::State& state) {
+  const int which = static_cast<int>(state.range(0));
+  std::string problem;
+  Loaded& l = national_rows(which, problem);
+  if (!problem.empty()) {
+    state.SkipWithError(problem.c_str());
+    return;
+  }
+  for (auto _ : state) {
+    tally::runtime::ExecCaches caches;
+    std::vector<tally::runtime::Issue> errors;
+    auto result = tally::runtime::execute(l.plan, l.data, caches, l.request, errors);
+    benchmark::DoNotOptimize(result);
+  }
+  const char* labels[] = {"CP visits indicator (previous)", "row aggregate: count(per plan_id)",
+                          "other table: exists(from referrals per child_id where ...)"};
+  state.SetLabel(labels[which]);
+}
+BENCHMARK(evaluate_rows)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -52,6 +52,16 @@ const char* op_text(Op op) {
       return "previous";
     case Op::next:
       return "next";
+    case Op::any:
+      return "any";
+    case Op::exists:
+      return "exists";
+    case Op::first:
+      return "first";
+    case Op::last:
+      return "last";
+    case Op::run_number:
+      return "run_number";
   }
   return "?";
 }

@@ -56,6 +56,11 @@ enum class ExprKind : std::uint8_t {
   order_keys,   // the keys of `order by A desc, B` when more than one or any has a direction:
                 // args = the keys, text = one letter per key: 'a' ascending as written (`asc`),
                 // 'd' `desc`, '-' ascending with no word
+  // Rows of the same key, or of table `text` when it is set, as a value of each row: op (count,
+  // sum, mean, min, max, any, exists, first, last, run_number), args[0] = operand (absent for
+  // count, exists and run_number), args[1] = per, args[2] = order by, args[3] = while,
+  // args[4] = where; absent ones are invalid ExprIds.
+  rows,
 };
 
 enum class Op : std::uint8_t {
@@ -88,6 +93,12 @@ enum class Op : std::uint8_t {
   // previous / next
   previous,
   next,
+  // rows of a key or of another table
+  any,
+  exists,
+  first,
+  last,
+  run_number,
 };
 
 const char* op_text(Op op);

@@ -59,6 +59,18 @@ std::string operand_of(const Module& m, const Expr& e, std::size_t i, int outer)
   return source_of(m, e.args[i], outer);
 }
 
+// `sum(days(decom, dec) per child_id)`, `exists(from episodes per child_id where ...)`.
+std::string rows_source(const Module& m, const Expr& e) {
+  std::string s = std::string(op_text(e.op)) + "(";
+  if (e.args[0].valid()) s += source_of(m, e.args[0], 0) + " ";
+  if (!e.text.empty()) s += "from " + e.text + " ";
+  s += "per " + source_of(m, e.args[1], 0);
+  if (e.args[2].valid()) s += " order by " + source_of(m, e.args[2], 0);
+  if (e.args[3].valid()) s += " while " + source_of(m, e.args[3], 0);
+  if (e.args[4].valid()) s += " where " + source_of(m, e.args[4], 0);
+  return s + ")";
+}
+
 std::string source_of(const Module& m, ExprId id, int outer) {
   if (!id.valid()) return "";
   const Expr& e = m.expr(id);
@@ -150,6 +162,9 @@ std::string source_of(const Module& m, ExprId id, int outer) {
         if (d == 'd') s += " desc";
         if (d == 'a') s += " asc";
       }
+      break;
+    case ExprKind::rows:
+      s = rows_source(m, e);
       break;
   }
   if (mine < outer) return "(" + s + ")";

@@ -52,6 +52,11 @@ struct Scope {
   std::size_t visible_lets = 0;  // lets [0, visible_lets) may be used
   std::size_t current_let = SIZE_MAX;
   bool in_previous = false;
+  // Inside a question about another table's rows: this row's table and indicator, whose names
+  // may not be used there.
+  const Table* outer_table = nullptr;
+  const Indicator* outer_indicator = nullptr;
+  std::size_t outer_lets = 0;
 };
 
 class Checker {
@@ -842,6 +847,8 @@ class Checker {
         return conditional(id, e, s);
       case ExprKind::order_keys:
         return order_keys(id, e, s);
+      case ExprKind::rows:
+        return rows(id, e, s);
       case ExprKind::aggregate:
         break;
     }
@@ -903,6 +910,7 @@ class Checker {
 
   Type name(ExprId id, const ast::Expr& e, const Scope& s) {
     const std::string& n = e.text;
+    if (s.outer_table && !other_table_name(e, s)) return set(id, Type::error(), Level::row);
     const ast::IndicatorDecl* ind = s.indicator ? s.indicator->decl : nullptr;
     // Lets of this indicator.
     const auto lets_named = let_positions_.find(n);
@@ -1023,6 +1031,19 @@ class Checker {
       unknown(e.field, e.span, benchmark_names_, "benchmark",
               "declare it in this indicator with `benchmark NAME VALUE`");
       return set(id, Type::error(), Level::indicator);
+    }
+    if (s.outer_table && s.table && e.text == s.table->schema.name) {
+      for (std::size_t c = 0; c < s.table->schema.columns.size(); ++c) {
+        if (s.table->schema.columns[c].name != e.field) continue;
+        p_.refs[id.value] = Ref{Ref::What::column, static_cast<std::uint32_t>(c), 0};
+        return set(id, type_of_column(s.table->schema.columns[c].type), Level::row);
+      }
+      std::vector<std::string> names;
+      for (const auto& c : s.table->schema.columns) names.push_back(c.name);
+      unknown(e.field, e.span, names, "column",
+              fmt::format("table `{}` has: {}", e.text, fmt::join(names, ", ")),
+              DiagKind::unknown_column);
+      return set(id, Type::error(), Level::row);
     }
     if (tables_by_name_.count(e.text)) {
       diags_.error(DiagKind::syntax, e.span,
@@ -1400,16 +1421,6 @@ class Checker {
       cond = expr(e.args[3], inner);
       require_bool(e.args[3], cond, "`previous ... where`");
     }
-    for (ExprId a : e.args) {
-      if (a.valid() && period_of(a)) {
-        diags_.error(DiagKind::type_mismatch, m_.expr(a).span,
-                     fmt::format("`{}` looks at the whole table, before any period; `{}` depends "
-                                 "on the period",
-                                 ast::op_text(e.op), src(a)),
-                     "filter by period in `where` or the aggregate's `where`, outside previous()");
-        return set(id, Type::error(), Level::row);
-      }
-    }
     if (e.args[2].valid() && m_.expr(e.args[2]).kind == ExprKind::order_keys) {
       // Each key was checked by order_keys(); the node itself stands for the first key.
     } else if (!order.is_error() && (order.kind == Kind::boolean || order.kind == Kind::list)) {
@@ -1424,7 +1435,9 @@ class Checker {
                    "`per` needs a column, not a list", "");
       return set(id, Type::error(), Level::row);
     }
-    return set(id, v, Level::row);
+    // Over the whole table; with a period in it, once for every period shown.
+    fixed_dates_inside(e);
+    return set(id, v, Level::row, join_period({e.args[0], e.args[1], e.args[2], e.args[3]}));
   }
 
   // Warns of `not`, `!=` and `not in` over values that may be missing, in every row condition
@@ -1628,6 +1641,8 @@ class Checker {
     (void)id;
     return Type::error();
   }
+
+#include "lang/check/check_rows.inc"
 
   const ast::Module& m_;
   std::size_t named_files_;

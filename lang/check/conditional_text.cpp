@@ -67,6 +67,18 @@ bool Walk::uncached(ast::ExprId id, std::size_t depth) {
     case ast::ExprKind::conditional:
       // A missing condition takes the else branch: only the branches can be missing.
       return any(1);
+    case ast::ExprKind::rows: {
+      // count, any, exists and run_number are known wherever the row's key is (0 or false when
+      // no row matches); the others are missing over no rows.
+      const bool counted = e.op == ast::Op::count || e.op == ast::Op::any ||
+                           e.op == ast::Op::exists || e.op == ast::Op::run_number;
+      if (!counted) return true;
+      if (e.text.empty()) return (*this)(e.args[1], depth + 1);
+      // Another table's rows: `per COLUMN = EXPR` is missing where EXPR is; `per COLUMN` matches
+      // this row's own column of that name, a key column of the data.
+      const ast::Expr& per = m.expr(e.args[1]);
+      return per.kind == ast::ExprKind::binary && (*this)(per.args[1], depth + 1);
+    }
     case ast::ExprKind::call: {
       const Ref& r = p.ref(id);
       if (r.what != Ref::What::builtin) return any(0);

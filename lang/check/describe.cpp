@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "lang/check/describe_rows.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace tally::check {
@@ -100,6 +101,8 @@ class Describer {
               i < e.text.size() && e.text[i] == 'd' ? " (latest or largest first)" : "");
         return out;
       }
+      case ExprKind::rows:
+        return rows_words(m_, e, [&](ExprId x) { return words(x); });
       case ExprKind::unary:
         return e.op == Op::not_ ? fmt::format("not ({})", arg(0)) : "-" + arg(0);
       case ExprKind::binary: {

@@ -185,6 +185,9 @@ class Compiler {
             return node(NodeOp::window_end, t, e.span);
           case Ref::What::benchmark:
             return node(NodeOp::ind_benchmark, t, e.span, kNone, kNone, kNone, r.index);
+          case Ref::What::column:  // `T.col` inside `from T`
+            return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
+                        column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
           default:
             return kNone;
         }
@@ -233,6 +236,8 @@ class Compiler {
         return previous(id, e, t);
       case ExprKind::conditional:
         return conditional(e, t);
+      case ExprKind::rows:
+        return e.text.empty() ? rows(e, t) : other_rows(id, e, t);
       default:
         break;
     }
@@ -431,6 +436,23 @@ class Compiler {
     return derived(std::move(d), t, e.span);
   }
 
+  // `order by A, B desc`: every key in d.orders with its direction, d.order the first; the text
+  // that names the sort (d.order's own for one ascending key).
+  std::string order_keys(ExprId order, Derived& d) {
+    if (!order.valid() || m_.expr(order).kind != ExprKind::order_keys) return structural(d.order);
+    const ast::Expr& keys = m_.expr(order);
+    std::string text;
+    for (std::size_t k = 0; k < keys.args.size(); ++k) {
+      d.orders.push_back(lower(keys.args[k]));
+      const char dir = k < keys.text.size() && keys.text[k] == 'd' ? 'd' : 'a';
+      d.directions += dir;
+      text += fmt::format("{}{}{}", k ? ", " : "", structural(d.orders.back()),
+                          dir == 'd' ? " desc" : "");
+    }
+    d.order = d.orders.front();
+    return text;
+  }
+
   NodeId previous(ExprId, const ast::Expr& e, const Type& t) {
     Derived d;
     d.kind = e.op == Op::next ? Derived::Kind::next : Derived::Kind::previous;
@@ -439,19 +461,7 @@ class Compiler {
     d.value = lower(e.args[0]);
     d.key = lower(e.args[1]);
     d.order = e.args[2].valid() ? lower(e.args[2]) : d.value;
-    std::string order_text = structural(d.order);
-    if (e.args[2].valid() && m_.expr(e.args[2]).kind == ExprKind::order_keys) {
-      const ast::Expr& keys = m_.expr(e.args[2]);
-      order_text.clear();
-      for (std::size_t k = 0; k < keys.args.size(); ++k) {
-        d.orders.push_back(lower(keys.args[k]));
-        const char dir = k < keys.text.size() && keys.text[k] == 'd' ? 'd' : 'a';
-        d.directions += dir;
-        order_text += fmt::format("{}{}{}", k ? ", " : "", structural(d.orders.back()),
-                                  dir == 'd' ? " desc" : "");
-      }
-      d.order = d.orders.front();
-    }
+    const std::string order_text = order_keys(e.args[2], d);
     d.where = lower(e.args[3]);
     d.signature = fmt::format("per {} order by {}", structural(d.key), order_text);
     const std::string full = fmt::format("{} {} value {} where {}", ast::op_text(e.op), d.signature,
@@ -463,7 +473,18 @@ class Compiler {
     return n;
   }
 
+#include "lang/plan/compile_rows.inc"
+
   NodeId derived(Derived d, const Type& t, Span span) {
+    for (const NodeId n : {d.value, d.key, d.order, d.where, d.link})
+      if (n != kNone && plan_.nodes[static_cast<std::size_t>(n)].uses_period) d.per_period = true;
+    if (d.per_period) {
+      plan_.derived.push_back(std::move(d));
+      const NodeId n = node(NodeOp::derived, t, span, kNone, kNone, kNone,
+                            static_cast<std::uint32_t>(plan_.derived.size() - 1));
+      plan_.nodes[static_cast<std::size_t>(n)].uses_period = true;
+      return n;
+    }
     if (d.kind == Derived::Kind::lookup) {
       for (std::uint32_t i = 0; i < plan_.derived.size(); ++i)
         if (plan_.derived[i].signature == d.signature)

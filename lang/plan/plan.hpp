@@ -112,9 +112,30 @@ struct Node {
   Span span;                 // the source expression
 };
 
+// What a row aggregate computes over the rows of a key (or of another table) for each row.
+enum class RowsOp : std::uint8_t {
+  count,
+  sum,
+  mean,
+  min,
+  max,
+  any,
+  exists,
+  first,
+  last,
+  run_number
+};
+const char* rows_op_name(RowsOp op);
+
 // A column computed once over a whole table before indicators are evaluated.
 struct Derived {
-  enum class Kind : std::uint8_t { previous, next, lookup } kind = Kind::previous;
+  enum class Kind : std::uint8_t {
+    previous,
+    next,
+    lookup,
+    rows,        // an aggregate over the rows of the same key: `sum(x per k)`
+    other_rows,  // over the rows of `target_table` matching `key`: `exists(from T per c)`
+  } kind = Kind::previous;
   std::uint32_t table = 0;  // the table whose rows it belongs to
   Type type;
   // previous / next: over the whole table, ordered by `order` within each `key`.
@@ -128,6 +149,14 @@ struct Derived {
   // descending, else ascending); empty for one ascending key.
   std::vector<NodeId> orders;
   std::string directions;
+  // rows: `value` (kNone for a count) over the rows of `key` in `order`, split into runs where
+  // `link` does not hold, among those where `where` holds. other_rows: `value` and `where` are
+  // nodes over `target_table`, whose `target_column` is matched with this row's `key`.
+  RowsOp rows_op = RowsOp::count;
+  NodeId link = kNone;
+  bool order_given = false;  // rows: whether `order by` (or an ordering operand) was written
+  // Depends on the period: computed once for every period (and window) evaluated.
+  bool per_period = false;
 };
 
 struct AggSpec {

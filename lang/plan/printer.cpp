@@ -136,6 +136,32 @@ const char* agg_op_name(AggOp op) {
   return "?";
 }
 
+const char* rows_op_name(RowsOp op) {
+  switch (op) {
+    case RowsOp::count:
+      return "count";
+    case RowsOp::sum:
+      return "sum";
+    case RowsOp::mean:
+      return "mean";
+    case RowsOp::min:
+      return "min";
+    case RowsOp::max:
+      return "max";
+    case RowsOp::any:
+      return "any";
+    case RowsOp::exists:
+      return "exists";
+    case RowsOp::first:
+      return "first";
+    case RowsOp::last:
+      return "last";
+    case RowsOp::run_number:
+      return "run_number";
+  }
+  return "?";
+}
+
 namespace {
 std::string ref(NodeId id) {
   return id == kNone ? "-" : fmt::format("n{}", static_cast<std::int32_t>(id));
@@ -154,22 +180,47 @@ std::string print(const Plan& plan) {
   for (std::size_t i = 0; i < plan.params.size(); ++i)
     out += fmt::format("param p{} {} = {}\n", i, plan.params[i].name,
                        constant_source(plan.params[i].declared));
+  // `order by A, B desc` as the derived column orders its rows.
+  auto order_of = [&](const Derived& d) {
+    if (d.orders.empty()) return ref(d.order);
+    std::string order;
+    for (std::size_t k = 0; k < d.orders.size(); ++k)
+      order += fmt::format("{}{}{}", k ? ", " : "", ref(d.orders[k]),
+                           k < d.directions.size() && d.directions[k] == 'd' ? " desc" : "");
+    return order;
+  };
   for (std::size_t i = 0; i < plan.derived.size(); ++i) {
     const Derived& d = plan.derived[i];
-    if (d.kind == Derived::Kind::lookup) {
+    const char* per_period = d.per_period ? " [per period]" : "";
+    if (d.kind == Derived::Kind::rows) {
+      const bool as_set = !d.order_given && d.link == kNone &&
+                          plan.nodes[static_cast<std::size_t>(d.key)].op == NodeOp::column;
+      if (as_set)
+        out += fmt::format(
+            "derived d{} on t{}: {} of {} per {} where {} (rows as a set: the key "
+            "column's index){}\n",
+            i, d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), ref(d.where),
+            per_period);
+      else
+        out += fmt::format(
+            "derived d{} on t{}: {} of {} per {} order by {} while {} where {} "
+            "(sort: {}){}\n",
+            i, d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), order_of(d), ref(d.link),
+            ref(d.where), d.signature, per_period);
+    } else if (d.kind == Derived::Kind::other_rows) {
+      out += fmt::format(
+          "derived d{} on t{}: {} of {} over t{} rows whose column {} = {} where "
+          "{} (index of t{} column {}){}\n",
+          i, d.table, rows_op_name(d.rows_op), ref(d.value), d.target_table, d.target_column,
+          ref(d.key), ref(d.where), d.target_table, d.target_column, per_period);
+    } else if (d.kind == Derived::Kind::lookup) {
       out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
                          d.target_table, d.target_column, d.target_key, ref(d.key));
     } else {
-      std::string order = ref(d.order);
-      if (!d.orders.empty()) {
-        order.clear();
-        for (std::size_t k = 0; k < d.orders.size(); ++k)
-          order += fmt::format("{}{}{}", k ? ", " : "", ref(d.orders[k]),
-                               k < d.directions.size() && d.directions[k] == 'd' ? " desc" : "");
-      }
-      out += fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {})\n", i,
-                         d.table, d.kind == Derived::Kind::previous ? "previous" : "next",
-                         ref(d.value), ref(d.key), order, ref(d.where), d.signature);
+      out +=
+          fmt::format("derived d{} on t{}: {} {} per {} order by {} where {} (sort: {}){}\n", i,
+                      d.table, d.kind == Derived::Kind::previous ? "previous" : "next",
+                      ref(d.value), ref(d.key), order_of(d), ref(d.where), d.signature, per_period);
     }
   }
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {

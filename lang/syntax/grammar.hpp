@@ -54,6 +54,8 @@ struct nested {
   }
 };
 
+struct per_ahead;
+
 }  // namespace tally::syntax::grammar
 
 // nested<R> matches exactly what R matches (it only counts depth), so PEGTL's grammar analysis
@@ -63,6 +65,9 @@ namespace tao::pegtl {
 template <typename Name, typename Rule>
 struct analyze_traits<Name, tally::syntax::grammar::nested<Rule>>
     : analyze_traits<Name, typename seq<Rule>::rule_t> {};
+// per_ahead only looks ahead: it consumes nothing.
+template <typename Name>
+struct analyze_traits<Name, tally::syntax::grammar::per_ahead> : analyze_opt_traits<> {};
 }  // namespace tao::pegtl
 
 namespace tally::syntax::grammar {
@@ -164,6 +169,11 @@ TALLY_KW(rows, "rows")
 TALLY_KW(failing, "failing")
 TALLY_KW(passing, "passing")
 TALLY_KW(colour, "colour")
+TALLY_KW(any, "any")
+TALLY_KW(exists, "exists")
+TALLY_KW(first, "first")
+TALLY_KW(run_number, "run_number")
+TALLY_KW(while, "while")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -241,14 +251,71 @@ struct prev_expr
     : seq<prev_word, ws, tok<lparen>, must<inner_expression>, must<prev_per>,
           must<inner_expression>, opt<prev_order>, opt<prev_where>, must<close_paren>> {};
 
+// Whether `per` stands at this level before the `)` that closes the parentheses just opened:
+// what tells `sum(x per k)`, a value of each row, from `sum (x)`, an indicator's aggregate, in one
+// pass over the characters (strings and comments skipped), so nested calls never parse twice.
+struct per_ahead {
+  using rule_t = per_ahead;
+  using subs_t = pegtl::empty_list;
+
+  template <pegtl::apply_mode, pegtl::rewind_mode, template <typename...> class,
+            template <typename...> class, typename Input, typename... States>
+  static bool match(Input& in, States&&...) {
+    const char* p = in.current();
+    const char* end = in.end();
+    int depth = 0;
+    while (p < end) {
+      const char c = *p;
+      if (c == '"') {
+        for (++p; p < end && *p != '"' && *p != '\n'; ++p)
+          if (*p == '\\' && p + 1 < end) ++p;
+        if (p < end) ++p;
+      } else if (c == '#') {
+        while (p < end && *p != '\n') ++p;
+      } else if (c == '(' || c == '[') {
+        ++depth;
+        ++p;
+      } else if (c == ')' || c == ']') {
+        if (depth == 0) return false;
+        --depth;
+        ++p;
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                 (c >= '0' && c <= '9')) {
+        const char* w = p;
+        while (p < end && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+                           (*p >= '0' && *p <= '9')))
+          ++p;
+        if (depth == 0 && p - w == 3 && w[0] == 'p' && w[1] == 'e' && w[2] == 'r') return true;
+      } else if (c == '{' || c == '}') {
+        return false;
+      } else {
+        ++p;
+      }
+    }
+    return false;
+  }
+};
+
+// Rows of the same key, or of another table, as a value of each row:
+// `AGG([EXPR] [from TABLE] per KEY [order by ORD] [while LINK] [where COND])`.
+struct rows_word : sor<kw_count, kw_sum, kw_mean, kw_min, kw_max, kw_any, kw_exists, kw_first,
+                       kw_last, kw_run_number> {};
+struct rows_table : tok<seq<not_at<kw_per>, name>> {};
+struct rows_from : seq<kw_from, ws, must<rows_table>> {};
+struct rows_operand : seq<not_at<kw_per>, not_at<kw_from>, inner_expression> {};
+struct rows_while : seq<kw_while, ws, must<inner_expression>> {};
+struct rows_expr : seq<rows_word, ws, pegtl::at<lparen, ws, per_ahead>, tok<lparen>,
+                       opt<rows_operand>, opt<rows_from>, must<prev_per>, must<inner_expression>,
+                       opt<prev_order>, opt<rows_while>, opt<prev_where>, must<close_paren>> {};
+
 // `if C then A else B`; `else if` chains, as the else branch is itself an expression.
 struct then_word : tok<kw_then> {};
 struct else_word : tok<kw_else> {};
 struct if_expr : seq<kw_if, ws, must<inner_expression>, must<then_word>, must<inner_expression>,
                      must<else_word>, must<inner_expression>> {};
 
-struct primary : sor<tok<date_lit>, tok<number_lit>, string_tok, tok<bool_lit>, aggregate,
-                     prev_expr, if_expr, name_expr, paren_expr> {};
+struct primary : sor<tok<date_lit>, tok<number_lit>, string_tok, tok<bool_lit>, rows_expr,
+                     aggregate, prev_expr, if_expr, name_expr, paren_expr> {};
 
 struct minus_sign : tok<one<'-'>> {};
 struct unary;
@@ -393,9 +460,9 @@ struct test_rows_end : tok<rbrace> {};
 struct test_rows : seq<test_columns, must<open_brace>, star<test_row>, must<test_rows_end>> {};
 struct test_table_body : sor<test_csv, test_rows> {};
 struct test_table : seq<kw_table, ws, must<name_tok>, must<test_table_body>> {};
-struct rows_word : tok<kw_rows> {};
+struct expect_rows_word : tok<kw_rows> {};
 struct expect_kind : sor<seq<sor<kw_numerator, kw_denominator, kw_value, kw_colour, kw_trend>, ws>,
-                         seq<sor<kw_failing, kw_passing>, ws, must<rows_word>>> {};
+                         seq<sor<kw_failing, kw_passing>, ws, must<expect_rows_word>>> {};
 struct expect_subject : seq<not_at<expect_kind>, name_tok> {};
 struct test_expect : seq<kw_expect, ws, opt<expect_subject>, must<expect_kind>, must<expression>,
                          star<comma, must<expression>>> {};
@@ -448,6 +515,8 @@ TALLY_ERR(order_key,
 TALLY_ERR(then_word, "expected `then` after the condition: if CONDITION then A else B")
 TALLY_ERR(else_word,
           "expected `else` after the `then` value: an `if` always says what it gives otherwise")
+TALLY_ERR(rows_table,
+          "expected the table's name after `from`, as in `count(from episodes per child_id)`")
 TALLY_ERR(unary_operand, "expected a value after `-`")
 TALLY_ERR(unary, "expected a value after the operator")
 TALLY_ERR(mul_expr, "expected a value after the operator")
@@ -484,7 +553,7 @@ TALLY_ERR(indicator_end, "expected a clause such as `numerator`, `target` or `}`
 TALLY_ERR(test_rows_end, "expected a row `(VALUE, ...)` or `}` to end the table")
 TALLY_ERR(test_table_body,
           "expected `from \"FILE.csv\"` or the columns `(NAME, ...)` and then `{ rows }`")
-TALLY_ERR(rows_word, "expected `rows`, as in `expect failing rows 2, 3`")
+TALLY_ERR(expect_rows_word, "expected `rows`, as in `expect failing rows 2, 3`")
 TALLY_ERR(expect_kind,
           "expected what to expect: `numerator`, `denominator`, `value`, `colour`, `trend`, "
           "`failing rows` or `passing rows`")

@@ -47,6 +47,11 @@ namespace {
   X(prev_expr) \
   X(prev_order) \
   X(prev_where) \
+  X(rows_word) \
+  X(rows_operand) \
+  X(rows_table) \
+  X(rows_while) \
+  X(rows_expr) \
   X(negation) \
   X(mul_op) \
   X(mul_expr) \
@@ -411,6 +416,8 @@ class Builder {
       case NK::if_expr:
         return make(ast::ExprKind::conditional, span(n),
                     {expr(*n.children[0]), expr(*n.children[1]), expr(*n.children[2])});
+      case NK::rows_expr:
+        return rows(n);
       default:
         break;
     }
@@ -638,6 +645,41 @@ class Builder {
                          Span{id_, span(*order.children.front()).begin, end_of(order)}, keys);
     module_.exprs[e.value].text = directions;
     return e;
+  }
+
+  ast::ExprId rows(const Node& n) {
+    const std::string w = word(*n.children.front());
+    const ast::Op op = w == "count"    ? ast::Op::count
+                       : w == "sum"    ? ast::Op::sum
+                       : w == "mean"   ? ast::Op::mean
+                       : w == "min"    ? ast::Op::min
+                       : w == "max"    ? ast::Op::max
+                       : w == "any"    ? ast::Op::any
+                       : w == "exists" ? ast::Op::exists
+                       : w == "first"  ? ast::Op::first
+                       : w == "last"   ? ast::Op::last
+                                       : ast::Op::run_number;
+    std::vector<ast::ExprId> args(5);
+    std::string table;
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = *n.children[i];
+      if (c.kind == NK::rows_operand) {
+        args[0] = expr(*c.children.front());
+      } else if (c.kind == NK::rows_table) {
+        table = token(c);
+      } else if (c.kind == NK::expression) {
+        args[1] = expr(c);
+      } else if (c.kind == NK::prev_order) {
+        args[2] = order_keys(c);
+      } else if (c.kind == NK::rows_while) {
+        args[3] = expr(*c.children.front());
+      } else if (c.kind == NK::prev_where) {
+        args[4] = expr(*c.children.front());
+      }
+    }
+    const ast::ExprId id = make(ast::ExprKind::rows, span(n), std::move(args), op);
+    module_.exprs[id.value].text = table;
+    return id;
   }
 
   // ---- declarations ----

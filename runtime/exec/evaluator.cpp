@@ -103,6 +103,7 @@ Vec Evaluator::compute(const plan::Node& node) {
     case NodeOp::column:
       return column_slice(table_->columns[node.payload], begin_, n_);
     case NodeOp::derived:
+      if (in_.plan.derived[node.payload].per_period) return per_frame(node);
       return slice(in_.derived[node.payload], begin_, n_);
     case NodeOp::period_start:
       return date_vec(frame_->period_start);
@@ -183,6 +184,18 @@ Vec Evaluator::compute(const plan::Node& node) {
       return text_function(node);
   }
   return missing_vec(Kind::error);
+}
+
+Vec Evaluator::per_frame(const plan::Node& node) {
+  if (in_.derived_by_frame && frame_) {
+    const auto& columns = (*in_.derived_by_frame)[node.payload];
+    if (auto it = columns.find(frame_->id); it != columns.end())
+      return slice(it->second, begin_, n_);
+  }
+  Vec out;
+  out.kind = node.type.kind;
+  out.resize(n_);
+  return out;
 }
 
 }  // namespace tally::runtime

@@ -42,6 +42,8 @@ struct EvalInputs {
   const std::vector<Vec>& params;
   const std::vector<Vec>& constants;
   const std::vector<DerivedColumn>& derived;
+  // Derived columns that depend on the period, by plan derived index and frame id.
+  const std::vector<std::map<std::size_t, DerivedColumn>>* derived_by_frame = nullptr;
 };
 
 class Evaluator {
@@ -73,6 +75,8 @@ class Evaluator {
   };
 
   Vec compute(const plan::Node& node);
+  // A derived column that depends on the period, for this frame (missing where not computed).
+  Vec per_frame(const plan::Node& node);
   void fault(const plan::Node& node, std::string message, std::string hint);
 
   // evaluate_arithmetic.cpp

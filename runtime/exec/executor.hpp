@@ -20,6 +20,7 @@
 #include "runtime/column/dataset.hpp"
 #include "runtime/column/issue.hpp"
 #include "runtime/exec/derived/row_order.hpp"
+#include "runtime/exec/derived/rows.hpp"
 #include "runtime/result/result.hpp"
 
 namespace tally::runtime {
@@ -30,6 +31,7 @@ namespace tally::runtime {
 // over one dataset need a cache each. Caches used with another dataset start again.
 struct ExecCaches {
   SortCache sorts;
+  RowIndexCache row_indexes;  // another table's rows by a column, for `exists(from T per c)`
   StringPool constant_texts;
   // The first and last known dates of a (table, column): how far the data reach (coverage).
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::optional<std::pair<Day, Day>>> date_reach;

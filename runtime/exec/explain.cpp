@@ -183,11 +183,12 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
   out.table = plan.tables[ind.table].schema.name;
   if (!data.tables[ind.table]) return out;
 
+  Job job = make_job(plan, indicator, period, 0);
+  run.frames.push_back(&job.frame);
   // Derived columns of every table this indicator reads.
   for (std::uint32_t t = 0; t < plan.tables.size(); ++t)
     if (data.tables[t]) run.derive(t, eval);
 
-  Job job = make_job(plan, indicator, period, 0);
   const Table& table = *data.tables[ind.table];
   Explainer ex{plan, eval, run.texts, source, {}};
   for (const plan::Let& let : ind.lets) ex.let_names.emplace(let.node, let.name);

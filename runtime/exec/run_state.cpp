@@ -34,6 +34,7 @@ RunState::RunState(const plan::Plan& plan_, const Dataset& data_, ExecCaches& ca
     params.push_back(constant_vec(c, texts));
   }
   derived.resize(plan.derived.size());
+  derived_by_frame.resize(plan.derived.size());
 }
 
 unsigned RunState::threads() const {
@@ -60,7 +61,8 @@ void RunState::conjuncts(NodeId id, std::vector<NodeId>& out) const {
 }
 
 void RunState::derive(std::uint32_t t, Evaluator& eval) {
-  materialize(plan, data, sorts, t, eval, derived, request.params, threads());
+  materialize(plan, data, sorts, caches.row_indexes, t, eval, derived, derived_by_frame, frames,
+              request.params, threads());
 }
 
 }  // namespace tally::runtime

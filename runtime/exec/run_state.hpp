@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "runtime/column/issue.hpp"
@@ -33,10 +34,15 @@ struct RunState {
   std::vector<Issue>& errors;
   TextCodes texts;
   std::vector<Vec> params, constants;
-  std::vector<DerivedColumn> derived;        // by plan derived index
+  std::vector<DerivedColumn> derived;  // by plan derived index
+  // Derived columns that depend on the period: by plan derived index, then frame id.
+  std::vector<std::map<std::size_t, DerivedColumn>> derived_by_frame;
+  std::vector<const Frame*> frames;          // the frames the run evaluates, for those
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
 
-  EvalInputs inputs() const { return EvalInputs{plan, texts, params, constants, derived}; }
+  EvalInputs inputs() const {
+    return EvalInputs{plan, texts, params, constants, derived, &derived_by_frame};
+  }
   // Threads to evaluate on: as asked, or one per core.
   unsigned threads() const;
   const Threshold* threshold(std::uint32_t indicator) const {

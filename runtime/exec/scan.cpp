@@ -260,6 +260,8 @@ void scan_tables(RunState& run, std::vector<Job>& jobs, Evaluator& eval) {
     for (const plan::Derived& d : plan.derived) needed_by_lookup = needed_by_lookup || d.table == t;
     if (!wanted && !needed_by_lookup) continue;
     const auto derive_start = std::chrono::steady_clock::now();
+    if (run.frames.empty())
+      for (const Job& j : jobs) run.frames.push_back(&j.frame);
     run.derive(t, eval);
     const auto evaluate_start = std::chrono::steady_clock::now();
     if (!wanted) continue;

@@ -117,6 +117,9 @@ std::string tree(const ast::Module& m, ExprId id) {
       return "(if" + args() + ")";
     case ExprKind::order_keys:
       return "(order " + e.text + args() + ")";
+    case ExprKind::rows:
+      return std::string("(") + ast::op_text(e.op) + (e.text.empty() ? "" : " from " + e.text) +
+             args() + ")";
   }
   return "?";
 }
@@ -891,6 +894,54 @@ TEST(ParseErrors, LoneCharactersDoNotCrash) {
     EXPECT_EQ(p->diags.items().size(), 1u) << text;
     EXPECT_EQ(p->diags.items().front().kind, DiagKind::syntax) << text;
   }
+}
+
+// ---- rows of the same key and of another table ----
+
+TEST(ParseRows, EveryPartInItsPlace) {
+  // args: operand, per, order by, while, where.
+  EXPECT_EQ(expr_tree("count(per child_id where reason = \"X1\")"),
+            "(count _ child_id _ _ (= reason \"X1\"))");
+  EXPECT_EQ(expr_tree("sum(days(decom, dec) per child_id)"),
+            "(sum (call days decom dec) child_id _ _ _)");
+  EXPECT_EQ(expr_tree("any(place in adoption_places per child_id)"),
+            "(any (in place adoption_places) child_id _ _ _)");
+  EXPECT_EQ(expr_tree("first(decom per child_id order by decom while decom = prev_dec)"),
+            "(first decom child_id decom (= decom prev_dec) _)");
+  EXPECT_EQ(expr_tree("exists(from episodes per child_id where rec in codes)"),
+            "(exists from episodes _ child_id _ _ (in rec codes))");
+  EXPECT_EQ(expr_tree("max(dec from episodes per child_id = cid)"),
+            "(max from episodes dec (= child_id cid) _ _ _)");
+  EXPECT_EQ(expr_tree("run_number(per child_id order by decom while decom = prev_dec) > 1"),
+            "(> (run_number _ child_id decom (= decom prev_dec) _) 1)");
+}
+
+TEST(ParseRows, AnAggregateWithoutPerIsStillTheIndicatorsOrACall) {
+  // `sum (x)` with no `per` inside stays an indicator's aggregate; `first(a)` a function call.
+  EXPECT_EQ(expr_tree("sum (a + b)"), "(sum (+ a b))");
+  EXPECT_EQ(expr_tree("first(a)"), "(call first a)");
+  EXPECT_EQ(expr_tree("max(\"per\")"), "(max (list \"per\"))");
+  // `per` inside nested parentheses belongs to the inner expression.
+  EXPECT_EQ(expr_tree("sum(count(per k) per j)"), "(sum (count _ k _ _ _) j _ _ _)");
+}
+
+TEST(ParseRows, PrinterGivesTheSourceBack) {
+  for (const char* text :
+       {"count(per child_id where reason = \"X1\")", "sum(days(decom, dec) per child_id)",
+        "mean(days(decom, dec) per child_id order by decom while decom = prev_dec)",
+        "any(place in adoption_places per child_id)",
+        "last(dec per child_id order by decom while decom = prev_dec)",
+        "run_number(per child_id order by decom while decom = prev_dec)",
+        "exists(from episodes per child_id where rec in adoption_codes and dec is missing)",
+        "count(from episodes per child_id = cid)",
+        "min(episodes.decom from episodes per child_id)"})
+    EXPECT_EQ(expr_text(text), text);
+}
+
+TEST(ParseRows, ErrorsSayWhatWasExpected) {
+  EXPECT_NE(expr_tree("count(from per child_id)").find("the table's name after `from`"),
+            std::string::npos);
+  EXPECT_NE(expr_tree("sum(x per)").find("expected a value"), std::string::npos);
 }
 
 }  // namespace

@@ -12,16 +12,18 @@
 
 namespace tally::runtime {
 
-void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, std::uint32_t t,
-                 Evaluator& eval, std::vector<DerivedColumn>& derived,
-                 const std::vector<Constant>& params, unsigned threads) {
+void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
+                 RowIndexCache& indexes, std::uint32_t t, Evaluator& eval,
+                 std::vector<DerivedColumn>& derived,
+                 std::vector<std::map<std::size_t, DerivedColumn>>& derived_by_frame,
+                 const std::vector<const Frame*>& frames, const std::vector<Constant>& params,
+                 unsigned threads) {
   const Table& table = *data.tables[t];
   const std::size_t n = table.rows();
   static const Frame none_frame;
-  eval.set_frame(&none_frame);
-  for (std::size_t di = 0; di < plan.derived.size(); ++di) {
+  // Derived column di into `slot`; `frame_part` tells the sorts of one frame from another's.
+  const auto one = [&](std::size_t di, DerivedColumn& slot, const std::string& frame_part) {
     const plan::Derived& d = plan.derived[di];
-    if (d.table != t) continue;
     eval.start_batch(&table, 0, n);
     Vec out;
     out.kind = d.type.kind;
@@ -52,18 +54,58 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, 
           out.known[i] = 1;
         }
       });
-      derived[di] = DerivedColumn{std::move(out), {}, {}, 0, false};
-      continue;
+      slot = DerivedColumn{std::move(out), {}, {}, 0, false};
+      return;
     }
-    // previous / next: one sort per (table, key, order), shared.
-    std::string sort_key = fmt::format("{}|{}", t, d.signature);
+    if (d.kind == plan::Derived::Kind::other_rows) {
+      derive_other_rows(plan, d, data, indexes, eval, slot, threads);
+      return;
+    }
+    // A row aggregate over a key column's rows taken as a set needs no sort: the column's index,
+    // shared with questions other tables ask of this one, groups them.
+    if (d.kind == plan::Derived::Kind::rows && !d.order_given && d.link == kNone &&
+        plan.nodes[static_cast<std::size_t>(d.key)].op == NodeOp::column) {
+      const RowIndex& index =
+          row_index(indexes, data, t, plan.nodes[static_cast<std::size_t>(d.key)].payload);
+      derive_rows_by_index(d, table, index, eval, slot, threads);
+      return;
+    }
+    // previous / next and row aggregates: one sort per (table, key, order), shared.
+    // A sort on the period's bounds is kept per frame.
+    const auto by_period = [&](NodeId id) {
+      return id != kNone && plan.nodes[static_cast<std::size_t>(id)].uses_period;
+    };
+    std::string sort_key = fmt::format("{}|{}{}", t, d.signature,
+                                       by_period(d.key) || by_period(d.order) ? frame_part : "");
     if (d.signature.find("param#") != std::string::npos)
       for (const Constant& c : params) sort_key += "|" + constant_source(c);
     auto it = sorts.find(sort_key);
+    if (it == sorts.end() && d.kind == plan::Derived::Kind::rows && !d.order_given) {
+      // Any sort on the same key groups its rows.
+      const std::string key_part = sort_key.substr(0, sort_key.find(" order by ") + 10);
+      for (auto s = sorts.lower_bound(key_part);
+           s != sorts.end() && s->first.compare(0, key_part.size(), key_part) == 0; ++s) {
+        // Only a sort that left out no row: one on an order that may be missing would drop
+        // rows from their key's set.
+        const SortedRows& other = s->second;
+        const bool whole = other.in_place
+                               ? table.columns[other.key_column].validity.all_known() &&
+                                     table.columns[other.order_column].validity.all_known()
+                               : other.words.size() == n;
+        if (s->first.find("param#") == std::string::npos && whole) {
+          it = s;
+          break;
+        }
+      }
+    }
     if (it == sorts.end())
       it =
           sorts.emplace(sort_key, sort_rows(plan, d, table, eval, data.pool.size(), threads)).first;
     const SortedRows& sorted = it->second;
+    if (d.kind == plan::Derived::Kind::rows) {
+      derive_rows(d, table, sorted, eval, slot, threads);
+      return;
+    }
     std::vector<std::uint8_t> eligible;
     if (d.where != kNone) {
       eligible.resize(n);
@@ -88,7 +130,7 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, 
       out.rational = value.rational;
       out.scale = value.scale;
     }
-    DerivedColumn& column = derived[di];
+    DerivedColumn& column = slot;
     column = DerivedColumn{};
     column.is_narrow = from_words && sorted.order_bits < 31;
     if (column.is_narrow) {
@@ -116,7 +158,23 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts, 
     column.wide = std::move(out);
     walk_sorted(sorted, table, d.kind == plan::Derived::Kind::previous, eligible,
                 from_words ? nullptr : &value, column, threads);
+  };
+  for (std::size_t di = 0; di < plan.derived.size(); ++di) {
+    const plan::Derived& d = plan.derived[di];
+    if (d.table != t) continue;
+    if (!d.per_period) {
+      eval.set_frame(&none_frame);
+      one(di, derived[di], "");
+      continue;
+    }
+    for (const Frame* f : frames) {
+      eval.set_frame(f);
+      one(di, derived_by_frame[di][f->id],
+          fmt::format("|frame {} {} {} {}", f->period_start, f->period_end, f->window_start,
+                      f->window_end));
+    }
   }
+  eval.set_frame(&none_frame);
   eval.release();
 }
 
