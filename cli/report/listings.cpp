@@ -142,14 +142,10 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
     if (f && f->value) all.push_back(*f->value);
     if (f && f->target && !target) target = f->target;
   }
-  if (all.empty()) return "";
-  if (target) all.push_back(*target);
-  Rational lo = *std::min_element(all.begin(), all.end());
-  Rational hi = *std::max_element(all.begin(), all.end());
-  if (hi == lo) {
-    lo -= 1;
-    hi += 1;
-  }
+  const auto range = chart_range(std::move(all), target);
+  if (!range) return "";
+  const Rational& lo = range->lo;
+  const Rational& hi = range->hi;
   const int width = 420, height = 150, left = 48, right = 10, top = 8, bottom = 30;
   const std::size_t n = si.figures.size();
   const Rational step = Rational(width - left - right) / Rational(static_cast<long long>(n));

@@ -163,21 +163,30 @@ std::string benchmarks_cell(const IndicatorResult& ir, const std::vector<std::st
 
 }  // namespace
 
+std::optional<ChartRange> chart_range(std::vector<Rational> values,
+                                      const std::optional<Rational>& target) {
+  if (values.empty()) return std::nullopt;
+  if (target) values.push_back(*target);
+  ChartRange r{*std::min_element(values.begin(), values.end()),
+               *std::max_element(values.begin(), values.end())};
+  if (r.hi == r.lo) {
+    r.lo -= 1;
+    r.hi += 1;
+  }
+  return r;
+}
+
 std::string sparkline_svg(const IndicatorResult& ir) {
   const plan::IndicatorPlan& ind = *ir.plan;
   const std::size_t n = ir.results.size();
   std::vector<Rational> all;
   for (const PeriodResult& r : ir.results)
     if (r.value) all.push_back(*r.value);
-  if (all.empty()) return "";
   const std::optional<Rational>& target = ir.results.back().target;
-  if (target) all.push_back(*target);
-  Rational lo = *std::min_element(all.begin(), all.end());
-  Rational hi = *std::max_element(all.begin(), all.end());
-  if (hi == lo) {
-    lo -= 1;
-    hi += 1;
-  }
+  const auto range = chart_range(std::move(all), target);
+  if (!range) return "";
+  const Rational& lo = range->lo;
+  const Rational& hi = range->hi;
   const int width = 76, height = 26, pad = 3;
   auto x = [&](std::size_t i) {
     if (n < 2) return coordinate(Rational(width, 2));

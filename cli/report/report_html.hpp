@@ -3,9 +3,12 @@
 // first, a dashboard per service area, the definitions in words as footnotes.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/render.hpp"
+#include "lang/base/number.hpp"
 
 namespace tally::cli {
 
@@ -22,5 +25,13 @@ extern const char* const kRagStyle;
 // An inline SVG sparkline of an indicator's values over `results` with its target as a dashed
 // line; the newest point is marked in its colour. "" when fewer than one value is known.
 std::string sparkline_svg(const runtime::IndicatorResult& ir);
+
+// The range a chart shows: the lowest and highest of `values` and `target`, widened by 1 each
+// way when they are one value. Nothing when `values` is empty.
+struct ChartRange {
+  Rational lo, hi;
+};
+std::optional<ChartRange> chart_range(std::vector<Rational> values,
+                                      const std::optional<Rational>& target);
 
 }  // namespace tally::cli

@@ -19,38 +19,6 @@ bool packable(const Vec& x, bool is_order, int& scale) {
   return scale == x.scale;
 }
 
-// The general case: any key and order, compared exactly, ties in file order; each key's rows
-// numbered by the key's rank.
-SortedRows compared_order(Vec key, Vec order, std::size_t n, const TextCodes& texts) {
-  std::vector<std::uint32_t> perm;
-  perm.reserve(n);
-  for (std::uint32_t r = 0; r < n; ++r)
-    if (key.known[at(key, r)] && order.known[at(order, r)]) perm.push_back(r);
-  if (order.kind == Kind::number) to_rational(order);
-  if (key.kind == Kind::number) to_rational(key);
-  auto key_less = [&](std::uint32_t x, std::uint32_t y) {
-    if (key.rational) return key.r[at(key, x)] < key.r[at(key, y)];
-    return key.v[at(key, x)] < key.v[at(key, y)];
-  };
-  std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (key_less(x, y)) return true;
-    if (key_less(y, x)) return false;
-    if (order.rational) return order.r[at(order, x)] < order.r[at(order, y)];
-    if (order.kind == Kind::text)
-      return texts.text(order.v[at(order, x)]) < texts.text(order.v[at(order, y)]);
-    return order.v[at(order, x)] < order.v[at(order, y)];
-  });
-  SortedRows sorted;
-  sorted.row_bits = n > 1 ? std::bit_width(n - 1) : 0;
-  sorted.words.reserve(perm.size());
-  std::uint64_t rank = 0;
-  for (std::size_t i = 0; i < perm.size(); ++i) {
-    if (i > 0 && key_less(perm[i - 1], perm[i])) ++rank;
-    sorted.words.push_back(shift_left(rank, sorted.row_bits) | perm[i]);
-  }
-  return sorted;
-}
-
 // `order by A, B desc, ...`: rows by key, then each order key in its direction, compared exactly,
 // ties in file order. Rows whose key or first order key is missing are left out; a later order key
 // that is missing comes after every known value (an open episode's missing end is the latest).
@@ -100,6 +68,11 @@ SortedRows compared_orders(Vec key, std::vector<Vec> orders, const std::string& 
     sorted.words.push_back(shift_left(rank, sorted.row_bits) | perm[i]);
   }
   return sorted;
+}
+
+// The general case of one order key: any key and order, compared exactly, ties in file order.
+SortedRows compared_order(Vec key, Vec order, std::size_t n, const TextCodes& texts) {
+  return compared_orders(std::move(key), {std::move(order)}, "", n, texts);
 }
 
 // Packs rows [0, n) into sorted words. `for_rows(from, to, part, f)` calls f(row, key, order) for
