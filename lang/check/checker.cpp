@@ -1045,6 +1045,17 @@ class Checker {
               DiagKind::unknown_column);
       return set(id, Type::error(), Level::row);
     }
+    if (s.outer_table && e.text == s.outer_table->schema.name) return this_row_value(id, e, s);
+    if (s.outer_table) {
+      diags_.error(
+          DiagKind::unknown_name, e.span,
+          fmt::format("`{}` is neither `{}`, whose rows are asked about, nor this `{}` row", e.text,
+                      s.table->schema.name, s.outer_table->schema.name),
+          fmt::format("inside `from {0}`, write `{0}.COLUMN` for its rows' columns and "
+                      "`{1}.NAME` for this row's columns and lets",
+                      s.table->schema.name, s.outer_table->schema.name));
+      return set(id, Type::error(), Level::row);
+    }
     if (tables_by_name_.count(e.text)) {
       diags_.error(DiagKind::syntax, e.span,
                    fmt::format("`{0}.{1}` reads no row: look a row up by its key, as in "

@@ -52,6 +52,9 @@ class Describer {
           return fmt::format("the {} of the {}", e.field == "start" ? "start" : "end",
                              e.text == "period" ? cadence_noun(*d_.period) : "window");
         if (e.text == "benchmark") return fmt::format("the {} benchmark", e.field);
+        if (const Ref& r = p_.ref(id);
+            r.sub == 1 && (r.what == Ref::What::column || r.what == Ref::What::let))
+          return fmt::format("this row's {}", e.field);  // inside `from T`: this row's value
         return ast::expr_source(m_, id);
       case ExprKind::lookup:
         return fmt::format("the {} of the {} row with key {}", e.field, e.text, arg(0));

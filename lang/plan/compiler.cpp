@@ -53,6 +53,11 @@ class Compiler {
 
   Plan run(const std::vector<std::uint32_t>& selected) {
     for (std::uint32_t i : selected) indicator(i);
+    // This row's columns inside `from T`: read from the pairs of rows, where they follow T's
+    // loaded columns (known only now).
+    for (const auto& [n, tables] : this_row_columns_)
+      plan_.nodes[static_cast<std::size_t>(n)].payload +=
+          static_cast<std::uint32_t>(plan_.tables[tables.first].columns.size());
     return std::move(plan_);
   }
 
@@ -125,6 +130,9 @@ class Compiler {
     const Node& n = plan_.nodes[static_cast<std::size_t>(id)];
     std::string s = node_op_name(n.op);
     if (n.op == NodeOp::constant) return s + ":" + constant_source(plan_.constants[n.payload]);
+    if (auto it = this_row_columns_.find(id); it != this_row_columns_.end())
+      return fmt::format("this:{}.{}", it->second.second,
+                         plan_.tables[it->second.second].columns[n.payload]);
     if (n.op == NodeOp::column)
       return fmt::format("{}:{}.{}", s, table_, plan_.tables[table_].columns[n.payload]);
     if (n.op == NodeOp::param || n.op == NodeOp::derived) s += fmt::format("#{}", n.payload);
@@ -136,9 +144,37 @@ class Compiler {
   // ---- expressions ----
   NodeId lower(ExprId id) {
     if (!id.valid()) return kNone;
+    if (this_row_) {
+      const std::pair<std::uint32_t, std::uint32_t> k{inner_table_, id.value};
+      if (auto it = this_row_memo_.find(k); it != this_row_memo_.end()) return it->second;
+      const NodeId n = lower_uncached(id);
+      this_row_memo_[k] = n;
+      return n;
+    }
     if (auto it = memo_.find(id.value); it != memo_.end()) return it->second;
     const NodeId n = lower_uncached(id);
     memo_[id.value] = n;
+    return n;
+  }
+
+  // This row's column or let inside `from T` (a Ref with `sub` 1), read from the pairs of rows.
+  NodeId this_row_value(const Ref& r, const Type& t, Span span) {
+    if (r.what == Ref::What::column) {
+      const std::string& name = plan_.tables[outer_table_].schema.columns[r.index].name;
+      const NodeId n =
+          node(NodeOp::column, t, span, kNone, kNone, kNone, column_slot(outer_table_, name));
+      this_row_columns_[n] = {table_, outer_table_};
+      return n;
+    }
+    // A let: lowered again over this row's columns.
+    const std::uint32_t inner = table_;
+    const bool was = this_row_;
+    inner_table_ = inner;
+    table_ = outer_table_;
+    this_row_ = true;
+    const NodeId n = lower(decl_->lets.at(r.index).value);
+    this_row_ = was;
+    table_ = inner;
     return n;
   }
 
@@ -185,7 +221,10 @@ class Compiler {
             return node(NodeOp::window_end, t, e.span);
           case Ref::What::benchmark:
             return node(NodeOp::ind_benchmark, t, e.span, kNone, kNone, kNone, r.index);
-          case Ref::What::column:  // `T.col` inside `from T`
+          case Ref::What::let:
+            return this_row_value(r, t, e.span);
+          case Ref::What::column:  // `T.col` inside `from T`, or this row's column there
+            if (r.sub == 1) return this_row_value(r, t, e.span);
             return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
                         column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
           default:
@@ -250,9 +289,17 @@ class Compiler {
     const Ref& r = p_.ref(id);
     switch (r.what) {
       case Ref::What::column:
+        if (this_row_) {
+          const NodeId n =
+              node(NodeOp::column, t, e.span, kNone, kNone, kNone,
+                   column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
+          this_row_columns_[n] = {inner_table_, table_};
+          return n;
+        }
         return node(NodeOp::column, t, e.span, kNone, kNone, kNone,
                     column_slot(table_, plan_.tables[table_].schema.columns[r.index].name));
       case Ref::What::let:
+        if (this_row_) return lower(decl_->lets.at(r.index).value);
         return let_nodes_.at(r.index);
       case Ref::What::param:
         return node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
@@ -508,8 +555,10 @@ class Compiler {
     const check::Indicator& ci = p_.indicators[index];
     const ast::IndicatorDecl& d = *ci.decl;
     memo_.clear();
+    this_row_memo_.clear();
     let_nodes_.clear();
     table_ = ci.table;
+    decl_ = &d;
     plan_.tables[table_].used = true;
 
     IndicatorPlan ip;
@@ -580,6 +629,14 @@ class Compiler {
   std::uint32_t table_ = 0;
   std::map<std::uint32_t, NodeId> memo_;
   std::vector<NodeId> let_nodes_;
+  const ast::IndicatorDecl* decl_ = nullptr;
+  // Inside `from T`: this row's table; while lowering one of this row's lets there, T.
+  std::uint32_t outer_table_ = 0, inner_table_ = 0;
+  bool this_row_ = false;  // lowering one of this row's lets inside `from T`
+  std::map<std::pair<std::uint32_t, std::uint32_t>, NodeId> this_row_memo_;  // by (T, expr)
+  // This row's column nodes inside `from T`: (T, this row's table). Their slots are this row's
+  // table's, moved past T's loaded columns once all are known.
+  std::map<NodeId, std::pair<std::uint32_t, std::uint32_t>> this_row_columns_;
   std::map<std::string, std::uint32_t> derived_by_text_;
 };
 

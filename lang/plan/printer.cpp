@@ -4,6 +4,19 @@
 
 namespace tally::plan {
 
+namespace {
+
+// Whether node `id` reads a column slot at or past `loaded`.
+bool reads_past(const Plan& plan, NodeId id, std::size_t loaded) {
+  if (id == kNone) return false;
+  const Node& n = plan.nodes[static_cast<std::size_t>(id)];
+  if (n.op == NodeOp::column) return n.payload >= loaded;
+  return reads_past(plan, n.a, loaded) || reads_past(plan, n.b, loaded) ||
+         reads_past(plan, n.c, loaded);
+}
+
+}  // namespace
+
 const char* node_op_name(NodeOp op) {
   switch (op) {
     case NodeOp::constant:
@@ -208,11 +221,20 @@ std::string print(const Plan& plan) {
             i, d.table, rows_op_name(d.rows_op), ref(d.value), ref(d.key), order_of(d), ref(d.link),
             ref(d.where), d.signature, per_period);
     } else if (d.kind == Derived::Kind::other_rows) {
+      // A condition reading columns past the other table's: this row's, in the pairs of rows.
+      const std::size_t theirs = plan.tables[d.target_table].columns.size();
+      const std::string pairs =
+          reads_past(plan, d.where, theirs)
+              ? fmt::format(
+                    ", the condition over each pair of this row and a matching row: "
+                    "columns #{} on are this row's",
+                    theirs)
+              : std::string();
       out += fmt::format(
           "derived d{} on t{}: {} of {} over t{} rows whose column {} = {} where "
-          "{} (index of t{} column {}){}\n",
+          "{} (index of t{} column {}{}){}\n",
           i, d.table, rows_op_name(d.rows_op), ref(d.value), d.target_table, d.target_column,
-          ref(d.key), ref(d.where), d.target_table, d.target_column, per_period);
+          ref(d.key), ref(d.where), d.target_table, d.target_column, pairs, per_period);
     } else if (d.kind == Derived::Kind::lookup) {
       out += fmt::format("derived d{} on t{}: lookup t{} column {} where key {} = {}\n", i, d.table,
                          d.target_table, d.target_column, d.target_key, ref(d.key));

@@ -452,12 +452,101 @@ void derive_rows_by_index(const plan::Derived& d, const Table& table, const RowI
       column, threads);
 }
 
+namespace {
+
+// Whether node `id` reads a column past the first `loaded`: inside `from T`, this row's columns,
+// which follow T's in the table of pairs of rows.
+bool reads_past(const plan::Plan& plan, NodeId id, std::size_t loaded) {
+  if (id == kNone) return false;
+  const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+  if (n.op == NodeOp::column) return n.payload >= loaded;
+  return reads_past(plan, n.a, loaded) || reads_past(plan, n.b, loaded) ||
+         reads_past(plan, n.c, loaded);
+}
+
+// Column `c`'s cells at `rows`, in that order.
+Column gathered(const Column& c, const std::vector<std::uint32_t>& rows) {
+  Column g;
+  g.name = c.name;
+  g.type = c.type;
+  g.scale = c.scale;
+  g.data.resize(rows.size());
+  std::vector<std::uint8_t> known(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    g.data[i] = c.data[rows[i]];
+    known[i] = c.validity.known(rows[i]) ? 1 : 0;
+  }
+  g.validity.append(known.data(), known.size());
+  return g;
+}
+
+// `d` whose condition compares each row with each of the other table's rows matching it: the
+// pairs (this row, a matching row) are made into a table of T's loaded columns followed by this
+// row's, the condition is evaluated over it as over any table, and each row folds the rows of
+// its pairs where it holds. One thread, in row order.
+void derive_pairs(const plan::Plan& plan, const plan::Derived& d, const Table& table,
+                  const Table& other, const RowIndex& index, Evaluator& eval,
+                  DerivedColumn& column) {
+  const std::size_t n = table.rows();
+  Vec value;
+  if (d.value != kNone) value = whole_column(eval, other, d.value);
+  const Vec* val = d.value != kNone ? &value : nullptr;
+  // Each row's group of the index: -1 no row matches, -2 its value is missing.
+  std::vector<std::int32_t> group(n, -2);
+  const plan::Node& key_node = plan.nodes[static_cast<std::size_t>(d.key)];
+  if (key_node.op == NodeOp::column && !index.numeric) {
+    const Column& key = table.columns[key_node.payload];
+    for (std::size_t r = 0; r < n; ++r)
+      if (key.validity.known(r)) group[r] = index.find_whole(key.data[r]);
+  } else {
+    const Vec key = whole_column(eval, table, d.key);
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::size_t k = at(key, r);
+      if (key.known[k]) group[r] = index.find(key, k);
+    }
+  }
+  std::vector<std::uint32_t> mine, theirs;  // each pair's row of this table and of the other
+  for (std::size_t r = 0; r < n; ++r) {
+    if (group[r] < 0) continue;
+    const auto g = static_cast<std::size_t>(group[r]);
+    for (std::uint32_t i = index.starts[g]; i < index.starts[g + 1]; ++i) {
+      mine.push_back(static_cast<std::uint32_t>(r));
+      theirs.push_back(index.rows[i]);
+    }
+  }
+  Table pairs;
+  pairs.name = other.name;
+  pairs.file = other.file;
+  for (const Column& c : other.columns) pairs.columns.push_back(gathered(c, theirs));
+  for (const Column& c : table.columns) pairs.columns.push_back(gathered(c, mine));
+  pairs.lines.push_run(2, mine.size());
+  const std::vector<std::uint8_t> holds = whole_mask(eval, pairs, d.where);
+  Vec out = empty_output(d, val, n);
+  Fold fold(d.rows_op, val, out);
+  std::size_t p = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (group[r] == -2) continue;  // missing
+    fold.reset();
+    for (; p < mine.size() && mine[p] == r; ++p)
+      if (holds[p]) fold.add(theirs[p]);
+    fold.write(r);
+  }
+  column = DerivedColumn{};
+  column.wide = std::move(out);
+}
+
+}  // namespace
+
 void derive_other_rows(const plan::Plan& plan, const plan::Derived& d, const Dataset& data,
                        RowIndexCache& indexes, Evaluator& eval, DerivedColumn& column,
                        unsigned threads) {
   const Table& table = *data.tables[d.table];
   const Table& other = *data.tables[d.target_table];
   const RowIndex& index = row_index(indexes, data, d.target_table, d.target_column);
+  if (reads_past(plan, d.where, other.columns.size())) {
+    derive_pairs(plan, d, table, other, index, eval, column);
+    return;
+  }
   // Over the other table: the value and the condition of each of its rows.
   Vec value;
   if (d.value != kNone) value = whole_column(eval, other, d.value);

@@ -49,6 +49,11 @@ def open_at(x, d): return x['decom'] <= d and (x['dec'] is None or x['dec'] > d)
 items = ('CONVICTED', 'HEALTH_CHECK', 'IMMUNISATIONS', 'TEETH_CHECK', 'HEALTH_ASSESSMENT', 'SUBSTANCE_MISUSE')
 counts['190'] = sum(1 for r in oc2 if any(r[k] != '' for k in items)
                     and not any(open_at(x, end) for x in by_child[r['CHILD']]))
+# a missing or away episode with no episode of the child covering MIS_START (begun on or before it,
+# not ceased before it)
+counts['missing'] = sum(1 for m in table('missing') if not any(
+    x['decom'] <= day(m['MIS_START']) and (x['dec'] is None or x['dec'] >= day(m['MIS_START']))
+    for x in by_child[m['CHILD']]))
 # periods_of_care: a period of care is a run of episodes, each after one that ended with X1
 poc_first = {}
 for es in by_child.values():
@@ -64,5 +69,6 @@ counts['432'] = sum(1 for e in episodes if poc_first[e['i']][1] > 1
 def minus_12_months(d): return d.replace(year=d.year - 1)
 counts['191'] = sum(1 for e in episodes if open_at(e, end)
                     and poc_first[e['i']][0]['decom'] <= minus_12_months(end) and e['CHILD'] not in oc2_children)
-for code in ('302', '437', '199', '551', '553', '601', '602', '1002', '187', '190', '504', '432', '191'):
+for code in ('302', '437', '199', '551', '553', '601', '602', '1002', '187', '190', 'missing', '504', '432',
+             '191'):
     print(code, counts[code])
