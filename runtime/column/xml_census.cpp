@@ -996,6 +996,10 @@ std::optional<std::vector<LoadResult>> load_census_halves(
     return results;
   }
   if (a.children_read() != children) return std::nullopt;
+  // A fault of the file (not of one row) changes what one pass goes on to report after it: the
+  // halves cannot say the same, so such a file is read again in one pass.
+  for (std::size_t k = 0; k < targets_a.size(); ++k)
+    if (targets_a[k].builder->failed() || targets_b[k].builder->failed()) return std::nullopt;
   for (std::size_t k = 0; k < targets_a.size(); ++k) {
     targets_a[k].builder->settle();
     targets_b[k].builder->settle();
