@@ -146,7 +146,7 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
   if (!range) return "";
   const Rational& lo = range->lo;
   const Rational& hi = range->hi;
-  const int width = 420, height = 150, left = 48, right = 10, top = 8, bottom = 30;
+  const int width = 420, height = 150, left = 48, right = 10, top = 16, bottom = 30;
   const std::size_t n = si.figures.size();
   const Rational step = Rational(width - left - right) / Rational(static_cast<long long>(n));
   auto x = [&](std::size_t i) {
@@ -209,10 +209,43 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
   return out + "</svg>";
 }
 
+namespace {
+
+// Whether every value of the parameter gives this indicator the same figures: an indicator that
+// does not read the parameter (or not where it matters) is listed once, not charted.
+bool unchanged(const SweepView::Indicator& si) {
+  const PeriodResult* first = si.figures.empty() ? nullptr : si.figures.front();
+  for (const PeriodResult* f : si.figures) {
+    if (!f || !first) {
+      if (f != first) return false;
+      continue;
+    }
+    if (f->numerator != first->numerator || f->denominator != first->denominator ||
+        f->value != first->value || f->target != first->target || f->rag != first->rag)
+      return false;
+  }
+  return true;
+}
+
+std::string sweep_unchanged_heading(const SweepView& view) {
+  return fmt::format("Not changed by {}", view.parameter);
+}
+
+}  // namespace
+
 std::string sweep_html(const SweepView& view) {
-  std::string body;
+  std::string body, same;
   for (const SweepView::Indicator& si : view.indicators) {
     const plan::IndicatorPlan& ind = *si.indicator;
+    if (unchanged(si)) {
+      const PeriodResult* f = si.figures.empty() ? nullptr : si.figures.front();
+      same += fmt::format(
+          "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}</td>"
+          "<td class=\"num\">{}</td><td>{}</td></tr>\n",
+          esc(ind.code), esc(ind.title), f ? esc(ratio_text(*f, ind)) : "",
+          f ? esc(shown_value(*f, ind)) : "-", f ? rag_chip(f->rag) : "");
+      continue;
+    }
     body += fmt::format("<section class=\"indicator\" data-code=\"{0}\">\n<h2>{0} {1}</h2>\n",
                         esc(ind.code), esc(ind.title));
     body += sweep_chart_svg(view, si) + "\n";
@@ -231,6 +264,14 @@ std::string sweep_html(const SweepView& view) {
     }
     body += "</tbody>\n</table>\n</section>\n";
   }
+  if (!same.empty())
+    body += fmt::format(
+        "<section class=\"unchanged\">\n<h2>{0}</h2>\n<table>\n<caption>Indicators with the "
+        "same figures at every value of {1}</caption>\n<thead><tr><th scope=\"col\">Code</th>"
+        "<th scope=\"col\">Indicator</th><th scope=\"col\">Num / Den</th><th scope=\"col\">"
+        "Value</th><th scope=\"col\">RAG</th></tr></thead>\n<tbody>\n{2}</tbody>\n</table>\n"
+        "</section>\n",
+        esc(sweep_unchanged_heading(view)), esc(view.parameter), same);
   return page(fmt::format("Sweep, {}: {} from {} to {}", view.period_label, view.parameter,
                           view.values.front(), view.values.back()),
               body);
@@ -240,8 +281,16 @@ std::string sweep_markdown(const SweepView& view) {
   std::string out =
       fmt::format("# Sweep, {}: {} from {} to {}\n", md(view.period_label), md(view.parameter),
                   md(view.values.front()), md(view.values.back()));
+  std::string same;
   for (const SweepView::Indicator& si : view.indicators) {
     const plan::IndicatorPlan& ind = *si.indicator;
+    if (unchanged(si)) {
+      const PeriodResult* f = si.figures.empty() ? nullptr : si.figures.front();
+      same += fmt::format("| {} | {} | {} | {} | {} |\n", md(ind.code), md(ind.title),
+                          f ? md(ratio_text(*f, ind)) : "", f ? md(shown_value(*f, ind)) : "-",
+                          f ? runtime::rag_name(f->rag) : "none");
+      continue;
+    }
     out += fmt::format("\n## {} {}\n\n| {} | Num / Den | Value | RAG |\n|---|---:|---:|---|\n",
                        md(ind.code), md(ind.title), md(view.parameter));
     for (std::size_t i = 0; i < si.figures.size(); ++i) {
@@ -251,6 +300,11 @@ std::string sweep_markdown(const SweepView& view) {
                          f ? runtime::rag_name(f->rag) : "none");
     }
   }
+  if (!same.empty())
+    out += fmt::format(
+        "\n## {}\n\nThe same figures at every value.\n\n| Code | Indicator | Num / Den | Value | "
+        "RAG |\n|---|---|---:|---:|---|\n{}",
+        md(sweep_unchanged_heading(view)), same);
   return out;
 }
 
