@@ -14,32 +14,13 @@
 #include <thread>
 
 #include "runtime/column/load_part.hpp"
+#include "runtime/column/newlines.hpp"
 
 namespace tally::runtime {
 
 namespace {
 
 constexpr std::size_t kScanBlock = 1 << 20;
-
-// The number of newline bytes in data[0, n).
-std::uint64_t count_newlines(const char* data, std::size_t n) {
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Fu;
-  constexpr std::uint64_t kNewlines = 0x0A0A0A0A0A0A0A0Au;
-  std::uint64_t count = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, data + i, 8);
-    const std::uint64_t x = word ^ kNewlines;  // zero bytes where the newlines are
-    // High bit of each byte set exactly where the byte of x is not zero.
-    const std::uint64_t nonzero = ((x & kLow7) + kLow7) | x;
-    // One per newline byte, added up in the top byte.
-    const std::uint64_t ones = (~nonzero & ~kLow7) >> 7;
-    count += (ones * 0x0101010101010101u) >> 56;
-  }
-  for (; i < n; ++i) count += data[i] == '\n';
-  return count;
-}
 
 // A file opened with open_regular_file, closed when it goes.
 using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;

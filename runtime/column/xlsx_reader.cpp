@@ -105,7 +105,8 @@ bool open_zip(const std::filesystem::path& path, Zip& out, std::string& error) {
 }
 
 // Feeds entry `name` of the zip to `parser`. False with `error` set when the entry is missing
-// (`missing` set), cannot be read, or is not well-formed XML.
+// (`missing` set), cannot be read, is not well-formed XML, or declares a DOCTYPE (`stop`, set by
+// refuse_doctype).
 bool parse_entry(zip_t* zip, const std::string& name, XML_Parser parser, std::string& error,
                  bool& missing, const bool& stop) {
   missing = false;
@@ -149,6 +150,10 @@ bool parse_entry(zip_t* zip, const std::string& name, XML_Parser parser, std::st
     if (last) break;
   }
   zip_fclose(f);
+  if (stop) {
+    error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
+    return false;
+  }
   return ok;
 }
 
@@ -210,14 +215,7 @@ bool read_workbook(zip_t* zip, Workbook& book, std::string& error) {
           s->book->date1904 = true;
       }
     });
-    if (!parse_entry(zip, "xl/workbook.xml", parser.p, error, missing, state.stop)) {
-      if (state.stop) error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
-      return false;
-    }
-    if (state.stop) {
-      error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
-      return false;
-    }
+    if (!parse_entry(zip, "xl/workbook.xml", parser.p, error, missing, state.stop)) return false;
   }
   {
     Parser parser;
@@ -243,11 +241,8 @@ bool read_workbook(zip_t* zip, Workbook& book, std::string& error) {
         if (sheet.rel == id) sheet.part = part;
       if (type && std::string_view(type).ends_with("/sharedStrings")) s->book->shared_part = part;
     });
-    if (!parse_entry(zip, "xl/_rels/workbook.xml.rels", parser.p, error, missing, state.stop) ||
-        state.stop) {
-      if (state.stop) error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
+    if (!parse_entry(zip, "xl/_rels/workbook.xml.rels", parser.p, error, missing, state.stop))
       return false;
-    }
   }
   return true;
 }
@@ -305,11 +300,6 @@ bool read_shared(zip_t* zip, const std::string& part, std::vector<std::string>& 
       error.clear();
       return true;  // a workbook without shared strings has none to refer to
     }
-    if (state.stop) error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
-    return false;
-  }
-  if (state.stop) {
-    error = "the workbook declares a DOCTYPE, which an Excel workbook never does";
     return false;
   }
   if (state.too_big) {

@@ -25,6 +25,7 @@
 #include "lang/base/text.hpp"
 #include "runtime/column/csv_reader.hpp"
 #include "runtime/column/load_part.hpp"
+#include "runtime/column/newlines.hpp"
 #include "runtime/column/parallel_load.hpp"
 #include "runtime/column/row_builder.hpp"
 
@@ -871,24 +872,6 @@ Target* make_targets(const std::vector<CensusRequest>& requests, const std::stri
   return nullptr;
 }
 
-// The line feeds in data[0, n), eight bytes at a time.
-std::int64_t count_newlines(const char* data, std::size_t n) {
-  constexpr std::uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Fu;
-  constexpr std::uint64_t kNewlines = 0x0A0A0A0A0A0A0A0Au;
-  std::int64_t count = 0;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, data + i, 8);
-    const std::uint64_t x = word ^ kNewlines;  // zero bytes where the line feeds are
-    const std::uint64_t nonzero = ((x & kLow7) + kLow7) | x;
-    const std::uint64_t ones = (~nonzero & ~kLow7) >> 7;
-    count += static_cast<std::int64_t>((ones * 0x0101010101010101u) >> 56);
-  }
-  for (; i < n; ++i) count += data[i] == '\n';
-  return count;
-}
-
 // Whether the file is UTF-8 by its start (no byte order mark but UTF-8's, and an XML declaration,
 // if any, naming no encoding or UTF-8), so that its second half may be given to expat alone.
 bool utf8_declared(const char* data, std::size_t size) {
@@ -959,7 +942,7 @@ std::optional<std::vector<LoadResult>> load_census_halves(
   std::int64_t lines = 0;
   std::uint32_t children = 0;
   try {
-    lines = count_newlines(file.data, *cut);
+    lines = static_cast<std::int64_t>(count_newlines(file.data, *cut));
     // A carriage return alone ends a line too, for expat (the cut follows a line feed).
     for (const char* cr = file.data; cr < file.data + *cut; ++cr) {
       cr = static_cast<const char*>(

@@ -15,23 +15,19 @@
 #include "runtime/column/loader.hpp"
 #include "runtime/column/parallel_load.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "tests/fuzz/fuzz_tables.hpp"
 
 namespace {
 
 using namespace tally;
+using fuzz::canonical;
 
 TableSchema make_schema() {
   TableSchema s;
   s.name = "cases";
   auto add = [&](const char* name, ColumnType type, bool nullable, const char* layout = "",
                  bool key = false) {
-    ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.nullable = nullable;
-    c.date_format = layout;
-    c.key = key;
-    s.columns.push_back(c);
+    s.columns.push_back(fuzz::column(name, type, nullable, layout, key));
   };
   add("id", ColumnType::text, false, "", true);
   add("child", ColumnType::text, true);
@@ -41,30 +37,6 @@ TableSchema make_schema() {
   add("miles", ColumnType::decimal, true);
   add("open", ColumnType::boolean, true);
   return s;
-}
-
-// Everything a load gave, with text cells as their text (codes differ between pools).
-std::string canonical(const runtime::LoadResult& r, const runtime::StringPool& pool) {
-  std::string out;
-  for (const auto& e : r.errors) out += e.render("error") + "\n";
-  for (const auto& w : r.warnings) out += w.render("warning") + "\n";
-  if (!r.table) return out + "no table\n";
-  const runtime::Table& t = *r.table;
-  out += fmt::format("rows {} rejected {}\n", t.rows(), t.rejected);
-  for (std::size_t row = 0; row < t.rows(); ++row) {
-    out += fmt::format("{}:", t.lines[row]);
-    for (const auto& c : t.columns) {
-      if (!c.validity.known(row)) {
-        out += " -";
-      } else if (c.type == ColumnType::text) {
-        out += fmt::format(" '{}'", pool.text(c.data[row]));
-      } else {
-        out += fmt::format(" {}e-{}", c.data[row], c.scale);
-      }
-    }
-    out += "\n";
-  }
-  return out;
 }
 
 // The rejects file's text, which is then removed for the next load.

@@ -16,21 +16,14 @@
 #include "runtime/column/xlsx_reader.hpp"
 #include "runtime/column/xml_census.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
+#include "tests/fuzz/fuzz_tables.hpp"
 
 namespace {
 
 using namespace tally;
 
-ColumnSchema column(const char* name, ColumnType type, bool nullable, const char* layout = "",
-                    bool key = false) {
-  ColumnSchema c;
-  c.name = name;
-  c.type = type;
-  c.nullable = nullable;
-  c.date_format = layout;
-  c.key = key;
-  return c;
-}
+using fuzz::canonical;
+using fuzz::column;
 
 std::vector<TableSchema> census_schemas() {
   std::vector<TableSchema> out(4);
@@ -72,29 +65,6 @@ TableSchema sheet_schema() {
 std::vector<std::string> names_of(const TableSchema& s) {
   std::vector<std::string> out;
   for (const auto& c : s.columns) out.push_back(c.name);
-  return out;
-}
-
-// Everything a load gave, with text cells as their text.
-std::string canonical(const runtime::LoadResult& r, const runtime::StringPool& pool) {
-  std::string out;
-  for (const auto& e : r.errors) out += e.render("error") + "\n";
-  for (const auto& w : r.warnings) out += w.render("warning") + "\n";
-  if (!r.table) return out + "no table\n";
-  const runtime::Table& t = *r.table;
-  out += fmt::format("rows {} rejected {}\n", t.rows(), t.rejected);
-  for (std::size_t row = 0; row < t.rows(); ++row) {
-    out += fmt::format("{}:", t.lines[row]);
-    for (const auto& c : t.columns) {
-      if (!c.validity.known(row))
-        out += " -";
-      else if (c.type == ColumnType::text)
-        out += fmt::format(" '{}'", pool.text(c.data[row]));
-      else
-        out += fmt::format(" {}", c.data[row]);
-    }
-    out += "\n";
-  }
   return out;
 }
 
