@@ -91,7 +91,9 @@ const std::set<Day>& bank_holidays() {
         {2017, 12, 25}, {2017, 12, 26}, {2018, 1, 1},   {2018, 3, 30},  {2018, 4, 2},
         {2018, 5, 7},   {2018, 5, 28},  {2018, 8, 27},  {2018, 12, 25}, {2018, 12, 26},
         {2019, 1, 1},   {2019, 4, 19},  {2019, 4, 22},  {2019, 5, 6},   {2019, 5, 27},
-        {2019, 8, 26},  {2019, 12, 25}, {2019, 12, 26}};
+        {2019, 8, 26},  {2019, 12, 25}, {2019, 12, 26}, {2020, 1, 1},   {2020, 4, 10},
+        {2020, 4, 13},  {2020, 5, 8},   {2020, 5, 25},  {2020, 8, 31},  {2020, 12, 25},
+        {2020, 12, 28}};
     std::set<Day> out;
     for (const auto& r : table) out.insert(ymd(r[0], r[1], r[2]));
     return out;
@@ -138,8 +140,12 @@ std::vector<Day> working_days_in(Quarter q) {
 
 Day random_day(Rng& rng, Day from, Day to) { return from + rng.between(0, to - from); }
 
-// The data is an extract taken at the end of 2018-19: later events are not known yet.
-const Day kExtract = ymd(2019, 3, 31);
+// The data is an extract taken at the end of 2019-20: later events are not known yet.
+const Day kExtract = ymd(2020, 3, 31);
+// The data first ended with 2018-19. Everything up to then is drawn from the first streams, as it
+// was; what happens after it (new rows, and the later days of what was open then) is drawn from
+// separate streams, so that no figure up to 2018-19 changes when the data grows.
+const Day kFirstExtract = ymd(2019, 3, 31);
 // Visits are extracted from January 2015, so that 2015-16 Q1 has every previous visit.
 const Day kVisitsFrom = ymd(2015, 1, 1);
 constexpr Day kNever = -1000000;
@@ -167,6 +173,8 @@ struct Plan {
   Day end;  // after kExtract: still open
   std::string category;
   std::vector<Day> visits;
+  Day next_visit = kNever;  // the first visit after kFirstExtract, as drawn then
+  int team = -1;            // the team holding the plan
 };
 
 // One placement within a period of care; distances in tenths of a mile.
@@ -194,12 +202,64 @@ struct School {
   std::vector<std::pair<Day, std::string>> inspections;
 };
 
+// Exit is how a child leaves care (below); a period of care drawn with the first streams that
+// begins after kFirstExtract waits here until the later streams give it a child and placements.
+enum class Exit { adoption, sgo, cao, home, at18, other };
+
+struct PendingCareer {
+  Exit exit;
+  std::string rec;
+  Day start, end, dob;
+  bool uasc;
+};
+
+struct Team {
+  std::string id;
+  std::string name;
+  std::string locality;
+};
+
+struct StaffMember {
+  int team;
+  std::string role;
+  bool agency;
+  Day start;
+  Day leave;  // after kExtract: still in post
+  std::string leave_reason;
+};
+
+// The state a table's generation carries from one quarter to the next.
+struct ReferralState {
+  std::vector<int> referred;
+  std::vector<Day> last;  // by child: the latest referral so far
+};
+
+struct PlanState {
+  std::vector<int> planned;
+  std::vector<Day> latest_end;  // by child: the end of the latest plan
+};
+
+// How visits fell in a quarter: per mille of gaps of up to 10 days, 11-15, 16-20; the rest late.
+struct VisitMix {
+  int by_10;
+  int by_15;
+  int by_20;
+};
+
 struct World {
   std::vector<Child> children;
   std::vector<Referral> referrals;
   std::vector<Plan> plans;
   std::vector<Career> careers;
   std::vector<School> schools;
+  std::vector<Team> teams;
+  std::vector<StaffMember> staff;
+  // Carried from the first streams to the later ones.
+  ReferralState referral_state;
+  PlanState plan_state;
+  std::map<int, VisitMix> visit_mixes;
+  std::vector<PendingCareer> pending_careers;
+  Day next_short_break = kNever;
 };
 
 int add_child(World& w, Rng& rng, Day dob, bool uasc) {
@@ -225,10 +285,11 @@ ReferralMix referral_mix(Quarter q, Rng& rng) {
   return {total, (total * per_mille + 500) / 1000};
 }
 
-void build_referrals(World& w, Rng& rng) {
-  std::vector<int> referred;
-  std::vector<Day> last;  // by child: the latest referral so far
-  for (int qi = Quarter{2014, 1}.index(); qi <= Quarter{2018, 4}.index(); ++qi) {
+// The referrals of the quarters from `first` to `final`, continuing from w.referral_state.
+void build_referrals(World& w, Rng& rng, Quarter first, Quarter final) {
+  std::vector<int>& referred = w.referral_state.referred;
+  std::vector<Day>& last = w.referral_state.last;
+  for (int qi = first.index(); qi <= final.index(); ++qi) {
     const Quarter q = Quarter::at(qi);
     const ReferralMix mix = referral_mix(q, rng);
     const std::vector<Day> days = working_days_in(q);
@@ -284,12 +345,13 @@ PlanMix plan_mix(Quarter q, Rng& rng) {
   return {rng.between(44, 56), rng.between(1, 5), rng.between(1, 4)};
 }
 
-void build_plans(World& w, Rng& rng) {
+// The plans starting in the quarters from `first` to `final`, continuing from w.plan_state.
+void build_plans(World& w, Rng& rng, Quarter first, Quarter final) {
   static const std::vector<std::string> categories = {
       "Neglect",         "Neglect",        "Neglect",      "Emotional abuse",
       "Emotional abuse", "Physical abuse", "Sexual abuse", "Multiple"};
-  std::vector<int> planned;
-  std::vector<Day> latest_end;  // by child: the end of the latest plan
+  std::vector<int>& planned = w.plan_state.planned;
+  std::vector<Day>& latest_end = w.plan_state.latest_end;
   auto latest = [&](int c) -> Day& {
     if (static_cast<std::size_t>(c) >= latest_end.size())
       latest_end.resize(w.children.size(), kNever);
@@ -297,7 +359,7 @@ void build_plans(World& w, Rng& rng) {
   };
   const Day from_referrals = ymd(2014, 7, 1);
 
-  for (int qi = Quarter{2011, 1}.index(); qi <= Quarter{2018, 4}.index(); ++qi) {
+  for (int qi = first.index(); qi <= final.index(); ++qi) {
     const Quarter q = Quarter::at(qi);
     const PlanMix mix = plan_mix(q, rng);
     const std::vector<Day> days = working_days_in(q);
@@ -353,13 +415,6 @@ void build_plans(World& w, Rng& rng) {
   }
 }
 
-// How visits fell in a quarter: per mille of gaps of up to 10 days, 11-15, 16-20; the rest late.
-struct VisitMix {
-  int by_10;
-  int by_15;
-  int by_20;
-};
-
 std::map<int, VisitMix> visit_mixes(Rng& rng) {
   std::map<int, VisitMix> out;
   for (int qi = Quarter{2010, 1}.index(); qi <= Quarter{2019, 1}.index(); ++qi) {
@@ -375,27 +430,55 @@ std::map<int, VisitMix> visit_mixes(Rng& rng) {
   return out;
 }
 
+// Visits under a plan from `cur` while they fall on or before `last`, added to `visits`; returns
+// the visit that would come next.
+Day visit_until(std::vector<Day>& visits, Day cur, Day last, const std::map<int, VisitMix>& mixes,
+                Rng& rng) {
+  while (cur <= last) {
+    visits.push_back(cur);
+    const VisitMix& mix = mixes.at(quarter_of(cur + 8).index());
+    const int r = rng.between(0, 999);
+    const int gap = r < mix.by_10                           ? rng.between(6, 10)
+                    : r < mix.by_10 + mix.by_15             ? rng.between(11, 15)
+                    : r < mix.by_10 + mix.by_15 + mix.by_20 ? rng.between(16, 20)
+                                                            : rng.between(22, 35);
+    Day next = cur + gap;
+    while (!working_day(next)) --next;  // visits happen on working days
+    cur = next;
+  }
+  return cur;
+}
+
+Day first_visit(const Plan& plan, Rng& rng) {
+  Day cur = plan.start + rng.between(0, 2);
+  while (!working_day(cur)) ++cur;
+  return cur;
+}
+
 void build_visits(World& w, Rng& rng) {
-  const std::map<int, VisitMix> mixes = visit_mixes(rng);
+  w.visit_mixes = visit_mixes(rng);
   for (Plan& plan : w.plans) {
-    Day cur = plan.start + rng.between(0, 2);
-    while (!working_day(cur)) ++cur;
-    const Day last = std::min(plan.end, kExtract);
     std::vector<Day> visits;
-    while (cur <= last) {
-      visits.push_back(cur);
-      const VisitMix& mix = mixes.at(quarter_of(cur + 8).index());
-      const int r = rng.between(0, 999);
-      const int gap = r < mix.by_10                           ? rng.between(6, 10)
-                      : r < mix.by_10 + mix.by_15             ? rng.between(11, 15)
-                      : r < mix.by_10 + mix.by_15 + mix.by_20 ? rng.between(16, 20)
-                                                              : rng.between(22, 35);
-      Day next = cur + gap;
-      while (!working_day(next)) --next;  // visits happen on working days
-      cur = next;
-    }
+    plan.next_visit = visit_until(visits, first_visit(plan, rng), std::min(plan.end, kFirstExtract),
+                                  w.visit_mixes, rng);
     for (Day v : visits)
       if (v >= kVisitsFrom) plan.visits.push_back(v);
+  }
+}
+
+// The visits after kFirstExtract: plans open then carry on from the visit drawn next, plans begun
+// since from their start.
+void extend_visits(World& w, Rng& rng) {
+  for (int qi = Quarter{2019, 2}.index(); qi <= Quarter{2020, 1}.index(); ++qi) {
+    const int late = rng.between(10, 30);
+    const int by_20 = rng.between(30, 60);
+    const int by_10 = rng.between(720, 830);
+    w.visit_mixes[qi] = {by_10, 1000 - late - by_20 - by_10, by_20};
+  }
+  for (Plan& plan : w.plans) {
+    const Day from = plan.next_visit == kNever ? first_visit(plan, rng) : plan.next_visit;
+    plan.next_visit =
+        visit_until(plan.visits, from, std::min(plan.end, kExtract), w.visit_mixes, rng);
   }
 }
 
@@ -430,8 +513,6 @@ void tune_report_visits(World& w, Rng& rng) {
 }
 
 // ---- Children in care (about 140 at a time) ----------------------------------------------------
-
-enum class Exit { adoption, sgo, cao, home, at18, other };
 
 struct Leaver {
   Exit exit;
@@ -703,6 +784,15 @@ void shape_permanence(World& w, Rng& rng, Day at, int per_mille, Day after) {
   }
 }
 
+// A short break from `s` (legal status V4); returns its end.
+Day add_short_break(World& w, Rng& rng, Day s) {
+  const Day end = s + rng.between(180, 720);
+  Career c{add_child(w, rng, s - rng.between(5 * 365, 12 * 365), false), s, end, "E8", {}};
+  c.stays.push_back(make_stay(rng, s, rng.per_mille(500) ? "K2" : "U6", "V4", false));
+  w.careers.push_back(std::move(c));
+  return end;
+}
+
 void build_care(World& w, Rng& rng) {
   for (int qi = Quarter{2014, 1}.index(); qi <= Quarter{2033, 4}.index(); ++qi) {
     const Quarter q = Quarter::at(qi);
@@ -749,7 +839,10 @@ void build_care(World& w, Rng& rng) {
           break;
       }
       const Day start = end - length;
-      if (start > kExtract) continue;  // comes into care after the extract
+      if (start > kFirstExtract) {  // comes into care after the first extract
+        w.pending_careers.push_back({l.exit, l.rec, start, end, dob, uasc});
+        continue;
+      }
       Career c{add_child(w, rng, dob, uasc), start, end, l.rec, {}};
       build_stays(c, l.exit, uasc, rng);
       w.careers.push_back(std::move(c));
@@ -807,13 +900,13 @@ void build_care(World& w, Rng& rng) {
   // Short breaks for disabled children (legal status V4): looked after during the breaks, left
   // out of every looked-after figure here, as in the national returns.
   std::vector<std::size_t> breaks;
-  for (Day s = ymd(2012, 6, 4); s <= kExtract; s += rng.between(50, 110)) {
-    const Day end = s + rng.between(180, 720);
-    Career c{add_child(w, rng, s - rng.between(5 * 365, 12 * 365), false), s, end, "E8", {}};
-    c.stays.push_back(make_stay(rng, s, rng.per_mille(500) ? "K2" : "U6", "V4", false));
-    if (s <= kReportQuarter.end() && end > kReportQuarter.end()) breaks.push_back(w.careers.size());
-    w.careers.push_back(std::move(c));
+  Day s = ymd(2012, 6, 4);
+  for (; s <= kFirstExtract; s += rng.between(50, 110)) {
+    const Day end = add_short_break(w, rng, s);
+    if (s <= kReportQuarter.end() && end > kReportQuarter.end())
+      breaks.push_back(w.careers.size() - 1);
   }
+  w.next_short_break = s;
   // Two of the short breaks running at the report's quarter end are at a unit over 20 miles away.
   if (breaks.size() < 2) die("too few short breaks at the report's quarter end");
   Stay& first_far = w.careers[breaks[0]].stays[0];
@@ -866,7 +959,7 @@ void build_schools(World& w, Rng& rng) {
                  rng.per_mille(750) ? "Good" : "Outstanding"});
     if (rng.per_mille(500))
       v.push_back(
-          {quiet_day(ymd(2015, 4, 1), kExtract), rng.per_mille(850) ? "Good" : "Outstanding"});
+          {quiet_day(ymd(2015, 4, 1), kFirstExtract), rng.per_mille(850) ? "Good" : "Outstanding"});
     add(phase, pupils, std::move(v));
   };
   const std::string g = "Good", o = "Outstanding", ri = "Requires improvement", bad = "Inadequate";
@@ -897,6 +990,150 @@ void build_schools(World& w, Rng& rng) {
 
   // Special schools: 5.
   for (int i = 0; i < 5; ++i) steady("Special", rng.between(90, 220));
+}
+
+// ---- 2019-20: the rows after kFirstExtract, from the later streams ------------------------------
+
+// Children coming into care in 2019-20, as drawn with the first streams, and the short breaks
+// begun since.
+void extend_care(World& w, Rng& rng) {
+  for (const PendingCareer& p : w.pending_careers) {
+    if (p.start > kExtract) continue;
+    Career c{add_child(w, rng, p.dob, p.uasc), p.start, p.end, p.rec, {}};
+    build_stays(c, p.exit, p.uasc, rng);
+    w.careers.push_back(std::move(c));
+  }
+  for (Day s = w.next_short_break; s <= kExtract; s += rng.between(50, 110))
+    add_short_break(w, rng, s);
+}
+
+// A few schools inspected in 2019-20.
+void extend_schools(World& w, Rng& rng) {
+  std::vector<std::size_t> order(w.schools.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  rng.shuffle(order);
+  for (std::size_t k = 0; k < 6; ++k) {
+    Day d = random_day(rng, ymd(2019, 4, 1), kExtract);
+    while (!working_day(d)) --d;
+    const int r = rng.between(0, 999);
+    w.schools[order[k]].inspections.push_back({d, r < 700   ? "Good"
+                                                  : r < 800 ? "Outstanding"
+                                                            : "Requires improvement"});
+  }
+}
+
+// ---- Teams, and the social work staff in them ------------------------------------------------
+
+constexpr int kDisabledChildrenTeam = 4;
+
+void build_teams(World& w) {
+  w.teams = {{"T1", "North Safeguarding Team", "North"},
+             {"T2", "South Safeguarding Team", "South"},
+             {"T3", "East Safeguarding Team", "East"},
+             {"T4", "West Safeguarding Team", "West"},
+             {"T5", "Disabled Children's Team", "Countywide"}};
+}
+
+// Each plan is held by a team: the locality team of the child's home, the same for a child's
+// later plans unless the family has moved, or the disabled children's team for a few children.
+// The East team, short of permanent staff, holds more of the plans whose visits fall late.
+void assign_teams(World& w, Rng& rng) {
+  std::map<int, int> team_of_child;
+  for (Plan& plan : w.plans) {
+    int late = 0, gaps = 0;
+    for (std::size_t i = 1; i < plan.visits.size(); ++i) {
+      ++gaps;
+      late += plan.visits[i] - plan.visits[i - 1] > 10 ? 1 : 0;
+    }
+    const auto known = team_of_child.find(plan.child);
+    if (known != team_of_child.end() &&
+        (known->second == kDisabledChildrenTeam || rng.per_mille(850))) {
+      plan.team = known->second;
+      continue;
+    }
+    if (known == team_of_child.end() && rng.per_mille(25)) {
+      plan.team = kDisabledChildrenTeam;
+    } else {
+      const bool often_late = gaps > 0 && 4 * late >= gaps;
+      const int weights[] = {28, 26, often_late ? 64 : 24, 22};
+      int r = rng.between(0, weights[0] + weights[1] + weights[2] + weights[3] - 1);
+      int team = 0;
+      while (r >= weights[team]) r -= weights[team++];
+      plan.team = team;
+    }
+    team_of_child[plan.child] = plan.team;
+  }
+}
+
+// The first day of the month after the one holding d.
+Day month_after(Day d) {
+  const tally::Ymd c = tally::civil_from_days(d);
+  return c.month == 12 ? ymd(c.year + 1, 1, 1) : ymd(c.year, c.month + 1, 1);
+}
+
+// Posts held from April 2014 (or before) to the extract. A holder leaves in a month with the
+// team's chance per mille; the post stays vacant for a few weeks to four months, often covered by
+// an agency worker until the new holder starts.
+void build_staff(World& w, Rng& rng) {
+  struct Post {
+    int team;
+    const char* role;
+    int per_mille_a_month;
+  };
+  std::vector<Post> posts;
+  auto add = [&](int team, const char* role, int n, int hazard) {
+    for (int i = 0; i < n; ++i) posts.push_back({team, role, hazard});
+  };
+  const int social_workers[] = {13, 12, 13, 11, 5};
+  const int seniors[] = {3, 3, 3, 2, 1};
+  for (int t = 0; t < 5; ++t) {
+    add(t, "team manager", 1, 7);
+    add(t, "senior practitioner", seniors[t], t == 2 ? 15 : 9);
+    add(t, "social worker", social_workers[t], t == 2 ? 22 : t == 4 ? 8 : 12);
+  }
+  const Day from = ymd(2014, 4, 1);
+  for (const Post& post : posts) {
+    Day first = std::max(random_day(rng, ymd(2003, 1, 1), from - 30),
+                         random_day(rng, ymd(2003, 1, 1), from - 30));
+    while (!working_day(first)) ++first;
+    w.staff.push_back({post.team, post.role, false, first, kExtract + 1, ""});
+    std::size_t holder = w.staff.size() - 1;
+    // Each month from the one after the holder starts, the holder may leave.
+    Day month = std::max(from, month_after(first));
+    while (month <= kExtract) {
+      if (!rng.per_mille(post.per_mille_a_month)) {
+        month = month_after(month);
+        continue;
+      }
+      const Day leave = random_day(rng, month, tally::add_months(month, 1) - 1);
+      const int r = rng.between(0, 999);
+      const int served = leave - w.staff[holder].start;
+      const char* reason = r < 740                        ? "voluntary"
+                           : r < 840 && served > 10 * 365 ? "retired"
+                           : r < 890                      ? "dismissed"
+                           : r < 970 && served < 3 * 365  ? "end of contract"  // fixed-term posts
+                                                          : "voluntary";
+      w.staff[holder].leave = leave;
+      w.staff[holder].leave_reason = reason;
+      Day next = leave + rng.between(post.team == 2 ? 45 : 30, post.team == 2 ? 240 : 180);
+      while (!working_day(next)) ++next;
+      if (next - leave > 42 && rng.per_mille(post.team == 2 ? 900 : 700)) {
+        Day cover = leave + rng.between(3, 14);
+        while (!working_day(cover)) ++cover;
+        const bool early = rng.per_mille(100);
+        const Day until = early ? cover + (next - cover) / 2 : next;
+        if (cover <= kExtract)
+          w.staff.push_back(
+              {post.team, post.role, true, cover, until, early ? "voluntary" : "end of contract"});
+      }
+      if (next > kExtract) break;
+      w.staff.push_back({post.team, post.role, false, next, kExtract + 1, ""});
+      holder = w.staff.size() - 1;
+      month = month_after(next);
+    }
+  }
+  std::stable_sort(w.staff.begin(), w.staff.end(),
+                   [](const StaffMember& a, const StaffMember& b) { return a.start < b.start; });
 }
 
 // ---- Writing the files ------------------------------------------------------------------------
@@ -938,7 +1175,7 @@ void write_world(const World& w, const std::filesystem::path& dir) {
     for (const Referral& r : w.referrals) out.row("R{:06},{},{}", ++n, id(r.child), iso(r.date));
   }
   {
-    CsvOut out(dir, "cp_plans.csv", "plan_id,child_id,start_date,end_date,category");
+    CsvOut out(dir, "cp_plans.csv", "plan_id,child_id,start_date,end_date,category,team_id");
     struct VisitRow {
       Day date;
       std::size_t plan;
@@ -946,8 +1183,8 @@ void write_world(const World& w, const std::filesystem::path& dir) {
     std::vector<VisitRow> visits;
     for (std::size_t p = 0; p < w.plans.size(); ++p) {
       const Plan& plan = w.plans[p];
-      out.row("CP{:04},{},{},{},{}", p + 1, id(plan.child), iso(plan.start), open_end(plan.end),
-              plan.category);
+      out.row("CP{:04},{},{},{},{},{}", p + 1, id(plan.child), iso(plan.start), open_end(plan.end),
+              plan.category, w.teams.at(static_cast<std::size_t>(plan.team)).id);
       for (Day v : plan.visits) visits.push_back({v, p});
     }
     std::sort(visits.begin(), visits.end(), [](const VisitRow& a, const VisitRow& b) {
@@ -966,20 +1203,26 @@ void write_world(const World& w, const std::filesystem::path& dir) {
     std::sort(careers.begin(), careers.end(), [&](const Career* a, const Career* b) {
       return a->child != b->child ? id(a->child) < id(b->child) : a->start < b->start;
     });
-    for (const Career* c : careers) {
-      for (std::size_t j = 0; j < c->stays.size() && c->stays[j].start <= kExtract; ++j) {
-        const Stay& s = c->stays[j];
-        const bool last = j + 1 == c->stays.size();
-        const Day until = last ? c->end : c->stays[j + 1].start;
-        std::string rne = "S";
-        if (j > 0) {
-          const Stay& before = c->stays[j - 1];
-          rne = before.place != s.place && before.ls != s.ls ? "T" : before.ls != s.ls ? "L" : "P";
+    // The placements begun by kFirstExtract keep their lines; the later ones follow them.
+    for (const bool later : {false, true}) {
+      for (const Career* c : careers) {
+        for (std::size_t j = 0; j < c->stays.size() && c->stays[j].start <= kExtract; ++j) {
+          const Stay& s = c->stays[j];
+          if ((s.start > kFirstExtract) != later) continue;
+          const bool last = j + 1 == c->stays.size();
+          const Day until = last ? c->end : c->stays[j + 1].start;
+          std::string rne = "S";
+          if (j > 0) {
+            const Stay& before = c->stays[j - 1];
+            rne = before.place != s.place && before.ls != s.ls ? "T"
+                  : before.ls != s.ls                          ? "L"
+                                                               : "P";
+          }
+          const bool ended = until <= kExtract;
+          out.row("{},{},{},{},{},{},{},{},{},{}", id(c->child), uk(s.start), rne, s.ls, s.place,
+                  ended ? uk(until) : "", ended ? (last ? c->rec : "X1") : "",
+                  s.home ? miles(*s.home) : "", miles(s.area), uk(c->start));
         }
-        const bool ended = until <= kExtract;
-        out.row("{},{},{},{},{},{},{},{},{},{}", id(c->child), uk(s.start), rne, s.ls, s.place,
-                ended ? uk(until) : "", ended ? (last ? c->rec : "X1") : "",
-                s.home ? miles(*s.home) : "", miles(s.area), uk(c->start));
       }
     }
   }
@@ -993,6 +1236,26 @@ void write_world(const World& w, const std::filesystem::path& dir) {
         rows.push_back({day, s.id + "," + iso(day) + "," + rating});
     std::sort(rows.begin(), rows.end());
     for (const auto& r : rows) iout.row("{}", r.second);
+  }
+  {
+    CsvOut out(dir, "teams.csv", "team_id,name,locality");
+    for (const Team& t : w.teams) out.row("{},{},{}", t.id, t.name, t.locality);
+  }
+  {
+    CsvOut out(dir, "staff.csv", "staff_id,team_id,role,agency,start_date,leave_date,leave_reason");
+    int n = 0;
+    for (const StaffMember& s : w.staff) {
+      const bool left = s.leave <= kExtract;
+      out.row("ST{:04},{},{},{},{},{},{}", ++n, w.teams.at(static_cast<std::size_t>(s.team)).id,
+              s.role, s.agency ? 1 : 0, iso(s.start), left ? iso(s.leave) : "",
+              left ? s.leave_reason : "");
+    }
+  }
+  {
+    // The ONS mid-year estimates of the area's population aged 0 to 17.
+    CsvOut out(dir, "population.csv", "year,children");
+    const int children[] = {34712, 34958, 35187, 35402, 35561, 35698, 35820};
+    for (int i = 0; i < 7; ++i) out.row("{},{}", 2014 + i, children[i]);
   }
 }
 
@@ -1525,6 +1788,17 @@ int report(const Data& d) {
                summary["amber"], summary["green"], summary["none"]);
   }
 
+  // 2019-20, the year after the committee's documents: the figures, with no promise about them.
+  for (const Quarter& q : {Quarter{2019, 1}, Quarter{2019, 4}}) {
+    fmt::print(stderr, "\n### {}\n\n", q.label());
+    fmt::print(stderr, "| indicator | code | numerator | denominator | value | rag | trend |\n");
+    fmt::print(stderr, "| --- | --- | ---: | ---: | ---: | --- | --- |\n");
+    for (const Indicator& ind : all)
+      fmt::print(stderr, "| {} | {} {}\n", ind.name, ind.code, cells(evaluate(ind, d, q, current)));
+    fmt::print(stderr, "| {} at 15 days | {} {}\n", visits_on_time.name, visits_on_time.code,
+               cells(evaluate(visits_on_time, d, q, proposal)));
+  }
+
   // What the pack promises (README.md, EXPECTED.md): the committee's documents, reproduced.
   const std::map<std::string, std::string> report_colours = {
       {"VP1", "red"},      {"VP7", "red"},     {"VP8", "red"},   {"VP2", "amber"},
@@ -1595,14 +1869,28 @@ int main(int argc, char** argv) {
   {
     Rng referrals(0x7A11E5001ull), plans(0x7A11E5002ull), visits(0x7A11E5003ull),
         tune(0x7A11E5004ull), care(0x7A11E5005ull), schools(0x7A11E5006ull);
-    build_referrals(world, referrals);
-    build_plans(world, plans);
+    build_referrals(world, referrals, Quarter{2014, 1}, Quarter{2018, 4});
+    build_plans(world, plans, Quarter{2011, 1}, Quarter{2018, 4});
     build_visits(world, visits);
     tune_report_visits(world, tune);
     build_care(world, care);
     build_schools(world, schools);
   }
+  {
+    Rng referrals(0x7A11E5011ull), plans(0x7A11E5012ull), visits(0x7A11E5013ull),
+        care(0x7A11E5015ull), schools(0x7A11E5016ull), teams(0x7A11E5017ull), staff(0x7A11E5048ull);
+    build_referrals(world, referrals, Quarter{2019, 1}, Quarter{2019, 4});
+    build_plans(world, plans, Quarter{2019, 1}, Quarter{2019, 4});
+    extend_visits(world, visits);
+    extend_care(world, care);
+    extend_schools(world, schools);
+    build_teams(world);
+    assign_teams(world, teams);
+    build_staff(world, staff);
+  }
   write_world(world, out);
+  fmt::print(stderr, "{} teams, {} staff (agency workers included), {} years of population.\n",
+             world.teams.size(), world.staff.size(), 7);
 
   const Data data = load(out);
   print_sizes(data, out);
