@@ -38,6 +38,9 @@ SHEETS = {
     },
     "schools": {"pupils": "int"},
     "inspections": {"published": "date"},
+    "teams": {},
+    "staff": {"agency": "bool", "start_date": "date", "leave_date": "date"},
+    "population": {"year": "int", "children": "int"},
 }
 
 
@@ -72,7 +75,7 @@ def write_workbook(data, out):
     for name, kinds in SHEETS.items():
         header, rows = read_csv(os.path.join(data, name + ".csv"))
         ws = wb.create_sheet(name)
-        ws.append([f"{name}: extract of 31 March 2019"])
+        ws.append([f"{name}: extract of 31 March 2020"])
         ws.append([])
         ws.append(header)
         for row in rows:
@@ -95,8 +98,8 @@ def write_census(data, out):
         "  <Header>",
         "    <CollectionDetails>",
         "      <Collection>CIN</Collection>",
-        "      <Year>2019</Year>",
-        "      <ReferenceDate>2019-03-31</ReferenceDate>",
+        "      <Year>2020</Year>",
+        "      <ReferenceDate>2020-03-31</ReferenceDate>",
         "    </CollectionDetails>",
         "  </Header>",
         "  <Children>",
