@@ -1054,8 +1054,9 @@ void assign_teams(World& w, Rng& rng) {
     if (known == team_of_child.end() && rng.per_mille(25)) {
       plan.team = kDisabledChildrenTeam;
     } else {
-      const bool often_late = gaps > 0 && 4 * late >= gaps;
-      const int weights[] = {28, 26, often_late ? 64 : 24, 22};
+      // Plans with three in ten visits or more made over 10 days after the one before.
+      const bool often_late = gaps > 0 && 10 * late >= 3 * gaps;
+      const int weights[] = {28, 26, often_late ? 150 : 8, 22};
       int r = rng.between(0, weights[0] + weights[1] + weights[2] + weights[3] - 1);
       int team = 0;
       while (r >= weights[team]) r -= weights[team++];
@@ -1088,8 +1089,8 @@ void build_staff(World& w, Rng& rng) {
   const int seniors[] = {3, 3, 3, 2, 1};
   for (int t = 0; t < 5; ++t) {
     add(t, "team manager", 1, 7);
-    add(t, "senior practitioner", seniors[t], t == 2 ? 15 : 9);
-    add(t, "social worker", social_workers[t], t == 2 ? 22 : t == 4 ? 8 : 12);
+    add(t, "senior practitioner", seniors[t], t == 2 ? 16 : 10);
+    add(t, "social worker", social_workers[t], t == 2 ? 26 : t == 4 ? 9 : 14);
   }
   const Day from = ymd(2014, 4, 1);
   for (const Post& post : posts) {
@@ -1878,7 +1879,7 @@ int main(int argc, char** argv) {
   }
   {
     Rng referrals(0x7A11E5011ull), plans(0x7A11E5012ull), visits(0x7A11E5013ull),
-        care(0x7A11E5015ull), schools(0x7A11E5016ull), teams(0x7A11E5017ull), staff(0x7A11E5048ull);
+        care(0x7A11E5015ull), schools(0x7A11E5016ull), teams(0x7A11E5017ull), staff(0x7A11E5029ull);
     build_referrals(world, referrals, Quarter{2019, 1}, Quarter{2019, 4});
     build_plans(world, plans, Quarter{2019, 1}, Quarter{2019, 4});
     extend_visits(world, visits);
