@@ -1,12 +1,14 @@
 // Writes the synthetic case data of the children's-services example pack (a council of about
-// 35,000 children, April 2015 to March 2019, with history before that), then reads the files back
-// and recounts every indicator of the pack with the rules of its .tally definitions written out
-// again in C++, so the expected figures are known without running tally.
+// 35,000 children, April 2015 to March 2020, with history before that; its social work teams and
+// staff; the child population), then reads the files back and recounts every indicator of the
+// pack with the rules of its .tally definitions written out again in C++, so the expected figures
+// are known without running tally.
 //
 //   tally_example_data [--out DIR]     (default: the pack's data/ folder beside this source)
 //
-// Deterministic: one splitmix64 stream per table, no std distributions, no clock. The figures are
-// printed to standard error; the exit status is 1 when a figure the pack promises does not hold.
+// Deterministic: one splitmix64 stream per table up to March 2019 and another for its rows after
+// (see kFirstExtract), no std distributions, no clock. The figures are printed to standard error;
+// the exit status is 1 when a figure the pack promises does not hold.
 
 #include <fmt/format.h>
 
