@@ -324,6 +324,8 @@ class Formatter {
     for (std::size_t i = 0; i < f.indicators.size(); ++i)
       decls.push_back({f.indicators[i].span.begin, 4, i});
     for (std::size_t i = 0; i < f.tests.size(); ++i) decls.push_back({f.tests[i].span.begin, 5, i});
+    for (std::size_t i = 0; i < f.suppressions.size(); ++i)
+      decls.push_back({f.suppressions[i].span.begin, 6, i});
     std::stable_sort(decls.begin(), decls.end(),
                      [](const Decl& a, const Decl& b) { return a.begin < b.begin; });
     bool previous_block = false;
@@ -354,6 +356,11 @@ class Formatter {
           block = true;
           w_.separate();
           test(f.tests[d.index]);
+          break;
+        case 6:
+          if (previous_block) w_.separate();
+          w_.item(f.suppressions[d.index].span.begin, f.suppressions[d.index].span.end, 0,
+                  {ast::suppress_source(f.suppressions[d.index])});
           break;
         default:
           break;
