@@ -530,7 +530,8 @@ class Formatter {
                             b.label.empty() ? std::string() : " " + quoted(b.label)));
     std::stable_sort(clauses.begin(), clauses.end(),
                      [](const Clause& a, const Clause& b) { return a.begin < b.begin; });
-    // Lets on neighbouring lines are one run: their `=` signs line up.
+    // Lets on neighbouring lines (or on one line, which the layout cuts into neighbouring lines)
+    // are one run: their `=` signs line up.
     for (std::size_t k = 0; k < clauses.size();) {
       if (!clauses[k].let) {
         ++k;
@@ -538,7 +539,7 @@ class Formatter {
       }
       std::size_t end = k + 1;
       while (end < clauses.size() && clauses[end].let &&
-             w_.line_of(clauses[end].begin) == w_.line_of(clauses[end - 1].end) + 1)
+             w_.line_of(clauses[end].begin) <= w_.line_of(clauses[end - 1].end) + 1)
         ++end;
       std::size_t width = 7;
       for (std::size_t q = k; q < end; ++q)
