@@ -44,6 +44,24 @@ std::string ratio_text(const runtime::PeriodResult& r, const plan::IndicatorPlan
 // Whole numbers as JSON numbers, other exact values as decimal strings.
 nlohmann::ordered_json count_json(const Rational& v);
 
+// Public outputs (runtime/result/suppress.hpp): a figure its result marks hidden is shown as the
+// suppression's text, and nothing else of it. shown_value and ratio_text read the marks too.
+// A ratio indicator's numerator or denominator as count_text gives it, or the text when hidden.
+std::string numerator_text(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+std::string denominator_text(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// The numerator or denominator as JSON (count_json), or the text when hidden; call only when
+// present.
+nlohmann::ordered_json numerator_json(const runtime::PeriodResult& r);
+nlohmann::ordered_json denominator_json(const runtime::PeriodResult& r);
+// The value with exactly `decimals` places, the text when hidden, "" when missing.
+std::string value_field(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// The value as JSON: value_field, or null when missing.
+nlohmann::ordered_json value_json(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// The change with exactly `decimals` places (`signed_change` when `sign`), the text when hidden,
+// "" when there is none.
+std::string change_field(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind,
+                         bool sign = false);
+
 // An indicator's name, code and title: the opening keys of its entry in every JSON document.
 nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind);
 // The parameters' values shown as text, by name in name order (`values`: one per plan parameter).
