@@ -237,6 +237,15 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+std::string suppression_note(const Suppression& rule) {
+  const std::string counts =
+      rule.low == rule.high
+          ? fmt::format("a count of {}", format_exact(rule.low))
+          : fmt::format("counts from {} to {}", format_exact(rule.low), format_exact(rule.high));
+  return fmt::format("{}, and the figures that would give {} away, are shown as {}", counts,
+                     rule.low == rule.high ? "it" : "them", rule.text);
+}
+
 std::string summary_line(const RunResult& result) {
   const auto c = result.summary();
   const std::size_t n = result.indicators.size();
@@ -398,6 +407,7 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
   std::string out = fmt::format("{} scorecard\n\n", result.period_label);
   out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
+  if (!ctx.public_note.empty()) out += "public: " + visible(ctx.public_note) + "\n";
   for (const auto& n : notes) out += "note: " + visible(n) + "\n";
   for (const auto& n : coverage_notes(result)) out += "note: " + visible(n) + "\n";
   if (!ctx.as_at.empty()) out += "data as at " + ctx.as_at + "\n";
@@ -447,6 +457,7 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     }
   }
   out += "\n" + summary_line(result) + "\n";
+  if (!ctx.public_note.empty()) out += "\nSmall numbers: " + esc(ctx.public_note) + ".\n";
   const std::vector<std::string> partial = coverage_notes(result);
   if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
   for (const auto& n : partial) out += "- " + esc(n) + "\n";

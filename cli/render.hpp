@@ -25,6 +25,7 @@ struct RenderContext {
   std::vector<std::vector<std::string>> benchmark_labels;
   std::string council, title;  // the report's heading
   std::string scenario;        // the scenarios and --set values applied, "" when none
+  std::string public_note;     // a public output: what its hidden figures show (suppression_note)
 };
 
 // Each figure over a period that the data only partly cover: "VP8 2017-18 Q1: partial data, ...".
@@ -76,6 +77,10 @@ std::string run_markdown(const runtime::RunResult& result, const RenderContext& 
 std::string signed_change(const Rational& change, int decimals);
 // "%" for a percentage, "" otherwise.
 std::string unit_suffix(const plan::IndicatorPlan& ind);
+
+// What a public output says of its hidden figures: "counts from 1 to 5, and the figures that would
+// give them away, are shown as *".
+std::string suppression_note(const Suppression& rule);
 
 // "13 indicators: 3 red, 4 amber, 6 green"
 std::string summary_line(const runtime::RunResult& result);

@@ -256,6 +256,7 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
   line("Period", result.period_label);
   if (!ctx.as_at.empty()) line("Data as at", ctx.as_at);
   if (!ctx.scenario.empty()) line("Applied", ctx.scenario);
+  if (!ctx.public_note.empty()) line("Small numbers", ctx.public_note);
   const auto counts = result.summary();
   const Rag order[] = {Rag::red, Rag::amber, Rag::green, Rag::none};
   for (std::size_t k = 0; k < 4; ++k) {

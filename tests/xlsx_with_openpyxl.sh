@@ -130,6 +130,9 @@ for code, columns in {'RR1': ['Numerator', 'Value', 'Change'], 'AT1': ['Numerato
               f'public: {code} {c} is the text "*", got {cell.value if cell else None!r}')
 check(q1.get('RR1') and q1['RR1']['Denominator'].value == 20, 'public: RR1 denominator 20 shown')
 check(q1.get('RR1') and q1['RR1']['RAG'].value == 'green', 'public: the colour stays')
+summary = {r[0].value: r[1].value for r in wb['Summary'].iter_rows()}
+check((summary.get('Small numbers') or '').startswith('counts from 1 to 5'),
+      f'public: the Summary says what is hidden: {summary.get("Small numbers")!r}')
 for path in ['public.xlsx', 'public_compare.xlsx', 'public_sweep.xlsx']:
     book = openpyxl.load_workbook(f'{out}/{path}')
     for ws in book.worksheets:

@@ -278,6 +278,9 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
   if (!ctx.scenario.empty())
     out += fmt::format("<div class=\"scenario\"><dt>Applied</dt><dd>{}</dd></div>\n",
                        esc(ctx.scenario));
+  if (!ctx.public_note.empty())
+    out += fmt::format("<div class=\"public\"><dt>Small numbers</dt><dd>{}</dd></div>\n",
+                       esc(ctx.public_note));
   out += "</dl>\n</header>\n";
 
   // The service areas, in the order they first appear.
