@@ -102,8 +102,8 @@ std::string signed_change(const Rational& change, int decimals) {
 }
 
 std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  if (!r.value) return "-";
   if (r.hidden.value) return r.hidden.text;
+  if (!r.value) return "-";
   return value_text(*r.value, ind.decimals) + unit_suffix(ind);
 }
 
@@ -137,12 +137,17 @@ nlohmann::ordered_json denominator_json(const PeriodResult& r) {
 }
 
 std::string value_field(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  if (!r.value) return "";
-  return r.hidden.value ? r.hidden.text : value_text(*r.value, ind.decimals);
+  if (r.hidden.value) return r.hidden.text;
+  return r.value ? value_text(*r.value, ind.decimals) : "";
+}
+
+std::string shown_note(const PeriodResult& r) {
+  return r.value || r.hidden.denominator ? std::string() : r.note;
 }
 
 nlohmann::ordered_json value_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  return r.value ? nlohmann::ordered_json(value_field(r, ind)) : nlohmann::ordered_json(nullptr);
+  return r.value || r.hidden.value ? nlohmann::ordered_json(value_field(r, ind))
+                                   : nlohmann::ordered_json(nullptr);
 }
 
 std::string change_field(const PeriodResult& r, const plan::IndicatorPlan& ind, bool sign) {
@@ -331,7 +336,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
                               : nlohmann::ordered_json(nullptr);
         jr["benchmarks"] = b;
       }
-      if (!r.value && !r.note.empty()) jr["note"] = r.note;
+      if (!shown_note(r).empty()) jr["note"] = r.note;
       if (r.coverage) jr["coverage"] = coverage_json(*r.coverage);
       results.push_back(jr);
     }
@@ -389,8 +394,7 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     if (last.change && last.trend != Trend::none)
       trend += fmt::format(" ({})", change_field(last, ind, true));
     row.push_back(trend);
-    if (!last.value && !last.note.empty())
-      notes.push_back(fmt::format("{}: {}", ind.title, last.note));
+    if (!shown_note(last).empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
   }

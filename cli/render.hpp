@@ -56,6 +56,9 @@ nlohmann::ordered_json numerator_json(const runtime::PeriodResult& r);
 nlohmann::ordered_json denominator_json(const runtime::PeriodResult& r);
 // The value with exactly `decimals` places, the text when hidden, "" when missing.
 std::string value_field(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// Why the value is missing ("" when it is not, or when saying why would give away a hidden
+// denominator: "the denominator is 0" under `suppress counts 0 .. N`).
+std::string shown_note(const runtime::PeriodResult& r);
 // The value as JSON: value_field, or null when missing.
 nlohmann::ordered_json value_json(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
 // The change with exactly `decimals` places (`signed_change` when `sign`), the text when hidden,

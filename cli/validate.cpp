@@ -33,7 +33,7 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
 }
 
 std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  if (!r.value) return "-";
+  if (!r.value && !r.hidden.value) return "-";
   return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
@@ -588,7 +588,8 @@ int sweep_command(const RunOptions& o) {
       std::vector<std::vector<std::string>> table = {{name, "num / den", "value", "rag"}};
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
-        table.push_back({row.shown, ratio_text(r, ind), r.value ? value_field(r, ind) : "-",
+        table.push_back({row.shown, ratio_text(r, ind),
+                         r.value || r.hidden.value ? value_field(r, ind) : "-",
                          runtime::rag_name(r.rag)});
       }
       text += text_table(columns, table, "  ");

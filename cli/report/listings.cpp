@@ -47,7 +47,7 @@ std::string page(const std::string& title, const std::string& body) {
 
 // A figure in a cell: the value with its unit, then num / den.
 std::string figure_html(const PeriodResult* r, const plan::IndicatorPlan& ind) {
-  if (r == nullptr || !r->value) return "&ndash;";
+  if (r == nullptr || (!r->value && !r->hidden.value)) return "&ndash;";
   std::string out = "<span class=\"value\">" + esc(shown_value(*r, ind)) + "</span>";
   const std::string ratio = ratio_text(*r, ind);
   if (!ratio.empty()) out += "<span class=\"ratio\">" + esc(ratio) + "</span>";
@@ -55,7 +55,7 @@ std::string figure_html(const PeriodResult* r, const plan::IndicatorPlan& ind) {
 }
 
 std::string figure_markdown(const PeriodResult* r, const plan::IndicatorPlan& ind) {
-  if (r == nullptr || !r->value) return "-";
+  if (r == nullptr || (!r->value && !r->hidden.value)) return "-";
   const std::string ratio = ratio_text(*r, ind);
   return md(shown_value(*r, ind)) + (ratio.empty() ? "" : " (" + md(ratio) + ")") + " " +
          runtime::rag_name(r->rag);
@@ -187,7 +187,7 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
   // The line through the values shown, in pieces where a hidden value leaves a gap.
   std::vector<std::string> pieces(1);
   for (std::size_t i = 0; i < n; ++i) {
-    if (si.figures[i] && si.figures[i]->value && si.figures[i]->hidden.value) {
+    if (si.figures[i] && si.figures[i]->hidden.value) {
       if (!pieces.back().empty()) pieces.emplace_back();
       continue;
     }

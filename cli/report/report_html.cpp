@@ -205,7 +205,7 @@ std::string sparkline_svg(const IndicatorResult& ir) {
   std::string described;
   for (std::size_t i = 0; i < n; ++i) {
     const PeriodResult& r = ir.results[i];
-    if (!r.value) continue;
+    if (!r.value && !r.hidden.value) continue;
     described +=
         (described.empty() ? "" : ", ") + calendar::label(r.period) + " " + shown_value(r, ind);
     if (r.hidden.value) {
@@ -369,7 +369,7 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
       footnoted.push_back(&ir);
       const std::size_t fn = footnoted.size();
       std::string note;
-      if (!last.value && !last.note.empty()) note = last.note;
+      note = shown_note(last);
       const std::string commentary = at(ctx.commentary, i);
       std::string extra;
       if (!note.empty()) extra += fmt::format("<div class=\"row-note\">{}</div>", esc(note));

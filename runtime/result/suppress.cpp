@@ -24,7 +24,8 @@ Hidden hidden_of(const std::optional<Rational>& numerator,
         numerator && denominator && within_bounds(rule, *denominator - *numerator);
     if (small(numerator) || small_denominator || complement) {
       h.numerator = numerator.has_value();
-      h.value = value.has_value();
+      // A missing value too: "-" would say the denominator is 0.
+      h.value = true;
     }
     h.denominator = small_denominator;
   } else if (ind.unit == plan::UnitKind::count && small(value)) {

@@ -15,7 +15,8 @@ bool within_bounds(const Suppression& rule, const Rational& figure);
 // What a public output hides of one period's figures for an indicator like `ind`:
 // - a share (numerator / denominator): when the numerator, the denominator or the denominator
 //   minus the numerator is within the bounds, the numerator, the value and the change; the
-//   denominator too when it is itself within the bounds;
+//   denominator too when it is itself within the bounds (a missing value is marked as well: its
+//   absence would say the denominator is 0);
 // - a `unit count` value within the bounds: the value and the change;
 // - the change also when the value of the period it was taken from (`before`) is hidden.
 // Takes only the figures, so that it serves a breakdown's groups as well as the totals.

@@ -113,6 +113,15 @@ TEST(Suppress, ZeroIsNotHiddenWhenTheRangeStartsAtOne) {
   EXPECT_FALSE(hidden_figures(ratio(50, 50), share(), rule(0, 5)).denominator);
   EXPECT_FALSE(hidden_figures(value(0), count_value(), rule(1, 5)).any());
   EXPECT_TRUE(hidden_figures(value(0), count_value(), rule(0, 5)).value);
+  // 0 of 0: the value is missing; with the range starting at 0 it is marked too, as "-" would say
+  // the denominator is 0. With the range starting at 1 nothing is.
+  const PeriodResult empty = ratio(0, 0, std::nullopt);
+  ASSERT_FALSE(empty.value.has_value());
+  const Hidden h = hidden_figures(empty, share(), rule(0, 5));
+  EXPECT_TRUE(h.value);
+  EXPECT_TRUE(h.numerator);
+  EXPECT_TRUE(h.denominator);
+  EXPECT_FALSE(hidden_figures(empty, share(), rule(1, 5)).any());
 }
 
 TEST(Suppress, CountValueWithinTheBounds) {
