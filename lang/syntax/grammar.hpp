@@ -506,7 +506,7 @@ inline constexpr const char* error_message = nullptr;
   inline constexpr const char* error_message<rule> = text;
 TALLY_ERR(declaration,
           "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator`, "
-          "`test` or `import`")
+          "`test`, `import` or `suppress`")
 TALLY_ERR(extend_table_word,
           "expected `table` after `extend`, as in `extend table episodes { ... }`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
