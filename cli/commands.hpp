@@ -27,7 +27,8 @@ struct RunOptions {
   bool lenient = false;
   std::string rejects;
   std::string diagnostics = "text";
-  std::string as_at;  // the extract's date, YYYY-MM-DD; "" when not given
+  std::string as_at;           // the extract's date, YYYY-MM-DD; "" when not given
+  bool public_output = false;  // --public: small numbers hidden as the definitions declare
   // report (and the report's parts in run's html and json)
   std::string council, title, commentary;
   // compare

@@ -130,6 +130,9 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
       "--as-at", o.as_at,
       "the date the data were extracted (YYYY-MM-DD): shown in the output; the data are "
       "taken to reach it");
+  cmd->add_flag("--public", o.public_output,
+                "for publication: small numbers shown as the definitions' `suppress counts` "
+                "declaration says");
 }
 
 // Where the report's heading and commentary come from (report, and run's html and json).

@@ -102,6 +102,7 @@ std::string signed_change(const Rational& change, int decimals) {
 }
 
 std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (r.hidden.value) return r.hidden.text;
   if (!r.value) return "-";
   return value_text(*r.value, ind.decimals) + unit_suffix(ind);
 }
@@ -112,7 +113,47 @@ std::string count_text(const std::optional<Rational>& count, const plan::Indicat
 
 std::string ratio_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   if (!ind.ratio || !r.numerator || !r.denominator) return "";
-  return fmt::format("{} / {}", format_exact(*r.numerator), format_exact(*r.denominator));
+  return fmt::format("{} / {}", numerator_text(r, ind), denominator_text(r, ind));
+}
+
+std::string numerator_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  return ind.ratio && r.numerator && r.hidden.numerator ? r.hidden.text
+                                                        : count_text(r.numerator, ind);
+}
+
+std::string denominator_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  return ind.ratio && r.denominator && r.hidden.denominator ? r.hidden.text
+                                                            : count_text(r.denominator, ind);
+}
+
+nlohmann::ordered_json numerator_json(const PeriodResult& r) {
+  if (r.hidden.numerator) return r.hidden.text;
+  return r.numerator ? count_json(*r.numerator) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json denominator_json(const PeriodResult& r) {
+  if (r.hidden.denominator) return r.hidden.text;
+  return r.denominator ? count_json(*r.denominator) : nlohmann::ordered_json(nullptr);
+}
+
+std::string value_field(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  if (r.hidden.value) return r.hidden.text;
+  return r.value ? value_text(*r.value, ind.decimals) : "";
+}
+
+std::string shown_note(const PeriodResult& r) {
+  return r.value || r.hidden.denominator ? std::string() : r.note;
+}
+
+nlohmann::ordered_json value_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
+  return r.value || r.hidden.value ? nlohmann::ordered_json(value_field(r, ind))
+                                   : nlohmann::ordered_json(nullptr);
+}
+
+std::string change_field(const PeriodResult& r, const plan::IndicatorPlan& ind, bool sign) {
+  if (!r.change) return "";
+  if (r.hidden.change) return r.hidden.text;
+  return sign ? signed_change(*r.change, ind.decimals) : value_text(*r.change, ind.decimals);
 }
 
 nlohmann::ordered_json parameters_json(const plan::Plan& plan,
@@ -201,6 +242,15 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+std::string suppression_note(const Suppression& rule) {
+  const std::string counts =
+      rule.low == rule.high
+          ? fmt::format("a count of {}", format_exact(rule.low))
+          : fmt::format("counts from {} to {}", format_exact(rule.low), format_exact(rule.high));
+  return fmt::format("{}, and the figures that would give {} away, are shown as {}", counts,
+                     rule.low == rule.high ? "it" : "them", rule.text);
+}
+
 std::string summary_line(const RunResult& result) {
   const auto c = result.summary();
   const std::size_t n = result.indicators.size();
@@ -253,6 +303,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
   j["period"] = result.period_label;
+  if (result.is_public) j["public"] = true;
   if (!ctx.as_at.empty()) j["as_at"] = ctx.as_at;
   j["parameters"] = parameters_json(*ctx.plan, ctx.params);
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
@@ -268,16 +319,15 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       jr["start"] = format_iso(r.period.start);
       jr["end"] = format_iso(r.period.end);
       if (ind.ratio) {
-        if (r.numerator) jr["numerator"] = count_json(*r.numerator);
-        if (r.denominator) jr["denominator"] = count_json(*r.denominator);
+        if (r.numerator) jr["numerator"] = numerator_json(r);
+        if (r.denominator) jr["denominator"] = denominator_json(r);
       }
-      jr["value"] = r.value ? nlohmann::ordered_json(value_text(*r.value, ind.decimals))
-                            : nlohmann::ordered_json(nullptr);
+      jr["value"] = value_json(r, ind);
       const std::string target = target_text(r, ind.decimals);
       if (!target.empty()) jr["target"] = target;
       jr["rag"] = runtime::rag_name(r.rag);
       jr["trend"] = runtime::trend_name(r.trend);
-      if (r.trend != Trend::none && r.change) jr["change"] = value_text(*r.change, ind.decimals);
+      if (r.trend != Trend::none && r.change) jr["change"] = change_field(r, ind);
       if (!ind.benchmarks.empty()) {
         nlohmann::ordered_json b = nlohmann::ordered_json::object();
         for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
@@ -286,7 +336,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
                               : nlohmann::ordered_json(nullptr);
         jr["benchmarks"] = b;
       }
-      if (!r.value && !r.note.empty()) jr["note"] = r.note;
+      if (!shown_note(r).empty()) jr["note"] = r.note;
       if (r.coverage) jr["coverage"] = coverage_json(*r.coverage);
       results.push_back(jr);
     }
@@ -342,10 +392,9 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
                                                   : fmt::format("{} {}", arrow(last.trend),
                                                                 runtime::trend_name(last.trend));
     if (last.change && last.trend != Trend::none)
-      trend += fmt::format(" ({})", signed_change(*last.change, ind.decimals));
+      trend += fmt::format(" ({})", change_field(last, ind, true));
     row.push_back(trend);
-    if (!last.value && !last.note.empty())
-      notes.push_back(fmt::format("{}: {}", ind.title, last.note));
+    if (!shown_note(last).empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
   }
@@ -362,6 +411,7 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
   std::string out = fmt::format("{} scorecard\n\n", result.period_label);
   out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
+  if (!ctx.public_note.empty()) out += "public: " + visible(ctx.public_note) + "\n";
   for (const auto& n : notes) out += "note: " + visible(n) + "\n";
   for (const auto& n : coverage_notes(result)) out += "note: " + visible(n) + "\n";
   if (!ctx.as_at.empty()) out += "data as at " + ctx.as_at + "\n";
@@ -374,20 +424,19 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
-      std::vector<std::string> f = {
-          ind.name,
-          ind.code,
-          ind.title,
-          calendar::label(r.period),
-          format_iso(r.period.start),
-          format_iso(r.period.end),
-          count_text(r.numerator, ind),
-          count_text(r.denominator, ind),
-          r.value ? value_text(*r.value, ind.decimals) : "",
-          target_text(r, ind.decimals),
-          runtime::rag_name(r.rag),
-          runtime::trend_name(r.trend),
-          r.change && r.trend != Trend::none ? value_text(*r.change, ind.decimals) : ""};
+      std::vector<std::string> f = {ind.name,
+                                    ind.code,
+                                    ind.title,
+                                    calendar::label(r.period),
+                                    format_iso(r.period.start),
+                                    format_iso(r.period.end),
+                                    numerator_text(r, ind),
+                                    denominator_text(r, ind),
+                                    value_field(r, ind),
+                                    target_text(r, ind.decimals),
+                                    runtime::rag_name(r.rag),
+                                    runtime::trend_name(r.trend),
+                                    r.trend != Trend::none ? change_field(r, ind) : ""};
       for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
       out += "\n";
     }
@@ -404,14 +453,15 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
     const plan::IndicatorPlan& ind = *ir.plan;
     for (const PeriodResult& r : ir.results) {
       out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} {} |\n", esc(ind.code),
-                         esc(ind.title), calendar::label(r.period), count_text(r.numerator, ind),
-                         count_text(r.denominator, ind), shown_value(r, ind),
+                         esc(ind.title), calendar::label(r.period), esc(numerator_text(r, ind)),
+                         esc(denominator_text(r, ind)), esc(shown_value(r, ind)),
                          target_text(r, ind.decimals), runtime::rag_name(r.rag),
                          r.trend == Trend::none ? "" : arrow(r.trend),
                          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
     }
   }
   out += "\n" + summary_line(result) + "\n";
+  if (!ctx.public_note.empty()) out += "\nSmall numbers: " + esc(ctx.public_note) + ".\n";
   const std::vector<std::string> partial = coverage_notes(result);
   if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
   for (const auto& n : partial) out += "- " + esc(n) + "\n";

@@ -25,6 +25,7 @@ struct RenderContext {
   std::vector<std::vector<std::string>> benchmark_labels;
   std::string council, title;  // the report's heading
   std::string scenario;        // the scenarios and --set values applied, "" when none
+  std::string public_note;     // a public output: what its hidden figures show (suppression_note)
 };
 
 // Each figure over a period that the data only partly cover: "VP8 2017-18 Q1: partial data, ...".
@@ -44,6 +45,27 @@ std::string ratio_text(const runtime::PeriodResult& r, const plan::IndicatorPlan
 // Whole numbers as JSON numbers, other exact values as decimal strings.
 nlohmann::ordered_json count_json(const Rational& v);
 
+// Public outputs (runtime/result/suppress.hpp): a figure its result marks hidden is shown as the
+// suppression's text, and nothing else of it. shown_value and ratio_text read the marks too.
+// A ratio indicator's numerator or denominator as count_text gives it, or the text when hidden.
+std::string numerator_text(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+std::string denominator_text(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// The numerator or denominator as JSON (count_json), or the text when hidden; call only when
+// present.
+nlohmann::ordered_json numerator_json(const runtime::PeriodResult& r);
+nlohmann::ordered_json denominator_json(const runtime::PeriodResult& r);
+// The value with exactly `decimals` places, the text when hidden, "" when missing.
+std::string value_field(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// Why the value is missing ("" when it is not, or when saying why would give away a hidden
+// denominator: "the denominator is 0" under `suppress counts 0 .. N`).
+std::string shown_note(const runtime::PeriodResult& r);
+// The value as JSON: value_field, or null when missing.
+nlohmann::ordered_json value_json(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind);
+// The change with exactly `decimals` places (`signed_change` when `sign`), the text when hidden,
+// "" when there is none.
+std::string change_field(const runtime::PeriodResult& r, const plan::IndicatorPlan& ind,
+                         bool sign = false);
+
 // An indicator's name, code and title: the opening keys of its entry in every JSON document.
 nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind);
 // The parameters' values shown as text, by name in name order (`values`: one per plan parameter).
@@ -58,6 +80,10 @@ std::string run_markdown(const runtime::RunResult& result, const RenderContext& 
 std::string signed_change(const Rational& change, int decimals);
 // "%" for a percentage, "" otherwise.
 std::string unit_suffix(const plan::IndicatorPlan& ind);
+
+// What a public output says of its hidden figures: "counts from 1 to 5, and the figures that would
+// give them away, are shown as *".
+std::string suppression_note(const Suppression& rule);
 
 // "13 indicators: 3 red, 4 amber, 6 green"
 std::string summary_line(const runtime::RunResult& result);

@@ -16,6 +16,7 @@
 #include "lang/base/date.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
+#include "runtime/result/suppress.hpp"
 
 namespace tally::cli {
 
@@ -194,6 +195,10 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   const check::Program& p = s.front->program;
   if (auto status = select_indicators(p, o.indicators, chosen)) return status;
   s.plan = plan::compile(p, chosen);
+  if (o.public_output && !s.plan.suppression)
+    return usage_error("--public: the definitions declare no small-number suppression",
+                       "declare which counts to hide in a definition file, as in `suppress counts "
+                       "1 .. 5 as \"*\"`, or leave out --public");
   for (std::uint32_t i = 0; i < s.plan.indicators.size(); ++i) s.request.indicators.push_back(i);
   if (s.plan.indicators.empty())
     return usage_error("there are no indicators to evaluate",
@@ -243,6 +248,11 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   return std::nullopt;
 }
 
+void apply_suppression(const Session& s, const RunOptions& o, runtime::RunResult& result) {
+  if (!s.plan.suppression || !(o.public_output || s.plan.suppression->always)) return;
+  runtime::suppress_small_numbers(result, *s.plan.suppression);
+}
+
 std::optional<int> refuse_xlsx_to_terminal(const RunOptions& o) {
   if (output_format(o) != "xlsx" || !(o.output.empty() || o.output == "-") || !stdout_is_terminal())
     return std::nullopt;
@@ -275,7 +285,8 @@ int run_command(const RunOptions& o) {
   const auto eval_start = std::chrono::steady_clock::now();
   std::vector<runtime::TableTiming> timings;
   if (timing_wanted()) s.request.timings = &timings;
-  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
+  runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
+  apply_suppression(s, o, result);
   if (timing_wanted()) {
     for (const runtime::TableTiming& t : timings)
       std::cerr << fmt::format("timing:   {}: previous/next and lookups {:.3f} s, rows {:.3f} s\n",

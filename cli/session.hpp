@@ -25,6 +25,10 @@ struct Session {
 // Loads everything for `o`. On failure prints why and returns the exit status.
 std::optional<int> open_session(const RunOptions& o, Session& s);
 
+// A public output (--public, or a suppression declared `always`): marks the small numbers of
+// `result` that renderers show as the declared text. Nothing when the output is not public.
+void apply_suppression(const Session& s, const RunOptions& o, runtime::RunResult& result);
+
 // Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
 // On failure prints why and returns the exit status (2).
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,

@@ -11,6 +11,7 @@
 #include "cli/xlsx.hpp"
 #include "lang/base/text.hpp"
 #include "lang/check/describe.hpp"
+#include "runtime/result/suppress.hpp"
 
 namespace tally::cli {
 
@@ -23,17 +24,16 @@ using runtime::Rag;
 nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   nlohmann::ordered_json j;
   if (ind.ratio) {
-    if (r.numerator) j["numerator"] = count_json(*r.numerator);
-    if (r.denominator) j["denominator"] = count_json(*r.denominator);
+    if (r.numerator) j["numerator"] = numerator_json(r);
+    if (r.denominator) j["denominator"] = denominator_json(r);
   }
-  j["value"] = r.value ? nlohmann::ordered_json(value_text(*r.value, ind.decimals))
-                       : nlohmann::ordered_json(nullptr);
+  j["value"] = value_json(r, ind);
   j["rag"] = runtime::rag_name(r.rag);
   return j;
 }
 
 std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
-  if (!r.value) return "-";
+  if (!r.value && !r.hidden.value) return "-";
   return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
@@ -112,8 +112,8 @@ int compare_versions(const RunOptions& o) {
     }
   }
   std::vector<runtime::Issue> errors;
-  const runtime::RunResult after =
-      runtime::execute(now.plan, now.data, now.caches, now.request, errors);
+  runtime::RunResult after = runtime::execute(now.plan, now.data, now.caches, now.request, errors);
+  apply_suppression(now, o, after);
   if (report_exec_errors(errors, now.front->sources, o.diagnostics)) return 1;
   std::optional<runtime::RunResult> before;
   plan::Plan old_plan;
@@ -135,11 +135,14 @@ int compare_versions(const RunOptions& o) {
     request.indicators.clear();
     for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
     before = runtime::execute(old_plan, old_data, old_caches, request, errors);
+    // The earlier definitions' figures are hidden by the same rule as the current ones.
+    if (after.is_public) runtime::suppress_small_numbers(*before, *now.plan.suppression);
     if (report_exec_errors(errors, old_front->sources, o.diagnostics)) return 1;
   }
   const std::string format = output_format(o);
   nlohmann::ordered_json j;
   j["period"] = after.period_label;
+  if (after.is_public) j["public"] = true;
   j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
                {{"name", "after"}, {"definitions", fmt::format("{}", fmt::join(o.defs, " "))}}};
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
@@ -250,6 +253,7 @@ int compare_command(const RunOptions& o) {
     request.params = run.params;
     std::vector<runtime::Issue> errors;
     run.result = runtime::execute(s.plan, s.data, s.caches, request, errors);
+    apply_suppression(s, o, run.result);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   }
 
@@ -298,6 +302,7 @@ int compare_command(const RunOptions& o) {
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
+    if (first.is_public) j["public"] = true;
     nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
     for (const NamedRun& run : runs)
       jruns.push_back({{"name", run.name}, {"parameters", parameters_json(s.plan, run.params)}});
@@ -375,8 +380,7 @@ int compare_command(const RunOptions& o) {
         bool changed = false;
         for (const NamedRun& run : runs) {
           const PeriodResult& b = run.result.indicators[i].results[p];
-          text += fmt::format(",{},{}", b.value ? value_text(*b.value, ind.decimals) : "",
-                              runtime::rag_name(b.rag));
+          text += fmt::format(",{},{}", csv_field(value_field(b, ind)), runtime::rag_name(b.rag));
           changed = changed || b.rag != a.rag;
         }
         text += changed ? ",yes\n" : ",no\n";
@@ -514,13 +518,16 @@ int sweep_command(const RunOptions& o) {
       if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
     }
   }
-  for (std::size_t k = 0; k < constants.size(); ++k)
+  for (std::size_t k = 0; k < constants.size(); ++k) {
+    apply_suppression(s, o, (*all)[k]);
     rows.push_back(Row{constant_display(constants[k]), std::move((*all)[k])});
+  }
   const std::string format = output_format(o);
   std::string text;
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = s.request.period_label;
+    if (!rows.empty() && rows.front().result.is_public) j["public"] = true;
     j["parameter"] = name;
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -566,9 +573,8 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
         text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
-                            count_text(r.numerator, ind), count_text(r.denominator, ind),
-                            r.value ? value_text(*r.value, ind.decimals) : "",
-                            runtime::rag_name(r.rag));
+                            csv_field(numerator_text(r, ind)), csv_field(denominator_text(r, ind)),
+                            csv_field(value_field(r, ind)), runtime::rag_name(r.rag));
       }
     }
   } else {
@@ -583,7 +589,7 @@ int sweep_command(const RunOptions& o) {
       for (const Row& row : rows) {
         const PeriodResult& r = row.result.indicators[i].results.back();
         table.push_back({row.shown, ratio_text(r, ind),
-                         r.value ? value_text(*r.value, ind.decimals) : "-",
+                         r.value || r.hidden.value ? value_field(r, ind) : "-",
                          runtime::rag_name(r.rag)});
       }
       text += text_table(columns, table, "  ");
@@ -593,6 +599,10 @@ int sweep_command(const RunOptions& o) {
 }
 
 int explain_command(const RunOptions& o) {
+  if (o.public_output)
+    return usage_error("tally explain has no public form: it lists the rows behind a figure",
+                       "row listings are for the service's own checks, not for publication; "
+                       "leave out --public, or publish the figures with tally run --public");
   if (auto status = refuse_xlsx_to_terminal(o)) return *status;
   if (o.indicators.size() != 1)
     return usage_error("explain needs exactly one --indicator NAME",

@@ -190,6 +190,15 @@ void count_cell(Book& book, lxw_worksheet* ws, std::size_t row, std::size_t col,
   number(ws, row, col, *v, book.format(decimals_format(std::min(places, 15))));
 }
 
+// A figure a public workbook hides (runtime/result/suppress.hpp): its cell holds the suppression's
+// text and no number. Returns whether it wrote the text.
+bool hidden_cell(lxw_worksheet* ws, std::size_t row, std::size_t col, bool hidden,
+                 const runtime::Hidden& marks) {
+  if (!hidden) return false;
+  text(ws, row, col, marks.text);
+  return true;
+}
+
 void definitions_sheet(Book& book, const Definitions& definitions) {
   lxw_worksheet* ws = book.sheet("Definitions");
   header_row(book, ws, {"Code", "Name", "Title", "Unit", "Polarity", "Definition"},
@@ -247,6 +256,7 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
   line("Period", result.period_label);
   if (!ctx.as_at.empty()) line("Data as at", ctx.as_at);
   if (!ctx.scenario.empty()) line("Applied", ctx.scenario);
+  if (!ctx.public_note.empty()) line("Small numbers", ctx.public_note);
   const auto counts = result.summary();
   const Rag order[] = {Rag::red, Rag::amber, Rag::green, Rag::none};
   for (std::size_t k = 0; k < 4; ++k) {
@@ -293,17 +303,21 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         date_cell(book, ws, row, 3, r.period.start);
         date_cell(book, ws, row, 4, r.period.end);
         if (ind.ratio) {
-          count_cell(book, ws, row, 5, r.numerator);
-          count_cell(book, ws, row, 6, r.denominator);
+          if (!hidden_cell(ws, row, 5, r.hidden.numerator, r.hidden))
+            count_cell(book, ws, row, 5, r.numerator);
+          if (!hidden_cell(ws, row, 6, r.hidden.denominator, r.hidden))
+            count_cell(book, ws, row, 6, r.denominator);
         }
-        value_cell(book, ws, row, 7, r.value, ind);
+        if (!hidden_cell(ws, row, 7, r.hidden.value, r.hidden))
+          value_cell(book, ws, row, 7, r.value, ind);
         value_cell(book, ws, row, 8, r.target, ind);
         if (!r.target && r.target_low && r.target_high)
           text(ws, row, 8, target_text(r, ind.decimals));
         text(ws, row, 9, runtime::rag_name(r.rag), book.rag(r.rag));
         text(ws, row, 10, runtime::trend_name(r.trend));
         // A percentage's change is in points: a number, not a percentage.
-        if (r.change && r.trend != runtime::Trend::none)
+        if (r.change && r.trend != runtime::Trend::none &&
+            !hidden_cell(ws, row, 11, r.hidden.change, r.hidden))
           number(ws, row, 11, *r.change,
                  book.format("+" + decimals_format(ind.decimals) + ";-" +
                              decimals_format(ind.decimals) + ";" + decimals_format(ind.decimals)));
@@ -355,7 +369,8 @@ std::optional<std::string> compare_xlsx(const CompareView& view, const Definitio
     text(ws, row, 2, r.period);
     for (std::size_t k = 0; k < r.figures.size(); ++k) {
       if (!r.figures[k]) continue;
-      value_cell(book, ws, row, 3 + 2 * k, r.figures[k]->value, ind);
+      if (!hidden_cell(ws, row, 3 + 2 * k, r.figures[k]->hidden.value, r.figures[k]->hidden))
+        value_cell(book, ws, row, 3 + 2 * k, r.figures[k]->value, ind);
       text(ws, row, 4 + 2 * k, runtime::rag_name(r.figures[k]->rag), book.rag(r.figures[k]->rag));
     }
     text(ws, row, 3 + 2 * r.figures.size(), r.changed ? "yes" : "no",
@@ -393,10 +408,13 @@ std::optional<std::string> sweep_xlsx(const SweepView& view, const Definitions& 
       text(ws, row, 2, view.values[k]);
       if (f) {
         if (ind.ratio) {
-          count_cell(book, ws, row, 3, f->numerator);
-          count_cell(book, ws, row, 4, f->denominator);
+          if (!hidden_cell(ws, row, 3, f->hidden.numerator, f->hidden))
+            count_cell(book, ws, row, 3, f->numerator);
+          if (!hidden_cell(ws, row, 4, f->hidden.denominator, f->hidden))
+            count_cell(book, ws, row, 4, f->denominator);
         }
-        value_cell(book, ws, row, 5, f->value, ind);
+        if (!hidden_cell(ws, row, 5, f->hidden.value, f->hidden))
+          value_cell(book, ws, row, 5, f->value, ind);
         text(ws, row, 6, runtime::rag_name(f->rag), book.rag(f->rag));
       }
       ++row;

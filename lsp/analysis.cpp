@@ -53,8 +53,8 @@ const char* const kClauseWords[] = {"code",   "title", "description", "from",   
                                     "window", "let",   "where",       "denominator", "numerator",
                                     "value",  "unit",  "decimals",    "polarity",    "target",
                                     "rag",    "trend", "benchmark"};
-const char* const kDeclarationWords[] = {"table",     "param",  "scenario",
-                                         "indicator", "import", "test"};
+const char* const kDeclarationWords[] = {"table",  "param", "scenario", "indicator",
+                                         "import", "test",  "suppress"};
 const char* const kExpressionWords[] = {
     "and",    "or",        "not",   "in",     "is",    "known", "missing",  "between",
     "count",  "sum",       "mean",  "median", "min",   "max",   "distinct", "previous",

@@ -14,6 +14,14 @@ args=("$pack/indicators" --data "$pack/data" --period 2017-18Q1)
 "$tally" compare "${args[@]}" --scenario current --scenario proposal_15 --output "$out/compare.xlsx"
 "$tally" sweep "${args[@]}" --indicator VP8 --vary cp_visit_days=8..15 --format xlsx >"$out/sweep.xlsx"
 "$tally" explain "${args[@]}" --indicator VP7 --output "$out/explain.xlsx"
+# Public workbooks (suppress counts 1 .. 5): tests/golden/suppress/scorecard/HOW.md has the figures.
+public=$root/tests/golden/suppress
+"$tally" run "$public/scorecard/defs.tally" --data "$public/scorecard/data" --period 2017-18Q1 \
+  --public --output "$out/public.xlsx"
+"$tally" compare "$public/always/defs.tally" --data "$public/scorecard/data" --period 2017-18Q1 \
+  --set strict:repeat_target=10 --output "$out/public_compare.xlsx"
+"$tally" sweep "$public/always/defs.tally" --data "$public/scorecard/data" --period 2017-18Q1 \
+  --vary repeat_target=10..20:5 --output "$out/public_sweep.xlsx"
 hostile=$root/tests/golden/cli/hostile_text_table
 "$tally" run "$hostile/defs.tally" --data "$hostile/data" --period 2017-18Q1 \
   --output "$out/hostile.xlsx" 2>/dev/null
@@ -105,6 +113,41 @@ wb = openpyxl.load_workbook(f'{out}/hostile.xlsx')
 ws = wb[wb.sheetnames[1]]
 check(ws['A2'].data_type == 's' and ws['A2'].value.startswith('=HYPERLINK'),
       f'a code like a formula stays text: {ws["A2"].data_type} {ws["A2"].value}')
+
+# A public workbook holds the text in the cell of a hidden figure, and no hidden figure anywhere:
+# 3 (RR1's numerator), 18 (AT1's), 4 (DR1's denominator, DC1's value), 15% and 90% as values, the
+# changes -25 and -8 (2 and 50% are shown elsewhere: the summary's count, DR1's 2016-17 Q4).
+hidden_figures = {3, 18, 4, 0.15, 0.9, -25, -8}
+wb = openpyxl.load_workbook(f'{out}/public.xlsx')
+_, rows = rows_of(wb['Defs'])  # the service area: the file's name
+q1 = {r['Code'].value: r for r in rows if r['Period'].value == '2017-18 Q1'}
+for code, columns in {'RR1': ['Numerator', 'Value', 'Change'], 'AT1': ['Numerator', 'Value', 'Change'],
+                      'DR1': ['Numerator', 'Denominator', 'Value', 'Change'],
+                      'DC1': ['Value', 'Change']}.items():
+    for c in columns:
+        cell = q1[code][c] if code in q1 else None
+        check(cell is not None and cell.data_type == 's' and cell.value == '*',
+              f'public: {code} {c} is the text "*", got {cell.value if cell else None!r}')
+check(q1.get('RR1') and q1['RR1']['Denominator'].value == 20, 'public: RR1 denominator 20 shown')
+check(q1.get('RR1') and q1['RR1']['RAG'].value == 'green', 'public: the colour stays')
+summary = {r[0].value: r[1].value for r in wb['Summary'].iter_rows()}
+check((summary.get('Small numbers') or '').startswith('counts from 1 to 5'),
+      f'public: the Summary says what is hidden: {summary.get("Small numbers")!r}')
+for path in ['public.xlsx', 'public_compare.xlsx', 'public_sweep.xlsx']:
+    book = openpyxl.load_workbook(f'{out}/{path}')
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    check(not any(abs(cell.value - h) < 1e-9 for h in hidden_figures),
+                          f'{path} {ws.title}!{cell.coordinate} holds a hidden figure {cell.value}')
+_, rows = rows_of(openpyxl.load_workbook(f'{out}/public_compare.xlsx')['Compare'])
+q1 = [r for r in rows if r['Period'].value == '2017-18 Q1']
+check(q1 and q1[0]['strict value'].value == '[c]' and q1[0]['strict RAG'].value == 'red',
+      'public compare: the value is "[c]", the colour shown')
+_, rows = rows_of(openpyxl.load_workbook(f'{out}/public_sweep.xlsx')['Sweep'])
+check(len(rows) == 3 and all(r['Numerator'].value == '[c]' and r['Value'].value == '[c]'
+                             for r in rows), 'public sweep: numerator and value "[c]"')
 
 for f in failures:
     print('FAIL:', f)

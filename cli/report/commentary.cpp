@@ -90,6 +90,8 @@ std::string area_title(const std::string& stem) {
 void fill_report_context(const Session& s, const RunOptions& o, const runtime::RunResult& result,
                          RenderContext& ctx) {
   const check::Program& program = s.front->program;
+  if (result.is_public && s.plan.suppression)
+    ctx.public_note = suppression_note(*s.plan.suppression);
   const std::optional<fs::path> folder = commentary_folder(o);
   ctx.commentary.assign(s.plan.indicators.size(), "");
   ctx.areas.assign(s.plan.indicators.size(), "");

@@ -47,7 +47,7 @@ std::string page(const std::string& title, const std::string& body) {
 
 // A figure in a cell: the value with its unit, then num / den.
 std::string figure_html(const PeriodResult* r, const plan::IndicatorPlan& ind) {
-  if (r == nullptr || !r->value) return "&ndash;";
+  if (r == nullptr || (!r->value && !r->hidden.value)) return "&ndash;";
   std::string out = "<span class=\"value\">" + esc(shown_value(*r, ind)) + "</span>";
   const std::string ratio = ratio_text(*r, ind);
   if (!ratio.empty()) out += "<span class=\"ratio\">" + esc(ratio) + "</span>";
@@ -55,7 +55,7 @@ std::string figure_html(const PeriodResult* r, const plan::IndicatorPlan& ind) {
 }
 
 std::string figure_markdown(const PeriodResult* r, const plan::IndicatorPlan& ind) {
-  if (r == nullptr || !r->value) return "-";
+  if (r == nullptr || (!r->value && !r->hidden.value)) return "-";
   const std::string ratio = ratio_text(*r, ind);
   return md(shown_value(*r, ind)) + (ratio.empty() ? "" : " (" + md(ratio) + ")") + " " +
          runtime::rag_name(r->rag);
@@ -138,8 +138,10 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
   const plan::IndicatorPlan& ind = *si.indicator;
   std::vector<Rational> all;
   std::optional<Rational> target;
+  // A hidden value (a public page) is no point and no part of the scale or its labels.
+  auto shown = [](const PeriodResult* f) { return f && f->value && !f->hidden.value; };
   for (const PeriodResult* f : si.figures) {
-    if (f && f->value) all.push_back(*f->value);
+    if (shown(f)) all.push_back(*f->value);
     if (f && f->target && !target) target = f->target;
   }
   const auto range = chart_range(std::move(all), target);
@@ -182,15 +184,25 @@ std::string sweep_chart_svg(const SweepView& view, const SweepView::Indicator& s
         "fill=\"#1a1a1a\">target {5}</text>\n",
         left, coordinate(y(*target)), width - right, width - right - 2, coordinate(y(*target) - 3),
         esc(trimmed_text(*target, ind.decimals) + unit_suffix(ind)));
-  std::string points;
+  // The line through the values shown, in pieces where a hidden value leaves a gap.
+  std::vector<std::string> pieces(1);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (si.figures[i] && si.figures[i]->hidden.value) {
+      if (!pieces.back().empty()) pieces.emplace_back();
+      continue;
+    }
+    if (!shown(si.figures[i])) continue;
+    std::string& points = pieces.back();
+    points +=
+        (points.empty() ? "" : " ") + coordinate(x(i)) + "," + coordinate(y(*si.figures[i]->value));
+  }
+  if (pieces.size() > 1 && pieces.back().empty()) pieces.pop_back();
+  for (const std::string& points : pieces)
+    out += fmt::format(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f3a5f\" stroke-width=\"1.8\"/>\n",
+        points);
   for (std::size_t i = 0; i < n; ++i)
-    if (si.figures[i] && si.figures[i]->value)
-      points += (points.empty() ? "" : " ") + coordinate(x(i)) + "," +
-                coordinate(y(*si.figures[i]->value));
-  out += fmt::format(
-      "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f3a5f\" stroke-width=\"1.8\"/>\n", points);
-  for (std::size_t i = 0; i < n; ++i)
-    if (si.figures[i] && si.figures[i]->value)
+    if (shown(si.figures[i]))
       out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"#1f3a5f\"/>\n",
                          coordinate(x(i)), coordinate(y(*si.figures[i]->value)));
   // Axes: the highest and lowest values at the left, the first and last parameter values below.

@@ -22,7 +22,8 @@ int report_command(const RunOptions& given) {
   Session s;
   if (auto status = open_session(o, s)) return *status;
   std::vector<runtime::Issue> errors;
-  const runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
+  runtime::RunResult result = runtime::execute(s.plan, s.data, s.caches, s.request, errors);
+  apply_suppression(s, o, result);
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   for (const std::string& n : coverage_notes(result))
     std::cerr << "warning: " << visible(n) << "\n";

@@ -139,7 +139,9 @@ std::string direction(const IndicatorResult& ir) {
       "<span class=\"dir dir-{0}\"><span class=\"arrow\" aria-hidden=\"true\">{1}</span> {2}"
       "<span class=\"word\">{0}</span></span>",
       runtime::trend_name(last.trend), arrow,
-      esc(change + (ind.unit == plan::UnitKind::percent ? " pts" : "")));
+      // A public paper shows the arrow, worked out from the exact change, and not the change.
+      esc(last.hidden.change ? last.hidden.text
+                             : change + (ind.unit == plan::UnitKind::percent ? " pts" : "")));
   return out;
 }
 
@@ -179,9 +181,10 @@ std::optional<ChartRange> chart_range(std::vector<Rational> values,
 std::string sparkline_svg(const IndicatorResult& ir) {
   const plan::IndicatorPlan& ind = *ir.plan;
   const std::size_t n = ir.results.size();
+  // A hidden value (a public paper) is no point and no part of the scale: its height would show it.
   std::vector<Rational> all;
   for (const PeriodResult& r : ir.results)
-    if (r.value) all.push_back(*r.value);
+    if (r.value && !r.hidden.value) all.push_back(*r.value);
   const std::optional<Rational>& target = ir.results.back().target;
   const auto range = chart_range(std::move(all), target);
   if (!range) return "";
@@ -197,14 +200,22 @@ std::string sparkline_svg(const IndicatorResult& ir) {
   auto y = [&](const Rational& v) {
     return coordinate(Rational(pad) + (hi - v) * Rational(height - 2 * pad) / (hi - lo));
   };
-  std::string points, described;
+  // The line runs through the values shown; a hidden one leaves a gap, so the line is in pieces.
+  std::vector<std::string> pieces(1);
+  std::string described;
   for (std::size_t i = 0; i < n; ++i) {
     const PeriodResult& r = ir.results[i];
-    if (!r.value) continue;
-    points += (points.empty() ? "" : " ") + x(i) + "," + y(*r.value);
+    if (!r.value && !r.hidden.value) continue;
     described +=
         (described.empty() ? "" : ", ") + calendar::label(r.period) + " " + shown_value(r, ind);
+    if (r.hidden.value) {
+      if (!pieces.back().empty()) pieces.emplace_back();
+      continue;
+    }
+    std::string& points = pieces.back();
+    points += (points.empty() ? "" : " ") + x(i) + "," + y(*r.value);
   }
+  if (pieces.size() > 1 && pieces.back().empty()) pieces.pop_back();
   std::string label =
       fmt::format("{} over {} periods: {}", ind.code.empty() ? ind.name : ind.code, n, described);
   std::string out = fmt::format(
@@ -217,12 +228,19 @@ std::string sparkline_svg(const IndicatorResult& ir) {
         "stroke-width=\"1\" stroke-dasharray=\"3 2\"/>",
         y(*target), width);
   }
-  out += fmt::format(
-      "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f3a5f\" stroke-width=\"1.6\" "
-      "stroke-linejoin=\"round\" stroke-linecap=\"round\"/>",
-      points);
+  for (const std::string& points : pieces) {
+    out += fmt::format(
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f3a5f\" stroke-width=\"1.6\" "
+        "stroke-linejoin=\"round\" stroke-linecap=\"round\"/>",
+        points);
+    // A value alone between gaps draws no line: a dot shows it.
+    const std::size_t comma = points.find(',');
+    if (pieces.size() > 1 && comma != std::string::npos && points.find(' ') == std::string::npos)
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"1.5\" fill=\"#1f3a5f\"/>",
+                         points.substr(0, comma), points.substr(comma + 1));
+  }
   const PeriodResult& last = ir.results.back();
-  if (last.value) {
+  if (last.value && !last.hidden.value) {
     const char* fill = last.rag == Rag::red     ? "#c62828"
                        : last.rag == Rag::amber ? "#d29a00"
                        : last.rag == Rag::green ? "#2e7d32"
@@ -260,6 +278,9 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
   if (!ctx.scenario.empty())
     out += fmt::format("<div class=\"scenario\"><dt>Applied</dt><dd>{}</dd></div>\n",
                        esc(ctx.scenario));
+  if (!ctx.public_note.empty())
+    out += fmt::format("<div class=\"public\"><dt>Small numbers</dt><dd>{}</dd></div>\n",
+                       esc(ctx.public_note));
   out += "</dl>\n</header>\n";
 
   // The service areas, in the order they first appear.
@@ -304,10 +325,9 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
           esc(shown_value(last, ind)),
           ind.ratio && last.numerator ? esc(" (" + ratio_text(last, ind) + ")") : "",
           esc(target_with_unit(last, ind)));
-      out += last.trend == Trend::none
-                 ? std::string("no trend")
-                 : fmt::format("{} ({})", runtime::trend_name(last.trend),
-                               last.change ? esc(signed_change(*last.change, ind.decimals)) : "");
+      out += last.trend == Trend::none ? std::string("no trend")
+                                       : fmt::format("{} ({})", runtime::trend_name(last.trend),
+                                                     esc(change_field(last, ind, true)));
       out += ".</span>\n";
       out +=
           commentary.empty()
@@ -349,7 +369,7 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
       footnoted.push_back(&ir);
       const std::size_t fn = footnoted.size();
       std::string note;
-      if (!last.value && !last.note.empty()) note = last.note;
+      note = shown_note(last);
       const std::string commentary = at(ctx.commentary, i);
       std::string extra;
       if (!note.empty()) extra += fmt::format("<div class=\"row-note\">{}</div>", esc(note));

@@ -292,6 +292,16 @@ struct TestDecl {
   std::vector<TestExpect> expects;
 };
 
+// `suppress counts LOW .. HIGH [as "TEXT"] [always]`. The bounds are kept as written (a sign, the
+// digits, a point) so that the checker can say what is wrong with one.
+struct SuppressDecl {
+  std::string low, high;
+  Span low_span, high_span;
+  std::optional<TextClause> text;
+  bool always = false;
+  Span span;
+};
+
 struct File {
   FileId id;
   std::vector<ImportDecl> imports;
@@ -300,6 +310,7 @@ struct File {
   std::vector<ScenarioDecl> scenarios;
   std::vector<IndicatorDecl> indicators;
   std::vector<TestDecl> tests;
+  std::vector<SuppressDecl> suppressions;
 };
 
 // Every file of a run and the arena of their expressions.
@@ -314,6 +325,8 @@ struct Module {
   }
 };
 
+// A suppression declaration as tally source text: `suppress counts 1 .. 5 as "*"`.
+std::string suppress_source(const SuppressDecl& d);
 // A stable, indented rendering of the tree (for `tally check --emit ast` and golden tests).
 std::string print(const Module& module, const SourceManager& sources);
 // Each clause of an indicator as (clause, normalised source text), in a fixed order: for

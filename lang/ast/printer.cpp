@@ -258,6 +258,13 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m,
   return out;
 }
 
+std::string suppress_source(const SuppressDecl& d) {
+  std::string out = "suppress counts " + d.low + " .. " + d.high;
+  if (d.text) out += " as " + quoted(d.text->text);
+  if (d.always) out += " always";
+  return out;
+}
+
 std::string print(const Module& m, const SourceManager& sources) {
   std::string out;
   auto at = [&](Span s) {
@@ -280,6 +287,8 @@ std::string print(const Module& m, const SourceManager& sources) {
     }
     for (const ParamDecl& p : f.params)
       out += fmt::format("  param {} = {} {}\n", p.name.text, ex(p.value), at(p.name.span));
+    for (const SuppressDecl& d : f.suppressions)
+      out += fmt::format("  {} {}\n", suppress_source(d), at(d.span));
     for (const ScenarioDecl& s : f.scenarios) {
       out += fmt::format("  scenario {} {}\n", s.name.text, at(s.name.span));
       for (const Assignment& a : s.overrides)

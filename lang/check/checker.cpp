@@ -84,6 +84,7 @@ class Checker {
       for (const auto& p : f.params) param(p);
     for (const auto& f : m_.files)
       for (const auto& s : f.scenarios) scenario(s);
+    suppressions();
     for (std::size_t f = 0; f < m_.files.size(); ++f)
       for (const auto& i : m_.files[f].indicators) indicator(i, f < named_files_);
     return std::move(p_);
@@ -277,6 +278,81 @@ class Checker {
     mark_constant(d.value, param.value.type);
     params_by_name_[d.name.text] = static_cast<std::uint32_t>(p_.params.size());
     p_.params.push_back(std::move(param));
+  }
+
+  // `suppress counts LOW .. HIGH [as "TEXT"] [always]`: at most one in the program, bounds whole
+  // numbers from 0 with LOW <= HIGH, a text that is not empty.
+  void suppressions() {
+    const ast::SuppressDecl* first = nullptr;
+    for (const auto& f : m_.files) {
+      for (const auto& d : f.suppressions) {
+        if (first != nullptr) {
+          diags_
+              .error(DiagKind::bad_suppression, d.span,
+                     "small-number suppression is declared twice",
+                     "keep one declaration: every output of a program hides small numbers by one "
+                     "rule")
+              .labels.push_back(Label{first->span, "first declared here"});
+          continue;
+        }
+        first = &d;
+        auto low = suppress_bound(d.low, d.low_span);
+        auto high = suppress_bound(d.high, d.high_span);
+        bool ok = low && high;
+        if (ok && *low > *high) {
+          diags_
+              .error(
+                  DiagKind::bad_suppression, d.high_span,
+                  fmt::format("the bounds are the wrong way round: {} is below {}", d.high, d.low),
+                  fmt::format("write the smaller count first: `suppress counts {} .. {}`", d.high,
+                              d.low))
+              .labels.push_back(Label{d.low_span, "the larger bound, written first"});
+          ok = false;
+        }
+        if (d.text && d.text->text.empty()) {
+          diags_.error(DiagKind::bad_suppression, d.text->span,
+                       "the text shown for a hidden figure is empty: it would read as a missing "
+                       "figure",
+                       "write a mark, as in `as \"*\"` or `as \"[c]\"`");
+          ok = false;
+        }
+        if (!ok) continue;
+        Suppression s;
+        s.low = *low;
+        s.high = *high;
+        if (d.text) s.text = d.text->text;
+        s.always = d.always;
+        p_.suppression = std::move(s);
+      }
+    }
+  }
+
+  // A bound of `suppress counts`: a whole number from 0.
+  std::optional<Rational> suppress_bound(const std::string& written, Span at) {
+    std::string digits;
+    for (char c : written)
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') digits += c;
+    const std::optional<Rational> v = parse_decimal(digits);
+    if (!v) {
+      diags_.error(DiagKind::bad_suppression, at, fmt::format("`{}` is not a count", written),
+                   "write whole numbers, as in `suppress counts 1 .. 5`");
+      return std::nullopt;
+    }
+    if (*v < 0) {
+      diags_.error(DiagKind::bad_suppression, at,
+                   fmt::format("`{}` is below 0: no count is smaller than 0", digits),
+                   "start the range at 0 or above, as in `suppress counts 1 .. 5` (0 itself is "
+                   "hidden only when the range starts at 0)");
+      return std::nullopt;
+    }
+    if (boost::multiprecision::denominator(*v) != 1) {
+      diags_.error(DiagKind::bad_suppression, at,
+                   fmt::format("`{}` is not a whole number: the bounds are counts", digits),
+                   "write whole numbers; both bounds are hidden, so `suppress counts 1 .. 5` "
+                   "hides 1, 2, 3, 4 and 5");
+      return std::nullopt;
+    }
+    return v;
   }
 
   void mark_constant(ExprId id, const Type& t) {

@@ -10,6 +10,7 @@
 #include "lang/ast/ast.hpp"
 #include "lang/base/diagnostics.hpp"
 #include "lang/base/schema.hpp"
+#include "lang/base/suppression.hpp"
 #include "lang/check/types.hpp"
 
 namespace tally::check {
@@ -76,6 +77,7 @@ struct Program {
   std::vector<Param> params;
   std::vector<Scenario> scenarios;
   std::vector<Indicator> indicators;
+  std::optional<Suppression> suppression;  // `suppress counts ...`, when declared
 
   const Type& type(ast::ExprId id) const { return types[id.value]; }
   const Ref& ref(ast::ExprId id) const { return refs[id.value]; }

@@ -324,6 +324,8 @@ class Formatter {
     for (std::size_t i = 0; i < f.indicators.size(); ++i)
       decls.push_back({f.indicators[i].span.begin, 4, i});
     for (std::size_t i = 0; i < f.tests.size(); ++i) decls.push_back({f.tests[i].span.begin, 5, i});
+    for (std::size_t i = 0; i < f.suppressions.size(); ++i)
+      decls.push_back({f.suppressions[i].span.begin, 6, i});
     std::stable_sort(decls.begin(), decls.end(),
                      [](const Decl& a, const Decl& b) { return a.begin < b.begin; });
     bool previous_block = false;
@@ -354,6 +356,11 @@ class Formatter {
           block = true;
           w_.separate();
           test(f.tests[d.index]);
+          break;
+        case 6:
+          if (previous_block) w_.separate();
+          w_.item(f.suppressions[d.index].span.begin, f.suppressions[d.index].span.end, 0,
+                  {ast::suppress_source(f.suppressions[d.index])});
           break;
         default:
           break;
@@ -523,7 +530,8 @@ class Formatter {
                             b.label.empty() ? std::string() : " " + quoted(b.label)));
     std::stable_sort(clauses.begin(), clauses.end(),
                      [](const Clause& a, const Clause& b) { return a.begin < b.begin; });
-    // Lets on neighbouring lines are one run: their `=` signs line up.
+    // Lets on neighbouring lines (or on one line, which the layout cuts into neighbouring lines)
+    // are one run: their `=` signs line up.
     for (std::size_t k = 0; k < clauses.size();) {
       if (!clauses[k].let) {
         ++k;
@@ -531,7 +539,7 @@ class Formatter {
       }
       std::size_t end = k + 1;
       while (end < clauses.size() && clauses[end].let &&
-             w_.line_of(clauses[end].begin) == w_.line_of(clauses[end - 1].end) + 1)
+             w_.line_of(clauses[end].begin) <= w_.line_of(clauses[end - 1].end) + 1)
         ++end;
       std::size_t width = 7;
       for (std::size_t q = k; q < end; ++q)

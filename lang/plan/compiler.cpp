@@ -649,7 +649,9 @@ Plan compile(const check::Program& program, const std::vector<std::uint32_t>& se
       if (program.indicators[i].named_on_command_line) chosen.push_back(i);
   }
   Compiler c(program);
-  return c.run(chosen);
+  Plan plan = c.run(chosen);
+  plan.suppression = program.suppression;
+  return plan;
 }
 
 }  // namespace tally::plan

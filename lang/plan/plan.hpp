@@ -13,6 +13,7 @@
 #include "lang/base/number.hpp"
 #include "lang/base/schema.hpp"
 #include "lang/base/source.hpp"
+#include "lang/base/suppression.hpp"
 #include "lang/base/value.hpp"
 
 namespace tally::plan {
@@ -227,6 +228,7 @@ struct Plan {
   std::vector<ParamSlot> params;
   std::vector<Derived> derived;
   std::vector<IndicatorPlan> indicators;
+  std::optional<Suppression> suppression;  // small numbers hidden in public outputs
 };
 
 // A stable listing of the plan, for `tally check --emit plan`.

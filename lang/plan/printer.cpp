@@ -193,6 +193,10 @@ std::string print(const Plan& plan) {
   for (std::size_t i = 0; i < plan.params.size(); ++i)
     out += fmt::format("param p{} {} = {}\n", i, plan.params[i].name,
                        constant_source(plan.params[i].declared));
+  if (plan.suppression)
+    out += fmt::format("suppress counts {} .. {} as \"{}\"{}\n",
+                       format_exact(plan.suppression->low), format_exact(plan.suppression->high),
+                       plan.suppression->text, plan.suppression->always ? " always" : "");
   // `order by A, B desc` as the derived column orders its rows.
   auto order_of = [&](const Derived& d) {
     if (d.orders.empty()) return ref(d.order);

@@ -174,6 +174,10 @@ TALLY_KW(exists, "exists")
 TALLY_KW(first, "first")
 TALLY_KW(run_number, "run_number")
 TALLY_KW(while, "while")
+TALLY_KW(suppress, "suppress")
+TALLY_KW(counts, "counts")
+TALLY_KW(as, "as")
+TALLY_KW(always, "always")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -472,8 +476,21 @@ struct test_end : tok<rbrace> {};
 struct test_decl
     : seq<kw_test, ws, must<string_tok>, must<open_brace>, star<test_clause>, must<test_end>> {};
 
+// ---- Small-number suppression: `suppress counts 1 .. 5 [as "*"] [always]` ----
+// A bound is read with a sign and a point, so that the checker can say why -1 or 2.5 cannot be one.
+struct suppress_bound : seq<opt<one<'-'>, ws>, number_text, not_at<identifier_other>> {};
+struct suppress_low : tok<suppress_bound> {};
+struct suppress_high : tok<suppress_bound> {};
+struct counts_word : tok<kw_counts> {};
+struct suppress_to : tok<string<'.', '.'>> {};
+struct suppress_text : seq<kw_as, ws, must<string_tok>> {};
+struct suppress_always : tok<kw_always> {};
+struct suppress_decl
+    : seq<kw_suppress, ws, must<counts_word>, must<suppress_low>, must<suppress_to>,
+          must<suppress_high>, opt<suppress_text>, opt<suppress_always>> {};
+
 struct declaration : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl,
-                         indicator_decl, test_decl> {};
+                         indicator_decl, test_decl, suppress_decl> {};
 // One declaration at a time, so that a syntax error costs only its own declaration.
 struct next_declaration : seq<ws, sor<eof, seq<must<declaration>, ws>>> {};
 // The whole file (used by the grammar's analysis test).
@@ -489,7 +506,7 @@ inline constexpr const char* error_message = nullptr;
   inline constexpr const char* error_message<rule> = text;
 TALLY_ERR(declaration,
           "expected a declaration: `table`, `extend table`, `param`, `scenario`, `indicator`, "
-          "`test` or `import`")
+          "`test`, `import` or `suppress`")
 TALLY_ERR(extend_table_word,
           "expected `table` after `extend`, as in `extend table episodes { ... }`")
 TALLY_ERR(name_tok, "expected a name (letters, digits and _, not starting with a digit)")
@@ -559,6 +576,11 @@ TALLY_ERR(expect_kind,
           "`failing rows` or `passing rows`")
 TALLY_ERR(test_end,
           "expected `indicator`, `period`, `set`, `scenario`, `table`, `expect` or `}` in the test")
+TALLY_ERR(counts_word, "expected `counts` after `suppress`, as in `suppress counts 1 .. 5`")
+TALLY_ERR(suppress_low, "expected the smallest count to hide, as in `suppress counts 1 .. 5`")
+TALLY_ERR(suppress_to, "expected `..` between the bounds, as in `suppress counts 1 .. 5`")
+TALLY_ERR(suppress_high,
+          "expected the largest count to hide after `..`, as in `suppress counts 1 .. 5`")
 #undef TALLY_ERR
 #undef TALLY_COMMA
 

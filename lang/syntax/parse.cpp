@@ -133,7 +133,11 @@ namespace {
   X(expect_kind) \
   X(expect_subject) \
   X(test_expect) \
-  X(test_decl)
+  X(test_decl) \
+  X(suppress_low) \
+  X(suppress_high) \
+  X(suppress_always) \
+  X(suppress_decl)
 // clang-format on
 
 enum class NK : std::uint8_t {
@@ -194,7 +198,7 @@ std::string found_at(std::string_view text, std::size_t offset) {
 
 bool starts_declaration(std::string_view rest) {
   for (std::string_view word :
-       {"table", "extend", "param", "scenario", "indicator", "import", "test"}) {
+       {"table", "extend", "param", "scenario", "indicator", "import", "test", "suppress"}) {
     if (rest.substr(0, word.size()) == word &&
         (rest.size() == word.size() || !is_ident_char(rest[word.size()])))
       return true;
@@ -295,6 +299,9 @@ class Builder {
         break;
       case NK::indicator_decl:
         indicator(n);
+        break;
+      case NK::suppress_decl:
+        suppress(n);
         break;
       default:
         break;
@@ -772,6 +779,25 @@ class Builder {
     file_.scenarios.push_back(std::move(s));
   }
 
+  void suppress(const Node& n) {
+    ast::SuppressDecl d;
+    d.span = span(n);
+    for (const auto& c : n.children) {
+      if (c->kind == NK::suppress_low) {
+        d.low = token(*c);
+        d.low_span = span(*c);
+      } else if (c->kind == NK::suppress_high) {
+        d.high = token(*c);
+        d.high_span = span(*c);
+      } else if (c->kind == NK::string_lit) {
+        d.text = ast::TextClause{string_value(*c), span(*c)};
+      } else if (c->kind == NK::suppress_always) {
+        d.always = true;
+      }
+    }
+    file_.suppressions.push_back(std::move(d));
+  }
+
   template <typename T>
   bool once(std::optional<T>& slot, const Node& clause, const char* what) {
     if (slot.has_value()) {
@@ -1065,7 +1091,7 @@ class Builder {
 void parse_file(const SourceManager& sources, FileId id, ast::Module& module, Diagnostics& diags) {
   const SourceFile& source = sources.get(id);
   const std::string_view text = source.text();
-  module.files.push_back(ast::File{id, {}, {}, {}, {}, {}, {}});
+  module.files.push_back(ast::File{id, {}, {}, {}, {}, {}, {}, {}});
   ast::File& file = module.files.back();
 
   if (const std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {

@@ -185,6 +185,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
         if (r.value && before.value) {
           const Rational change = *r.value - *before.value;
           r.change = change;
+          r.before = BeforeFigures{before.numerator, before.denominator, before.value};
           r.trend = trend_of(ind, r, before, change, eval);
         }
       }

@@ -29,6 +29,21 @@ struct Coverage {
   std::int64_t covered_days = 0, days = 0;
 };
 
+// The figures of a period that a public output shows as the suppression's text instead
+// (runtime/result/suppress.hpp). The exact figures stay in the result: the colour and the arrow are
+// judged from them and stay shown.
+struct Hidden {
+  bool numerator = false, denominator = false, value = false, change = false;
+  std::string text;  // shown in place of each hidden figure
+  bool any() const { return numerator || denominator || value || change; }
+};
+
+// The figures of the period a change was taken from (the comparator), kept so that a public output
+// can tell whether the change would give away a figure hidden in that period.
+struct BeforeFigures {
+  std::optional<Rational> numerator, denominator, value;
+};
+
 struct PeriodResult {
   calendar::Period period;
   std::optional<Rational> numerator, denominator;  // ratio indicators
@@ -42,6 +57,8 @@ struct PeriodResult {
   // Present when the data that place rows in periods begin after the period (or window) starts or
   // end before it ends, or after --as-at: the figure is of part of it.
   std::optional<Coverage> coverage;
+  Hidden hidden;                        // marked only for a public output
+  std::optional<BeforeFigures> before;  // when there is a change
 };
 
 struct IndicatorResult {
@@ -59,6 +76,9 @@ struct RunResult {
   std::string period_label;  // the period asked for, as a label
   std::vector<IndicatorResult> indicators;
   std::vector<TableInfo> tables;
+  // A public output: small numbers are marked in each result's `hidden`, and no renderer shows an
+  // exact figure that is marked.
+  bool is_public = false;
 
   // Colours of the period asked for: red, amber, green, none.
   std::array<int, 4> summary() const;

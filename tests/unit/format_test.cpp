@@ -98,6 +98,16 @@ TEST(Format, CutsALongConditionBeforeEachAnd) {
       << out.text;
 }
 
+TEST(Format, TwoLetsOnOneLineAreOneRun) {
+  // Cut into two lines, the lets line up as lets on neighbouring lines do, so that formatting the
+  // result again changes nothing.
+  const format::Outcome out = format::format_source(
+      "lets.tally", "indicator i {\n  from t\n  let a = 1  let longer_name = 2\n}\n");
+  ASSERT_EQ(out.status, format::Outcome::Status::ok) << out.diagnostics;
+  EXPECT_NE(out.text.find("  let a           = 1\n  let longer_name = 2\n"), std::string::npos)
+      << out.text;
+}
+
 TEST(LspPositions, Utf16ColumnsBothWays) {
   // "é" is two bytes and one UTF-16 unit; "😀" is four bytes and two units.
   const std::string text = "ab\n\xC3\xA9\xF0\x9F\x98\x80x\n";

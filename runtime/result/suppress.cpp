@@ -1,0 +1,63 @@
+#include "runtime/result/suppress.hpp"
+
+namespace tally::runtime {
+
+bool within_bounds(const Suppression& rule, const Rational& figure) {
+  return figure >= rule.low && figure <= rule.high;
+}
+
+namespace {
+
+// The marks of one set of figures, the change aside.
+Hidden hidden_of(const std::optional<Rational>& numerator,
+                 const std::optional<Rational>& denominator, const std::optional<Rational>& value,
+                 const plan::IndicatorPlan& ind, const Suppression& rule) {
+  Hidden h;
+  h.text = rule.text;
+  auto small = [&](const std::optional<Rational>& figure) {
+    return figure.has_value() && within_bounds(rule, *figure);
+  };
+  if (ind.ratio) {
+    const bool small_denominator = small(denominator);
+    // The other side of the share: those counted in the denominator and not in the numerator.
+    const bool complement =
+        numerator && denominator && within_bounds(rule, *denominator - *numerator);
+    if (small(numerator) || small_denominator || complement) {
+      h.numerator = numerator.has_value();
+      // A missing value too: "-" would say the denominator is 0.
+      h.value = true;
+    }
+    h.denominator = small_denominator;
+  } else if (ind.unit == plan::UnitKind::count && small(value)) {
+    h.value = true;
+  }
+  return h;
+}
+
+}  // namespace
+
+Hidden hidden_figures(const PeriodResult& r, const plan::IndicatorPlan& ind,
+                      const Suppression& rule) {
+  Hidden h = hidden_of(r.numerator, r.denominator, r.value, ind, rule);
+  // The change goes with a hidden value, and with a hidden value of the period it was taken from:
+  // the value shown minus the change would give that one away.
+  if (r.change) {
+    const bool before_hidden =
+        r.before &&
+        hidden_of(r.before->numerator, r.before->denominator, r.before->value, ind, rule).value;
+    h.change = h.value || before_hidden;
+  }
+  return h;
+}
+
+void mark_hidden(PeriodResult& r, const plan::IndicatorPlan& ind, const Suppression& rule) {
+  r.hidden = hidden_figures(r, ind, rule);
+}
+
+void suppress_small_numbers(RunResult& result, const Suppression& rule) {
+  result.is_public = true;
+  for (IndicatorResult& ir : result.indicators)
+    for (PeriodResult& r : ir.results) mark_hidden(r, *ir.plan, rule);
+}
+
+}  // namespace tally::runtime
