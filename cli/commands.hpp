@@ -1,6 +1,7 @@
 // The sub-commands of the `tally` program, wired to CLI11 in options.cpp.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct RunOptions {
   std::string rejects;
   std::string diagnostics = "text";
   std::string as_at;  // the extract's date, YYYY-MM-DD; "" when not given
+  std::string by;     // an ad-hoc breakdown (--by EXPR); "" when not given
   // report (and the report's parts in run's html and json)
   std::string council, title, commentary;
   // compare
@@ -37,6 +39,7 @@ struct RunOptions {
   // explain
   std::string rows = "failing";
   int limit = 0;
+  std::optional<std::string> group;  // --group LABEL: only that group's rows
 };
 
 struct FmtOptions {

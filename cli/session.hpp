@@ -25,6 +25,11 @@ struct Session {
 // Loads everything for `o`. On failure prints why and returns the exit status.
 std::optional<int> open_session(const RunOptions& o, Session& s);
 
+// Reads the definitions again with `--by` in place of the `by` clause of the indicators chosen
+// (every one named on the command line when none is); on an error prints it and returns 1.
+std::optional<int> reload_with_breakdown(const RunOptions& o,
+                                         const std::vector<std::uint32_t>& chosen, Session& s);
+
 // Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
 // On failure prints why and returns the exit status (2).
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
