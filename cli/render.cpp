@@ -249,8 +249,6 @@ std::vector<std::string> coverage_notes(const RunResult& result) {
   return notes;
 }
 
-// A group's key as JSON: text as a string, a truth value as a bool, a number as count_json
-// gives it, the missing group as null.
 nlohmann::ordered_json group_key_json(const runtime::GroupResult& g) {
   if (g.missing) return nullptr;
   if (g.kind == Kind::boolean) return g.label == "true";

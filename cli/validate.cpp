@@ -58,6 +58,23 @@ struct NamedRun {
   runtime::RunResult result;
 };
 
+// The groups of indicator i in period p met in any of the runs, in the order shown, and the
+// figures of one of them in one run (none when that run has no rows in it).
+std::vector<runtime::GroupResult> compare_groups(const std::vector<NamedRun>& runs, std::size_t i,
+                                                 std::size_t p) {
+  std::vector<PeriodResult> all;
+  for (const NamedRun& run : runs) all.push_back(run.result.indicators[i].results[p]);
+  std::vector<runtime::GroupResult> out;
+  for (const runtime::GroupResult* g : runtime::groups_met(all)) out.push_back(*g);
+  return out;
+}
+const PeriodResult& group_figures(const NamedRun& run, std::size_t i, std::size_t p,
+                                  const runtime::GroupResult& g) {
+  static const PeriodResult none;
+  const runtime::GroupResult* found = runtime::find_group(run.result.indicators[i].results[p], g);
+  return found ? found->figures : none;
+}
+
 // What changed in one indicator between two versions of its definition, clause by clause, and in
 // the parameters (`*_params`: their values, one per parameter of the plan).
 std::vector<std::string> definition_changes(const plan::Plan& before_plan,
@@ -322,6 +339,25 @@ int compare_command(const RunOptions& o) {
         }
         jr["runs"] = rr;
         jr["rag_changed"] = changed;
+        if (!first.indicators[i].by.empty()) {
+          jr["by"] = first.indicators[i].by;
+          nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+          for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+            nlohmann::ordered_json jg;
+            jg["group"] = group_key_json(g);
+            nlohmann::ordered_json gr = nlohmann::ordered_json::array();
+            bool group_changed = false;
+            for (const NamedRun& run : runs) {
+              const PeriodResult& b = group_figures(run, i, p, g);
+              gr.push_back(figure_json(b, ind));
+              group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+            }
+            jg["runs"] = gr;
+            jg["rag_changed"] = group_changed;
+            groups.push_back(jg);
+          }
+          jr["groups"] = groups;
+        }
         results.push_back(jr);
       }
       ji["results"] = results;
@@ -363,9 +399,12 @@ int compare_command(const RunOptions& o) {
       text = format == "html" ? compare_html(view) : compare_markdown(view);
     }
   } else if (format == "csv") {
+    // A breakdown adds a last column, the group ("" on the total's rows).
+    bool broken_down = false;
+    for (const auto& ir : first.indicators) broken_down = broken_down || !ir.by.empty();
     text = "indicator,code,period";
     for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
-    text += ",rag_changed\n";
+    text += broken_down ? ",rag_changed,group\n" : ",rag_changed\n";
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
@@ -379,7 +418,20 @@ int compare_command(const RunOptions& o) {
                               runtime::rag_name(b.rag));
           changed = changed || b.rag != a.rag;
         }
-        text += changed ? ",yes\n" : ",no\n";
+        text += changed ? ",yes" : ",no";
+        text += broken_down ? ",\n" : "\n";
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          text += fmt::format("{},{},{}", csv_field(ind.name), csv_field(ind.code),
+                              calendar::label(a.period));
+          bool group_changed = false;
+          for (const NamedRun& run : runs) {
+            const PeriodResult& b = group_figures(run, i, p, g);
+            text += fmt::format(",{},{}", b.value ? value_text(*b.value, ind.decimals) : "",
+                                runtime::rag_name(b.rag));
+            group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+          }
+          text += fmt::format("{},{}\n", group_changed ? ",yes" : ",no", csv_field(g.label));
+        }
       }
     }
   } else {
@@ -401,6 +453,18 @@ int compare_command(const RunOptions& o) {
         }
         row.push_back(changed ? "* colour changes" : "");
         rows.push_back(row);
+        // A breakdown: a row per group under the total, indented.
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          std::vector<std::string> grow = {"", "  " + g.label, calendar::label(a.period)};
+          bool group_changed = false;
+          for (const NamedRun& run : runs) {
+            const PeriodResult& b = group_figures(run, i, p, g);
+            grow.push_back(figure_text(b, ind));
+            group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+          }
+          grow.push_back(group_changed ? "* colour changes" : "");
+          rows.push_back(grow);
+        }
       }
     }
     std::vector<TextColumn> columns(header.size(), TextColumn{false, 0, 200});
@@ -599,6 +663,13 @@ int explain_command(const RunOptions& o) {
                        "name the indicator whose figure to explain");
   Session s;
   if (auto status = open_session(o, s)) return *status;
+  if (o.group) {
+    if (s.plan.indicators.front().by == plan::kNone)
+      return usage_error(
+          fmt::format("--group: indicator '{}' has no breakdown", s.plan.indicators.front().name),
+          "give the breakdown with --by, or add a `by` clause to the indicator");
+    s.request.group = *o.group;
+  }
   const runtime::ExplainRows which = o.rows == "passing" ? runtime::ExplainRows::passing
                                      : o.rows == "all"   ? runtime::ExplainRows::all
                                                          : runtime::ExplainRows::failing;
@@ -619,6 +690,7 @@ int explain_command(const RunOptions& o) {
     j["indicator"] = r.indicator;
     j["period"] = r.period_label;
     j["table"] = r.table;
+    if (o.group) j["group"] = r.group;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const auto& row : r.rows) {
       nlohmann::ordered_json jr;
@@ -654,8 +726,9 @@ int explain_command(const RunOptions& o) {
       text += "," + csv_field(row.reason) + "\n";
     }
   } else {
-    text = fmt::format("{} in {}: {} row{} of {}.csv\n\n", r.indicator, r.period_label,
-                       r.rows.size(), r.rows.size() == 1 ? "" : "s", r.table);
+    text = fmt::format("{} in {}: {} row{} of {}.csv{}\n\n", r.indicator, r.period_label,
+                       r.rows.size(), r.rows.size() == 1 ? "" : "s", r.table,
+                       o.group ? fmt::format(" in group {}", r.group) : "");
     for (const auto& row : r.rows) {
       std::vector<std::string> parts;
       for (const auto& [k, v] : row.values) parts.push_back(fmt::format("{}={}", k, v));
