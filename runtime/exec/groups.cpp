@@ -120,24 +120,16 @@ const std::vector<std::uint32_t>& GroupIndex::assign(const Vec& by, std::size_t 
     std::fill(rows_.begin(), rows_.end(), g);
     return rows_;
   }
-  // Neighbouring rows often share a key: the last one found is tried first.
+  // Whole keys (text codes, truth values) met before are read from a table by value.
   if (!by.rational && by.kind != Kind::number) {
     const std::int64_t* v = by.v.data();
     const std::uint8_t* known = by.known.data();
-    std::int64_t last_v = 0;
-    std::uint32_t last_g = 0;
-    bool have_last = false;
     for (std::size_t i = 0; i < n; ++i) {
-      if (known[i] && have_last && v[i] == last_v) {
-        rows_[i] = last_g;
-        continue;
-      }
-      rows_[i] = of_row(by, i);
-      if (known[i]) {
-        last_v = v[i];
-        last_g = rows_[i];
-        have_last = true;
-      }
+      const auto at = static_cast<std::uint64_t>(v[i]);
+      if (known[i] && at < small_.size() && small_[at] != 0)
+        rows_[i] = small_[at] - 1;
+      else
+        rows_[i] = of_row(by, i);
     }
     return rows_;
   }

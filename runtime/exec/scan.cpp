@@ -138,6 +138,7 @@ struct BucketScan {
             }
           });
         }
+        continue;  // every row has a group: the totals are the groups' sums (finish)
       }
       if (counting[bi] && !b.span_first.empty() && !anchor.one()) {
         count_by_day(b, anchor, den.data(), num.data(), n, den_counts[bi].data(),
@@ -187,6 +188,14 @@ struct BucketScan {
   void finish() {
     for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
       if (!counting[bi]) continue;
+      // A breakdown's counts sum to the totals, which were not counted apart.
+      const std::size_t positions = bucketed[bi].jobs.size();
+      const std::vector<std::int64_t>& gd = group_den_counts[bi];
+      const std::vector<std::int64_t>& gn = group_num_counts[bi];
+      for (std::size_t k = 0; k < gd.size(); ++k) {
+        den_counts[bi][k % positions] += gd[k];
+        num_counts[bi][k % positions] += gn[k];
+      }
       for (std::size_t q = 0; q < bucketed[bi].jobs.size(); ++q) {
         Job& job = jobs[bucketed[bi].jobs[q]];
         if (run.plan.indicators[job.indicator].ratio) {
@@ -196,9 +205,6 @@ struct BucketScan {
           job.value.add_counted(den_counts[bi][q]);
         }
       }
-      const std::size_t positions = bucketed[bi].jobs.size();
-      const std::vector<std::int64_t>& gd = group_den_counts[bi];
-      const std::vector<std::int64_t>& gn = group_num_counts[bi];
       for (std::size_t k = 0; k < gd.size(); ++k) {
         if (gd[k] == 0) continue;
         Job& job = jobs[bucketed[bi].jobs[k % positions]];
