@@ -16,6 +16,7 @@ namespace tally::cli {
 
 namespace {
 
+using runtime::IndicatorResult;
 using runtime::PeriodResult;
 using runtime::Rag;
 
@@ -388,6 +389,19 @@ int compare_command(const RunOptions& o) {
           row.changed = row.changed || row.figures.back()->rag != row.figures.front()->rag;
         }
         view.rows.push_back(std::move(row));
+        // A breakdown: a row per group, its period naming the group.
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          CompareView::Row grow;
+          grow.indicator = first.indicators[i].plan;
+          grow.period =
+              fmt::format("{} ({}: {})", calendar::label(first.indicators[i].results[p].period),
+                          first.indicators[i].by, g.label);
+          for (const NamedRun& run : runs) {
+            grow.figures.push_back(&group_figures(run, i, p, g));
+            grow.changed = grow.changed || grow.figures.back()->rag != grow.figures.front()->rag;
+          }
+          view.rows.push_back(std::move(grow));
+        }
       }
     }
     view.sentences = sentences;
@@ -598,6 +612,19 @@ int sweep_command(const RunOptions& o) {
         const nlohmann::ordered_json figure =
             figure_json(row.result.indicators[i].results.back(), ind);
         for (const auto& item : figure.items()) jr[item.key()] = item.value();
+        const IndicatorResult& ir = row.result.indicators[i];
+        if (!ir.by.empty()) {
+          jr["by"] = ir.by;
+          nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+          for (const runtime::GroupResult& g : ir.results.back().groups) {
+            nlohmann::ordered_json jg;
+            jg["group"] = group_key_json(g);
+            const nlohmann::ordered_json figures = figure_json(g.figures, ind);
+            for (const auto& item : figures.items()) jg[item.key()] = item.value();
+            groups.push_back(jg);
+          }
+          jr["groups"] = groups;
+        }
         jrows.push_back(jr);
       }
       ji["rows"] = jrows;
@@ -624,15 +651,25 @@ int sweep_command(const RunOptions& o) {
       text = format == "html" ? sweep_html(view) : sweep_markdown(view);
     }
   } else if (format == "csv") {
-    text = "indicator,parameter_value,numerator,denominator,value,rag\n";
+    // A breakdown adds a last column, the group ("" on the total's rows).
+    bool broken_down = false;
+    for (const plan::IndicatorPlan& ind : s.plan.indicators)
+      broken_down = broken_down || ind.by != plan::kNone;
+    text = broken_down ? "indicator,parameter_value,numerator,denominator,value,rag,group\n"
+                       : "indicator,parameter_value,numerator,denominator,value,rag\n";
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = s.plan.indicators[i];
       for (const Row& row : rows) {
+        auto line = [&](const PeriodResult& r, const std::string& group) {
+          text += fmt::format("{},{},{},{},{},{}", csv_field(ind.name), csv_field(row.shown),
+                              count_text(r.numerator, ind), count_text(r.denominator, ind),
+                              r.value ? value_text(*r.value, ind.decimals) : "",
+                              runtime::rag_name(r.rag));
+          text += broken_down ? "," + csv_field(group) + "\n" : "\n";
+        };
         const PeriodResult& r = row.result.indicators[i].results.back();
-        text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
-                            count_text(r.numerator, ind), count_text(r.denominator, ind),
-                            r.value ? value_text(*r.value, ind.decimals) : "",
-                            runtime::rag_name(r.rag));
+        line(r, "");
+        for (const runtime::GroupResult& g : r.groups) line(g.figures, g.label);
       }
     }
   } else {
@@ -651,6 +688,22 @@ int sweep_command(const RunOptions& o) {
                          runtime::rag_name(r.rag)});
       }
       text += text_table(columns, table, "  ");
+      // A breakdown: the same table for each group.
+      std::vector<PeriodResult> lasts;
+      for (const Row& row : rows) lasts.push_back(row.result.indicators[i].results.back());
+      for (const runtime::GroupResult* g : runtime::groups_met(lasts)) {
+        text += fmt::format("\n  {}: {}\n", rows.front().result.indicators[i].by, g->label);
+        std::vector<std::vector<std::string>> gtable = {{name, "num / den", "value", "rag"}};
+        for (const PeriodResult& last : lasts) {
+          const runtime::GroupResult* here = runtime::find_group(last, *g);
+          const PeriodResult none;
+          const PeriodResult& r = here ? here->figures : none;
+          gtable.push_back({rows[gtable.size() - 1].shown, ratio_text(r, ind),
+                            r.value ? value_text(*r.value, ind.decimals) : "-",
+                            runtime::rag_name(r.rag)});
+        }
+        text += text_table(columns, gtable, "    ");
+      }
     }
   }
   finish(format == "table" ? visible(text, true) : text, o.output);

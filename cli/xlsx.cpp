@@ -316,6 +316,27 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         if (p + 1 == ir.results.size() && i < ctx.commentary.size() && !ctx.commentary[i].empty())
           text(ws, row, 12 + 2 * most_benchmarks, markdown_to_text(ctx.commentary[i]));
         ++row;
+        // A breakdown: a row per group under the total, named after the expression.
+        for (const runtime::GroupResult& g : r.groups) {
+          const PeriodResult& f = g.figures;
+          text(ws, row, 1, "  " + ir.by + ": " + g.label);
+          text(ws, row, 2, calendar::label(r.period));
+          date_cell(book, ws, row, 3, r.period.start);
+          date_cell(book, ws, row, 4, r.period.end);
+          if (ind.ratio) {
+            count_cell(book, ws, row, 5, f.numerator);
+            count_cell(book, ws, row, 6, f.denominator);
+          }
+          value_cell(book, ws, row, 7, f.value, ind);
+          text(ws, row, 9, runtime::rag_name(f.rag), book.rag(f.rag));
+          text(ws, row, 10, runtime::trend_name(f.trend));
+          if (f.change && f.trend != runtime::Trend::none)
+            number(
+                ws, row, 11, *f.change,
+                book.format("+" + decimals_format(ind.decimals) + ";-" +
+                            decimals_format(ind.decimals) + ";" + decimals_format(ind.decimals)));
+          ++row;
+        }
       }
     }
   }
