@@ -642,6 +642,20 @@ int sweep_command(const RunOptions& o) {
       si.indicator = &s.plan.indicators[i];
       for (const Row& row : rows) si.figures.push_back(&row.result.indicators[i].results.back());
       view.indicators.push_back(std::move(si));
+      // A breakdown: each group as an indicator of its own, named after its group.
+      std::vector<PeriodResult> lasts;
+      for (const Row& row : rows) lasts.push_back(row.result.indicators[i].results.back());
+      for (const runtime::GroupResult* g : runtime::groups_met(lasts)) {
+        SweepView::Indicator gi;
+        gi.indicator = &s.plan.indicators[i];
+        gi.group = rows.front().result.indicators[i].by + ": " + g->label;
+        for (const Row& row : rows) {
+          const runtime::GroupResult* here =
+              runtime::find_group(row.result.indicators[i].results.back(), *g);
+          gi.figures.push_back(here ? &here->figures : nullptr);
+        }
+        view.indicators.push_back(std::move(gi));
+      }
     }
     if (format == "xlsx") {
       auto bytes = sweep_xlsx(view, definitions_of(s, s.request.params), error);

@@ -410,7 +410,7 @@ std::optional<std::string> sweep_xlsx(const SweepView& view, const Definitions& 
     for (std::size_t k = 0; k < si.figures.size(); ++k) {
       const PeriodResult* f = si.figures[k];
       text(ws, row, 0, ind.code);
-      text(ws, row, 1, ind.title);
+      text(ws, row, 1, si.group.empty() ? ind.title : ind.title + " (" + si.group + ")");
       text(ws, row, 2, view.values[k]);
       if (f) {
         if (ind.ratio) {
