@@ -1,6 +1,7 @@
 // The sub-commands of the `tally` program, wired to CLI11 in options.cpp.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct RunOptions {
   std::string diagnostics = "text";
   std::string as_at;           // the extract's date, YYYY-MM-DD; "" when not given
   bool public_output = false;  // --public: small numbers hidden as the definitions declare
+  std::string by;              // an ad-hoc breakdown (--by EXPR); "" when not given
   // report (and the report's parts in run's html and json)
   std::string council, title, commentary;
   // compare
@@ -38,6 +40,7 @@ struct RunOptions {
   // explain
   std::string rows = "failing";
   int limit = 0;
+  std::optional<std::string> group;  // --group LABEL: only that group's rows
 };
 
 struct FmtOptions {

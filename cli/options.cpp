@@ -133,6 +133,9 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
   cmd->add_flag("--public", o.public_output,
                 "for publication: small numbers shown as the definitions' `suppress counts` "
                 "declaration says");
+  cmd->add_option("--by", o.by,
+                  "break every indicator down by this row expression (a column or let of its "
+                  "table), in place of its `by` clause");
 }
 
 // Where the report's heading and commentary come from (report, and run's html and json).
@@ -213,6 +216,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"failing", "passing", "all"}));
   explain_cmd->add_option("--limit", explain_options.limit, "at most this many rows")
       ->check(CLI::Range(0, 100000000));
+  explain_cmd->add_option("--group", explain_options.group,
+                          "only the rows of this group of the indicator's breakdown");
 
   RunOptions describe_options;
   auto* describe_cmd =

@@ -299,6 +299,51 @@ std::vector<std::string> coverage_notes(const RunResult& result) {
   return notes;
 }
 
+nlohmann::ordered_json group_key_json(const runtime::GroupResult& g) {
+  if (g.missing) return nullptr;
+  if (g.kind == Kind::boolean) return g.label == "true";
+  if (g.kind == Kind::number)
+    if (auto v = parse_decimal(g.label)) return count_json(*v);
+  return g.label;
+}
+
+// The figures of one period (or one group of it) as JSON, from the numerator on.
+void figures_json(nlohmann::ordered_json& jr, const PeriodResult& r,
+                  const plan::IndicatorPlan& ind) {
+  if (ind.ratio) {
+    if (r.numerator) jr["numerator"] = numerator_json(r);
+    if (r.denominator) jr["denominator"] = denominator_json(r);
+  }
+  jr["value"] = value_json(r, ind);
+  const std::string target = target_text(r, ind.decimals);
+  if (!target.empty()) jr["target"] = target;
+  jr["rag"] = runtime::rag_name(r.rag);
+  jr["trend"] = runtime::trend_name(r.trend);
+  if (r.trend != Trend::none && r.change) jr["change"] = change_field(r, ind);
+  if (!ind.benchmarks.empty()) {
+    nlohmann::ordered_json b = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
+      b[ind.benchmarks[k].name] =
+          r.benchmarks[k] ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
+                          : nlohmann::ordered_json(nullptr);
+    jr["benchmarks"] = b;
+  }
+  if (!shown_note(r).empty()) jr["note"] = r.note;
+}
+
+void groups_json(nlohmann::ordered_json& jr, const PeriodResult& r, const IndicatorResult& ir) {
+  if (ir.by.empty()) return;
+  jr["by"] = ir.by;
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+  for (const runtime::GroupResult& g : r.groups) {
+    nlohmann::ordered_json jg;
+    jg["group"] = group_key_json(g);
+    figures_json(jg, g.figures, *ir.plan);
+    groups.push_back(jg);
+  }
+  jr["groups"] = groups;
+}
+
 nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ctx) {
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
@@ -318,26 +363,9 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       jr["period"] = calendar::label(r.period);
       jr["start"] = format_iso(r.period.start);
       jr["end"] = format_iso(r.period.end);
-      if (ind.ratio) {
-        if (r.numerator) jr["numerator"] = numerator_json(r);
-        if (r.denominator) jr["denominator"] = denominator_json(r);
-      }
-      jr["value"] = value_json(r, ind);
-      const std::string target = target_text(r, ind.decimals);
-      if (!target.empty()) jr["target"] = target;
-      jr["rag"] = runtime::rag_name(r.rag);
-      jr["trend"] = runtime::trend_name(r.trend);
-      if (r.trend != Trend::none && r.change) jr["change"] = change_field(r, ind);
-      if (!ind.benchmarks.empty()) {
-        nlohmann::ordered_json b = nlohmann::ordered_json::object();
-        for (std::size_t k = 0; k < ind.benchmarks.size(); ++k)
-          b[ind.benchmarks[k].name] =
-              r.benchmarks[k] ? nlohmann::ordered_json(trimmed_text(*r.benchmarks[k], ind.decimals))
-                              : nlohmann::ordered_json(nullptr);
-        jr["benchmarks"] = b;
-      }
-      if (!shown_note(r).empty()) jr["note"] = r.note;
+      figures_json(jr, r, ind);
       if (r.coverage) jr["coverage"] = coverage_json(*r.coverage);
+      groups_json(jr, r, ir);
       results.push_back(jr);
     }
     ji["results"] = results;
@@ -397,6 +425,32 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
     if (!shown_note(last).empty()) notes.push_back(fmt::format("{}: {}", ind.title, last.note));
     rows.push_back(std::move(row));
     colours.push_back(last.rag);
+    // A breakdown: a row per group under its total, indented.
+    for (const runtime::GroupResult* g : runtime::groups_met(ir.results)) {
+      std::vector<std::string> grow = {"", "  " + g->label};
+      std::vector<std::string> gvalues;
+      for (const PeriodResult& r : ir.results) {
+        const runtime::GroupResult* here = runtime::find_group(r, *g);
+        const std::string v = here ? shown_value(here->figures, ind) : "-";
+        gvalues.push_back(same_periods ? v : calendar::label(r.period) + ": " + v);
+      }
+      gvalues.resize(period_labels.size(), "");
+      for (auto& v : gvalues) grow.push_back(v);
+      const runtime::GroupResult* now = runtime::find_group(last, *g);
+      const PeriodResult none;
+      const PeriodResult& f = now ? now->figures : none;
+      grow.push_back(ratio_text(f, ind));
+      grow.push_back("");
+      grow.push_back(f.rag == Rag::none ? "-" : runtime::rag_name(f.rag));
+      std::string gtrend = f.trend == Trend::none
+                               ? ""
+                               : fmt::format("{} {}", arrow(f.trend), runtime::trend_name(f.trend));
+      if (f.change && f.trend != Trend::none)
+        gtrend += fmt::format(" ({})", change_field(f, ind, true));
+      grow.push_back(gtrend);
+      rows.push_back(std::move(grow));
+      colours.push_back(f.rag);
+    }
   }
   // Figures (the periods' values, num / den and target) stand right-aligned.
   std::vector<TextColumn> columns(header.size());
@@ -412,6 +466,10 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
   out += text_table(columns, rows, "", colour);
   out += "\n" + summary_line(result) + "\n";
   if (!ctx.public_note.empty()) out += "public: " + visible(ctx.public_note) + "\n";
+  for (const IndicatorResult& ir : result.indicators)
+    if (!ir.by.empty())
+      out += fmt::format("{}: by {}\n", ir.plan->code.empty() ? ir.plan->name : ir.plan->code,
+                         visible(ir.by));
   for (const auto& n : notes) out += "note: " + visible(n) + "\n";
   for (const auto& n : coverage_notes(result)) out += "note: " + visible(n) + "\n";
   if (!ctx.as_at.empty()) out += "data as at " + ctx.as_at + "\n";
@@ -419,11 +477,15 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
 }
 
 std::string run_csv(const RunResult& result, const RenderContext&) {
+  // A breakdown adds two columns: the expression, and the group ("" on the total's row).
+  bool broken_down = false;
+  for (const IndicatorResult& ir : result.indicators) broken_down = broken_down || !ir.by.empty();
   std::string out =
-      "indicator,code,title,period,start,end,numerator,denominator,value,target,rag,trend,change\n";
+      "indicator,code,title,period,start,end,numerator,denominator,value,target,rag,trend,change";
+  out += broken_down ? ",by,group\n" : "\n";
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
-    for (const PeriodResult& r : ir.results) {
+    auto line = [&](const PeriodResult& r, const runtime::GroupResult* g) {
       std::vector<std::string> f = {ind.name,
                                     ind.code,
                                     ind.title,
@@ -437,8 +499,16 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
                                     runtime::rag_name(r.rag),
                                     runtime::trend_name(r.trend),
                                     r.trend != Trend::none ? change_field(r, ind) : ""};
+      if (broken_down) {
+        f.push_back(ir.by);
+        f.push_back(g ? g->label : "");
+      }
       for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
       out += "\n";
+    };
+    for (const PeriodResult& r : ir.results) {
+      line(r, nullptr);
+      for (const runtime::GroupResult& g : r.groups) line(g.figures, &g);
     }
   }
   return out;
@@ -458,10 +528,23 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
                          target_text(r, ind.decimals), runtime::rag_name(r.rag),
                          r.trend == Trend::none ? "" : arrow(r.trend),
                          r.trend == Trend::none ? "" : runtime::trend_name(r.trend));
+      // A breakdown: a row per group under the total, its name after an arrow.
+      for (const runtime::GroupResult& g : r.groups) {
+        const PeriodResult& f = g.figures;
+        out += fmt::format("| | ↳ {} | {} | {} | {} | {} | | {} | {} {} |\n", esc(g.label),
+                           calendar::label(r.period), numerator_text(f, ind),
+                           denominator_text(f, ind), shown_value(f, ind), runtime::rag_name(f.rag),
+                           f.trend == Trend::none ? "" : arrow(f.trend),
+                           f.trend == Trend::none ? "" : runtime::trend_name(f.trend));
+      }
     }
   }
   out += "\n" + summary_line(result) + "\n";
   if (!ctx.public_note.empty()) out += "\nSmall numbers: " + esc(ctx.public_note) + ".\n";
+  for (const IndicatorResult& ir : result.indicators)
+    if (!ir.by.empty())
+      out += fmt::format("\n{} is broken down by {}.\n",
+                         esc(ir.plan->code.empty() ? ir.plan->name : ir.plan->code), esc(ir.by));
   const std::vector<std::string> partial = coverage_notes(result);
   if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
   for (const auto& n : partial) out += "- " + esc(n) + "\n";

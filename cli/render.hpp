@@ -71,6 +71,10 @@ nlohmann::ordered_json indicator_json(const plan::IndicatorPlan& ind);
 // The parameters' values shown as text, by name in name order (`values`: one per plan parameter).
 nlohmann::ordered_json parameters_json(const plan::Plan& plan, const std::vector<Constant>& values);
 
+// A group's key as JSON: text as a string, a truth value as a bool, a number as count_json
+// gives it, the missing group as null.
+nlohmann::ordered_json group_key_json(const runtime::GroupResult& g);
+
 nlohmann::ordered_json run_json(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_table(const runtime::RunResult& result, const RenderContext& ctx);
 std::string run_csv(const runtime::RunResult& result, const RenderContext& ctx);

@@ -161,6 +161,26 @@ bool report_exec_errors(const std::vector<runtime::Issue>& errors, const SourceM
   return true;
 }
 
+std::optional<int> reload_with_breakdown(const RunOptions& o,
+                                         const std::vector<std::uint32_t>& chosen, Session& s) {
+  check::AdHocBreakdown by;
+  by.text = o.by;
+  const check::Program& p = s.front->program;
+  for (std::uint32_t i = 0; i < p.indicators.size(); ++i) {
+    const bool wanted = chosen.empty() ? p.indicators[i].named_on_command_line
+                                       : std::find(chosen.begin(), chosen.end(), i) != chosen.end();
+    if (wanted) by.indicators.push_back(p.indicators[i].name);
+  }
+  s.front = check::load_definitions(o.defs, nullptr, &by);
+  if (!s.front->diags.has_errors()) return std::nullopt;
+  // The warnings were printed with the first reading; the errors are the breakdown's.
+  Diagnostics errors;
+  for (const Diagnostic& d : s.front->diags.items())
+    if (d.severity == Severity::error) errors.error(d.kind, d.span, d.message, d.hint) = d;
+  print_diagnostics(errors, s.front->sources, o.diagnostics);
+  return 1;
+}
+
 std::optional<int> open_session(const RunOptions& o, Session& s) {
   s.front = check::load_definitions(o.defs);
   print_diagnostics_if_any(*s.front, o.diagnostics);
@@ -192,8 +212,10 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
   if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params)) return status;
 
   std::vector<std::uint32_t> chosen;
+  if (auto status = select_indicators(s.front->program, o.indicators, chosen)) return status;
+  if (!o.by.empty())
+    if (auto status = reload_with_breakdown(o, chosen, s)) return status;
   const check::Program& p = s.front->program;
-  if (auto status = select_indicators(p, o.indicators, chosen)) return status;
   s.plan = plan::compile(p, chosen);
   if (o.public_output && !s.plan.suppression)
     return usage_error("--public: the definitions declare no small-number suppression",

@@ -28,6 +28,10 @@ std::optional<int> open_session(const RunOptions& o, Session& s);
 // A public output (--public, or a suppression declared `always`): marks the small numbers of
 // `result` that renderers show as the declared text. Nothing when the output is not public.
 void apply_suppression(const Session& s, const RunOptions& o, runtime::RunResult& result);
+// Reads the definitions again with `--by` in place of the `by` clause of the indicators chosen
+// (every one named on the command line when none is); on an error prints it and returns 1.
+std::optional<int> reload_with_breakdown(const RunOptions& o,
+                                         const std::vector<std::uint32_t>& chosen, Session& s);
 
 // Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
 // On failure prints why and returns the exit status (2).

@@ -17,6 +17,7 @@ namespace tally::cli {
 
 namespace {
 
+using runtime::IndicatorResult;
 using runtime::PeriodResult;
 using runtime::Rag;
 
@@ -57,6 +58,23 @@ struct NamedRun {
   std::vector<Constant> params;
   runtime::RunResult result;
 };
+
+// The groups of indicator i in period p met in any of the runs, in the order shown, and the
+// figures of one of them in one run (none when that run has no rows in it).
+std::vector<runtime::GroupResult> compare_groups(const std::vector<NamedRun>& runs, std::size_t i,
+                                                 std::size_t p) {
+  std::vector<PeriodResult> all;
+  for (const NamedRun& run : runs) all.push_back(run.result.indicators[i].results[p]);
+  std::vector<runtime::GroupResult> out;
+  for (const runtime::GroupResult* g : runtime::groups_met(all)) out.push_back(*g);
+  return out;
+}
+const PeriodResult& group_figures(const NamedRun& run, std::size_t i, std::size_t p,
+                                  const runtime::GroupResult& g) {
+  static const PeriodResult none;
+  const runtime::GroupResult* found = runtime::find_group(run.result.indicators[i].results[p], g);
+  return found ? found->figures : none;
+}
 
 // What changed in one indicator between two versions of its definition, clause by clause, and in
 // the parameters (`*_params`: their values, one per parameter of the plan).
@@ -327,6 +345,25 @@ int compare_command(const RunOptions& o) {
         }
         jr["runs"] = rr;
         jr["rag_changed"] = changed;
+        if (!first.indicators[i].by.empty()) {
+          jr["by"] = first.indicators[i].by;
+          nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+          for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+            nlohmann::ordered_json jg;
+            jg["group"] = group_key_json(g);
+            nlohmann::ordered_json gr = nlohmann::ordered_json::array();
+            bool group_changed = false;
+            for (const NamedRun& run : runs) {
+              const PeriodResult& b = group_figures(run, i, p, g);
+              gr.push_back(figure_json(b, ind));
+              group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+            }
+            jg["runs"] = gr;
+            jg["rag_changed"] = group_changed;
+            groups.push_back(jg);
+          }
+          jr["groups"] = groups;
+        }
         results.push_back(jr);
       }
       ji["results"] = results;
@@ -357,6 +394,19 @@ int compare_command(const RunOptions& o) {
           row.changed = row.changed || row.figures.back()->rag != row.figures.front()->rag;
         }
         view.rows.push_back(std::move(row));
+        // A breakdown: a row per group, its period naming the group.
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          CompareView::Row grow;
+          grow.indicator = first.indicators[i].plan;
+          grow.period =
+              fmt::format("{} ({}: {})", calendar::label(first.indicators[i].results[p].period),
+                          first.indicators[i].by, g.label);
+          for (const NamedRun& run : runs) {
+            grow.figures.push_back(&group_figures(run, i, p, g));
+            grow.changed = grow.changed || grow.figures.back()->rag != grow.figures.front()->rag;
+          }
+          view.rows.push_back(std::move(grow));
+        }
       }
     }
     view.sentences = sentences;
@@ -368,9 +418,12 @@ int compare_command(const RunOptions& o) {
       text = format == "html" ? compare_html(view) : compare_markdown(view);
     }
   } else if (format == "csv") {
+    // A breakdown adds a last column, the group ("" on the total's rows).
+    bool broken_down = false;
+    for (const auto& ir : first.indicators) broken_down = broken_down || !ir.by.empty();
     text = "indicator,code,period";
     for (const NamedRun& run : runs) text += fmt::format(",{0}_value,{0}_rag", csv_field(run.name));
-    text += ",rag_changed\n";
+    text += broken_down ? ",rag_changed,group\n" : ",rag_changed\n";
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = *first.indicators[i].plan;
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
@@ -383,7 +436,19 @@ int compare_command(const RunOptions& o) {
           text += fmt::format(",{},{}", csv_field(value_field(b, ind)), runtime::rag_name(b.rag));
           changed = changed || b.rag != a.rag;
         }
-        text += changed ? ",yes\n" : ",no\n";
+        text += changed ? ",yes" : ",no";
+        text += broken_down ? ",\n" : "\n";
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          text += fmt::format("{},{},{}", csv_field(ind.name), csv_field(ind.code),
+                              calendar::label(a.period));
+          bool group_changed = false;
+          for (const NamedRun& run : runs) {
+            const PeriodResult& b = group_figures(run, i, p, g);
+            text += fmt::format(",{},{}", csv_field(value_field(b, ind)), runtime::rag_name(b.rag));
+            group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+          }
+          text += fmt::format("{},{}\n", group_changed ? ",yes" : ",no", csv_field(g.label));
+        }
       }
     }
   } else {
@@ -405,6 +470,18 @@ int compare_command(const RunOptions& o) {
         }
         row.push_back(changed ? "* colour changes" : "");
         rows.push_back(row);
+        // A breakdown: a row per group under the total, indented.
+        for (const runtime::GroupResult& g : compare_groups(runs, i, p)) {
+          std::vector<std::string> grow = {"", "  " + g.label, calendar::label(a.period)};
+          bool group_changed = false;
+          for (const NamedRun& run : runs) {
+            const PeriodResult& b = group_figures(run, i, p, g);
+            grow.push_back(figure_text(b, ind));
+            group_changed = group_changed || b.rag != group_figures(runs.front(), i, p, g).rag;
+          }
+          grow.push_back(group_changed ? "* colour changes" : "");
+          rows.push_back(grow);
+        }
       }
     }
     std::vector<TextColumn> columns(header.size(), TextColumn{false, 0, 200});
@@ -541,6 +618,19 @@ int sweep_command(const RunOptions& o) {
         const nlohmann::ordered_json figure =
             figure_json(row.result.indicators[i].results.back(), ind);
         for (const auto& item : figure.items()) jr[item.key()] = item.value();
+        const IndicatorResult& ir = row.result.indicators[i];
+        if (!ir.by.empty()) {
+          jr["by"] = ir.by;
+          nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+          for (const runtime::GroupResult& g : ir.results.back().groups) {
+            nlohmann::ordered_json jg;
+            jg["group"] = group_key_json(g);
+            const nlohmann::ordered_json figures = figure_json(g.figures, ind);
+            for (const auto& item : figures.items()) jg[item.key()] = item.value();
+            groups.push_back(jg);
+          }
+          jr["groups"] = groups;
+        }
         jrows.push_back(jr);
       }
       ji["rows"] = jrows;
@@ -558,6 +648,20 @@ int sweep_command(const RunOptions& o) {
       si.indicator = &s.plan.indicators[i];
       for (const Row& row : rows) si.figures.push_back(&row.result.indicators[i].results.back());
       view.indicators.push_back(std::move(si));
+      // A breakdown: each group as an indicator of its own, named after its group.
+      std::vector<PeriodResult> lasts;
+      for (const Row& row : rows) lasts.push_back(row.result.indicators[i].results.back());
+      for (const runtime::GroupResult* g : runtime::groups_met(lasts)) {
+        SweepView::Indicator gi;
+        gi.indicator = &s.plan.indicators[i];
+        gi.group = rows.front().result.indicators[i].by + ": " + g->label;
+        for (const Row& row : rows) {
+          const runtime::GroupResult* here =
+              runtime::find_group(row.result.indicators[i].results.back(), *g);
+          gi.figures.push_back(here ? &here->figures : nullptr);
+        }
+        view.indicators.push_back(std::move(gi));
+      }
     }
     if (format == "xlsx") {
       auto bytes = sweep_xlsx(view, definitions_of(s, s.request.params), error);
@@ -567,14 +671,25 @@ int sweep_command(const RunOptions& o) {
       text = format == "html" ? sweep_html(view) : sweep_markdown(view);
     }
   } else if (format == "csv") {
-    text = "indicator,parameter_value,numerator,denominator,value,rag\n";
+    // A breakdown adds a last column, the group ("" on the total's rows).
+    bool broken_down = false;
+    for (const plan::IndicatorPlan& ind : s.plan.indicators)
+      broken_down = broken_down || ind.by != plan::kNone;
+    text = broken_down ? "indicator,parameter_value,numerator,denominator,value,rag,group\n"
+                       : "indicator,parameter_value,numerator,denominator,value,rag\n";
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
       const plan::IndicatorPlan& ind = s.plan.indicators[i];
       for (const Row& row : rows) {
+        auto line = [&](const PeriodResult& r, const std::string& group) {
+          text +=
+              fmt::format("{},{},{},{},{},{}", csv_field(ind.name), csv_field(row.shown),
+                          csv_field(numerator_text(r, ind)), csv_field(denominator_text(r, ind)),
+                          csv_field(value_field(r, ind)), runtime::rag_name(r.rag));
+          text += broken_down ? "," + csv_field(group) + "\n" : "\n";
+        };
         const PeriodResult& r = row.result.indicators[i].results.back();
-        text += fmt::format("{},{},{},{},{},{}\n", csv_field(ind.name), csv_field(row.shown),
-                            csv_field(numerator_text(r, ind)), csv_field(denominator_text(r, ind)),
-                            csv_field(value_field(r, ind)), runtime::rag_name(r.rag));
+        line(r, "");
+        for (const runtime::GroupResult& g : r.groups) line(g.figures, g.label);
       }
     }
   } else {
@@ -593,6 +708,21 @@ int sweep_command(const RunOptions& o) {
                          runtime::rag_name(r.rag)});
       }
       text += text_table(columns, table, "  ");
+      // A breakdown: the same table for each group.
+      std::vector<PeriodResult> lasts;
+      for (const Row& row : rows) lasts.push_back(row.result.indicators[i].results.back());
+      for (const runtime::GroupResult* g : runtime::groups_met(lasts)) {
+        text += fmt::format("\n  {}: {}\n", rows.front().result.indicators[i].by, g->label);
+        std::vector<std::vector<std::string>> gtable = {{name, "num / den", "value", "rag"}};
+        for (const PeriodResult& last : lasts) {
+          const runtime::GroupResult* here = runtime::find_group(last, *g);
+          const PeriodResult none;
+          const PeriodResult& r = here ? here->figures : none;
+          gtable.push_back({rows[gtable.size() - 1].shown, ratio_text(r, ind),
+                            r.value ? value_field(r, ind) : "-", runtime::rag_name(r.rag)});
+        }
+        text += text_table(columns, gtable, "    ");
+      }
     }
   }
   finish(format == "table" ? visible(text, true) : text, o.output);
@@ -609,6 +739,13 @@ int explain_command(const RunOptions& o) {
                        "name the indicator whose figure to explain");
   Session s;
   if (auto status = open_session(o, s)) return *status;
+  if (o.group) {
+    if (s.plan.indicators.front().by == plan::kNone)
+      return usage_error(
+          fmt::format("--group: indicator '{}' has no breakdown", s.plan.indicators.front().name),
+          "give the breakdown with --by, or add a `by` clause to the indicator");
+    s.request.group = *o.group;
+  }
   const runtime::ExplainRows which = o.rows == "passing" ? runtime::ExplainRows::passing
                                      : o.rows == "all"   ? runtime::ExplainRows::all
                                                          : runtime::ExplainRows::failing;
@@ -629,6 +766,7 @@ int explain_command(const RunOptions& o) {
     j["indicator"] = r.indicator;
     j["period"] = r.period_label;
     j["table"] = r.table;
+    if (o.group) j["group"] = r.group;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const auto& row : r.rows) {
       nlohmann::ordered_json jr;
@@ -664,8 +802,9 @@ int explain_command(const RunOptions& o) {
       text += "," + csv_field(row.reason) + "\n";
     }
   } else {
-    text = fmt::format("{} in {}: {} row{} of {}.csv\n\n", r.indicator, r.period_label,
-                       r.rows.size(), r.rows.size() == 1 ? "" : "s", r.table);
+    text = fmt::format("{} in {}: {} row{} of {}.csv{}\n\n", r.indicator, r.period_label,
+                       r.rows.size(), r.rows.size() == 1 ? "" : "s", r.table,
+                       o.group ? fmt::format(" in group {}", r.group) : "");
     for (const auto& row : r.rows) {
       std::vector<std::string> parts;
       for (const auto& [k, v] : row.values) parts.push_back(fmt::format("{}={}", k, v));

@@ -330,6 +330,31 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         if (p + 1 == ir.results.size() && i < ctx.commentary.size() && !ctx.commentary[i].empty())
           text(ws, row, 12 + 2 * most_benchmarks, markdown_to_text(ctx.commentary[i]));
         ++row;
+        // A breakdown: a row per group under the total, named after the expression.
+        for (const runtime::GroupResult& g : r.groups) {
+          const PeriodResult& f = g.figures;
+          text(ws, row, 1, "  " + ir.by + ": " + g.label);
+          text(ws, row, 2, calendar::label(r.period));
+          date_cell(book, ws, row, 3, r.period.start);
+          date_cell(book, ws, row, 4, r.period.end);
+          if (ind.ratio) {
+            if (!hidden_cell(ws, row, 5, f.hidden.numerator, f.hidden))
+              count_cell(book, ws, row, 5, f.numerator);
+            if (!hidden_cell(ws, row, 6, f.hidden.denominator, f.hidden))
+              count_cell(book, ws, row, 6, f.denominator);
+          }
+          if (!hidden_cell(ws, row, 7, f.hidden.value, f.hidden))
+            value_cell(book, ws, row, 7, f.value, ind);
+          text(ws, row, 9, runtime::rag_name(f.rag), book.rag(f.rag));
+          text(ws, row, 10, runtime::trend_name(f.trend));
+          if (f.change && f.trend != runtime::Trend::none &&
+              !hidden_cell(ws, row, 11, f.hidden.change, f.hidden))
+            number(
+                ws, row, 11, *f.change,
+                book.format("+" + decimals_format(ind.decimals) + ";-" +
+                            decimals_format(ind.decimals) + ";" + decimals_format(ind.decimals)));
+          ++row;
+        }
       }
     }
   }
@@ -404,7 +429,7 @@ std::optional<std::string> sweep_xlsx(const SweepView& view, const Definitions& 
     for (std::size_t k = 0; k < si.figures.size(); ++k) {
       const PeriodResult* f = si.figures[k];
       text(ws, row, 0, ind.code);
-      text(ws, row, 1, ind.title);
+      text(ws, row, 1, si.group.empty() ? ind.title : ind.title + " (" + si.group + ")");
       text(ws, row, 2, view.values[k]);
       if (f) {
         if (ind.ratio) {

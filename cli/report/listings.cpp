@@ -249,17 +249,18 @@ std::string sweep_html(const SweepView& view) {
   std::string body, same;
   for (const SweepView::Indicator& si : view.indicators) {
     const plan::IndicatorPlan& ind = *si.indicator;
+    const std::string title = si.group.empty() ? ind.title : ind.title + " (" + si.group + ")";
     if (unchanged(si)) {
       const PeriodResult* f = si.figures.empty() ? nullptr : si.figures.front();
       same += fmt::format(
           "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"num\">{}</td>"
           "<td class=\"num\">{}</td><td>{}</td></tr>\n",
-          esc(ind.code), esc(ind.title), f ? esc(ratio_text(*f, ind)) : "",
+          esc(ind.code), esc(title), f ? esc(ratio_text(*f, ind)) : "",
           f ? esc(shown_value(*f, ind)) : "-", f ? rag_chip(f->rag) : "");
       continue;
     }
     body += fmt::format("<section class=\"indicator\" data-code=\"{0}\">\n<h2>{0} {1}</h2>\n",
-                        esc(ind.code), esc(ind.title));
+                        esc(ind.code), esc(title));
     body += sweep_chart_svg(view, si) + "\n";
     body += fmt::format(
         "<table>\n<caption>{0} {1} at each value of {2}</caption>\n<thead><tr><th scope=\"col\">"
@@ -296,15 +297,16 @@ std::string sweep_markdown(const SweepView& view) {
   std::string same;
   for (const SweepView::Indicator& si : view.indicators) {
     const plan::IndicatorPlan& ind = *si.indicator;
+    const std::string title = si.group.empty() ? ind.title : ind.title + " (" + si.group + ")";
     if (unchanged(si)) {
       const PeriodResult* f = si.figures.empty() ? nullptr : si.figures.front();
-      same += fmt::format("| {} | {} | {} | {} | {} |\n", md(ind.code), md(ind.title),
+      same += fmt::format("| {} | {} | {} | {} | {} |\n", md(ind.code), md(title),
                           f ? md(ratio_text(*f, ind)) : "", f ? md(shown_value(*f, ind)) : "-",
                           f ? runtime::rag_name(f->rag) : "none");
       continue;
     }
     out += fmt::format("\n## {} {}\n\n| {} | Num / Den | Value | RAG |\n|---|---:|---:|---|\n",
-                       md(ind.code), md(ind.title), md(view.parameter));
+                       md(ind.code), md(title), md(view.parameter));
     for (std::size_t i = 0; i < si.figures.size(); ++i) {
       const PeriodResult* f = si.figures[i];
       out += fmt::format("| {} | {} | {} | {} |\n", md(view.values[i]),

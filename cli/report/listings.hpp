@@ -32,6 +32,7 @@ struct SweepView {
   struct Indicator {
     const plan::IndicatorPlan* indicator = nullptr;
     std::vector<const runtime::PeriodResult*> figures;  // one per value
+    std::string group;  // a breakdown's group, as "team: North"; "" for the total
   };
   std::vector<Indicator> indicators;
 };

@@ -127,9 +127,7 @@ std::string target_with_unit(const PeriodResult& r, const plan::IndicatorPlan& i
 
 // The direction of travel: an arrow the way the value went, coloured by improving or
 // deteriorating, the change and the word.
-std::string direction(const IndicatorResult& ir) {
-  const plan::IndicatorPlan& ind = *ir.plan;
-  const PeriodResult& last = ir.results.back();
+std::string direction_of(const PeriodResult& last, const plan::IndicatorPlan& ind) {
   if (last.trend == Trend::none || !last.change) return "<span class=\"dir\">&ndash;</span>";
   const std::string change = signed_change(*last.change, ind.decimals);
   const char* arrow = "&#9658;";                                           // ►
@@ -142,6 +140,32 @@ std::string direction(const IndicatorResult& ir) {
       // A public paper shows the arrow, worked out from the exact change, and not the change.
       esc(last.hidden.change ? last.hidden.text
                              : change + (ind.unit == plan::UnitKind::percent ? " pts" : "")));
+  return out;
+}
+
+std::string direction(const IndicatorResult& ir) {
+  return direction_of(ir.results.back(), *ir.plan);
+}
+
+// A breakdown: a row per group of the period asked, under its indicator's row, with the group's
+// value, num / den, colour and direction (the total's row keeps the target, history and
+// benchmarks).
+std::string group_rows(const IndicatorResult& ir) {
+  const plan::IndicatorPlan& ind = *ir.plan;
+  std::string out;
+  for (const runtime::GroupResult& g : ir.results.back().groups) {
+    const PeriodResult& f = g.figures;
+    out += fmt::format(
+        "<tr class=\"group\" data-code=\"{0}\" data-rag=\"{1}\"><th scope=\"row\" "
+        "style=\"padding-left:1.5em;font-weight:normal\">{2}</th><td class=\"num\"><span "
+        "class=\"value\">{3}</span>{4}</td><td class=\"num\"></td><td>{5}</td><td>{6}</td>"
+        "<td></td><td></td></tr>\n",
+        esc(ind.code), runtime::rag_name(f.rag), esc(ir.by + ": " + g.label),
+        esc(shown_value(f, ind)),
+        ind.ratio && f.numerator ? "<span class=\"ratio\">" + esc(ratio_text(f, ind)) + "</span>"
+                                 : std::string(),
+        rag_chip(f.rag), direction_of(f, ind));
+  }
   return out;
 }
 
@@ -390,6 +414,7 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
           esc(target_with_unit(last, ind)), rag_chip(last.rag), direction(ir), sparkline_svg(ir),
           benchmarks_cell(ir, i < ctx.benchmark_labels.size() ? ctx.benchmark_labels[i]
                                                               : std::vector<std::string>{}));
+      out += group_rows(ir);
     }
     out += "</tbody>\n</table>\n</section>\n";
   }

@@ -257,6 +257,8 @@ struct IndicatorDecl {
   std::optional<RagClause> rag;
   std::optional<TrendClause> trend;
   std::vector<BenchmarkClause> benchmarks;
+  std::optional<ExprId> by;  // a breakdown: the row expression whose values name the groups
+  Span by_span;
 };
 
 // A table a test gives: its columns and rows (each row a list of literals, or one literal for a

@@ -255,6 +255,7 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m,
   for (const BenchmarkClause& b : i.benchmarks)
     out.emplace_back("benchmark " + b.name.text,
                      ex(b.value) + (b.label.empty() ? "" : " " + quoted(b.label)));
+  if (i.by) out.emplace_back("by", ex(*i.by));
   return out;
 }
 

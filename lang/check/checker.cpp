@@ -71,6 +71,8 @@ class Checker {
     extents_.assign(module.exprs.size(), Extent{});
   }
 
+  const std::map<std::string, ast::ExprId>* ad_hoc_by = nullptr;
+
   Program run() {
     declare_all();
     for (std::size_t f = 0; f < m_.files.size(); ++f)
@@ -520,6 +522,7 @@ class Checker {
     }
     row.visible_lets = d.lets.size();
     if (d.where) require_bool(*d.where, expr(*d.where, row), "`where`");
+    breakdown(d, ind, row);
 
     Type den_type, num_type, value_type;
     if (d.denominator) den_type = agg_clause(*d.denominator, row, "denominator");
@@ -589,6 +592,48 @@ class Checker {
     benchmark_names_.clear();
     extent_limit(d);
     p_.indicators.push_back(std::move(ind));
+  }
+
+  // The breakdown: `--by` for this indicator, else its `by` clause. A group is a text, a truth
+  // value or a number; a date or a duration would make a group of almost every row.
+  void breakdown(const ast::IndicatorDecl& d, Indicator& ind, const Scope& row) {
+    std::optional<ExprId> by = d.by;
+    if (ad_hoc_by) {
+      auto it = ad_hoc_by->find(d.name.text);
+      if (it != ad_hoc_by->end()) {
+        by = it->second;
+        ind.by_ad_hoc = true;
+      }
+    }
+    if (!by) return;
+    ind.by = by;
+    const std::size_t before = diags_.error_count();
+    const Type t = expr(*by, row);
+    const Span at = m_.expr(*by).span;
+    if (!t.is_error()) {
+      const bool duration = t.kind == Kind::number && dimension(t.unit) != Dimension::none &&
+                            dimension(t.unit) != Dimension::percent;
+      if (t.kind == Kind::date || t.kind == Kind::list || duration) {
+        diags_.error(
+            DiagKind::bad_breakdown, at,
+            fmt::format("a breakdown by {} would make a group of almost every row", describe(t)),
+            t.kind == Kind::date
+                ? "break down by a part of it, such as `by year(d)`, or by a `let` of "
+                  "bands: `let band = if d < 2018-04-01 then \"before\" else \"after\"`"
+                : "break down by a `let` of bands, such as `let band = if x < 10 then "
+                  "\"under 10\" else \"10 or more\"`");
+      } else if (p_.levels[by->value] != Level::row && p_.levels[by->value] != Level::constant) {
+        diags_.error(DiagKind::bad_breakdown, at,
+                     "a breakdown is a value of each row, not an aggregate",
+                     "name a column or a `let` of the rows, such as `by team`");
+      }
+    }
+    if (ind.by_ad_hoc && diags_.error_count() != before && ind_table_) {
+      diags_.error_nowhere(DiagKind::bad_breakdown,
+                           fmt::format("--by does not check for indicator `{}` (table `{}`)",
+                                       d.name.text, ind_table_->schema.name),
+                           "choose the indicators it applies to with --indicator");
+    }
   }
 
   // Refuses, once per indicator, an expression too deep or too large once its lets are counted
@@ -1757,8 +1802,10 @@ class Checker {
 
 }  // namespace
 
-Program check_module(const ast::Module& module, std::size_t named_files, Diagnostics& diags) {
+Program check_module(const ast::Module& module, std::size_t named_files, Diagnostics& diags,
+                     const std::map<std::string, ast::ExprId>* ad_hoc_by) {
   Checker checker(module, named_files, diags);
+  checker.ad_hoc_by = ad_hoc_by;
   return checker.run();
 }
 

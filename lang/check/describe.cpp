@@ -271,6 +271,9 @@ class Describer {
         out += fmt::format(", stable within {}", words(d_.trend->stable_within));
     }
     out += ".";
+    if (ind_.by)
+      out += fmt::format(" Broken down by {}: each group has its own figures beside the total.",
+                         words(*ind_.by));
     return out;
   }
 

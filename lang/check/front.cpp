@@ -159,7 +159,8 @@ std::string display(const fs::path& p) { return p.lexically_normal().generic_str
 }  // namespace
 
 std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths,
-                                           const std::map<std::string, std::string>* unsaved) {
+                                           const std::map<std::string, std::string>* unsaved,
+                                           const AdHocBreakdown* by) {
   auto front = std::make_unique<Frontend>();
   Loader loader{*front, {}, {}, unsaved};
 
@@ -280,8 +281,20 @@ std::unique_ptr<Frontend> load_definitions(const std::vector<std::string>& paths
     }
   }
 
-  // 3. Check everything that parsed.
-  front->program = check_module(*front->module, named, front->diags);
+  // 3. Check everything that parsed, with `--by` parsed once for each indicator it applies to
+  // (each copy takes the types of its own indicator's table).
+  std::map<std::string, ast::ExprId> ad_hoc;
+  if (by) {
+    for (const std::string& name : by->indicators) {
+      const std::size_t kept = front->module->files.size();
+      auto id = parse_literal(by->text, "--by", front->sources, *front->module, front->diags);
+      // The expression stays in the syntax tree's arena; the file wrapped around it does not.
+      front->module->files.resize(kept);
+      if (!id) break;
+      ad_hoc.emplace(name, *id);
+    }
+  }
+  front->program = check_module(*front->module, named, front->diags, by ? &ad_hoc : nullptr);
   front->diags.sort();
   return front;
 }

@@ -22,12 +22,20 @@ struct Frontend {
   Diagnostics diags;
 };
 
+// An ad-hoc breakdown (`--by EXPR`) for the indicators named: checked in each one's table in
+// place of its `by` clause.
+struct AdHocBreakdown {
+  std::string text;
+  std::vector<std::string> indicators;
+};
+
 // Never throws for bad input: every problem is a diagnostic in the result. A file whose absolute
 // path (symbolic links resolved) is a key of `unsaved` is read from there instead of the disk:
 // an editor's buffer that has not been saved.
 std::unique_ptr<Frontend> load_definitions(
     const std::vector<std::string>& paths,
-    const std::map<std::string, std::string>* unsaved = nullptr);
+    const std::map<std::string, std::string>* unsaved = nullptr,
+    const AdHocBreakdown* by = nullptr);
 
 // Parses the text of one literal (a `--set` value) as an expression into `module`; reports
 // syntax errors against a source named `origin`.

@@ -3,6 +3,7 @@
 // every file with their names resolved. The compiler reads only this.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,10 @@ struct Indicator {
   int decimals = 1;
   ast::Polarity polarity = ast::Polarity::higher;
   Type value_type;
+  // The breakdown: the `by` clause, or the run's `--by` (then `by_ad_hoc`); its groups are the
+  // values of this row expression.
+  std::optional<ast::ExprId> by;
+  bool by_ad_hoc = false;
 };
 
 struct Program {
@@ -89,7 +94,10 @@ struct Program {
 
 // Checks every file of `module` (the first `named_files` of module.files were named on the
 // command line; the rest came in through imports).
-Program check_module(const ast::Module& module, std::size_t named_files, Diagnostics& diags);
+// `ad_hoc_by`, when given, holds a breakdown (`--by`) for some indicators by name, each parsed
+// apart: it is checked in place of the indicator's `by` clause.
+Program check_module(const ast::Module& module, std::size_t named_files, Diagnostics& diags,
+                     const std::map<std::string, ast::ExprId>* ad_hoc_by = nullptr);
 
 // Reads a literal expression as a value of `declared` (for parameters and overrides): a plain
 // number takes the declared unit. Returns nullopt and reports when it does not fit.

@@ -528,6 +528,7 @@ class Formatter {
     for (const ast::BenchmarkClause& b : i.benchmarks)
       add(b.span, with_expr(2, label("benchmark") + b.name.text + " ", b.value,
                             b.label.empty() ? std::string() : " " + quoted(b.label)));
+    if (i.by) add(i.by_span, with_expr(2, label("by"), *i.by));
     std::stable_sort(clauses.begin(), clauses.end(),
                      [](const Clause& a, const Clause& b) { return a.begin < b.begin; });
     // Lets on neighbouring lines (or on one line, which the layout cuts into neighbouring lines)

@@ -620,6 +620,10 @@ class Compiler {
       ip.stable_within =
           d.trend->stable_within.valid() ? adapt_value(d.trend->stable_within) : kNone;
     }
+    if (ci.by) {
+      ip.by = lower(*ci.by);
+      ip.by_text = ast::expr_source(m_, *ci.by);
+    }
     plan_.indicators.push_back(std::move(ip));
   }
 

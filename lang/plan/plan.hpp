@@ -207,6 +207,10 @@ struct IndicatorPlan {
   TrendKind trend = TrendKind::previous_period;
   NodeId stable_within = kNone;
   std::vector<Benchmark> benchmarks;
+  // A breakdown: every row's group is the value of `by` (kNone: no breakdown); `by_text` is the
+  // expression as written.
+  NodeId by = kNone;
+  std::string by_text;
 };
 
 struct TablePlan {

@@ -311,6 +311,7 @@ std::string print(const Plan& plan) {
           ref(ip.stable_within));
     for (const Benchmark& b : ip.benchmarks)
       out += fmt::format("  benchmark {} {}\n", b.name, ref(b.value));
+    if (ip.by != kNone) out += fmt::format("  by {}\n", ref(ip.by));
   }
   return out;
 }

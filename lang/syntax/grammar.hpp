@@ -442,11 +442,12 @@ struct trend_stable : seq<comma, must<within_word>, must<expression>> {};
 struct trend_clause : seq<kw_trend, ws, must<trend_kind>, opt<trend_stable>> {};
 struct benchmark_clause : seq<kw_benchmark, ws, must<name_tok>, must<expression>, opt<string_tok>> {
 };
+struct by_clause : seq<kw_by, ws, must<expression>> {};
 
 struct clause : sor<code_clause, title_clause, description_clause, from_clause, period_clause,
                     window_clause, let_clause, where_clause, denominator_clause, numerator_clause,
                     value_clause, unit_clause, decimals_clause, polarity_clause, target_clause,
-                    rag_clause, trend_clause, benchmark_clause> {};
+                    rag_clause, trend_clause, benchmark_clause, by_clause> {};
 struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};

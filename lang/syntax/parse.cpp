@@ -115,6 +115,7 @@ namespace {
   X(trend_stable) \
   X(trend_clause) \
   X(benchmark_clause) \
+  X(by_clause) \
   X(indicator_decl) \
   X(rbrace) \
   X(if_expr) \
@@ -974,6 +975,12 @@ class Builder {
         ind.trend = t;
         break;
       }
+      case NK::by_clause:
+        if (once(ind.by, c, "by")) {
+          ind.by = expr(*c.children[0]);
+          ind.by_span = span(c);
+        }
+        break;
       case NK::benchmark_clause: {
         ast::BenchmarkClause b;
         b.span = span(c);

@@ -55,6 +55,7 @@ struct RunRequest {
   unsigned threads = 0;                         // threads to evaluate on; 0 = one per core
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
   std::optional<Day> as_at;  // the extract's date: the data reach no further, whatever they hold
+  std::optional<std::string> group;  // explain: only the rows of this group of the breakdown
 };
 
 RunResult execute(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
@@ -83,6 +84,7 @@ struct ExplainResult {
   std::string period_label;
   std::string table;
   std::vector<ExplainRow> rows;  // denominator rows (value indicators: the rows aggregated)
+  std::string group;             // the group the rows were restricted to, when one was asked
 };
 
 enum class ExplainRows { failing, passing, all };

@@ -8,6 +8,7 @@
 #include "runtime/exec/comparison.hpp"
 #include "runtime/exec/evaluator.hpp"
 #include "runtime/exec/executor.hpp"
+#include "runtime/exec/groups.hpp"
 #include "runtime/exec/in_parts.hpp"
 #include "runtime/exec/jobs.hpp"
 #include "runtime/exec/run_state.hpp"
@@ -194,6 +195,9 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
   for (const plan::Let& let : ind.lets) ex.let_names.emplace(let.node, let.name);
   std::vector<ExplainRow> failing, passing;
   std::vector<std::uint8_t> base, den, num;
+  // A breakdown: each row's group is shown, and --group keeps only that group's rows.
+  GroupIndex groups;
+  if (request.group) out.group = *request.group;
   for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
     const std::size_t n = std::min(kBatch, table.rows() - begin);
     eval.start_batch(&table, begin, n);
@@ -205,8 +209,13 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
     num = den;
     if (ind.ratio) eval.mask(ind.numerator_where, num);
     const NodeId operand = ind.ratio ? ind.numerator.operand : ind.value.operand;
+    const std::vector<std::uint32_t>* group =
+        ind.by == kNone ? nullptr : &groups.assign(eval.eval(ind.by), n, GroupIndex::kAlways);
     for (std::size_t i = 0; i < n; ++i) {
       if (!den[i]) continue;
+      std::string label;
+      if (group) label = group_label(groups.keys()[(*group)[i]], run.texts);
+      if (request.group && label != *request.group) continue;
       if (!ind.ratio && operand != kNone && !eval.eval(operand).known[at(eval.eval(operand), i)])
         continue;
       ExplainRow row;
@@ -218,6 +227,7 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
         row.values.emplace_back(col.name, cell_text(cell, 0, Type{cell.kind}, run.texts));
       }
       for (const plan::Let& let : ind.lets) row.values.emplace_back(let.name, ex.val(let.node, i));
+      if (group) row.values.emplace_back("by " + ind.by_text, label);
       if (!ind.ratio && operand != kNone)
         row.values.emplace_back(ex.src(operand), ex.val(operand, i));
       if (ind.ratio && ind.numerator_where != kNone) row.reason = ex.reason(ind.numerator_where, i);

@@ -23,13 +23,15 @@ bool holds(Evaluator& eval, NodeId id) {
   return v.known[0] && v.v[0];
 }
 
-// The figures of one job: numerator, denominator, value, target, benchmarks and colour.
-PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& eval) {
+// The figures of one job (or one group of it, from its aggregates): numerator, denominator,
+// value, target, benchmarks and colour.
+PeriodResult aggregate_figures(const plan::IndicatorPlan& ind, Job& job, Aggregate& den,
+                               Aggregate& num, Aggregate& value, Evaluator& eval) {
   PeriodResult r;
   r.period = job.period;
   if (ind.ratio) {
-    r.numerator = job.num.finalize();
-    r.denominator = job.den.finalize();
+    r.numerator = num.finalize();
+    r.denominator = den.finalize();
     if (!r.denominator || *r.denominator == 0) {
       r.note = "the denominator is 0: no rows to measure in this period";
     } else if (r.numerator) {
@@ -38,8 +40,8 @@ PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& ev
   } else {
     // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
     const bool counts =
-        job.value.op() == AggregateOp::count || job.value.op() == AggregateOp::count_distinct;
-    if (counts || !job.value.empty()) r.value = job.value.finalize();
+        value.op() == AggregateOp::count || value.op() == AggregateOp::count_distinct;
+    if (counts || !value.empty()) r.value = value.finalize();
     if (!r.value) r.note = "no rows with a value in this period";
   }
   eval.start_batch(nullptr, 0, 1);
@@ -62,6 +64,29 @@ PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& ev
       }
     }
   }
+  return r;
+}
+
+// The figures of one job, with its groups in the order they are shown.
+PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& eval,
+                         const TextCodes& texts) {
+  std::vector<std::pair<GroupKey, GroupResult>> groups;
+  for (std::uint32_t g = 0; g < job.groups.size(); ++g) {
+    GroupAggs& a = job.groups[g];
+    if (a.rows == 0) continue;  // met only on rows outside the denominator
+    GroupResult gr;
+    const GroupKey& key = job.index->keys()[g];
+    gr.label = group_label(key, texts);
+    gr.kind = key.kind;
+    gr.missing = key.missing;
+    gr.figures = aggregate_figures(ind, job, a.den, a.num, a.value, eval);
+    groups.emplace_back(key, std::move(gr));
+  }
+  std::sort(groups.begin(), groups.end(),
+            [&](const auto& a, const auto& b) { return shown_before(a.first, b.first, texts); });
+  // The total last, so that the frame holds its value and target.
+  PeriodResult r = aggregate_figures(ind, job, job.den, job.num, job.value, eval);
+  for (auto& [key, gr] : groups) r.groups.push_back(std::move(gr));
   return r;
 }
 
@@ -157,7 +182,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
   std::vector<PeriodResult> per_job;
   per_job.reserve(set.jobs.size());
   for (Job& job : set.jobs)
-    per_job.push_back(job_figures(plan.indicators[job.indicator], job, eval));
+    per_job.push_back(job_figures(plan.indicators[job.indicator], job, eval, run.texts));
 
   RunResult result;
   result.period_label = request.period_label;
@@ -165,6 +190,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
     const plan::IndicatorPlan& ind = plan.indicators[i];
     IndicatorResult ir;
     ir.plan = &ind;
+    ir.by = ind.by_text;
     const Deciding deciding = run.data.tables[ind.table] ? deciding_column(run, ind) : Deciding{};
     for (const calendar::Period& p : shown_periods(ind, request)) {
       const std::size_t j = set.job_of.at({i, p.start});
@@ -187,6 +213,17 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
           r.change = change;
           r.before = BeforeFigures{before.numerator, before.denominator, before.value};
           r.trend = trend_of(ind, r, before, change, eval);
+        }
+        // Each group against the same group in the comparator period.
+        for (GroupResult& g : r.groups) {
+          const PeriodResult* then = nullptr;
+          for (const GroupResult& b : before.groups)
+            if (b.missing == g.missing && b.label == g.label) then = &b.figures;
+          if (!then || !g.figures.value || !then->value) continue;
+          const Rational change = *g.figures.value - *then->value;
+          g.figures.change = change;
+          g.figures.before = BeforeFigures{then->numerator, then->denominator, then->value};
+          g.figures.trend = trend_of(ind, g.figures, *then, change, eval);
         }
       }
       ir.results.push_back(std::move(r));

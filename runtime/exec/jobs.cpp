@@ -52,6 +52,18 @@ void Job::merge(Job&& o) {
   num.merge(std::move(o.num));
   value.merge(std::move(o.value));
   quantities.merge(std::move(o.quantities));
+  for (std::size_t g = 0; g < o.groups.size(); ++g)
+    group(index->find_or_add(o.index->keys()[g])).merge(std::move(o.groups[g]));
+}
+
+void link_group_indexes(const plan::Plan& plan, std::vector<Job>& jobs) {
+  std::map<std::uint32_t, std::shared_ptr<GroupIndex>> shared;
+  for (Job& job : jobs) {
+    if (plan.indicators[job.indicator].by == kNone) continue;
+    std::shared_ptr<GroupIndex>& index = shared[job.indicator];
+    if (!index) index = std::make_shared<GroupIndex>();
+    job.index = index;
+  }
 }
 
 std::vector<calendar::Period> shown_periods(const plan::IndicatorPlan& ind,
@@ -93,6 +105,7 @@ JobSet plan_jobs(const plan::Plan& plan, const RunRequest& request,
       if (ind.has_trend) want(i, comparator(ind, p));
     }
   }
+  link_group_indexes(plan, set.jobs);
   return set;
 }
 

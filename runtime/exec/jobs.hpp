@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "runtime/exec/aggregate.hpp"
 #include "runtime/exec/evaluator.hpp"
 #include "runtime/exec/executor.hpp"
+#include "runtime/exec/groups.hpp"
 #include "runtime/exec/sweep.hpp"
 
 namespace tally::runtime {
@@ -21,12 +23,27 @@ struct Job {
   calendar::Period period;
   Aggregate den, num, value;
   Quantities quantities;  // sweeps only
+  // A breakdown's groups, by their number in `index` (shared by the indicator's jobs of one
+  // stretch of rows; see link_group_indexes). Both empty without a breakdown.
+  std::shared_ptr<GroupIndex> index;
+  std::vector<GroupAggs> groups;
 
-  // The same indicator and period with nothing accumulated yet.
+  // The aggregates of group g, made when first met.
+  GroupAggs& group(std::uint32_t g) {
+    while (groups.size() <= g)
+      groups.push_back(
+          GroupAggs{0, Aggregate(den.op()), Aggregate(num.op()), Aggregate(value.op())});
+    return groups[g];
+  }
+
+  // The same indicator and period with nothing accumulated yet (and no group index).
   Job fresh() const;
-  // Adds what `o` (a fresh() copy) accumulated over the rows after these.
+  // Adds what `o` (a fresh() copy) accumulated over the rows after these, groups by their keys.
   void merge(Job&& o);
 };
+
+// Gives the jobs of each broken-down indicator one group index between them.
+void link_group_indexes(const plan::Plan& plan, std::vector<Job>& jobs);
 
 struct JobSet {
   std::vector<std::uint32_t> chosen;  // the indicators shown, in order

@@ -66,8 +66,8 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
   }
   if (range == kNone) return {};
   const plan::Node& r = node(range);
-  for (NodeId other :
-       {ind.numerator_where, ind.numerator.operand, ind.denominator.operand, ind.value.operand})
+  for (NodeId other : {ind.numerator_where, ind.numerator.operand, ind.denominator.operand,
+                       ind.value.operand, ind.by})
     if (other != kNone && node(other).uses_period) return {};
   if (r.op == NodeOp::active) {
     // active(S, E, P): S and E dates of the row, P a bound of the period.
@@ -129,6 +129,26 @@ void count_by_day(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
     for (std::uint32_t q = first[k]; q < last[k]; ++q) {
       ++den[q];
       num[q] += in_num[i];
+    }
+  }
+}
+
+void count_by_day_grouped(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
+                          const std::uint8_t* in_num, const std::uint32_t* group, std::size_t n,
+                          std::size_t positions, std::int64_t* den, std::int64_t* num) {
+  const std::int64_t* days = day.v.data();
+  const std::uint8_t* known = day.known.data();
+  const std::uint32_t* first = b.span_first.data();
+  const std::uint32_t* last = b.span_last.data();
+  const std::uint64_t spanned = b.span_first.size();
+  const std::int64_t first_day = b.first_day;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = static_cast<std::uint64_t>(days[i] - first_day);
+    if (!(in_den[i] & known[i]) || k >= spanned) continue;
+    const std::size_t row = group[i] * positions;
+    for (std::uint32_t q = first[k]; q < last[k]; ++q) {
+      ++den[row + q];
+      num[row + q] += in_num[i];
     }
   }
 }

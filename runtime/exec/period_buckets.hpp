@@ -91,4 +91,9 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
 void count_by_day(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
                   const std::uint8_t* in_num, std::size_t n, std::int64_t* den, std::int64_t* num);
 
+// count_by_day for a breakdown: row i counts for group[i], at [group[i] * positions + q].
+void count_by_day_grouped(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
+                          const std::uint8_t* in_num, const std::uint32_t* group, std::size_t n,
+                          std::size_t positions, std::int64_t* den, std::int64_t* num);
+
 }  // namespace tally::runtime

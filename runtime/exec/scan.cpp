@@ -20,6 +20,24 @@ struct Masks {
   std::vector<std::uint8_t> base, den, num;
 };
 
+// Adds rows [0, n) of the denominator (`den`; of a value indicator, the rows aggregated) to their
+// groups of `job`, and those of them in the numerator (`num`) to their groups' numerators.
+void add_groups(Job& job, bool ratio, const std::vector<std::uint32_t>& group,
+                const std::vector<std::uint8_t>& den, const std::vector<std::uint8_t>& num,
+                const Vec* den_operand, const Vec* num_operand, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!den[i]) continue;
+    GroupAggs& g = job.group(group[i]);
+    ++g.rows;
+    if (!ratio) {
+      g.value.add_row(den_operand, i);
+      continue;
+    }
+    g.den.add_row(den_operand, i);
+    if (num[i]) g.num.add_row(num_operand, i);
+  }
+}
+
 // Adds the rows of `jobs`' bucketed indicators in one batch (see period_buckets.hpp).
 struct BucketScan {
   const RunState& run;
@@ -29,6 +47,8 @@ struct BucketScan {
   // ...`) add to plain counters per period, and to their jobs once at the end.
   std::vector<std::vector<std::int64_t>> den_counts, num_counts;
   std::vector<std::uint8_t> counting;
+  // Their breakdowns' counters: group g of the job at position q at [g * jobs + q].
+  std::vector<std::vector<std::int64_t>> group_den_counts, group_num_counts;
 
   BucketScan(const RunState& r, std::vector<Job>& j, const std::vector<Buckets>& b)
       : run(r),
@@ -36,7 +56,9 @@ struct BucketScan {
         bucketed(b),
         den_counts(b.size()),
         num_counts(b.size()),
-        counting(b.size()) {
+        counting(b.size()),
+        group_den_counts(b.size()),
+        group_num_counts(b.size()) {
     for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
       const std::uint32_t indicator = jobs[bucketed[bi].jobs.front()].indicator;
       const plan::IndicatorPlan& ind = run.plan.indicators[indicator];
@@ -50,7 +72,7 @@ struct BucketScan {
     }
   }
 
-  void batch(Evaluator& eval, std::size_t n, Masks& masks) {
+  void batch(Evaluator& eval, std::size_t n, Masks& masks, std::uint64_t batch_id) {
     static const Frame none_frame;
     std::vector<std::uint8_t>& den = masks.den;
     std::vector<std::uint8_t>& num = masks.num;
@@ -61,6 +83,10 @@ struct BucketScan {
       eval.set_frame(&none_frame);
       den.assign(n, 1);
       for (NodeId c : b.rest) eval.mask(c, den);
+      // A breakdown's key does not depend on the period here (buckets_for sees to it).
+      const std::vector<std::uint32_t>* group =
+          ind.by == kNone ? nullptr
+                          : &jobs[b.jobs.front()].index->assign(eval.eval(ind.by), n, batch_id);
       const Vec& anchor = eval.eval(b.anchor);
       const Vec* until = b.active ? &eval.eval(b.until) : nullptr;
       num = den;
@@ -91,6 +117,29 @@ struct BucketScan {
           f(i, first, last);
         }
       };
+      if (counting[bi] && group) {
+        const std::size_t positions = b.jobs.size();
+        const std::size_t need = jobs[b.jobs.front()].index->size() * positions;
+        std::vector<std::int64_t>& gd = group_den_counts[bi];
+        std::vector<std::int64_t>& gn = group_num_counts[bi];
+        if (gd.size() < need) {
+          gd.resize(need, 0);
+          gn.resize(need, 0);
+        }
+        if (!b.span_first.empty() && !anchor.one()) {
+          count_by_day_grouped(b, anchor, den.data(), num.data(), group->data(), n, positions,
+                               gd.data(), gn.data());
+        } else {
+          each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
+            const std::size_t row = (*group)[i] * positions;
+            for (std::size_t q = first; q < last; ++q) {
+              ++gd[row + q];
+              gn[row + q] += num[i];
+            }
+          });
+        }
+        continue;  // every row has a group: the totals are the groups' sums (finish)
+      }
       if (counting[bi] && !b.span_first.empty() && !anchor.one()) {
         count_by_day(b, anchor, den.data(), num.data(), n, den_counts[bi].data(),
                      num_counts[bi].data());
@@ -110,6 +159,16 @@ struct BucketScan {
       each_placed([&](std::size_t i, std::size_t first, std::size_t last) {
         for (std::size_t q = first; q < last; ++q) {
           Job& job = jobs[b.jobs[q]];
+          if (group) {
+            GroupAggs& g = job.group((*group)[i]);
+            ++g.rows;
+            if (!ind.ratio) {
+              g.value.add_row(den_operand, i);
+            } else {
+              g.den.add_row(den_operand, i);
+              if (num[i]) g.num.add_row(num_operand, i);
+            }
+          }
           if (ind.ratio) {
             job.den.add_row(den_operand, i);
             if (quantity) {
@@ -129,6 +188,14 @@ struct BucketScan {
   void finish() {
     for (std::size_t bi = 0; bi < bucketed.size(); ++bi) {
       if (!counting[bi]) continue;
+      // A breakdown's counts sum to the totals, which were not counted apart.
+      const std::size_t positions = bucketed[bi].jobs.size();
+      const std::vector<std::int64_t>& gd = group_den_counts[bi];
+      const std::vector<std::int64_t>& gn = group_num_counts[bi];
+      for (std::size_t k = 0; k < gd.size(); ++k) {
+        den_counts[bi][k % positions] += gd[k];
+        num_counts[bi][k % positions] += gn[k];
+      }
       for (std::size_t q = 0; q < bucketed[bi].jobs.size(); ++q) {
         Job& job = jobs[bucketed[bi].jobs[q]];
         if (run.plan.indicators[job.indicator].ratio) {
@@ -138,13 +205,26 @@ struct BucketScan {
           job.value.add_counted(den_counts[bi][q]);
         }
       }
+      for (std::size_t k = 0; k < gd.size(); ++k) {
+        if (gd[k] == 0) continue;
+        Job& job = jobs[bucketed[bi].jobs[k % positions]];
+        GroupAggs& g = job.group(static_cast<std::uint32_t>(k / positions));
+        g.rows += gd[k];
+        if (run.plan.indicators[job.indicator].ratio) {
+          g.den.add_counted(gd[k]);
+          g.num.add_counted(gn[k]);
+        } else {
+          g.value.add_counted(gd[k]);
+        }
+      }
     }
   }
 };
 
 // Adds one batch of table t to the jobs that read it period by period.
 void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Evaluator& eval,
-               const std::vector<std::uint8_t>& in_bucket, std::size_t n, Masks& masks) {
+               const std::vector<std::uint8_t>& in_bucket, std::size_t n, Masks& masks,
+               std::uint64_t batch_id) {
   std::vector<std::uint8_t>& base = masks.base;
   std::vector<std::uint8_t>& den = masks.den;
   std::vector<std::uint8_t>& num = masks.num;
@@ -153,6 +233,12 @@ void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Eva
     const plan::IndicatorPlan& ind = run.plan.indicators[job.indicator];
     if (ind.table != t || in_bucket[j]) continue;
     eval.set_frame(&job.frame);
+    // A breakdown's key, looked up once per batch unless it depends on the period.
+    const std::vector<std::uint32_t>* group =
+        ind.by == kNone
+            ? nullptr
+            : &job.index->assign(eval.eval(ind.by), n,
+                                 run.node(ind.by).uses_period ? GroupIndex::kAlways : batch_id);
     base.assign(n, 1);
     eval.mask(ind.where, base);
     if (ind.ratio) {
@@ -171,9 +257,17 @@ void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Eva
         job.num.add(ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr,
                     num, n);
       }
+      if (group)
+        add_groups(job, true, *group, den, num,
+                   ind.denominator.operand != kNone ? &eval.eval(ind.denominator.operand) : nullptr,
+                   ind.numerator.operand != kNone ? &eval.eval(ind.numerator.operand) : nullptr, n);
     } else {
       eval.mask(ind.value_where, base);
       job.value.add(ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, base, n);
+      if (group)
+        add_groups(job, false, *group, base, base,
+                   ind.value.operand != kNone ? &eval.eval(ind.value.operand) : nullptr, nullptr,
+                   n);
     }
   }
 }
@@ -188,8 +282,8 @@ void scan_rows(const RunState& run, std::uint32_t t, std::size_t from, std::size
   for (std::size_t begin = from; begin < to; begin += kBatch) {
     const std::size_t n = std::min(kBatch, to - begin);
     eval.start_batch(&table, begin, n);
-    buckets.batch(eval, n, masks);
-    scan_jobs(run, t, jobs, eval, in_bucket, n, masks);
+    buckets.batch(eval, n, masks, begin);
+    scan_jobs(run, t, jobs, eval, in_bucket, n, masks, begin);
   }
   buckets.finish();
 }
@@ -229,6 +323,7 @@ void scan_table(RunState& run, std::uint32_t t, std::vector<Job>& jobs, Evaluato
   std::vector<std::unique_ptr<Evaluator>> other_evals;
   for (unsigned p = 1; p < parts; ++p) {
     for (const Job& job : jobs) other_jobs[p - 1].push_back(job.fresh());
+    link_group_indexes(plan, other_jobs[p - 1]);
     other_evals.push_back(std::make_unique<Evaluator>(run.inputs(), other_errors[p - 1]));
   }
   in_parts(parts, [&](unsigned p) {

@@ -138,12 +138,15 @@ std::optional<std::vector<Threshold>> find_thresholds(const RunState& run,
                                      ind.target,
                                      ind.target_low,
                                      ind.target_high,
-                                     ind.stable_within};
+                                     ind.stable_within,
+                                     ind.by};
     for (const plan::RagRule& r : ind.rag) elsewhere.push_back(r.when);
     for (const plan::Benchmark& b : ind.benchmarks) elsewhere.push_back(b.value);
     for (NodeId id : elsewhere)
       if (reads(id)) return std::nullopt;
     if (!reads(ind.numerator_where)) continue;
+    // A breakdown's groups are counted as a run counts them.
+    if (ind.by != kNone) return std::nullopt;
     if (!ind.ratio || ind.numerator.op != AggregateOp::count) return std::nullopt;
     std::vector<NodeId> parts;
     run.conjuncts(ind.numerator_where, parts);

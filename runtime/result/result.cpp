@@ -1,5 +1,7 @@
 #include "runtime/result/result.hpp"
 
+#include <algorithm>
+
 namespace tally::runtime {
 
 const char* rag_name(Rag rag) {
@@ -50,6 +52,38 @@ std::array<int, 4> RunResult::summary() const {
     }
   }
   return counts;
+}
+
+bool group_before(const GroupResult& a, const GroupResult& b) {
+  if (a.missing != b.missing) return b.missing;
+  if (a.missing) return false;
+  if (a.kind == Kind::number && b.kind == Kind::number) {
+    const auto x = parse_decimal(a.label), y = parse_decimal(b.label);
+    if (x && y) return *x < *y;
+  }
+  if (a.kind == Kind::boolean && b.kind == Kind::boolean)
+    return a.label == "false" && b.label == "true";
+  return a.label < b.label;
+}
+
+std::vector<const GroupResult*> groups_met(const std::vector<PeriodResult>& results) {
+  std::vector<const GroupResult*> out;
+  for (const PeriodResult& r : results)
+    for (const GroupResult& g : r.groups) {
+      bool seen = false;
+      for (const GroupResult* o : out)
+        seen = seen || (o->missing == g.missing && o->label == g.label);
+      if (!seen) out.push_back(&g);
+    }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const GroupResult* a, const GroupResult* b) { return group_before(*a, *b); });
+  return out;
+}
+
+const GroupResult* find_group(const PeriodResult& r, const GroupResult& like) {
+  for (const GroupResult& g : r.groups)
+    if (g.missing == like.missing && g.label == like.label) return &g;
+  return nullptr;
 }
 
 }  // namespace tally::runtime

@@ -43,6 +43,7 @@ struct Hidden {
 struct BeforeFigures {
   std::optional<Rational> numerator, denominator, value;
 };
+struct GroupResult;
 
 struct PeriodResult {
   calendar::Period period;
@@ -59,12 +60,34 @@ struct PeriodResult {
   std::optional<Coverage> coverage;
   Hidden hidden;                        // marked only for a public output
   std::optional<BeforeFigures> before;  // when there is a change
+  // A breakdown's groups (the total is the figures above), in the order of their keys: numbers by
+  // value, text by bytes, false before true, the missing group last. Empty without a breakdown.
+  std::vector<GroupResult> groups;
+};
+
+// One group of a breakdown: its key and the same figures as a total (colour from the same rules
+// with the group's value; trend against the same group in the comparator period). Its `groups`
+// stay empty.
+struct GroupResult {
+  std::string label;       // the key as shown: North, 12, true; "(missing)" for the missing group
+  Kind kind = Kind::text;  // of the key: text, boolean or number
+  bool missing = false;    // the rows whose key is missing
+  PeriodResult figures;
 };
 
 struct IndicatorResult {
   const plan::IndicatorPlan* plan = nullptr;
+  std::string by;                     // the breakdown's expression as written, when broken down
   std::vector<PeriodResult> results;  // oldest first; the last is the period asked for
 };
+
+// Whether group a is shown before group b: numbers by value, text by bytes, false before true,
+// the missing group last.
+bool group_before(const GroupResult& a, const GroupResult& b);
+// The groups met in any of `results`, once each, in the order they are shown.
+std::vector<const GroupResult*> groups_met(const std::vector<PeriodResult>& results);
+// The group of `r` with the key of `like`, if it has one.
+const GroupResult* find_group(const PeriodResult& r, const GroupResult& like);
 
 struct TableInfo {
   std::string name;

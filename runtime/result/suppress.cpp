@@ -54,10 +54,48 @@ void mark_hidden(PeriodResult& r, const plan::IndicatorPlan& ind, const Suppress
   r.hidden = hidden_figures(r, ind, rule);
 }
 
+void hide_lone_group(PeriodResult& r, const plan::IndicatorPlan& ind) {
+  // One figure at a time: the numerator, the denominator, or the value of a count.
+  struct Side {
+    bool Hidden::*mark;
+    std::optional<Rational> PeriodResult::*figure;
+  };
+  std::vector<Side> sides;
+  if (ind.ratio) {
+    sides.push_back({&Hidden::numerator, &PeriodResult::numerator});
+    sides.push_back({&Hidden::denominator, &PeriodResult::denominator});
+  } else {
+    sides.push_back({&Hidden::value, &PeriodResult::value});
+  }
+  for (const Side& side : sides) {
+    int hidden = 0;
+    GroupResult* smallest = nullptr;
+    for (GroupResult& g : r.groups) {
+      const std::optional<Rational>& figure = g.figures.*side.figure;
+      if (!figure) continue;
+      if (g.figures.hidden.*side.mark) {
+        ++hidden;
+      } else if (!smallest || *figure < *(smallest->figures.*side.figure)) {
+        smallest = &g;
+      }
+    }
+    if (hidden != 1 || !smallest) continue;
+    Hidden& h = smallest->figures.hidden;
+    h.*side.mark = true;
+    if (ind.ratio) h.numerator = smallest->figures.numerator.has_value();
+    h.value = true;
+    h.change = smallest->figures.change.has_value();
+  }
+}
+
 void suppress_small_numbers(RunResult& result, const Suppression& rule) {
   result.is_public = true;
   for (IndicatorResult& ir : result.indicators)
-    for (PeriodResult& r : ir.results) mark_hidden(r, *ir.plan, rule);
+    for (PeriodResult& r : ir.results) {
+      mark_hidden(r, *ir.plan, rule);
+      for (GroupResult& g : r.groups) mark_hidden(g.figures, *ir.plan, rule);
+      hide_lone_group(r, *ir.plan);
+    }
 }
 
 }  // namespace tally::runtime

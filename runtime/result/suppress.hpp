@@ -27,7 +27,13 @@ Hidden hidden_figures(const PeriodResult& r, const plan::IndicatorPlan& ind,
 // calling this for each of them.
 void mark_hidden(PeriodResult& r, const plan::IndicatorPlan& ind, const Suppression& rule);
 
-// Marks every period result of every indicator and makes the run public.
+// A breakdown whose groups hide exactly one figure of a kind (numerators, denominators, or the
+// values of a count) would give it away as the total less the others: the group with the next
+// smallest such figure hides it too, with its value and change. Call after marking every group.
+void hide_lone_group(PeriodResult& r, const plan::IndicatorPlan& ind);
+
+// Marks every period result (and each group of a breakdown) of every indicator and makes the run
+// public.
 void suppress_small_numbers(RunResult& result, const Suppression& rule);
 
 }  // namespace tally::runtime
