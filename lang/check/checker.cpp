@@ -275,8 +275,57 @@ class Checker {
       param.value = std::move(*value);
     }
     mark_constant(d.value, param.value.type);
+    if (value) dated_values(d, param);
     params_by_name_[d.name.text] = static_cast<std::uint32_t>(p_.params.size());
     p_.params.push_back(std::move(param));
+  }
+
+  // The `from DATE = VALUE` lines of a parameter: each a date, later than the one before, and a
+  // value of the kind and unit of the first (a list may have another length).
+  void dated_values(const ast::ParamDecl& d, Param& param) {
+    const ast::DatedValue* before = nullptr;
+    for (const ast::DatedValue& dv : d.dated) {
+      if (!dv.from.valid() || !dv.value.valid()) continue;
+      const ast::Expr& from = m_.expr(dv.from);
+      Diagnostics ignored;
+      const Type date = Type::date();
+      auto when = from.kind == ExprKind::date ? constant_of(m_, dv.from, &date, ignored, "the date")
+                                              : std::nullopt;
+      if (!when) {
+        if (from.kind == ExprKind::date) {
+          for (const Diagnostic& g : ignored.items())
+            diags_.error(g.kind, g.span, g.message, g.hint);
+          continue;
+        }
+        diags_.error(DiagKind::dated_value, from.span,
+                     fmt::format("`{}` is not a date: after `from` comes the date the value of "
+                                 "`{}` is in force from",
+                                 ast::expr_source(m_, dv.from), d.name.text),
+                     "write the date as YYYY-MM-DD, as in `from 2019-04-01 = 15 days`");
+        continue;
+      }
+      mark_constant(dv.from, date);
+      const std::string what =
+          fmt::format("parameter `{}` from {}", d.name.text, ast::expr_source(m_, dv.from));
+      auto value = constant_of(m_, dv.value, &param.value.type, diags_, what);
+      if (!value) continue;
+      mark_constant(dv.value, value->type);
+      if (!param.dated.empty() && when->date <= param.dated.back().from) {
+        const bool same = when->date == param.dated.back().from;
+        Diagnostic& g = diags_.error(
+            DiagKind::dated_value, from.span,
+            same ? fmt::format("`{}` has two values from {}", d.name.text,
+                               ast::expr_source(m_, dv.from))
+                 : fmt::format("the dates of `{}` are out of order: {} comes after {}", d.name.text,
+                               ast::expr_source(m_, dv.from), ast::expr_source(m_, before->from)),
+            same ? "keep one of them: a parameter has one value in force on each day"
+                 : "write the `from` lines in date order, the earliest first");
+        g.labels.push_back(Label{m_.expr(before->from).span, "the earlier line"});
+        continue;
+      }
+      param.dated.push_back(DatedConstant{when->date, std::move(*value), dv.decision});
+      before = &dv;
+    }
   }
 
   void mark_constant(ExprId id, const Type& t) {

@@ -380,8 +380,11 @@ struct extend_table_word : tok<kw_table> {};
 struct extend_decl : seq<kw_extend, ws, must<extend_table_word>, must<name_tok>, must<open_brace>,
                          star<column_decl>, must<table_end>> {};
 
-struct param_decl
-    : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>, opt<string_tok>> {};
+struct dated_date : add_expr {};
+struct dated_value
+    : seq<kw_from, ws, must<dated_date>, must<equals>, must<expression>, opt<string_tok>> {};
+struct param_decl : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>,
+                        opt<string_tok>, star<dated_value>> {};
 
 struct assignment : seq<name_tok, must<equals>, must<expression>, opt<comma>> {};
 struct scenario_end : tok<rbrace> {};
@@ -530,6 +533,7 @@ TALLY_ERR(not_expr, "expected a condition after `and`")
 TALLY_ERR(and_expr, "expected a condition after `or`")
 TALLY_ERR(not_operand, "expected a condition after `not`")
 TALLY_ERR(equals, "expected `=`")
+TALLY_ERR(dated_date, "expected the date the value is in force from, as in `from 2019-04-01 = 15`")
 TALLY_ERR(open_brace, "expected `{`")
 TALLY_ERR(column_type, "expected a column type: text, int, decimal, date or bool")
 TALLY_ERR(table_end, "expected a column (`name type`) or `}` to end the table")
