@@ -29,6 +29,14 @@ struct Coverage {
   std::int64_t covered_days = 0, days = 0;
 };
 
+// A dated parameter an indicator reads, with the value that applied to a period: shown as text,
+// the date it is in force from (none for the value declared first) and the decision that set it.
+struct AppliedParam {
+  std::string name, value;
+  std::optional<Day> from;
+  std::string decision;
+};
+
 struct PeriodResult {
   calendar::Period period;
   std::optional<Rational> numerator, denominator;  // ratio indicators
@@ -42,6 +50,9 @@ struct PeriodResult {
   // Present when the data that place rows in periods begin after the period (or window) starts or
   // end before it ends, or after --as-at: the figure is of part of it.
   std::optional<Coverage> coverage;
+  // The dated parameters the indicator reads, by name, with the values that applied (none when
+  // it reads none, or when --set or a scenario replaced them).
+  std::vector<AppliedParam> parameters;
 };
 
 struct IndicatorResult {
