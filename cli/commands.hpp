@@ -28,6 +28,10 @@ struct RunOptions {
   std::string rejects;
   std::string diagnostics = "text";
   std::string as_at;  // the extract's date, YYYY-MM-DD; "" when not given
+  // --as-is[=DATE]: dated parameters at their values on DATE (today when none is given) for
+  // every period, instead of each period's own ("as was").
+  bool as_is = false;
+  std::string as_is_date;
   // report (and the report's parts in run's html and json)
   std::string council, title, commentary;
   // compare

@@ -130,6 +130,13 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
       "--as-at", o.as_at,
       "the date the data were extracted (YYYY-MM-DD): shown in the output; the data are "
       "taken to reach it");
+  CLI::Option* as_is =
+      cmd->add_option("--as-is", o.as_is_date,
+                      "every period with the parameters' values in force on this date "
+                      "(--as-is=YYYY-MM-DD; today when none is given), not those of its own "
+                      "last day")
+          ->expected(0, 1);
+  cmd->final_callback([&o, as_is] { o.as_is = as_is->count() > 0; });
 }
 
 // Where the report's heading and commentary come from (report, and run's html and json).

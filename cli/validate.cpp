@@ -56,6 +56,7 @@ struct NamedRun {
   std::vector<std::string> sets;
   std::vector<Constant> params;
   runtime::RunResult result;
+  std::vector<std::uint8_t> replaced;  // by parameter: set by the run's scenarios or --set
 };
 
 // What changed in one indicator between two versions of its definition, clause by clause, and in
@@ -101,7 +102,9 @@ int compare_versions(const RunOptions& o) {
   print_diagnostics_if_any(*old_front, o.diagnostics);
   if (old_front->diags.has_errors()) return 1;
   std::vector<Constant> old_params;
-  if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params)) return *status;
+  std::vector<std::uint8_t> old_replaced;
+  if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params, &old_replaced))
+    return *status;
   // The old versions of the indicators being reported, by name.
   std::vector<std::uint32_t> old_selected;
   std::vector<std::optional<std::uint32_t>> old_of(now.plan.indicators.size());
@@ -132,6 +135,7 @@ int compare_versions(const RunOptions& o) {
     }
     runtime::RunRequest request = now.request;
     request.params = old_params;
+    request.params_replaced = old_replaced;
     request.indicators.clear();
     for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
     before = runtime::execute(old_plan, old_data, old_caches, request, errors);
@@ -213,7 +217,7 @@ int compare_command(const RunOptions& o) {
   // Runs: one per --scenario, one per NAME: prefix of --set; plain --set applies to all.
   std::vector<NamedRun> runs;
   std::vector<std::string> common_sets;
-  for (const std::string& sc : o.scenarios) runs.push_back(NamedRun{sc, {sc}, {}, {}, {}});
+  for (const std::string& sc : o.scenarios) runs.push_back(NamedRun{sc, {sc}, {}, {}, {}, {}});
   for (const std::string& set : o.sets) {
     const auto colon = set.find(':');
     const auto eq = set.find('=');
@@ -222,7 +226,7 @@ int compare_command(const RunOptions& o) {
       auto it =
           std::find_if(runs.begin(), runs.end(), [&](const NamedRun& r) { return r.name == name; });
       if (it == runs.end()) {
-        runs.push_back(NamedRun{name, {}, {}, {}, {}});
+        runs.push_back(NamedRun{name, {}, {}, {}, {}, {}});
         it = runs.end() - 1;
       }
       it->sets.push_back(set.substr(colon + 1));
@@ -232,10 +236,10 @@ int compare_command(const RunOptions& o) {
   }
   if (runs.empty() && !common_sets.empty()) {
     // Plain --set values with nothing else: they are one run, compared with the declared values.
-    runs.push_back(NamedRun{"run1", {}, common_sets, {}, {}});
+    runs.push_back(NamedRun{"run1", {}, common_sets, {}, {}, {}});
     common_sets.clear();
   }
-  if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}});
+  if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}, {}});
   if (auto status = open_session(base, s)) return *status;
   for (NamedRun& run : runs) {
     std::vector<std::string> scenarios;
@@ -243,11 +247,13 @@ int compare_command(const RunOptions& o) {
       if (!(sc == "current" && !s.front->program.find_scenario("current"))) scenarios.push_back(sc);
     std::vector<std::string> sets = common_sets;
     sets.insert(sets.end(), run.sets.begin(), run.sets.end());
-    if (auto status = resolve_params(*s.front, scenarios, sets, run.params)) return *status;
+    if (auto status = resolve_params(*s.front, scenarios, sets, run.params, &run.replaced))
+      return *status;
   }
   for (NamedRun& run : runs) {
     runtime::RunRequest request = s.request;
     request.params = run.params;
+    request.params_replaced = run.replaced;
     std::vector<runtime::Issue> errors;
     run.result = runtime::execute(s.plan, s.data, s.caches, request, errors);
     if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
@@ -508,6 +514,8 @@ int sweep_command(const RunOptions& o) {
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   if (!all) {
     all.emplace();
+    request.params_replaced.resize(s.plan.params.size(), 0);
+    request.params_replaced[*index] = 1;
     for (const std::vector<Constant>& params : runs) {
       request.params = params;
       all->push_back(runtime::execute(s.plan, s.data, s.caches, request, errors));
