@@ -272,31 +272,37 @@ std::string applied_text(const std::vector<runtime::AppliedParam>& applied) {
 std::vector<std::string> parameter_notes(const RunResult& result) {
   std::vector<std::string> notes;
   for (const IndicatorResult& ir : result.indicators) {
-    if (ir.results.empty() || ir.results.front().parameters.empty()) continue;
     const std::string who = ir.plan->code.empty() ? ir.plan->name : ir.plan->code;
-    for (std::size_t k = 0; k < ir.results.front().parameters.size(); ++k) {
-      std::vector<std::string> spans;
-      std::size_t first = 0;
-      for (std::size_t i = 0; i < ir.results.size(); ++i) {
-        const auto& params = ir.results[i].parameters;
-        if (k >= params.size()) break;
-        const runtime::AppliedParam& a = params[k];
-        const bool last = i + 1 == ir.results.size() || k >= ir.results[i + 1].parameters.size() ||
-                          ir.results[i + 1].parameters[k].value != a.value ||
-                          ir.results[i + 1].parameters[k].from != a.from;
-        if (!last) continue;
-        std::string when = calendar::label(ir.results[first].period);
-        if (i != first) when += " to " + calendar::label(ir.results[i].period);
-        std::string source;
-        if (a.from)
-          source = fmt::format(" (from {}{})", format_iso(*a.from),
-                               a.decision.empty() ? "" : ", " + a.decision);
-        spans.push_back(fmt::format("{} in {}{}", a.value, when, source));
-        first = i + 1;
-      }
-      notes.push_back(fmt::format("{} {}: {}", who, ir.results.front().parameters[k].name,
-                                  fmt::join(spans, "; ")));
+    for (const std::string& n : applied_notes(ir)) notes.push_back(who + " " + n);
+  }
+  return notes;
+}
+
+std::vector<std::string> applied_notes(const IndicatorResult& ir) {
+  std::vector<std::string> notes;
+  if (ir.results.empty() || ir.results.front().parameters.empty()) return notes;
+  for (std::size_t k = 0; k < ir.results.front().parameters.size(); ++k) {
+    std::vector<std::string> spans;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < ir.results.size(); ++i) {
+      const auto& params = ir.results[i].parameters;
+      if (k >= params.size()) break;
+      const runtime::AppliedParam& a = params[k];
+      const bool last = i + 1 == ir.results.size() || k >= ir.results[i + 1].parameters.size() ||
+                        ir.results[i + 1].parameters[k].value != a.value ||
+                        ir.results[i + 1].parameters[k].from != a.from;
+      if (!last) continue;
+      std::string when = calendar::label(ir.results[first].period);
+      if (i != first) when += " to " + calendar::label(ir.results[i].period);
+      std::string source;
+      if (a.from)
+        source = fmt::format(" (from {}{})", format_iso(*a.from),
+                             a.decision.empty() ? "" : ", " + a.decision);
+      spans.push_back(fmt::format("{} in {}{}", a.value, when, source));
+      first = i + 1;
     }
+    notes.push_back(
+        fmt::format("{}: {}", ir.results.front().parameters[k].name, fmt::join(spans, "; ")));
   }
   return notes;
 }

@@ -34,6 +34,8 @@ struct RenderContext {
 // together: "VP8 cp_visit_days: 10 days in 2018-19 Q4; 15 days in 2019-20 Q1 (from 2019-04-01,
 // Committee 11/03/2019, item 6)". Empty when no indicator reads a dated parameter.
 std::vector<std::string> parameter_notes(const runtime::RunResult& result);
+// The same for one indicator, without its code: "cp_visit_days: 10 days in 2018-19 Q4; ...".
+std::vector<std::string> applied_notes(const runtime::IndicatorResult& indicator);
 // A period's applied parameters as JSON: [{"name", "value", "from", "decision"}].
 nlohmann::ordered_json applied_json(const std::vector<runtime::AppliedParam>& applied);
 // "cp_visit_days = 15 days; ..." for one period, "" when none applied.
