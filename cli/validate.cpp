@@ -144,6 +144,8 @@ int compare_versions(const RunOptions& o) {
   const std::string format = output_format(o);
   nlohmann::ordered_json j;
   j["period"] = after.period_label;
+  if (const std::string as = parameters_as(now.plan, now.request); !as.empty())
+    j["parameters_as"] = as;
   j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
                {{"name", "after"}, {"definitions", fmt::format("{}", fmt::join(o.defs, " "))}}};
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
@@ -304,6 +306,8 @@ int compare_command(const RunOptions& o) {
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
     for (const NamedRun& run : runs)
       jruns.push_back({{"name", run.name}, {"parameters", parameters_json(s.plan, run.params)}});
@@ -529,6 +533,8 @@ int sweep_command(const RunOptions& o) {
   if (format == "json") {
     nlohmann::ordered_json j;
     j["period"] = s.request.period_label;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     j["parameter"] = name;
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -626,6 +632,8 @@ int explain_command(const RunOptions& o) {
     nlohmann::ordered_json j;
     j["indicator"] = r.indicator;
     j["period"] = r.period_label;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     j["table"] = r.table;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const auto& row : r.rows) {
