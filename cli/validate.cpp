@@ -351,6 +351,12 @@ int compare_command(const RunOptions& o) {
           changed.push_back(s.plan.params[k].name + " = " + constant_display(run.params[k]));
       view.parameters.push_back(changed.empty() ? "the declared values"
                                                 : fmt::format("{}", fmt::join(changed, "; ")));
+      // Which values apply of the dated parameters the run did not replace.
+      bool dated = false;
+      for (std::size_t k = 0; k < s.plan.params.size(); ++k)
+        dated = dated || (!s.plan.params[k].dated.empty() &&
+                          !(k < run.replaced.size() && run.replaced[k] != 0));
+      if (dated) view.parameters.back() += "; dated values " + parameters_as(s.plan, s.request);
     }
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
