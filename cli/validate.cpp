@@ -29,6 +29,8 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
   j["value"] = r.value ? nlohmann::ordered_json(value_text(*r.value, ind.decimals))
                        : nlohmann::ordered_json(nullptr);
   j["rag"] = runtime::rag_name(r.rag);
+  // The dated parameters the figure was computed with, when the indicator reads any.
+  if (!r.parameters.empty()) j["parameters"] = applied_json(r.parameters);
   return j;
 }
 
