@@ -84,12 +84,19 @@ std::vector<std::string> definition_changes(const plan::Plan& before_plan,
   }
   for (const auto& [name, text] : before.clauses)
     if (!find(after.clauses, name)) out.push_back(fmt::format("{} removed (was {})", name, text));
+  // A parameter's value, and its dated values after it: "10 days, from 2019-04-01 15 days".
+  auto shown = [](const plan::ParamSlot& p, const Constant& value) {
+    std::string s = constant_source(value);
+    for (const DatedConstant& d : p.dated)
+      s += fmt::format(", from {} {}", format_iso(d.from), constant_source(d.value));
+    return s;
+  };
   for (std::size_t i = 0; i < after_plan.params.size(); ++i) {
     const std::string& name = after_plan.params[i].name;
     for (std::size_t j = 0; j < before_plan.params.size(); ++j) {
       if (before_plan.params[j].name != name) continue;
-      const std::string was = constant_source(before_params[j]);
-      const std::string now = constant_source(after_params[i]);
+      const std::string was = shown(before_plan.params[j], before_params[j]);
+      const std::string now = shown(after_plan.params[i], after_params[i]);
       if (was != now) out.push_back(fmt::format("{} changed from {} to {}", name, was, now));
     }
   }
