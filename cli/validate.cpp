@@ -39,11 +39,14 @@ std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
-// Each indicator of the session's plan with its definition in words under `params`.
-Definitions definitions_of(const Session& s, const std::vector<Constant>& params) {
+// Each indicator of the session's plan with its definition in words under `params` (`replaced`
+// marks those set by --set or a scenario, whose dated values are set aside).
+Definitions definitions_of(const Session& s, const std::vector<Constant>& params,
+                           const std::vector<std::uint8_t>& replaced) {
   Definitions out;
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
-    out.emplace_back(&ind, check::describe_indicator(s.front->program, ind.index, params));
+    out.emplace_back(&ind,
+                     check::describe_indicator(s.front->program, ind.index, params, replaced));
   return out;
 }
 
@@ -381,7 +384,8 @@ int compare_command(const RunOptions& o) {
     }
     view.sentences = sentences;
     if (format == "xlsx") {
-      auto bytes = compare_xlsx(view, definitions_of(s, runs.front().params), error);
+      auto bytes =
+          compare_xlsx(view, definitions_of(s, runs.front().params, runs.front().replaced), error);
       if (!bytes) return workbook_error(error);
       text = std::move(*bytes);
     } else {
@@ -582,7 +586,8 @@ int sweep_command(const RunOptions& o) {
       view.indicators.push_back(std::move(si));
     }
     if (format == "xlsx") {
-      auto bytes = sweep_xlsx(view, definitions_of(s, s.request.params), error);
+      auto bytes =
+          sweep_xlsx(view, definitions_of(s, s.request.params, s.request.params_replaced), error);
       if (!bytes) return workbook_error(error);
       text = std::move(*bytes);
     } else {
@@ -665,7 +670,8 @@ int explain_command(const RunOptions& o) {
     text = json_text(j);
   } else if (format == "xlsx") {
     std::string error;
-    auto bytes = explain_xlsx(r, definitions_of(s, s.request.params), error);
+    auto bytes =
+        explain_xlsx(r, definitions_of(s, s.request.params, s.request.params_replaced), error);
     if (!bytes) return workbook_error(error);
     text = std::move(*bytes);
   } else if (format == "html") {
@@ -703,7 +709,8 @@ int describe_command(const RunOptions& o) {
   print_diagnostics_if_any(*front, o.diagnostics);
   if (front->diags.has_errors()) return 1;
   std::vector<Constant> params;
-  if (auto status = resolve_params(*front, o.scenarios, o.sets, params)) return *status;
+  std::vector<std::uint8_t> replaced;
+  if (auto status = resolve_params(*front, o.scenarios, o.sets, params, &replaced)) return *status;
   const check::Program& p = front->program;
   std::vector<std::uint32_t> chosen;
   if (auto status = select_indicators(p, o.indicators, chosen)) return *status;
@@ -713,7 +720,7 @@ int describe_command(const RunOptions& o) {
   std::string text;
   for (std::uint32_t i : chosen)
     text += fmt::format("{}\n{}\n\n", check::describe_heading(p, i),
-                        check::describe_indicator(p, i, params));
+                        check::describe_indicator(p, i, params, replaced));
   return write_output(visible(text, true), "") ? 0 : 1;
 }
 
