@@ -287,16 +287,7 @@ class Checker {
     for (const ast::DatedValue& dv : d.dated) {
       if (!dv.from.valid() || !dv.value.valid()) continue;
       const ast::Expr& from = m_.expr(dv.from);
-      Diagnostics ignored;
-      const Type date = Type::date();
-      auto when = from.kind == ExprKind::date ? constant_of(m_, dv.from, &date, ignored, "the date")
-                                              : std::nullopt;
-      if (!when) {
-        if (from.kind == ExprKind::date) {
-          for (const Diagnostic& g : ignored.items())
-            diags_.error(g.kind, g.span, g.message, g.hint);
-          continue;
-        }
+      if (from.kind != ExprKind::date) {
         diags_.error(DiagKind::dated_value, from.span,
                      fmt::format("`{}` is not a date: after `from` comes the date the value of "
                                  "`{}` is in force from",
@@ -304,6 +295,10 @@ class Checker {
                      "write the date as YYYY-MM-DD, as in `from 2019-04-01 = 15 days`");
         continue;
       }
+      // A date literal that is no real date (2019-02-30) is reported as in any literal.
+      const Type date = Type::date();
+      auto when = constant_of(m_, dv.from, &date, diags_, "the date");
+      if (!when) continue;
       mark_constant(dv.from, date);
       const std::string what =
           fmt::format("parameter `{}` from {}", d.name.text, ast::expr_source(m_, dv.from));
