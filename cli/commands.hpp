@@ -31,6 +31,10 @@ struct RunOptions {
   std::string as_at;           // the extract's date, YYYY-MM-DD; "" when not given
   bool public_output = false;  // --public: small numbers hidden as the definitions declare
   std::string by;              // an ad-hoc breakdown (--by EXPR); "" when not given
+  // --as-is[=DATE]: dated parameters at their values on DATE (today when none is given) for
+  // every period, instead of each period's own ("as was").
+  bool as_is = false;
+  std::string as_is_date;
   // report (and the report's parts in run's html and json)
   std::string council, title, commentary;
   // compare

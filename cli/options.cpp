@@ -136,6 +136,13 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
   cmd->add_option("--by", o.by,
                   "break every indicator down by this row expression (a column or let of its "
                   "table), in place of its `by` clause");
+  CLI::Option* as_is =
+      cmd->add_option("--as-is", o.as_is_date,
+                      "every period with the parameters' values in force on this date "
+                      "(--as-is=YYYY-MM-DD; today when none is given), not those of its own "
+                      "last day")
+          ->expected(0, 1);
+  cmd->final_callback([&o, as_is] { o.as_is = as_is->count() > 0; });
 }
 
 // Where the report's heading and commentary come from (report, and run's html and json).

@@ -1,6 +1,7 @@
 #include "cli/render.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/markdown.hpp"
 #include "lang/base/date.hpp"
@@ -344,6 +345,63 @@ void groups_json(nlohmann::ordered_json& jr, const PeriodResult& r, const Indica
   jr["groups"] = groups;
 }
 
+nlohmann::ordered_json applied_json(const std::vector<runtime::AppliedParam>& applied) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const runtime::AppliedParam& a : applied) {
+    nlohmann::ordered_json j;
+    j["name"] = a.name;
+    j["value"] = a.value;
+    j["from"] = a.from ? nlohmann::ordered_json(format_iso(*a.from)) : nullptr;
+    j["decision"] = a.decision;
+    out.push_back(j);
+  }
+  return out;
+}
+
+std::string applied_text(const std::vector<runtime::AppliedParam>& applied) {
+  std::vector<std::string> parts;
+  for (const runtime::AppliedParam& a : applied) parts.push_back(a.name + " = " + a.value);
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::vector<std::string> parameter_notes(const RunResult& result) {
+  std::vector<std::string> notes;
+  for (const IndicatorResult& ir : result.indicators) {
+    const std::string who = ir.plan->code.empty() ? ir.plan->name : ir.plan->code;
+    for (const std::string& n : applied_notes(ir)) notes.push_back(who + " " + n);
+  }
+  return notes;
+}
+
+std::vector<std::string> applied_notes(const IndicatorResult& ir) {
+  std::vector<std::string> notes;
+  if (ir.results.empty() || ir.results.front().parameters.empty()) return notes;
+  for (std::size_t k = 0; k < ir.results.front().parameters.size(); ++k) {
+    std::vector<std::string> spans;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < ir.results.size(); ++i) {
+      const auto& params = ir.results[i].parameters;
+      if (k >= params.size()) break;
+      const runtime::AppliedParam& a = params[k];
+      const bool last = i + 1 == ir.results.size() || k >= ir.results[i + 1].parameters.size() ||
+                        ir.results[i + 1].parameters[k].value != a.value ||
+                        ir.results[i + 1].parameters[k].from != a.from;
+      if (!last) continue;
+      std::string when = calendar::label(ir.results[first].period);
+      if (i != first) when += " to " + calendar::label(ir.results[i].period);
+      std::string source;
+      if (a.from)
+        source = fmt::format(" (from {}{})", format_iso(*a.from),
+                             a.decision.empty() ? "" : ", " + a.decision);
+      spans.push_back(fmt::format("{} in {}{}", a.value, when, source));
+      first = i + 1;
+    }
+    notes.push_back(
+        fmt::format("{}: {}", ir.results.front().parameters[k].name, fmt::join(spans, "; ")));
+  }
+  return notes;
+}
+
 nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ctx) {
   nlohmann::ordered_json j;
   j["tally"] = "0.1.0";
@@ -351,6 +409,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
   if (result.is_public) j["public"] = true;
   if (!ctx.as_at.empty()) j["as_at"] = ctx.as_at;
   j["parameters"] = parameters_json(*ctx.plan, ctx.params);
+  if (!ctx.parameters_as.empty()) j["parameters_as"] = ctx.parameters_as;
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
@@ -366,6 +425,7 @@ nlohmann::ordered_json run_json(const RunResult& result, const RenderContext& ct
       figures_json(jr, r, ind);
       if (r.coverage) jr["coverage"] = coverage_json(*r.coverage);
       groups_json(jr, r, ir);
+      if (!r.parameters.empty()) jr["parameters"] = applied_json(r.parameters);
       results.push_back(jr);
     }
     ji["results"] = results;
@@ -472,17 +532,22 @@ std::string run_table(const RunResult& result, const RenderContext& ctx) {
                          visible(ir.by));
   for (const auto& n : notes) out += "note: " + visible(n) + "\n";
   for (const auto& n : coverage_notes(result)) out += "note: " + visible(n) + "\n";
+  if (!ctx.parameters_as.empty()) out += "parameters " + ctx.parameters_as + "\n";
+  for (const auto& n : parameter_notes(result)) out += "parameter: " + visible(n) + "\n";
   if (!ctx.as_at.empty()) out += "data as at " + ctx.as_at + "\n";
   return out;
 }
 
-std::string run_csv(const RunResult& result, const RenderContext&) {
+std::string run_csv(const RunResult& result, const RenderContext& ctx) {
   // A breakdown adds two columns: the expression, and the group ("" on the total's row).
   bool broken_down = false;
   for (const IndicatorResult& ir : result.indicators) broken_down = broken_down || !ir.by.empty();
   std::string out =
       "indicator,code,title,period,start,end,numerator,denominator,value,target,rag,trend,change";
-  out += broken_down ? ",by,group\n" : "\n";
+  // With dated parameters, a last column says which values applied to each period.
+  const bool dated = !ctx.parameters_as.empty();
+  out += broken_down ? ",by,group" : "";
+  out += dated ? ",parameters\n" : "\n";
   for (const IndicatorResult& ir : result.indicators) {
     const plan::IndicatorPlan& ind = *ir.plan;
     auto line = [&](const PeriodResult& r, const runtime::GroupResult* g) {
@@ -503,6 +568,7 @@ std::string run_csv(const RunResult& result, const RenderContext&) {
         f.push_back(ir.by);
         f.push_back(g ? g->label : "");
       }
+      if (dated) f.push_back(applied_text(r.parameters));
       for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
       out += "\n";
     };
@@ -549,6 +615,10 @@ std::string run_markdown(const RunResult& result, const RenderContext& ctx) {
   if (!partial.empty() || !ctx.as_at.empty()) out += "\n";
   for (const auto& n : partial) out += "- " + esc(n) + "\n";
   if (!ctx.as_at.empty()) out += "\nData as at " + ctx.as_at + ".\n";
+  if (!ctx.parameters_as.empty()) {
+    out += fmt::format("\n## Parameters {}\n\n", ctx.parameters_as);
+    for (const auto& n : parameter_notes(result)) out += "- " + esc(n) + "\n";
+  }
   // The service's commentary, as plain text: Markdown written by hand is not passed through.
   std::string commentary;
   for (const IndicatorResult& ir : result.indicators) {

@@ -26,7 +26,21 @@ struct RenderContext {
   std::string council, title;  // the report's heading
   std::string scenario;        // the scenarios and --set values applied, "" when none
   std::string public_note;     // a public output: what its hidden figures show (suppression_note)
+  // Which values of dated parameters apply: "as was" (each period its own) or "as is on DATE";
+  // "" when the definitions have no dated parameter.
+  std::string parameters_as;
 };
+
+// The dated parameters that applied, per indicator and parameter, periods with one value
+// together: "VP8 cp_visit_days: 10 days in 2018-19 Q4; 15 days in 2019-20 Q1 (from 2019-04-01,
+// Committee 11/03/2019, item 6)". Empty when no indicator reads a dated parameter.
+std::vector<std::string> parameter_notes(const runtime::RunResult& result);
+// The same for one indicator, without its code: "cp_visit_days: 10 days in 2018-19 Q4; ...".
+std::vector<std::string> applied_notes(const runtime::IndicatorResult& indicator);
+// A period's applied parameters as JSON: [{"name", "value", "from", "decision"}].
+nlohmann::ordered_json applied_json(const std::vector<runtime::AppliedParam>& applied);
+// "cp_visit_days = 15 days; ..." for one period, "" when none applied.
+std::string applied_text(const std::vector<runtime::AppliedParam>& applied);
 
 // Each figure over a period that the data only partly cover: "VP8 2017-18 Q1: partial data, ...".
 std::vector<std::string> coverage_notes(const runtime::RunResult& result);

@@ -57,11 +57,12 @@ std::string declared_list(const std::vector<std::string>& names, const std::stri
 }  // namespace
 
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
-                                  const std::vector<std::string>& sets,
-                                  std::vector<Constant>& out) {
+                                  const std::vector<std::string>& sets, std::vector<Constant>& out,
+                                  std::vector<std::uint8_t>* replaced) {
   const check::Program& p = front.program;
   out.clear();
   for (const auto& param : p.params) out.push_back(param.value);
+  if (replaced) replaced->assign(p.params.size(), 0);
   for (const std::string& name : scenarios) {
     auto s = p.find_scenario(name);
     if (!s) {
@@ -69,7 +70,10 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
       return unknown_name_error(fmt::format("unknown scenario '{}'", name), name, names,
                                 declared_list(names, "scenarios"));
     }
-    for (const auto& [index, value] : p.scenarios[*s].overrides) out[index] = value;
+    for (const auto& [index, value] : p.scenarios[*s].overrides) {
+      out[index] = value;
+      if (replaced) (*replaced)[index] = 1;
+    }
   }
   for (const std::string& set : sets) {
     const auto eq = set.find('=');
@@ -107,8 +111,16 @@ std::optional<int> resolve_params(check::Frontend& front, const std::vector<std:
       return usage_error(why, hint);
     }
     out[*index] = std::move(*value);
+    if (replaced) (*replaced)[*index] = 1;
   }
   return std::nullopt;
+}
+
+std::string parameters_as(const plan::Plan& plan, const runtime::RunRequest& request) {
+  bool dated = false;
+  for (const plan::ParamSlot& p : plan.params) dated = dated || !p.dated.empty();
+  if (!dated) return "";
+  return request.params_as_is ? "as is on " + format_iso(*request.params_as_is) : "as was";
 }
 
 std::optional<int> select_indicators(const check::Program& p, const std::vector<std::string>& names,
@@ -209,7 +221,21 @@ std::optional<int> open_session(const RunOptions& o, Session& s) {
         "set it to a whole number from 1 to 256, or unset it to use every core");
   s.request.threads = *threads;
 
-  if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params)) return status;
+  if (auto status = resolve_params(*s.front, o.scenarios, o.sets, s.request.params,
+                                   &s.request.params_replaced))
+    return status;
+  if (o.as_is) {
+    if (o.as_is_date.empty()) {
+      const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+      s.request.params_as_is = static_cast<Day>(today.time_since_epoch().count());
+    } else {
+      s.request.params_as_is = parse_iso(o.as_is_date);
+      if (!s.request.params_as_is)
+        return usage_error(fmt::format("--as-is '{}' is not a date", o.as_is_date),
+                           "write --as-is=YYYY-MM-DD, such as --as-is=2019-04-01, or --as-is "
+                           "alone for today's values");
+    }
+  }
 
   std::vector<std::uint32_t> chosen;
   if (auto status = select_indicators(s.front->program, o.indicators, chosen)) return status;
@@ -322,12 +348,13 @@ int run_command(const RunOptions& o) {
   ctx.plan = &s.plan;
   ctx.params = s.request.params;
   ctx.as_at = o.as_at;
+  ctx.parameters_as = parameters_as(s.plan, s.request);
   // Figures of periods the data only partly cover are marked in the output; say so here too.
   for (const std::string& n : coverage_notes(result))
     std::cerr << "warning: " << visible(n) << "\n";
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
-    ctx.descriptions.push_back(
-        check::describe_indicator(s.front->program, ind.index, s.request.params));
+    ctx.descriptions.push_back(check::describe_indicator(
+        s.front->program, ind.index, s.request.params, s.request.params_replaced));
   fill_report_context(s, o, result, ctx);
   const std::string format = output_format(o);
   ctx.color = format == "table" && o.output.empty() && stdout_color();

@@ -33,10 +33,15 @@ void apply_suppression(const Session& s, const RunOptions& o, runtime::RunResult
 std::optional<int> reload_with_breakdown(const RunOptions& o,
                                          const std::vector<std::uint32_t>& chosen, Session& s);
 
-// Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values.
-// On failure prints why and returns the exit status (2).
+// Applies scenarios (in order) then NAME=VALUE overrides to the declared parameter values;
+// `replaced`, when given, marks each parameter they set (one per parameter), whose dated values
+// are then set aside. On failure prints why and returns the exit status (2).
 std::optional<int> resolve_params(check::Frontend& front, const std::vector<std::string>& scenarios,
-                                  const std::vector<std::string>& sets, std::vector<Constant>& out);
+                                  const std::vector<std::string>& sets, std::vector<Constant>& out,
+                                  std::vector<std::uint8_t>* replaced = nullptr);
+
+// "as was", "as is on 2026-12-03", or "" when the plan has no parameter with dated values.
+std::string parameters_as(const plan::Plan& plan, const runtime::RunRequest& request);
 
 // The names of `items` (declarations, runs: anything with a `name`), in order.
 template <typename T>

@@ -227,15 +227,19 @@ class TestRunner {
                                ? calendar::label(calendar::resolve(*period, *period->cadence))
                                : t.period->text;
     request.threads = 1;
-    // Parameters: declared, then scenarios, then `set`.
+    // Parameters: declared, then scenarios, then `set`, which replace dated values too.
     for (const auto& param : p_.params) request.params.push_back(param.value);
+    request.params_replaced.assign(p_.params.size(), 0);
     for (const ast::Name& n : t.scenarios) {
       auto s = p_.find_scenario(n.text);
       if (!s) {
         fail(fmt::format("  unknown scenario `{}`\n", n.text));
         return false;
       }
-      for (const auto& [index, value] : p_.scenarios[*s].overrides) request.params[index] = value;
+      for (const auto& [index, value] : p_.scenarios[*s].overrides) {
+        request.params[index] = value;
+        request.params_replaced[index] = 1;
+      }
     }
     for (const ast::Assignment& a : t.sets) {
       auto index = p_.find_param(a.name.text);
@@ -254,6 +258,7 @@ class TestRunner {
         return false;
       }
       request.params[*index] = std::move(*value);
+      request.params_replaced[*index] = 1;
     }
 
     // The plan: the indicators, then for coverage three copies of each that count rows.

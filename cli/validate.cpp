@@ -30,6 +30,8 @@ nlohmann::ordered_json figure_json(const PeriodResult& r, const plan::IndicatorP
   }
   j["value"] = value_json(r, ind);
   j["rag"] = runtime::rag_name(r.rag);
+  // The dated parameters the figure was computed with, when the indicator reads any.
+  if (!r.parameters.empty()) j["parameters"] = applied_json(r.parameters);
   return j;
 }
 
@@ -38,11 +40,14 @@ std::string figure_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
   return fmt::format("{} {}", shown_value(r, ind), runtime::rag_name(r.rag));
 }
 
-// Each indicator of the session's plan with its definition in words under `params`.
-Definitions definitions_of(const Session& s, const std::vector<Constant>& params) {
+// Each indicator of the session's plan with its definition in words under `params` (`replaced`
+// marks those set by --set or a scenario, whose dated values are set aside).
+Definitions definitions_of(const Session& s, const std::vector<Constant>& params,
+                           const std::vector<std::uint8_t>& replaced) {
   Definitions out;
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
-    out.emplace_back(&ind, check::describe_indicator(s.front->program, ind.index, params));
+    out.emplace_back(&ind,
+                     check::describe_indicator(s.front->program, ind.index, params, replaced));
   return out;
 }
 
@@ -57,6 +62,7 @@ struct NamedRun {
   std::vector<std::string> sets;
   std::vector<Constant> params;
   runtime::RunResult result;
+  std::vector<std::uint8_t> replaced;  // by parameter: set by the run's scenarios or --set
 };
 
 // The groups of indicator i in period p met in any of the runs, in the order shown, and the
@@ -99,12 +105,19 @@ std::vector<std::string> definition_changes(const plan::Plan& before_plan,
   }
   for (const auto& [name, text] : before.clauses)
     if (!find(after.clauses, name)) out.push_back(fmt::format("{} removed (was {})", name, text));
+  // A parameter's value, and its dated values after it: "10 days, from 2019-04-01 15 days".
+  auto shown = [](const plan::ParamSlot& p, const Constant& value) {
+    std::string s = constant_source(value);
+    for (const DatedConstant& d : p.dated)
+      s += fmt::format(", from {} {}", format_iso(d.from), constant_source(d.value));
+    return s;
+  };
   for (std::size_t i = 0; i < after_plan.params.size(); ++i) {
     const std::string& name = after_plan.params[i].name;
     for (std::size_t j = 0; j < before_plan.params.size(); ++j) {
       if (before_plan.params[j].name != name) continue;
-      const std::string was = constant_source(before_params[j]);
-      const std::string now = constant_source(after_params[i]);
+      const std::string was = shown(before_plan.params[j], before_params[j]);
+      const std::string now = shown(after_plan.params[i], after_params[i]);
       if (was != now) out.push_back(fmt::format("{} changed from {} to {}", name, was, now));
     }
   }
@@ -119,7 +132,9 @@ int compare_versions(const RunOptions& o) {
   print_diagnostics_if_any(*old_front, o.diagnostics);
   if (old_front->diags.has_errors()) return 1;
   std::vector<Constant> old_params;
-  if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params)) return *status;
+  std::vector<std::uint8_t> old_replaced;
+  if (auto status = resolve_params(*old_front, o.scenarios, o.sets, old_params, &old_replaced))
+    return *status;
   // The old versions of the indicators being reported, by name.
   std::vector<std::uint32_t> old_selected;
   std::vector<std::optional<std::uint32_t>> old_of(now.plan.indicators.size());
@@ -150,6 +165,7 @@ int compare_versions(const RunOptions& o) {
     }
     runtime::RunRequest request = now.request;
     request.params = old_params;
+    request.params_replaced = old_replaced;
     request.indicators.clear();
     for (std::uint32_t k = 0; k < old_plan.indicators.size(); ++k) request.indicators.push_back(k);
     before = runtime::execute(old_plan, old_data, old_caches, request, errors);
@@ -161,6 +177,8 @@ int compare_versions(const RunOptions& o) {
   nlohmann::ordered_json j;
   j["period"] = after.period_label;
   if (after.is_public) j["public"] = true;
+  if (const std::string as = parameters_as(now.plan, now.request); !as.empty())
+    j["parameters_as"] = as;
   j["runs"] = {{{"name", "before"}, {"definitions", fmt::format("{}", fmt::join(o.against, " "))}},
                {{"name", "after"}, {"definitions", fmt::format("{}", fmt::join(o.defs, " "))}}};
   nlohmann::ordered_json inds = nlohmann::ordered_json::array();
@@ -234,7 +252,7 @@ int compare_command(const RunOptions& o) {
   // Runs: one per --scenario, one per NAME: prefix of --set; plain --set applies to all.
   std::vector<NamedRun> runs;
   std::vector<std::string> common_sets;
-  for (const std::string& sc : o.scenarios) runs.push_back(NamedRun{sc, {sc}, {}, {}, {}});
+  for (const std::string& sc : o.scenarios) runs.push_back(NamedRun{sc, {sc}, {}, {}, {}, {}});
   for (const std::string& set : o.sets) {
     const auto colon = set.find(':');
     const auto eq = set.find('=');
@@ -243,7 +261,7 @@ int compare_command(const RunOptions& o) {
       auto it =
           std::find_if(runs.begin(), runs.end(), [&](const NamedRun& r) { return r.name == name; });
       if (it == runs.end()) {
-        runs.push_back(NamedRun{name, {}, {}, {}, {}});
+        runs.push_back(NamedRun{name, {}, {}, {}, {}, {}});
         it = runs.end() - 1;
       }
       it->sets.push_back(set.substr(colon + 1));
@@ -253,10 +271,10 @@ int compare_command(const RunOptions& o) {
   }
   if (runs.empty() && !common_sets.empty()) {
     // Plain --set values with nothing else: they are one run, compared with the declared values.
-    runs.push_back(NamedRun{"run1", {}, common_sets, {}, {}});
+    runs.push_back(NamedRun{"run1", {}, common_sets, {}, {}, {}});
     common_sets.clear();
   }
-  if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}});
+  if (runs.size() < 2) runs.insert(runs.begin(), NamedRun{"current", {}, {}, {}, {}, {}});
   if (auto status = open_session(base, s)) return *status;
   for (NamedRun& run : runs) {
     std::vector<std::string> scenarios;
@@ -264,11 +282,13 @@ int compare_command(const RunOptions& o) {
       if (!(sc == "current" && !s.front->program.find_scenario("current"))) scenarios.push_back(sc);
     std::vector<std::string> sets = common_sets;
     sets.insert(sets.end(), run.sets.begin(), run.sets.end());
-    if (auto status = resolve_params(*s.front, scenarios, sets, run.params)) return *status;
+    if (auto status = resolve_params(*s.front, scenarios, sets, run.params, &run.replaced))
+      return *status;
   }
   for (NamedRun& run : runs) {
     runtime::RunRequest request = s.request;
     request.params = run.params;
+    request.params_replaced = run.replaced;
     std::vector<runtime::Issue> errors;
     run.result = runtime::execute(s.plan, s.data, s.caches, request, errors);
     apply_suppression(s, o, run.result);
@@ -321,6 +341,8 @@ int compare_command(const RunOptions& o) {
     nlohmann::ordered_json j;
     j["period"] = first.period_label;
     if (first.is_public) j["public"] = true;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     nlohmann::ordered_json jruns = nlohmann::ordered_json::array();
     for (const NamedRun& run : runs)
       jruns.push_back({{"name", run.name}, {"parameters", parameters_json(s.plan, run.params)}});
@@ -383,6 +405,12 @@ int compare_command(const RunOptions& o) {
           changed.push_back(s.plan.params[k].name + " = " + constant_display(run.params[k]));
       view.parameters.push_back(changed.empty() ? "the declared values"
                                                 : fmt::format("{}", fmt::join(changed, "; ")));
+      // Which values apply of the dated parameters the run did not replace.
+      bool dated = false;
+      for (std::size_t k = 0; k < s.plan.params.size(); ++k)
+        dated = dated || (!s.plan.params[k].dated.empty() &&
+                          !(k < run.replaced.size() && run.replaced[k] != 0));
+      if (dated) view.parameters.back() += "; dated values " + parameters_as(s.plan, s.request);
     }
     for (std::size_t i = 0; i < first.indicators.size(); ++i) {
       for (std::size_t p = 0; p < first.indicators[i].results.size(); ++p) {
@@ -411,7 +439,8 @@ int compare_command(const RunOptions& o) {
     }
     view.sentences = sentences;
     if (format == "xlsx") {
-      auto bytes = compare_xlsx(view, definitions_of(s, runs.front().params), error);
+      auto bytes =
+          compare_xlsx(view, definitions_of(s, runs.front().params, runs.front().replaced), error);
       if (!bytes) return workbook_error(error);
       text = std::move(*bytes);
     } else {
@@ -589,6 +618,8 @@ int sweep_command(const RunOptions& o) {
   if (report_exec_errors(errors, s.front->sources, o.diagnostics)) return 1;
   if (!all) {
     all.emplace();
+    request.params_replaced.resize(s.plan.params.size(), 0);
+    request.params_replaced[*index] = 1;
     for (const std::vector<Constant>& params : runs) {
       request.params = params;
       all->push_back(runtime::execute(s.plan, s.data, s.caches, request, errors));
@@ -605,6 +636,8 @@ int sweep_command(const RunOptions& o) {
     nlohmann::ordered_json j;
     j["period"] = s.request.period_label;
     if (!rows.empty() && rows.front().result.is_public) j["public"] = true;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     j["parameter"] = name;
     nlohmann::ordered_json inds = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < s.plan.indicators.size(); ++i) {
@@ -664,7 +697,8 @@ int sweep_command(const RunOptions& o) {
       }
     }
     if (format == "xlsx") {
-      auto bytes = sweep_xlsx(view, definitions_of(s, s.request.params), error);
+      auto bytes =
+          sweep_xlsx(view, definitions_of(s, s.request.params, s.request.params_replaced), error);
       if (!bytes) return workbook_error(error);
       text = std::move(*bytes);
     } else {
@@ -765,6 +799,8 @@ int explain_command(const RunOptions& o) {
     nlohmann::ordered_json j;
     j["indicator"] = r.indicator;
     j["period"] = r.period_label;
+    if (const std::string as = parameters_as(s.plan, s.request); !as.empty())
+      j["parameters_as"] = as;
     j["table"] = r.table;
     if (o.group) j["group"] = r.group;
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -782,7 +818,8 @@ int explain_command(const RunOptions& o) {
     text = json_text(j);
   } else if (format == "xlsx") {
     std::string error;
-    auto bytes = explain_xlsx(r, definitions_of(s, s.request.params), error);
+    auto bytes =
+        explain_xlsx(r, definitions_of(s, s.request.params, s.request.params_replaced), error);
     if (!bytes) return workbook_error(error);
     text = std::move(*bytes);
   } else if (format == "html") {
@@ -821,7 +858,8 @@ int describe_command(const RunOptions& o) {
   print_diagnostics_if_any(*front, o.diagnostics);
   if (front->diags.has_errors()) return 1;
   std::vector<Constant> params;
-  if (auto status = resolve_params(*front, o.scenarios, o.sets, params)) return *status;
+  std::vector<std::uint8_t> replaced;
+  if (auto status = resolve_params(*front, o.scenarios, o.sets, params, &replaced)) return *status;
   const check::Program& p = front->program;
   std::vector<std::uint32_t> chosen;
   if (auto status = select_indicators(p, o.indicators, chosen)) return *status;
@@ -831,7 +869,7 @@ int describe_command(const RunOptions& o) {
   std::string text;
   for (std::uint32_t i : chosen)
     text += fmt::format("{}\n{}\n\n", check::describe_heading(p, i),
-                        check::describe_indicator(p, i, params));
+                        check::describe_indicator(p, i, params, replaced));
   return write_output(visible(text, true), "") ? 0 : 1;
 }
 

@@ -257,6 +257,7 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
   if (!ctx.as_at.empty()) line("Data as at", ctx.as_at);
   if (!ctx.scenario.empty()) line("Applied", ctx.scenario);
   if (!ctx.public_note.empty()) line("Small numbers", ctx.public_note);
+  if (!ctx.parameters_as.empty()) line("Parameters", ctx.parameters_as);
   const auto counts = result.summary();
   const Rag order[] = {Rag::red, Rag::amber, Rag::green, Rag::none};
   for (std::size_t k = 0; k < 4; ++k) {
@@ -289,6 +290,12 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
     }
     names.push_back("Commentary");
     widths.push_back(60);
+    // With dated parameters, the values that applied to each period.
+    const bool dated = !ctx.parameters_as.empty();
+    if (dated) {
+      names.push_back("Parameters");
+      widths.push_back(40);
+    }
     header_row(book, ws, names, widths);
     row = 1;
     for (const auto& ir : result.indicators) {
@@ -329,6 +336,8 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         }
         if (p + 1 == ir.results.size() && i < ctx.commentary.size() && !ctx.commentary[i].empty())
           text(ws, row, 12 + 2 * most_benchmarks, markdown_to_text(ctx.commentary[i]));
+        if (dated && !r.parameters.empty())
+          text(ws, row, 13 + 2 * most_benchmarks, applied_text(r.parameters));
         ++row;
         // A breakdown: a row per group under the total, named after the expression.
         for (const runtime::GroupResult& g : r.groups) {

@@ -37,6 +37,16 @@ std::string canonical(const std::string& path) {
 
 bool contains(Span s, std::size_t offset) { return s.begin <= offset && offset <= s.end; }
 
+// A parameter's dated values, a line each ("from 2019-04-01 = 15 days (Committee ...)"), after
+// its first value; empty when it has none.
+std::string dated_lines(const check::Param& param) {
+  std::string out;
+  for (const DatedConstant& d : param.dated)
+    out += fmt::format("\nfrom {} = {}{}", format_iso(d.from), constant_source(d.value),
+                       d.decision.empty() ? "" : " (" + d.decision + ")");
+  return out;
+}
+
 // LSP completion item kinds.
 enum Kind {
   kFunction = 3,
@@ -232,8 +242,9 @@ Json Analysis::hover(std::size_t offset) const {
       if (!contains(d.name.span, offset)) continue;
       if (auto i = p.find_param(d.name.text))
         return answer(
-            fmt::format("param `{}` = {}: {}{}", d.name.text, constant_source(p.params[*i].value),
-                        describe(p.params[*i].value.type), d.doc.empty() ? "" : "\n\n" + d.doc),
+            fmt::format("param `{}` = {}: {}{}{}", d.name.text, constant_source(p.params[*i].value),
+                        describe(p.params[*i].value.type), dated_lines(p.params[*i]),
+                        d.doc.empty() ? "" : "\n\n" + d.doc),
             d.name.span);
     }
   }
@@ -251,7 +262,8 @@ Json Analysis::hover(std::size_t offset) const {
   if (best->value < p.types.size()) text += ": " + describe(p.types[best->value]);
   if (e.kind == ast::ExprKind::name) {
     if (auto i = p.find_param(e.text))
-      text += fmt::format("\n\nparam {} = {}", e.text, constant_source(p.params[*i].value));
+      text += fmt::format("\n\nparam {} = {}{}", e.text, constant_source(p.params[*i].value),
+                          dated_lines(p.params[*i]));
   }
   if (e.kind == ast::ExprKind::call) {
     if (const auto* b = stdlib::find_builtin(e.text))

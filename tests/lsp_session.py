@@ -20,6 +20,7 @@ DEFS = '''table cp_visits {
 }
 
 param cp_visit_days = 10 days  "Max days between visits"
+  from 2019-04-01 = 15 days  "Committee 11/03/2019, item 6"
 
 indicator cp_visits_on_time {
   from        cp_visits
@@ -130,6 +131,8 @@ def main():
     value = hover.get("result", {}).get("contents", {}).get("value", "")
     if "cp_visit_days" not in value or "days" not in value:
         fail("hover on cp_visit_days: %s" % hover)
+    if "from 2019-04-01 = 15 days (Committee 11/03/2019, item 6)" not in value:
+        fail("hover on cp_visit_days should show its dated value: %s" % hover)
     hover = c.request("textDocument/hover", {"textDocument": {"uri": uri},
                                              "position": position_of(fixed, "cp_visits_on_time", 3)})
     value = hover.get("result", {}).get("contents", {}).get("value", "")

@@ -31,9 +31,10 @@ int report_command(const RunOptions& given) {
   ctx.plan = &s.plan;
   ctx.params = s.request.params;
   ctx.as_at = o.as_at;
+  ctx.parameters_as = parameters_as(s.plan, s.request);
   for (const plan::IndicatorPlan& ind : s.plan.indicators)
-    ctx.descriptions.push_back(
-        check::describe_indicator(s.front->program, ind.index, s.request.params));
+    ctx.descriptions.push_back(check::describe_indicator(
+        s.front->program, ind.index, s.request.params, s.request.params_replaced));
   fill_report_context(s, o, result, ctx);
   // A red without the service's reasons leaves members' questions unanswered: say so.
   const auto folder = commentary_folder(o);

@@ -299,6 +299,8 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
   out += fmt::format("<div><dt>Period</dt><dd>{}</dd></div>\n", esc(result.period_label));
   if (!ctx.as_at.empty())
     out += fmt::format("<div><dt>Data as at</dt><dd>{}</dd></div>\n", esc(ctx.as_at));
+  if (!ctx.parameters_as.empty())
+    out += fmt::format("<div><dt>Parameters</dt><dd>{}</dd></div>\n", esc(ctx.parameters_as));
   if (!ctx.scenario.empty())
     out += fmt::format("<div class=\"scenario\"><dt>Applied</dt><dd>{}</dd></div>\n",
                        esc(ctx.scenario));
@@ -433,8 +435,12 @@ std::string report_html(const RunResult& result, const RenderContext& ctx) {
       "id=\"definitions-heading\">Definitions</h2>\n<ol>\n";
   for (std::size_t k = 0; k < footnoted.size(); ++k) {
     const plan::IndicatorPlan& ind = *footnoted[k]->plan;
-    out += fmt::format("<li id=\"def-{}\"><strong>{}</strong> {}</li>\n", k + 1, esc(ind.code),
-                       esc(at(ctx.descriptions, index_of(*footnoted[k]))));
+    // Which value of each dated parameter applied, by period, with the decision that set it.
+    std::string applied;
+    for (const std::string& note : applied_notes(*footnoted[k]))
+      applied += fmt::format("<br>Value applied ({}): {}", esc(ctx.parameters_as), esc(note));
+    out += fmt::format("<li id=\"def-{}\"><strong>{}</strong> {}{}</li>\n", k + 1, esc(ind.code),
+                       esc(at(ctx.descriptions, index_of(*footnoted[k]))), applied);
   }
   out += "</ol>\n</section>\n";
   out += fmt::format(

@@ -145,10 +145,19 @@ struct TableDecl {
   bool extends = false;
 };
 
+// `from DATE = VALUE ["decision"]` after a parameter: the value in force from that date on.
+struct DatedValue {
+  ExprId from;  // as written; the checker requires a date
+  ExprId value;
+  std::string decision;  // empty when none is given
+  Span span;
+};
+
 struct ParamDecl {
   Name name;
   ExprId value;
   std::string doc;
+  std::vector<DatedValue> dated;  // in the order written
   Span span;
 };
 

@@ -286,8 +286,12 @@ std::string print(const Module& m, const SourceManager& sources) {
                            c.key ? " key" : "", at(c.name.span));
       }
     }
-    for (const ParamDecl& p : f.params)
+    for (const ParamDecl& p : f.params) {
       out += fmt::format("  param {} = {} {}\n", p.name.text, ex(p.value), at(p.name.span));
+      for (const DatedValue& d : p.dated)
+        out += fmt::format("    from {} = {}{} {}\n", ex(d.from), ex(d.value),
+                           d.decision.empty() ? "" : " decision=" + quoted(d.decision), at(d.span));
+    }
     for (const SuppressDecl& d : f.suppressions)
       out += fmt::format("  {} {}\n", suppress_source(d), at(d.span));
     for (const ScenarioDecl& s : f.scenarios) {

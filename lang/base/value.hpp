@@ -58,6 +58,14 @@ struct Constant {
   std::vector<Constant> items;
 };
 
+// A parameter's value in force from a date on (`from 2019-04-01 = 15 days "Committee ..."`),
+// until the next such value; the value declared first holds before the first of them.
+struct DatedConstant {
+  Day from = 0;
+  Constant value;
+  std::string decision;  // the decision that set it, empty when none is given
+};
+
 // As tally source: `10 days`, `90%`, `2017-04-01`, `"E11"`, `("V3", "V4")`.
 std::string constant_source(const Constant& c);
 // As shown in reports: like constant_source, but text unquoted and lists joined with ", ".

@@ -278,6 +278,7 @@ class Checker {
       param.value = std::move(*value);
     }
     mark_constant(d.value, param.value.type);
+    if (value) dated_values(d, param);
     params_by_name_[d.name.text] = static_cast<std::uint32_t>(p_.params.size());
     p_.params.push_back(std::move(param));
   }
@@ -355,6 +356,49 @@ class Checker {
       return std::nullopt;
     }
     return v;
+  }
+
+  // The `from DATE = VALUE` lines of a parameter: each a date, later than the one before, and a
+  // value of the kind and unit of the first (a list may have another length).
+  void dated_values(const ast::ParamDecl& d, Param& param) {
+    const ast::DatedValue* before = nullptr;
+    for (const ast::DatedValue& dv : d.dated) {
+      if (!dv.from.valid() || !dv.value.valid()) continue;
+      const ast::Expr& from = m_.expr(dv.from);
+      if (from.kind != ExprKind::date) {
+        diags_.error(DiagKind::dated_value, from.span,
+                     fmt::format("`{}` is not a date: after `from` comes the date the value of "
+                                 "`{}` is in force from",
+                                 ast::expr_source(m_, dv.from), d.name.text),
+                     "write the date as YYYY-MM-DD, as in `from 2019-04-01 = 15 days`");
+        continue;
+      }
+      // A date literal that is no real date (2019-02-30) is reported as in any literal.
+      const Type date = Type::date();
+      auto when = constant_of(m_, dv.from, &date, diags_, "the date");
+      if (!when) continue;
+      mark_constant(dv.from, date);
+      const std::string what =
+          fmt::format("parameter `{}` from {}", d.name.text, ast::expr_source(m_, dv.from));
+      auto value = constant_of(m_, dv.value, &param.value.type, diags_, what);
+      if (!value) continue;
+      mark_constant(dv.value, value->type);
+      if (!param.dated.empty() && when->date <= param.dated.back().from) {
+        const bool same = when->date == param.dated.back().from;
+        Diagnostic& g = diags_.error(
+            DiagKind::dated_value, from.span,
+            same ? fmt::format("`{}` has two values from {}", d.name.text,
+                               ast::expr_source(m_, dv.from))
+                 : fmt::format("the dates of `{}` are out of order: {} comes after {}", d.name.text,
+                               ast::expr_source(m_, dv.from), ast::expr_source(m_, before->from)),
+            same ? "keep one of them: a parameter has one value in force on each day"
+                 : "write the `from` lines in date order, the earliest first");
+        g.labels.push_back(Label{m_.expr(before->from).span, "the earlier line"});
+        continue;
+      }
+      param.dated.push_back(DatedConstant{when->date, std::move(*value), dv.decision});
+      before = &dv;
+    }
   }
 
   void mark_constant(ExprId id, const Type& t) {

@@ -28,8 +28,9 @@ const char* cadence_noun(ast::Cadence c) {
 
 class Describer {
  public:
-  Describer(const Program& p, const Indicator& ind, const std::vector<Constant>& params)
-      : p_(p), m_(*p.module), ind_(ind), d_(*ind.decl), params_(params) {}
+  Describer(const Program& p, const Indicator& ind, const std::vector<Constant>& params,
+            const std::vector<std::uint8_t>& replaced)
+      : p_(p), m_(*p.module), ind_(ind), d_(*ind.decl), params_(params), replaced_(replaced) {}
 
   std::string words(ExprId id) const {
     if (!id.valid()) return "";
@@ -39,6 +40,9 @@ class Describer {
       case ExprKind::name: {
         const Ref& r = p_.ref(id);
         if (r.what == Ref::What::param) {
+          const bool replaced = r.index < replaced_.size() && replaced_[r.index] != 0;
+          if (!p_.params[r.index].dated.empty() && !replaced)
+            return fmt::format("{} ({})", e.text, dated_words(p_.params[r.index]));
           const Constant& c =
               r.index < params_.size() ? params_[r.index] : p_.params[r.index].value;
           return fmt::format("{} ({})", e.text, constant_display(c));
@@ -296,6 +300,7 @@ class Describer {
   const Indicator& ind_;
   const ast::IndicatorDecl& d_;
   const std::vector<Constant>& params_;
+  const std::vector<std::uint8_t>& replaced_;
 };
 
 }  // namespace
@@ -308,10 +313,18 @@ std::string describe_heading(const Program& program, std::uint32_t indicator) {
 }
 
 std::string describe_indicator(const Program& program, std::uint32_t indicator,
-                               const std::vector<Constant>& params) {
+                               const std::vector<Constant>& params,
+                               const std::vector<std::uint8_t>& replaced) {
   const Indicator& ind = program.indicators[indicator];
   if (!ind.decl || !ind.decl->period) return "";
-  return Describer(program, ind, params).sentence();
+  return Describer(program, ind, params, replaced).sentence();
+}
+
+std::string dated_words(const Param& param) {
+  std::string out = constant_display(param.value);
+  for (const DatedConstant& d : param.dated)
+    out += fmt::format("; {} from {}", constant_display(d.value), format_iso(d.from));
+  return out;
 }
 
 }  // namespace tally::check

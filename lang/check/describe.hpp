@@ -15,8 +15,14 @@ namespace tally::check {
 std::string describe_heading(const Program& program, std::uint32_t indicator);
 
 // The indicator as sentences, with parameters shown at the values in `params` (one per
-// program parameter; the declared values when empty).
+// program parameter; the declared values when empty). A parameter with dated values shows them
+// all ("10 days; 15 days from 2019-04-01") unless `replaced` marks it (given by --set or a
+// scenario, which replace every date).
 std::string describe_indicator(const Program& program, std::uint32_t indicator,
-                               const std::vector<Constant>& params);
+                               const std::vector<Constant>& params,
+                               const std::vector<std::uint8_t>& replaced = {});
+
+// A parameter's values with the dates they are in force from: "10 days; 15 days from 2019-04-01".
+std::string dated_words(const Param& param);
 
 }  // namespace tally::check

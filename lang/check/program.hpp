@@ -49,6 +49,7 @@ struct Table {
 struct Param {
   std::string name;
   Constant value;
+  std::vector<DatedConstant> dated;  // the values in force from later dates, dates ascending
 };
 
 struct Scenario {

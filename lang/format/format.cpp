@@ -416,9 +416,30 @@ class Formatter {
   }
 
   void param(const ast::ParamDecl& p) {
-    w_.item(p.span.begin, p.span.end, 0,
+    std::uint32_t head_end = p.span.end;
+    if (!p.dated.empty()) {
+      // The head ends before the first `from` line, less the space between.
+      head_end = p.dated.front().span.begin;
+      while (head_end > p.span.begin &&
+             std::isspace(static_cast<unsigned char>(text()[head_end - 1])))
+        --head_end;
+    }
+    w_.item(p.span.begin, head_end, 0,
             with_expr(0, "param " + p.name.text + " = ", p.value,
                       p.doc.empty() ? std::string() : "  " + quoted(p.doc)));
+    // `from DATE = VALUE`, one a line under the parameter, their decisions in one column.
+    std::vector<std::string> heads;
+    std::size_t width = 0;
+    for (const ast::DatedValue& d : p.dated) {
+      heads.push_back("from " + ex(d.from) + " = " + ex(d.value));
+      if (!d.decision.empty()) width = std::max(width, heads.back().size());
+    }
+    for (std::size_t k = 0; k < p.dated.size(); ++k) {
+      const ast::DatedValue& d = p.dated[k];
+      std::string line = heads[k];
+      if (!d.decision.empty()) line = padded(line, width + 2) + quoted(d.decision);
+      w_.item(d.span.begin, d.span.end, 2, {line});
+    }
   }
 
   // Returns whether the scenario took more than one line.
@@ -706,7 +727,10 @@ std::string strip_positions(const std::string& printed) {
 std::string meaning(const ast::Module& m, const SourceManager& sources) {
   std::string out = strip_positions(ast::print(m, sources));
   for (const ast::File& f : m.files) {
-    for (const ast::ParamDecl& p : f.params) out += "param doc " + quoted(p.doc) + "\n";
+    for (const ast::ParamDecl& p : f.params) {
+      out += "param doc " + quoted(p.doc) + "\n";
+      for (const ast::DatedValue& d : p.dated) out += "decision " + quoted(d.decision) + "\n";
+    }
     for (const ast::ScenarioDecl& s : f.scenarios)
       out += "scenario title " + quoted(s.title) + "\n";
     for (const ast::IndicatorDecl& i : f.indicators)

@@ -47,7 +47,7 @@ class Compiler {
       plan_.tables.push_back(std::move(tp));
     }
     for (const auto& param : p_.params) {
-      plan_.params.push_back(ParamSlot{param.name, param.value});
+      plan_.params.push_back(ParamSlot{param.name, param.value, param.dated});
     }
   }
 
@@ -301,8 +301,13 @@ class Compiler {
       case Ref::What::let:
         if (this_row_) return lower(decl_->lets.at(r.index).value);
         return let_nodes_.at(r.index);
-      case Ref::What::param:
-        return node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
+      case Ref::What::param: {
+        const NodeId n = node(NodeOp::param, t, e.span, kNone, kNone, kNone, r.index);
+        // A parameter with dated values takes the value in force for each period.
+        if (!plan_.params[r.index].dated.empty())
+          plan_.nodes[static_cast<std::size_t>(n)].uses_period = true;
+        return n;
+      }
       case Ref::What::value:
         return node(NodeOp::ind_value, t, e.span);
       case Ref::What::target:

@@ -222,7 +222,10 @@ struct TablePlan {
 
 struct ParamSlot {
   std::string name;
-  Constant declared;  // the value in the definitions
+  Constant declared;  // the value in the definitions (before the first dated value, if any)
+  // The values in force from later dates (`from 2019-04-01 = 15 days`), dates ascending. A node
+  // reading a parameter that has them depends on the period.
+  std::vector<DatedConstant> dated;
 };
 
 struct Plan {

@@ -190,9 +190,13 @@ std::string print(const Plan& plan) {
                        tp.schema.name, fmt::join(tp.columns, ", "),
                        tp.key ? fmt::format(" key {}", tp.columns[*tp.key]) : "");
   }
-  for (std::size_t i = 0; i < plan.params.size(); ++i)
+  for (std::size_t i = 0; i < plan.params.size(); ++i) {
     out += fmt::format("param p{} {} = {}\n", i, plan.params[i].name,
                        constant_source(plan.params[i].declared));
+    for (const DatedConstant& d : plan.params[i].dated)
+      out += fmt::format("  from {} = {}{}\n", format_iso(d.from), constant_source(d.value),
+                         d.decision.empty() ? "" : " " + quoted(d.decision));
+  }
   if (plan.suppression)
     out += fmt::format("suppress counts {} .. {} as \"{}\"{}\n",
                        format_exact(plan.suppression->low), format_exact(plan.suppression->high),

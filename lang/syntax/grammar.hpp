@@ -384,8 +384,11 @@ struct extend_table_word : tok<kw_table> {};
 struct extend_decl : seq<kw_extend, ws, must<extend_table_word>, must<name_tok>, must<open_brace>,
                          star<column_decl>, must<table_end>> {};
 
-struct param_decl
-    : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>, opt<string_tok>> {};
+struct dated_date : add_expr {};
+struct dated_value
+    : seq<kw_from, ws, must<dated_date>, must<equals>, must<expression>, opt<string_tok>> {};
+struct param_decl : seq<kw_param, ws, must<name_tok>, must<equals>, must<expression>,
+                        opt<string_tok>, star<dated_value>> {};
 
 struct assignment : seq<name_tok, must<equals>, must<expression>, opt<comma>> {};
 struct scenario_end : tok<rbrace> {};
@@ -480,15 +483,16 @@ struct test_decl
 // ---- Small-number suppression: `suppress counts 1 .. 5 [as "*"] [always]` ----
 // A bound is read with a sign and a point, so that the checker can say why -1 or 2.5 cannot be one.
 struct suppress_bound : seq<opt<one<'-'>, ws>, number_text, not_at<identifier_other>> {};
-struct suppress_low : tok<suppress_bound> {};
-struct suppress_high : tok<suppress_bound> {};
+// The bounds are nodes of their own text only: a comment after one is no part of it.
+struct suppress_low : suppress_bound {};
+struct suppress_high : suppress_bound {};
 struct counts_word : tok<kw_counts> {};
 struct suppress_to : tok<string<'.', '.'>> {};
 struct suppress_text : seq<kw_as, ws, must<string_tok>> {};
 struct suppress_always : tok<kw_always> {};
 struct suppress_decl
-    : seq<kw_suppress, ws, must<counts_word>, must<suppress_low>, must<suppress_to>,
-          must<suppress_high>, opt<suppress_text>, opt<suppress_always>> {};
+    : seq<kw_suppress, ws, must<counts_word>, must<suppress_low>, ws, must<suppress_to>,
+          must<suppress_high>, ws, opt<suppress_text>, opt<suppress_always>> {};
 
 struct declaration : sor<import_decl, table_decl, extend_decl, param_decl, scenario_decl,
                          indicator_decl, test_decl, suppress_decl> {};
@@ -548,6 +552,7 @@ TALLY_ERR(not_expr, "expected a condition after `and`")
 TALLY_ERR(and_expr, "expected a condition after `or`")
 TALLY_ERR(not_operand, "expected a condition after `not`")
 TALLY_ERR(equals, "expected `=`")
+TALLY_ERR(dated_date, "expected the date the value is in force from, as in `from 2019-04-01 = 15`")
 TALLY_ERR(open_brace, "expected `{`")
 TALLY_ERR(column_type, "expected a column type: text, int, decimal, date or bool")
 TALLY_ERR(table_end, "expected a column (`name type`) or `}` to end the table")

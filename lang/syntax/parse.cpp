@@ -81,6 +81,8 @@ namespace {
   X(column_decl) \
   X(table_decl) \
   X(param_decl) \
+  X(dated_date) \
+  X(dated_value) \
   X(assignment) \
   X(scenario_decl) \
   X(code_clause) \
@@ -380,6 +382,7 @@ class Builder {
       case NK::and_expr:
         return fold(n, ast::Op::and_);
       case NK::add_expr:
+      case NK::dated_date:
       case NK::cmp_rhs:
       case NK::mul_expr:
         return arithmetic(n);
@@ -758,8 +761,24 @@ class Builder {
         p.value = expr(*c);
       else if (c->kind == NK::string_lit)
         p.doc = string_value(*c);
+      else if (c->kind == NK::dated_value)
+        p.dated.push_back(dated_value(*c));
     }
     file_.params.push_back(std::move(p));
+  }
+
+  ast::DatedValue dated_value(const Node& n) {
+    ast::DatedValue d;
+    d.span = span(n);
+    for (const auto& c : n.children) {
+      if (c->kind == NK::dated_date)
+        d.from = expr(*c);
+      else if (c->kind == NK::expression)
+        d.value = expr(*c);
+      else if (c->kind == NK::string_lit)
+        d.decision = string_value(*c);
+    }
+    return d;
   }
 
   void scenario(const Node& n) {

@@ -84,6 +84,17 @@ void Evaluator::mask(NodeId id, std::vector<std::uint8_t>& out) {
   and_holds(out.data(), c.known.data(), c.v.data(), n_);
 }
 
+const Vec& Evaluator::param(std::uint32_t index) const {
+  if (!in_.dated || (*in_.dated)[index].empty() || (!frame_ && !in_.as_is))
+    return in_.params[index];
+  const auto& values = (*in_.dated)[index];
+  const Day day = in_.as_is ? *in_.as_is : frame_->period_end;
+  // The last value in force from that day or earlier; the first holds before every later one.
+  auto it = std::upper_bound(values.begin() + 1, values.end(), day,
+                             [](Day d, const std::pair<Day, Vec>& v) { return d < v.first; });
+  return std::prev(it)->second;
+}
+
 void Evaluator::release() {
   for (Entry& e : memo_) e = Entry{};
 }
@@ -99,7 +110,7 @@ Vec Evaluator::compute(const plan::Node& node) {
     case NodeOp::constant:
       return in_.constants[node.payload];
     case NodeOp::param:
-      return in_.params[node.payload];
+      return param(node.payload);
     case NodeOp::column:
       return column_slice(table_->columns[node.payload], begin_, n_);
     case NodeOp::derived:

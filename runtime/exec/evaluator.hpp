@@ -44,6 +44,11 @@ struct EvalInputs {
   const std::vector<DerivedColumn>& derived;
   // Derived columns that depend on the period, by plan derived index and frame id.
   const std::vector<std::map<std::size_t, DerivedColumn>>* derived_by_frame = nullptr;
+  // By parameter: its values with the day each is in force from (the first from the earliest
+  // day), or none when it has one value for the run.
+  const std::vector<std::vector<std::pair<Day, Vec>>>* dated = nullptr;
+  // The day whose values every period reads (`--as-is`); otherwise the frame's period end.
+  std::optional<Day> as_is = std::nullopt;
 };
 
 class Evaluator {
@@ -77,6 +82,8 @@ class Evaluator {
   Vec compute(const plan::Node& node);
   // A derived column that depends on the period, for this frame (missing where not computed).
   Vec per_frame(const plan::Node& node);
+  // A parameter's value: for one with dated values, the one in force on the day the frame reads.
+  const Vec& param(std::uint32_t index) const;
   void fault(const plan::Node& node, std::string message, std::string hint);
 
   // evaluate_arithmetic.cpp

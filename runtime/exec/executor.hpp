@@ -56,6 +56,12 @@ struct RunRequest {
   std::vector<TableTiming>* timings = nullptr;  // filled in when given
   std::optional<Day> as_at;  // the extract's date: the data reach no further, whatever they hold
   std::optional<std::string> group;  // explain: only the rows of this group of the breakdown
+  // By plan parameter: 1 where --set, a scenario or a sweep gave the value, which then holds on
+  // every date (the parameter's dated values are set aside).
+  std::vector<std::uint8_t> params_replaced;
+  // `--as-is[=DATE]`: every period reads the dated parameters' values in force on this day.
+  // Otherwise each period reads those in force on its last day ("as was").
+  std::optional<Day> params_as_is;
 };
 
 RunResult execute(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,

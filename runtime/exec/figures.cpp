@@ -175,6 +175,67 @@ std::optional<Coverage> coverage_of(Day from, Day to, std::optional<std::pair<Da
   return c;
 }
 
+// Every parameter with dated values for the run that the indicator reads, in its clauses or the
+// derived columns they use, in plan order.
+std::vector<std::uint32_t> dated_params_read(const RunState& run, const plan::IndicatorPlan& ind) {
+  std::vector<std::uint8_t> reads(run.plan.params.size(), 0);
+  bool any = false;
+  for (const auto& d : run.dated) any = any || !d.empty();
+  if (!any) return {};
+  std::vector<std::uint8_t> seen(run.plan.nodes.size(), 0);
+  std::vector<NodeId> todo = {ind.where,
+                              ind.denominator_where,
+                              ind.denominator.operand,
+                              ind.numerator_where,
+                              ind.numerator.operand,
+                              ind.value_where,
+                              ind.value.operand,
+                              ind.target,
+                              ind.target_low,
+                              ind.target_high,
+                              ind.stable_within};
+  for (const plan::Let& l : ind.lets) todo.push_back(l.node);
+  for (const plan::RagRule& r : ind.rag) todo.push_back(r.when);
+  for (const plan::Benchmark& b : ind.benchmarks) todo.push_back(b.value);
+  while (!todo.empty()) {
+    const NodeId id = todo.back();
+    todo.pop_back();
+    if (id == kNone || seen[static_cast<std::size_t>(id)]) continue;
+    seen[static_cast<std::size_t>(id)] = 1;
+    const plan::Node& n = run.node(id);
+    if (n.op == NodeOp::param && !run.dated[n.payload].empty()) reads[n.payload] = 1;
+    if (n.op == NodeOp::derived) {
+      const plan::Derived& d = run.plan.derived[n.payload];
+      for (NodeId c : {d.value, d.key, d.order, d.where, d.link}) todo.push_back(c);
+      for (NodeId c : d.orders) todo.push_back(c);
+    }
+    for (NodeId c : {n.a, n.b, n.c}) todo.push_back(c);
+  }
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t i = 0; i < reads.size(); ++i)
+    if (reads[i]) out.push_back(i);
+  return out;
+}
+
+// The values of `params` that applied to a period ending on `end`.
+std::vector<AppliedParam> applied(const plan::Plan& plan, const std::vector<std::uint32_t>& params,
+                                  Day end, const RunRequest& request) {
+  std::vector<AppliedParam> out;
+  const Day day = request.params_as_is ? *request.params_as_is : end;
+  for (std::uint32_t i : params) {
+    const plan::ParamSlot& p = plan.params[i];
+    AppliedParam a{p.name, constant_display(p.declared), std::nullopt, ""};
+    for (const DatedConstant& d : p.dated) {
+      if (d.from > day) break;
+      a = AppliedParam{p.name, constant_display(d.value), d.from, d.decision};
+    }
+    out.push_back(std::move(a));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const AppliedParam& x, const AppliedParam& y) { return x.name < y.name; });
+  return out;
+}
+
 }  // namespace
 
 RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eval, JobSet& set) {
@@ -192,6 +253,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
     ir.plan = &ind;
     ir.by = ind.by_text;
     const Deciding deciding = run.data.tables[ind.table] ? deciding_column(run, ind) : Deciding{};
+    const std::vector<std::uint32_t> dated = dated_params_read(run, ind);
     for (const calendar::Period& p : shown_periods(ind, request)) {
       const std::size_t j = set.job_of.at({i, p.start});
       PeriodResult r = per_job[j];
@@ -205,7 +267,11 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
           r.coverage->column = plan.tables[ind.table].columns[deciding.column];
         }
       }
+      if (!dated.empty())
+        r.parameters = applied(plan, dated, set.jobs[j].frame.period_end, request);
       if (ind.has_trend) {
+        // The tolerance is the one in force for this period.
+        eval.set_frame(&set.jobs[j].frame);
         const calendar::Period c = comparator(ind, p);
         const PeriodResult& before = per_job[set.job_of.at({i, c.start})];
         if (r.value && before.value) {

@@ -1,6 +1,9 @@
 #include "runtime/exec/run_state.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #include "runtime/exec/derived/materialize.hpp"
@@ -32,7 +35,19 @@ RunState::RunState(const plan::Plan& plan_, const Dataset& data_, ExecCaches& ca
   for (std::size_t i = 0; i < plan.params.size(); ++i) {
     const Constant& c = i < request.params.size() ? request.params[i] : plan.params[i].declared;
     params.push_back(constant_vec(c, texts));
+    params_key += "|" + constant_source(c);
   }
+  dated.resize(plan.params.size());
+  for (std::size_t i = 0; i < plan.params.size(); ++i) {
+    const bool replaced = i < request.params_replaced.size() && request.params_replaced[i] != 0;
+    if (plan.params[i].dated.empty() || replaced) continue;
+    dated[i].emplace_back(std::numeric_limits<Day>::min(), params[i]);
+    for (const DatedConstant& d : plan.params[i].dated) {
+      dated[i].emplace_back(d.from, constant_vec(d.value, texts));
+      params_key += fmt::format("|{} from {}", constant_source(d.value), d.from);
+    }
+  }
+  if (request.params_as_is) params_key += fmt::format("|as is on {}", *request.params_as_is);
   derived.resize(plan.derived.size());
   derived_by_frame.resize(plan.derived.size());
 }
@@ -62,7 +77,7 @@ void RunState::conjuncts(NodeId id, std::vector<NodeId>& out) const {
 
 void RunState::derive(std::uint32_t t, Evaluator& eval) {
   materialize(plan, data, sorts, caches.row_indexes, t, eval, derived, derived_by_frame, frames,
-              request.params, threads());
+              params_key, threads());
 }
 
 }  // namespace tally::runtime

@@ -34,6 +34,10 @@ struct RunState {
   std::vector<Issue>& errors;
   TextCodes texts;
   std::vector<Vec> params, constants;
+  // By parameter: its dated values for the run (EvalInputs::dated), empty for one value.
+  std::vector<std::vector<std::pair<Day, Vec>>> dated;
+  // What the parameters' values are for the run, as a key of the sorts that read them.
+  std::string params_key;
   std::vector<DerivedColumn> derived;  // by plan derived index
   // Derived columns that depend on the period: by plan derived index, then frame id.
   std::vector<std::map<std::size_t, DerivedColumn>> derived_by_frame;
@@ -41,7 +45,8 @@ struct RunState {
   std::vector<const Threshold*> thresholds;  // by plan indicator, for sweeps
 
   EvalInputs inputs() const {
-    return EvalInputs{plan, texts, params, constants, derived, &derived_by_frame};
+    return EvalInputs{
+        plan, texts, params, constants, derived, &derived_by_frame, &dated, request.params_as_is};
   }
   // Threads to evaluate on: as asked, or one per core.
   unsigned threads() const;

@@ -185,7 +185,11 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, cons
                                                     std::uint32_t param,
                                                     const std::vector<Constant>& values,
                                                     std::vector<Issue>& errors) {
-  RunState run(plan, data, caches, request, errors);
+  // The swept parameter takes each value on every date.
+  RunRequest base = request;
+  base.params_replaced.resize(plan.params.size(), 0);
+  base.params_replaced[param] = 1;
+  RunState run(plan, data, caches, base, errors);
   const std::vector<std::uint32_t> chosen = run.selected();
   // Each indicator either ignores the parameter or reads it only as one threshold of its
   // numerator; otherwise every value needs a run of its own.
@@ -202,7 +206,7 @@ std::optional<std::vector<RunResult>> execute_sweep(const plan::Plan& plan, cons
   for (Job& job : set.jobs) job.quantities.sort();
   std::vector<RunResult> out;
   for (const Constant& value : values) {
-    RunRequest one = request;
+    RunRequest one = base;
     one.params[param] = value;
     run.params[param] = constant_vec(value, run.texts);
     // Only the numerators of threshold indicators change from one value to the next.

@@ -45,6 +45,14 @@ struct BeforeFigures {
 };
 struct GroupResult;
 
+// A dated parameter an indicator reads, with the value that applied to a period: shown as text,
+// the date it is in force from (none for the value declared first) and the decision that set it.
+struct AppliedParam {
+  std::string name, value;
+  std::optional<Day> from;
+  std::string decision;
+};
+
 struct PeriodResult {
   calendar::Period period;
   std::optional<Rational> numerator, denominator;  // ratio indicators
@@ -60,6 +68,9 @@ struct PeriodResult {
   std::optional<Coverage> coverage;
   Hidden hidden;                        // marked only for a public output
   std::optional<BeforeFigures> before;  // when there is a change
+  // The dated parameters the indicator reads, by name, with the values that applied (none when
+  // it reads none, or when --set or a scenario replaced them).
+  std::vector<AppliedParam> parameters;
   // A breakdown's groups (the total is the figures above), in the order of their keys: numbers by
   // value, text by bytes, false before true, the missing group last. Empty without a breakdown.
   std::vector<GroupResult> groups;

@@ -16,7 +16,7 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
                  RowIndexCache& indexes, std::uint32_t t, Evaluator& eval,
                  std::vector<DerivedColumn>& derived,
                  std::vector<std::map<std::size_t, DerivedColumn>>& derived_by_frame,
-                 const std::vector<const Frame*>& frames, const std::vector<Constant>& params,
+                 const std::vector<const Frame*>& frames, const std::string& params_key,
                  unsigned threads) {
   const Table& table = *data.tables[t];
   const std::size_t n = table.rows();
@@ -77,8 +77,7 @@ void materialize(const plan::Plan& plan, const Dataset& data, SortCache& sorts,
     };
     std::string sort_key = fmt::format("{}|{}{}", t, d.signature,
                                        by_period(d.key) || by_period(d.order) ? frame_part : "");
-    if (d.signature.find("param#") != std::string::npos)
-      for (const Constant& c : params) sort_key += "|" + constant_source(c);
+    if (d.signature.find("param#") != std::string::npos) sort_key += params_key;
     auto it = sorts.find(sort_key);
     if (it == sorts.end() && d.kind == plan::Derived::Kind::rows && !d.order_given) {
       // Any sort on the same key groups its rows.
