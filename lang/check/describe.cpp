@@ -262,6 +262,9 @@ class Describer {
       case ast::Polarity::range:
         out += " Within the target range is best";
         break;
+      case ast::Polarity::neutral:
+        out += " No direction is better: a change is reported as up or down";
+        break;
     }
     if (d_.trend) {
       out += d_.trend->kind == ast::TrendKind::previous_period

@@ -145,6 +145,7 @@ TALLY_KW(polarity, "polarity")
 TALLY_KW(higher, "higher")
 TALLY_KW(lower, "lower")
 TALLY_KW(range, "range")
+TALLY_KW(neutral, "neutral")
 TALLY_KW(target, "target")
 TALLY_KW(rag, "rag")
 TALLY_KW(red, "red")
@@ -416,7 +417,7 @@ struct unit_spec
 struct unit_clause : seq<kw_unit, ws, must<unit_spec>> {};
 struct decimals_value : tok<number_text> {};
 struct decimals_clause : seq<kw_decimals, ws, must<decimals_value>> {};
-struct polarity_word : tok<sor<kw_higher, kw_lower, kw_range>> {};
+struct polarity_word : tok<sor<kw_higher, kw_lower, kw_range, kw_neutral>> {};
 struct polarity_clause : seq<kw_polarity, ws, must<polarity_word>> {};
 struct interval_op : tok<string<'.', '.'>> {};
 struct target_upper : seq<interval_op, must<expression>> {};
@@ -542,7 +543,7 @@ TALLY_ERR(window_spec, "expected `rolling N months`, `year to date` or `period`"
 TALLY_ERR(per_word, "expected `per`, as in `rate per 10000`")
 TALLY_ERR(unit_spec, "expected a unit: percent, rate per N, ratio, count, days or number")
 TALLY_ERR(decimals_value, "expected the number of decimal places, such as `decimals 1`")
-TALLY_ERR(polarity_word, "expected `higher`, `lower` or `range`")
+TALLY_ERR(polarity_word, "expected `higher`, `lower`, `range` or `neutral`")
 TALLY_ERR(rag_condition, "expected `when CONDITION` or `otherwise` after the colour")
 TALLY_ERR(rag_end, "expected a rule such as `green when value >= target`, `red otherwise`, or `}`")
 TALLY_ERR(trend_period_word, "expected `period`")

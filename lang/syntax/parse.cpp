@@ -899,9 +899,10 @@ class Builder {
       case NK::polarity_word: {
         if (!once(ind.polarity, c, "polarity")) break;
         const std::string w = word(c);
-        ind.polarity = w == "higher"  ? ast::Polarity::higher
-                       : w == "lower" ? ast::Polarity::lower
-                                      : ast::Polarity::range;
+        ind.polarity = w == "higher"    ? ast::Polarity::higher
+                       : w == "lower"   ? ast::Polarity::lower
+                       : w == "neutral" ? ast::Polarity::neutral
+                                        : ast::Polarity::range;
         ind.polarity_span = span(c);
         break;
       }

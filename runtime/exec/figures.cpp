@@ -82,6 +82,7 @@ Trend trend_of(const plan::IndicatorPlan& ind, const PeriodResult& r, const Peri
     return d_now < d_before ? Trend::improving : Trend::deteriorating;
   }
   if (abs_r(change) <= tolerance) return Trend::stable;
+  if (ind.polarity == plan::Polarity::neutral) return change > 0 ? Trend::up : Trend::down;
   const bool up = change > 0;
   return up == (ind.polarity != plan::Polarity::lower) ? Trend::improving : Trend::deteriorating;
 }
