@@ -1191,6 +1191,10 @@ class Checker {
       case stdlib::Builtin::abs:
         if (!need(0, Kind::number, "a number")) return set(id, Type::error(), l, period);
         return set(id, args[0], l, period);
+      case stdlib::Builtin::year:
+      case stdlib::Builtin::financial_year:
+        if (!need(0, Kind::date, "a date")) return set(id, Type::error(), l, period);
+        return set(id, Type::number(), l, period);
       default:
         return set(id, text_or_extreme_call(id, e, *b, args), l, period);
     }

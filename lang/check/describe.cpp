@@ -88,6 +88,14 @@ class Describer {
         if (e.text == "substring")
           return fmt::format("{} from character {}, {} character(s) long", arg(0), arg(1), arg(2));
         if (e.text == "matches") return fmt::format("{} has the form {}", arg(0), arg(1));
+        if (e.text == "year") return fmt::format("the calendar year of {}", arg(0));
+        if (e.text == "financial_year")
+          return fmt::format("the year the financial year holding {} starts", arg(0));
+        if (e.text == "headcount" && e.args.size() == 2)
+          return fmt::format(
+              "the average daily number of rows active over the {} (from {}, until {} when "
+              "recorded)",
+              window_words(), arg(0), arg(1));
         return ast::expr_source(m_, id);
       case ExprKind::previous:
         return fmt::format(

@@ -411,6 +411,12 @@ class Compiler {
       case stdlib::Builtin::abs:
         op = NodeOp::abs;
         break;
+      case stdlib::Builtin::year:
+        op = NodeOp::year;
+        break;
+      case stdlib::Builtin::financial_year:
+        op = NodeOp::financial_year;
+        break;
       case stdlib::Builtin::least:
       case stdlib::Builtin::greatest:
         return extremes(builtin == stdlib::Builtin::least ? NodeOp::least : NodeOp::greatest, e, t);

@@ -83,6 +83,8 @@ enum class NodeOp : std::uint8_t {
   active,
   coalesce,
   abs,
+  year,            // a = date: its calendar year
+  financial_year,  // a = date: the year its April-to-March financial year starts
   // Conditionals (a = condition, b = then, c = else; a missing condition takes c) and the
   // scalar extremes of two values (a, b), skipping a missing one.
   if_,

@@ -99,6 +99,10 @@ const char* node_op_name(NodeOp op) {
       return "active";
     case NodeOp::coalesce:
       return "coalesce";
+    case NodeOp::year:
+      return "year";
+    case NodeOp::financial_year:
+      return "financial_year";
     case NodeOp::abs:
       return "abs";
     case NodeOp::if_:

@@ -165,6 +165,9 @@ Vec Evaluator::compute(const plan::Node& node) {
       return between_dates(node, eval(node.a), eval(node.b));
     case NodeOp::active:
       return active(eval(node.a), eval(node.b), eval(node.c));
+    case NodeOp::year:
+    case NodeOp::financial_year:
+      return year_of(node, eval(node.a));
     case NodeOp::coalesce:
       return coalesce(eval(node.a), eval(node.b));
     case NodeOp::if_:

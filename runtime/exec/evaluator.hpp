@@ -98,6 +98,8 @@ class Evaluator {
   bool months_table(int months, const Vec& dates);
   Vec between_dates(const plan::Node& node, const Vec& a, const Vec& b);
   static Vec active(const Vec& start, const Vec& end, const Vec& when);
+  // year(d) and financial_year(d): whole numbers at scale 0.
+  static Vec year_of(const plan::Node& node, const Vec& date);
   void outside_holidays(const plan::Node& node, Day d);
   // evaluate_conditional.cpp
   static Vec choose(const Vec& condition, Vec a, Vec b);
