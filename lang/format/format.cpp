@@ -494,6 +494,13 @@ class Formatter {
       else
         add(a->span, with_expr(2, label(keyword), a->aggregate));
     };
+    for (const ast::MeasureClause& mc : i.measures) {
+      const std::string start = "measure " + mc.name.text + " = ";
+      if (mc.where.valid())
+        add(mc.span, with_expr(2, start + ex(mc.aggregate) + " where ", mc.where));
+      else
+        add(mc.span, with_expr(2, start, mc.aggregate));
+    }
     agg("denominator", i.denominator);
     agg("numerator", i.numerator);
     agg("value", i.value);

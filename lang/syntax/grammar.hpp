@@ -175,6 +175,7 @@ TALLY_KW(exists, "exists")
 TALLY_KW(first, "first")
 TALLY_KW(run_number, "run_number")
 TALLY_KW(while, "while")
+TALLY_KW(measure, "measure")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -406,6 +407,10 @@ struct window_clause : seq<kw_window, ws, must<window_spec>> {};
 struct let_clause : seq<kw_let, ws, must<name_tok>, must<equals>, must<expression>> {};
 struct where_clause : seq<kw_where, ws, must<expression>> {};
 struct agg_where : seq<kw_where, ws, must<expression>> {};
+// `measure NAME = AGG [where COND]`: a named aggregate that numerator, denominator and value can
+// combine in arithmetic.
+struct measure_clause
+    : seq<kw_measure, ws, must<name_tok>, must<equals>, must<expression>, opt<agg_where>> {};
 struct denominator_clause : seq<kw_denominator, ws, must<expression>, opt<agg_where>> {};
 struct numerator_clause : seq<kw_numerator, ws, must<expression>, opt<agg_where>> {};
 struct value_clause : seq<kw_value, ws, must<expression>, opt<agg_where>> {};
@@ -441,9 +446,9 @@ struct benchmark_clause : seq<kw_benchmark, ws, must<name_tok>, must<expression>
 };
 
 struct clause : sor<code_clause, title_clause, description_clause, from_clause, period_clause,
-                    window_clause, let_clause, where_clause, denominator_clause, numerator_clause,
-                    value_clause, unit_clause, decimals_clause, polarity_clause, target_clause,
-                    rag_clause, trend_clause, benchmark_clause> {};
+                    window_clause, let_clause, where_clause, measure_clause, denominator_clause,
+                    numerator_clause, value_clause, unit_clause, decimals_clause, polarity_clause,
+                    target_clause, rag_clause, trend_clause, benchmark_clause> {};
 struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};

@@ -96,6 +96,7 @@ namespace {
   X(let_clause) \
   X(where_clause) \
   X(agg_where) \
+  X(measure_clause) \
   X(denominator_clause) \
   X(numerator_clause) \
   X(value_clause) \
@@ -855,6 +856,16 @@ class Builder {
           ind.where_span = span(c);
         }
         break;
+      case NK::measure_clause: {
+        ast::MeasureClause mc;
+        mc.name = name(*c.children[0]);
+        const ast::AggClause a = agg_clause(c, 1);
+        mc.aggregate = a.aggregate;
+        mc.where = a.where;
+        mc.span = a.span;
+        ind.measures.push_back(mc);
+        break;
+      }
       case NK::denominator_clause:
         if (once(ind.denominator, c, "denominator")) ind.denominator = agg_clause(c);
         break;
@@ -1043,10 +1054,10 @@ class Builder {
     return t;
   }
 
-  ast::AggClause agg_clause(const Node& c) {
+  ast::AggClause agg_clause(const Node& c, std::size_t first = 0) {
     ast::AggClause a;
     a.span = span(c);
-    a.aggregate = expr(*c.children[0]);
+    a.aggregate = expr(*c.children[first]);
     if (const Node* w = child(c, NK::agg_where)) a.where = expr(*w->children.front());
     return a;
   }

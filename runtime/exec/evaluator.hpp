@@ -32,6 +32,8 @@ struct Frame {
   Day period_start = 0, period_end = 0, window_start = 0, window_end = 0;
   std::optional<Rational> value, target;
   std::vector<std::optional<Rational>> benchmarks;
+  // The indicator's measures and indicator-level lookups, once the scan is done.
+  std::vector<std::optional<Rational>> measures, lookups;
 };
 
 // What every evaluator of one run reads: the plan, text codes, the constants' and parameters'

@@ -20,7 +20,8 @@ struct Job {
   Frame frame;
   calendar::Period period;
   Aggregate den, num, value;
-  Quantities quantities;  // sweeps only
+  std::vector<Aggregate> measures;  // one per measure of the indicator
+  Quantities quantities;            // sweeps only
 
   // The same indicator and period with nothing accumulated yet.
   Job fresh() const;
