@@ -19,7 +19,7 @@ class MeasuresTest : public TempFolderTest {
  protected:
   // Runs `definitions` over the files written under data/, for `period` and the one before.
   runtime::RunResult run(const std::string& definitions, const std::string& period,
-                         const std::string& label) {
+                         const std::string& label, unsigned threads = 1) {
     const auto defs = write("defs.tally", definitions);
     front_ = check::load_definitions({defs.string()});
     for (const auto& d : front_->diags.items()) ADD_FAILURE() << d.message;
@@ -30,7 +30,7 @@ class MeasuresTest : public TempFolderTest {
     r.period = *calendar::parse_period_arg(period);
     r.period_label = label;
     r.history = 2;
-    r.threads = 1;
+    r.threads = threads;
     std::vector<runtime::Issue> errors;
     runtime::ExecCaches caches;
     runtime::RunResult result = runtime::execute(plan_, data_, caches, r, errors);
@@ -155,6 +155,46 @@ TEST_F(MeasuresTest, ADenominatorOfMeasuresThatIsZeroGivesAMissingValueWithANote
   EXPECT_EQ(*fine.value, Rational(100));
   EXPECT_EQ(*fine.denominator, Rational(2));
   EXPECT_TRUE(fine.note.empty());
+}
+
+TEST_F(MeasuresTest, MeasuresAndHeadcountAgreeOnOneAndTwoThreads) {
+  std::filesystem::create_directories(dir_ / "data");
+  std::string csv = "id,role,start_date,leave_date\n";
+  std::uint64_t state = 99;
+  auto next = [&state](std::uint64_t below) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % below;
+  };
+  // More rows than kParallelRows, so that two threads take a stretch each and merge.
+  for (int r = 0; r < 70000; ++r) {
+    const Day start = days_from_civil(2014, 1, 1) + static_cast<Day>(next(2000));
+    csv += "S" + std::to_string(r) + (next(3) == 0 ? ",manager," : ",worker,") + format_iso(start) +
+           ",";
+    if (next(2) == 0) csv += format_iso(start + static_cast<Day>(next(900)));
+    csv += "\n";
+  }
+  write("data/staff.csv", csv);
+  const std::string defs =
+      "table staff { id text key  role text  start_date date  leave_date date? }\n"
+      "indicator turnover {\n"
+      "  from staff  period quarter  window rolling 12 months\n"
+      "  measure leavers = count where leave_date in window\n"
+      "  measure average = headcount(start_date, leave_date) where role = \"worker\"\n"
+      "  numerator leavers\n"
+      "  denominator average * 2\n"
+      "}\n";
+  const auto one = run(defs, "2017-18Q1", "2017-18 Q1", 1);
+  const auto two = run(defs, "2017-18Q1", "2017-18 Q1", 2);
+  const auto& a = one.indicators.at(0).results;
+  const auto& b = two.indicators.at(0).results;
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    ASSERT_TRUE(a[k].numerator && a[k].denominator && a[k].value);
+    EXPECT_GT(*a[k].numerator, 0);
+    EXPECT_EQ(*a[k].numerator, *b[k].numerator);
+    EXPECT_EQ(*a[k].denominator, *b[k].denominator);
+    EXPECT_EQ(*a[k].value, *b[k].value);
+  }
 }
 
 }  // namespace
