@@ -50,8 +50,10 @@ namespace {
 const char* arrow(Trend t) {
   switch (t) {
     case Trend::improving:
+    case Trend::up:
       return "▲";
     case Trend::deteriorating:
+    case Trend::down:
       return "▼";
     case Trend::stable:
       return "►";

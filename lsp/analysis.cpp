@@ -59,10 +59,10 @@ enum Kind {
   kConstant = 21
 };
 
-const char* const kClauseWords[] = {"code",   "title", "description", "from",        "period",
-                                    "window", "let",   "where",       "denominator", "numerator",
-                                    "value",  "unit",  "decimals",    "polarity",    "target",
-                                    "rag",    "trend", "benchmark"};
+const char* const kClauseWords[] = {"code",    "title", "description", "from",        "period",
+                                    "window",  "let",   "where",       "denominator", "numerator",
+                                    "measure", "value", "unit",        "decimals",    "polarity",
+                                    "target",  "rag",   "trend",       "benchmark",   "by"};
 const char* const kDeclarationWords[] = {"table",  "param", "scenario", "indicator",
                                          "import", "test",  "suppress"};
 const char* const kExpressionWords[] = {
@@ -327,6 +327,8 @@ Json Analysis::definition(std::size_t offset) const {
       if (!contains(d.span, offset)) continue;
       for (const ast::LetClause& l : d.lets)
         if (l.name.text == word) return location(l.name.span);
+      for (const ast::MeasureClause& mc : d.measures)
+        if (mc.name.text == word) return location(mc.name.span);
       if (d.from) {
         Json j = column_of(find_table(d.from->text), word);
         if (!j.is_null()) return j;

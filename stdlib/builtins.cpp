@@ -41,6 +41,9 @@ constexpr BuiltinInfo kBuiltins[] = {
      "`length` characters of t from character `start`, the first being 1; shorter at the end", 3},
     {Builtin::matches, "matches", "matches(t: text, \"pattern\") -> bool",
      "the whole of t matches the RE2 pattern (a literal text, checked with the definitions)", 2},
+    {Builtin::year, "year", "year(d: date) -> number", "the calendar year of d, as in 2017", 1},
+    {Builtin::financial_year, "financial_year", "financial_year(d: date) -> number",
+     "the year the UK financial year holding d starts: 2017 for 2017-04-01 to 2018-03-31", 1},
 };
 }  // namespace
 

@@ -126,7 +126,8 @@ std::string target_with_unit(const PeriodResult& r, const plan::IndicatorPlan& i
 }
 
 // The direction of travel: an arrow the way the value went, coloured by improving or
-// deteriorating, the change and the word.
+// deteriorating (a neutral indicator's up or down in the grey of stable), the change and the
+// word.
 std::string direction_of(const PeriodResult& last, const plan::IndicatorPlan& ind) {
   if (last.trend == Trend::none || !last.change) return "<span class=\"dir\">&ndash;</span>";
   const std::string change = signed_change(*last.change, ind.decimals);
@@ -134,12 +135,13 @@ std::string direction_of(const PeriodResult& last, const plan::IndicatorPlan& in
   if (last.trend != Trend::stable && change[0] == '+') arrow = "&#9650;";  // ▲
   if (last.trend != Trend::stable && change[0] == '-') arrow = "&#9660;";  // ▼
   std::string out = fmt::format(
-      "<span class=\"dir dir-{0}\"><span class=\"arrow\" aria-hidden=\"true\">{1}</span> {2}"
+      "<span class=\"dir dir-{0}\"{3}><span class=\"arrow\" aria-hidden=\"true\">{1}</span> {2}"
       "<span class=\"word\">{0}</span></span>",
       runtime::trend_name(last.trend), arrow,
       // A public paper shows the arrow, worked out from the exact change, and not the change.
       esc(last.hidden.change ? last.hidden.text
-                             : change + (ind.unit == plan::UnitKind::percent ? " pts" : "")));
+                             : change + (ind.unit == plan::UnitKind::percent ? " pts" : "")),
+      last.trend == Trend::up || last.trend == Trend::down ? " style=\"color:#4a4f57\"" : "");
   return out;
 }
 

@@ -213,6 +213,15 @@ struct AggClause {
   Span span;
 };
 
+// `measure NAME = AGG [where COND]`: an aggregate over the indicator's rows, named so that
+// numerator, denominator and value can be arithmetic of measures.
+struct MeasureClause {
+  Name name;
+  ExprId aggregate;
+  ExprId where;  // may be invalid
+  Span span;
+};
+
 struct UnitClause {
   UnitKind kind = UnitKind::percent;
   std::string per;  // for `rate per N`: N as written
@@ -255,6 +264,7 @@ struct IndicatorDecl {
   std::vector<LetClause> lets;
   std::optional<ExprId> where;
   Span where_span;
+  std::vector<MeasureClause> measures;
   std::optional<AggClause> denominator, numerator, value;
   std::optional<UnitClause> unit;
   std::optional<int> decimals;

@@ -225,6 +225,9 @@ std::vector<std::pair<std::string, std::string>> clause_texts(const Module& m,
   }
   for (const LetClause& l : i.lets) out.emplace_back("let " + l.name.text, "= " + ex(l.value));
   if (i.where) out.emplace_back("where", ex(*i.where));
+  for (const MeasureClause& mc : i.measures)
+    out.emplace_back("measure " + mc.name.text,
+                     "= " + ex(mc.aggregate) + (mc.where.valid() ? " where " + ex(mc.where) : ""));
   auto agg = [&](const char* what, const std::optional<AggClause>& a) {
     if (a)
       out.emplace_back(what, ex(a->aggregate) + (a->where.valid() ? " where " + ex(a->where) : ""));

@@ -40,6 +40,8 @@ const char* polarity_name(Polarity p) {
       return "lower";
     case Polarity::range:
       return "range";
+    case Polarity::neutral:
+      return "neutral";
   }
   return "?";
 }

@@ -10,7 +10,8 @@ namespace tally {
 enum class Cadence : std::uint8_t { month, quarter, year };
 enum class WindowKind : std::uint8_t { period, rolling_months, year_to_date };
 enum class UnitKind : std::uint8_t { percent, rate, ratio, count, days, number };
-enum class Polarity : std::uint8_t { higher, lower, range };
+// neutral: neither direction is better; trends say only up, down or stable.
+enum class Polarity : std::uint8_t { higher, lower, range, neutral };
 enum class Colour : std::uint8_t { red, amber, green };
 enum class TrendKind : std::uint8_t { previous_period, same_period_last_year };
 

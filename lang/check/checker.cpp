@@ -43,6 +43,7 @@ enum class Context : std::uint8_t {
   clause,     // the top of numerator / denominator / value: an aggregate
   indicator,  // rag rules: value, target, benchmarks, parameters
   constant,   // target, benchmarks, stable within, parameter values: literals and parameters
+  measures,   // numerator / denominator / value written as arithmetic of measures and lookups
 };
 
 struct Scope {
@@ -549,6 +550,18 @@ class Checker {
     let_positions_.clear();
     for (std::size_t i = 0; i < d.lets.size(); ++i)
       let_positions_[d.lets[i].name.text].push_back(i);
+    measure_index_.clear();
+    measure_types_.assign(d.measures.size(), Type::error());
+    for (std::size_t k = 0; k < d.measures.size(); ++k) {
+      const ast::Name& n = d.measures[k].name;
+      auto [it, fresh] = measure_index_.emplace(n.text, k);
+      if (!fresh)
+        diags_
+            .error(DiagKind::duplicate_name, n.span,
+                   fmt::format("`measure {}` is given twice in this indicator", n.text),
+                   "give the second one another name")
+            .labels.push_back(Label{d.measures[it->second].name.span, "first defined here"});
+    }
     for (std::size_t i = 0; i < d.lets.size(); ++i) {
       for (const std::size_t j : let_positions_[d.lets[i].name.text]) {
         if (j < i) {
@@ -568,10 +581,36 @@ class Checker {
     if (d.where) require_bool(*d.where, expr(*d.where, row), "`where`");
     breakdown(d, ind, row);
 
+    for (std::size_t k = 0; k < d.measures.size(); ++k) {
+      const ast::MeasureClause& mc = d.measures[k];
+      measure_types_[k] =
+          agg_clause(ast::AggClause{mc.aggregate, mc.where, mc.span}, row, "measure");
+    }
     Type den_type, num_type, value_type;
-    if (d.denominator) den_type = agg_clause(*d.denominator, row, "denominator");
-    if (d.numerator) num_type = agg_clause(*d.numerator, row, "numerator");
-    if (d.value) value_type = agg_clause(*d.value, row, "value");
+    auto clause = [&](const ast::AggClause& c, const char* what) {
+      return uses_measures(m_, d, c) ? measure_clause(c, ind, what) : agg_clause(c, row, what);
+    };
+    if (d.denominator) den_type = clause(*d.denominator, "denominator");
+    if (d.numerator) num_type = clause(*d.numerator, "numerator");
+    if (d.value) value_type = clause(*d.value, "value");
+    if (d.numerator && d.denominator &&
+        uses_measures(m_, d, *d.numerator) != uses_measures(m_, d, *d.denominator)) {
+      const bool num_measures = uses_measures(m_, d, *d.numerator);
+      const ast::AggClause& agg = num_measures ? *d.denominator : *d.numerator;
+      const std::string written =
+          ast::expr_source(m_, agg.aggregate) +
+          (agg.where.valid() ? " where " + ast::expr_source(m_, agg.where) : std::string());
+      diags_.error(
+          DiagKind::clause_conflict, agg.span,
+          fmt::format("the {} is an expression of measures, but the {} is an aggregate, whose "
+                      "numerator may count only rows of its denominator; the two forms do not "
+                      "mix",
+                      num_measures ? "numerator" : "denominator",
+                      num_measures ? "denominator" : "numerator"),
+          fmt::format("name it as a measure too, `measure all = {}`, and write `{} all`", written,
+                      num_measures ? "denominator" : "numerator"));
+    }
+    share_units(d, ind, num_type, den_type);
     missing_logic(d, table);
 
     if (d.value && !d.unit && !value_type.is_error()) {
@@ -670,6 +709,13 @@ class Checker {
         diags_.error(DiagKind::bad_breakdown, at,
                      "a breakdown is a value of each row, not an aggregate",
                      "name a column or a `let` of the rows, such as `by team`");
+      } else if (!d.measures.empty()) {
+        diags_.error(DiagKind::bad_breakdown, at,
+                     fmt::format("indicator `{}` is built from measures, which are figures of "
+                                 "all its rows: it cannot be broken down",
+                                 d.name.text),
+                     "break down an indicator whose numerator and denominator are `count where "
+                     "...` (or `sum`, `mean` ...), or filter this one with `where` for one group");
       }
     }
     if (ind.by_ad_hoc && diags_.error_count() != before && ind_table_) {
@@ -708,6 +754,10 @@ class Checker {
     }
     std::vector<ExprId> tops;
     if (d.where) tops.push_back(*d.where);
+    for (const auto& mc : d.measures) {
+      tops.push_back(mc.aggregate);
+      tops.push_back(mc.where);
+    }
     for (const auto* c : {&d.denominator, &d.numerator, &d.value}) {
       if (!*c) continue;
       tops.push_back((*c)->aggregate);
@@ -805,6 +855,51 @@ class Checker {
     }
   }
 
+  // A share (percent, rate or ratio) compares like with like: days over a count of rows, say,
+  // is not a share of anything.
+  void share_units(const ast::IndicatorDecl& d, const Indicator& ind, const Type& num,
+                   const Type& den) {
+    if (!d.numerator || !d.denominator || num.is_error() || den.is_error()) return;
+    if (ind.unit != ast::UnitKind::percent && ind.unit != ast::UnitKind::rate &&
+        ind.unit != ast::UnitKind::ratio)
+      return;
+    if (num.kind != Kind::number || den.kind != Kind::number) return;
+    if (dimension(num.unit) == dimension(den.unit)) return;
+    diags_
+        .error(DiagKind::share_units, m_.expr(d.numerator->aggregate).span,
+               fmt::format("this {} is a share, but its numerator is {} and its denominator {}",
+                           ast::unit_name(ind.unit), describe(num), describe(den)),
+               "a share counts the same things above and below, as `count` over `count`; for "
+               "an average in days, write `value mean days(a, b)` with `unit days`")
+        .labels.push_back(Label{m_.expr(d.denominator->aggregate).span, "the denominator"});
+  }
+
+  // A numerator, denominator or value written as arithmetic of the indicator's measures,
+  // parameters and lookups of another table by an indicator-level key.
+  Type measure_clause(const ast::AggClause& c, const Indicator& ind, const char* what) {
+    Scope s;
+    s.context = Context::measures;
+    s.indicator = &ind;
+    s.table = ind_table_;
+    const Type t = expr(c.aggregate, s);
+    if (c.where.valid()) {
+      expr(c.where, s);
+      diags_.error(DiagKind::clause_conflict, m_.expr(c.where).span,
+                   fmt::format("a `{} ... where` needs an aggregate before `where`, but `{}` is "
+                               "an expression of measures",
+                               what, src(c.aggregate)),
+                   "give each measure its own condition: `measure NAME = count where ...`");
+      return Type::error();
+    }
+    if (!t.is_error() && t.kind != Kind::number) {
+      diags_.error(DiagKind::type_mismatch, m_.expr(c.aggregate).span,
+                   fmt::format("a {} must be a number; this is {}", what, describe(t)),
+                   "combine measures with + - * /");
+      return Type::error();
+    }
+    return t;
+  }
+
   Type agg_clause(const ast::AggClause& c, const Scope& row, const char* what) {
     Scope top = row;
     top.context = Context::clause;
@@ -813,12 +908,15 @@ class Checker {
       require_bool(c.where, expr(c.where, row), fmt::format("`{} ... where`", what).c_str());
     if (t.is_error()) return t;
     const auto& e = m_.expr(c.aggregate);
-    if (e.kind != ExprKind::aggregate) {
+    if (e.kind != ExprKind::aggregate && !is_headcount(e)) {
       diags_.error(
           DiagKind::aggregate_expected, e.span,
           fmt::format("`{}` needs an aggregate, but `{}` is a value of each row", what,
                       ast::expr_source(m_, c.aggregate)),
-          "start it with count, count distinct X, sum X, mean X, median X, min X or max X");
+          std::string_view(what) == "measure"
+              ? "a measure is an aggregate: count, count distinct X, sum X, mean X, median X, "
+                "min X, max X or headcount(START, END)"
+              : "start it with count, count distinct X, sum X, mean X, median X, min X or max X");
       return Type::error();
     }
     if (std::string_view(what) != "value" && t.kind != Kind::number) {
@@ -882,7 +980,7 @@ class Checker {
   Type expr(ExprId id, const Scope& s) {
     const ast::Expr& e = m_.expr(id);
     // Aggregates are allowed only at the very top of a clause.
-    if (e.kind == ExprKind::aggregate) return aggregate(id, e, s);
+    if (e.kind == ExprKind::aggregate || is_headcount(e)) return aggregate(id, e, s);
     Scope inner = s;
     if (inner.context == Context::clause) inner.context = Context::row;
     return value(id, e, inner);
@@ -893,12 +991,16 @@ class Checker {
       diags_.error(DiagKind::aggregate_misplaced, e.span,
                    fmt::format("`{}` is an aggregate over many rows; it cannot stand where one "
                                "value is expected",
-                               ast::op_text(e.op)),
-                   misplaced_aggregate_hint(e));
+                               is_headcount(e) ? "headcount" : ast::op_text(e.op)),
+                   s.context == Context::measures
+                       ? "name it first, as in `measure leavers = count where ...`, and use the "
+                         "name here"
+                       : misplaced_aggregate_hint(e));
       return set(id, Type::error(), Level::aggregate);
     }
     Scope row = s;
     row.context = Context::row;
+    if (is_headcount(e)) return headcount(id, e, row);
     if (e.op == Op::count) return set(id, Type::number(), Level::aggregate);
     const Type operand = expr(e.args[0], row);
     if (operand.is_error()) return set(id, Type::error(), Level::aggregate);
@@ -1020,8 +1122,42 @@ class Checker {
     return set(id, Type::error(), Level::constant);
   }
 
+  // `headcount(START, END)`: two dates of each row; the average daily number of active rows.
+  Type headcount(ExprId id, const ast::Expr& e, const Scope& row) {
+    std::vector<Type> args;
+    for (ExprId a : e.args) args.push_back(expr(a, row));
+    if (args.size() != 2) {
+      diags_.error(DiagKind::wrong_arguments, e.span,
+                   fmt::format("`headcount` takes 2 arguments, but {} {} given", args.size(),
+                               args.size() == 1 ? "is" : "are"),
+                   "headcount(start: date, end: date): rows active each day of the window, on "
+                   "average, as active(start, end, day)");
+      return set(id, Type::error(), Level::aggregate);
+    }
+    bool ok = true;
+    for (std::size_t k = 0; k < 2; ++k) {
+      if (args[k].is_error()) {
+        ok = false;
+      } else if (args[k].kind != Kind::date) {
+        diags_.error(DiagKind::wrong_arguments, m_.expr(e.args[k]).span,
+                     fmt::format("argument {} of `headcount` must be a date, but `{}` is {}", k + 1,
+                                 src(e.args[k]), describe(args[k])),
+                     "headcount(start: date, end: date)");
+        ok = false;
+      }
+    }
+    return set(id, ok ? Type::number() : Type::error(), Level::aggregate);
+  }
+
   Type misplaced_row(ExprId id, const ast::Expr& e, const Scope& s) {
-    if (s.context == Context::indicator) {
+    if (s.context == Context::measures) {
+      diags_.error(DiagKind::row_value_misplaced, e.span,
+                   fmt::format("`{}` is a value of each row; an expression of measures sees "
+                               "measures, parameters, numbers and lookups by period or window",
+                               src(id)),
+                   "aggregate it in a measure, as in `measure total = sum " + src(id) +
+                       "`, and use the measure's name");
+    } else if (s.context == Context::indicator) {
       diags_.error(DiagKind::row_value_misplaced, e.span,
                    fmt::format("`{}` is a value of each row; a rag rule sees only value, target, "
                                "benchmarks and parameters",
@@ -1109,6 +1245,22 @@ class Checker {
         return set(id, type_of_column(s.table->schema.columns[c].type), Level::row);
       }
     }
+    // Measures, in an expression of measures.
+    if (auto it = measure_index_.find(n); it != measure_index_.end()) {
+      if (s.context == Context::measures) {
+        p_.refs[id.value] = Ref{Ref::What::measure, static_cast<std::uint32_t>(it->second), 0};
+        return set(id, measure_types_[it->second], Level::indicator);
+      }
+      if (s.context == Context::row) {
+        diags_.error(DiagKind::measure_misplaced, e.span,
+                     fmt::format("`{}` is a measure, an aggregate over many rows; it cannot "
+                                 "stand in a value or condition of each row",
+                                 n),
+                     "use measures in `numerator`, `denominator` or `value`; for a condition "
+                     "on each row, use a column or a `let`");
+        return set(id, Type::error(), Level::row);
+      }
+    }
     // Parameters.
     if (auto it = params_by_name_.find(n); it != params_by_name_.end()) {
       p_.refs[id.value] = Ref{Ref::What::param, it->second, 0};
@@ -1139,6 +1291,13 @@ class Checker {
       return set(id, Type::error(), Level::indicator);
     }
     if (table_unknown_) return set(id, Type::error(), Level::row);  // reported at `from`
+    if (s.context == Context::measures) {
+      std::vector<std::string> candidates = param_names();
+      for (const auto& [name, k] : measure_index_) candidates.push_back(name);
+      unknown(n, e.span, candidates, "measure",
+              "declare it in this indicator with `measure NAME = AGG [where COND]`");
+      return set(id, Type::error(), Level::indicator);
+    }
     // Unknown: suggest the nearest name in reach.
     std::vector<std::string> candidates = param_names();
     if (ind && s.context == Context::row)
@@ -1173,13 +1332,15 @@ class Checker {
                      fmt::format("use `{0}.start` or `{0}.end`", e.text));
         return set(id, Type::error(), Level::row);
       }
-      if (s.context != Context::row) return misplaced_row(id, e, s);
+      if (s.context != Context::row && s.context != Context::measures)
+        return misplaced_row(id, e, s);
       const bool start = e.field == "start";
       const Ref::What what = e.text == "period"
                                  ? (start ? Ref::What::period_start : Ref::What::period_end)
                                  : (start ? Ref::What::window_start : Ref::What::window_end);
       p_.refs[id.value] = Ref{what, 0, 0};
-      return set(id, Type::date(), Level::row, true);
+      return set(id, Type::date(), s.context == Context::measures ? Level::indicator : Level::row,
+                 true);
     }
     if (e.text == "benchmark") {
       if (s.context != Context::indicator) {
@@ -1244,7 +1405,7 @@ class Checker {
               DiagKind::unknown_table);
       return set(id, Type::error(), Level::row);
     }
-    if (s.context != Context::row) return misplaced_row(id, e, s);
+    if (s.context != Context::row && s.context != Context::measures) return misplaced_row(id, e, s);
     const Table& t = p_.tables[it->second];
     if (!t.key) {
       diags_.error(DiagKind::no_key, e.span,
@@ -1276,7 +1437,9 @@ class Checker {
                    "look the row up by a value of the key's type");
     }
     p_.refs[id.value] = Ref{Ref::What::column, it->second, *column};
-    return set(id, type_of_column(t.schema.columns[*column].type), Level::row,
+    // In an expression of measures the key is the period's: one row of `t` per period.
+    return set(id, type_of_column(t.schema.columns[*column].type),
+               s.context == Context::measures ? Level::indicator : Level::row,
                join_period({e.args[0]}));
   }
 
@@ -1356,6 +1519,10 @@ class Checker {
       case stdlib::Builtin::abs:
         if (!need(0, Kind::number, "a number")) return set(id, Type::error(), l, period);
         return set(id, args[0], l, period);
+      case stdlib::Builtin::year:
+      case stdlib::Builtin::financial_year:
+        if (!need(0, Kind::date, "a date")) return set(id, Type::error(), l, period);
+        return set(id, Type::number(), l, period);
       default:
         return set(id, text_or_extreme_call(id, e, *b, args), l, period);
     }
@@ -1630,12 +1797,17 @@ class Checker {
       warn(*d.where, {});
       holding.push_back(*d.where);
     }
+    for (const auto& mc : d.measures) {
+      warn(mc.where, holding);
+      if (!m_.expr(mc.aggregate).args.empty() && m_.expr(mc.aggregate).kind == ExprKind::aggregate)
+        warn(m_.expr(mc.aggregate).args[0], holding);
+    }
     for (const auto* c : {&d.denominator, &d.value}) {
-      if (!*c) continue;
+      if (!*c || uses_measures(m_, d, **c)) continue;
       warn((*c)->where, holding);
       if (!m_.expr((*c)->aggregate).args.empty()) warn(m_.expr((*c)->aggregate).args[0], holding);
     }
-    if (d.numerator) {
+    if (d.numerator && !uses_measures(m_, d, *d.numerator)) {
       if (d.denominator && d.denominator->where.valid()) holding.push_back(d.denominator->where);
       warn(d.numerator->where, holding);
       if (!m_.expr(d.numerator->aggregate).args.empty())
@@ -1839,6 +2011,9 @@ class Checker {
   }
   std::vector<Extent> extents_;  // by ExprId
   std::vector<std::string> benchmark_names_;
+  // The current indicator's measures: index by name, and each one's type.
+  std::map<std::string, std::size_t> measure_index_;
+  std::vector<Type> measure_types_;
   const ast::IndicatorDecl* current_decl_ = nullptr;
   const Table* ind_table_ = nullptr;
   bool table_unknown_ = false;

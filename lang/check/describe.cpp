@@ -92,6 +92,14 @@ class Describer {
         if (e.text == "substring")
           return fmt::format("{} from character {}, {} character(s) long", arg(0), arg(1), arg(2));
         if (e.text == "matches") return fmt::format("{} has the form {}", arg(0), arg(1));
+        if (e.text == "year") return fmt::format("the calendar year of {}", arg(0));
+        if (e.text == "financial_year")
+          return fmt::format("the year the financial year holding {} starts", arg(0));
+        if (e.text == "headcount" && e.args.size() == 2)
+          return fmt::format(
+              "the average daily number of rows active over the {} (from {}, until {} when "
+              "recorded)",
+              window_words(), arg(0), arg(1));
         return ast::expr_source(m_, id);
       case ExprKind::previous:
         return fmt::format(
@@ -214,7 +222,40 @@ class Describer {
     const std::string rows = t.schema.title.empty() ? t.schema.name + " rows" : t.schema.title;
     std::vector<std::string> filters;
     if (d_.where) filters.push_back(words(*d_.where));
-    if (d_.value) {
+    const bool measures = (d_.value && uses_measures(m_, d_, *d_.value)) ||
+                          (d_.numerator && uses_measures(m_, d_, *d_.numerator));
+    if (measures) {
+      out = fmt::format("Measures over the {}", lower_first(rows));
+      if (!filters.empty()) out += fmt::format(" where {}", join_and(filters));
+      out += ", each over its own rows:";
+      for (std::size_t k = 0; k < d_.measures.size(); ++k) {
+        const ast::MeasureClause& mc = d_.measures[k];
+        out += fmt::format(" {} is {}{}{}", mc.name.text, words(mc.aggregate),
+                           mc.where.valid() ? " where " + words(mc.where) : std::string(),
+                           k + 1 == d_.measures.size() ? "." : ";");
+      }
+      if (d_.value) {
+        out += fmt::format(" The value is {}.", ast::expr_source(m_, d_.value->aggregate));
+      } else if (d_.numerator && d_.denominator) {
+        std::string share;
+        switch (ind_.unit) {
+          case ast::UnitKind::percent:
+            share = "percentage";
+            break;
+          case ast::UnitKind::rate:
+            share = fmt::format("rate per {}", d_.unit ? d_.unit->per : "1");
+            break;
+          default:
+            share = "share";
+            break;
+        }
+        out += fmt::format(
+            " The {} is {} out of {}; the numerator's rows need not be among the "
+            "denominator's.",
+            share, ast::expr_source(m_, d_.numerator->aggregate),
+            ast::expr_source(m_, d_.denominator->aggregate));
+      }
+    } else if (d_.value) {
       if (d_.value->where.valid()) filters.push_back(words(d_.value->where));
       out = fmt::format("{} among the {}", capital(words(d_.value->aggregate)), lower_first(rows));
       if (!filters.empty()) out += fmt::format(" where {}", join_and(filters));
@@ -265,6 +306,9 @@ class Describer {
         break;
       case ast::Polarity::range:
         out += " Within the target range is best";
+        break;
+      case ast::Polarity::neutral:
+        out += " No direction is better: a change is reported as up or down";
         break;
     }
     if (d_.trend) {

@@ -193,4 +193,15 @@ std::string print_types(const Program& program, const SourceManager& sources) {
   return out;
 }
 
+bool is_headcount(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::call && e.text == "headcount";
+}
+
+bool uses_measures(const ast::Module& module, const ast::IndicatorDecl& d,
+                   const ast::AggClause& c) {
+  if (d.measures.empty() || !c.aggregate.valid()) return false;
+  const ast::Expr& e = module.expr(c.aggregate);
+  return e.kind != ast::ExprKind::aggregate && !is_headcount(e);
+}
+
 }  // namespace tally::check

@@ -35,6 +35,7 @@ struct Ref {
     target,
     benchmark,
     builtin,
+    measure,  // index: the indicator's measure
   };
   What what = What::none;
   std::uint32_t index = 0;  // column, let, param, benchmark or builtin index; lookup: table
@@ -92,6 +93,13 @@ struct Program {
   std::optional<std::uint32_t> find_indicator(const std::string& name) const;
   std::optional<std::uint32_t> find_table(const std::string& name) const;
 };
+
+// Whether `e` is `headcount(START, END)`, the aggregate written as a call.
+bool is_headcount(const ast::Expr& e);
+// Whether numerator, denominator or value clause `c` of `d` is an arithmetic expression of
+// measures (rather than `AGG [where COND]`): the indicator has measures and the clause does not
+// start with an aggregate.
+bool uses_measures(const ast::Module& module, const ast::IndicatorDecl& d, const ast::AggClause& c);
 
 // Checks every file of `module` (the first `named_files` of module.files were named on the
 // command line; the rest came in through imports).

@@ -396,7 +396,7 @@ class Formatter {
     if (!t.title.empty()) head += " " + quoted(t.title);
     const std::uint32_t open = find_outside(text(), t.name.span.end, '{', t.name.span.end);
     const std::uint32_t close = closing_brace(text(), t.span);
-    if (t.columns.empty() && !w_.comments_within(t.span.begin, close)) {
+    if (t.columns.empty() && !w_.comments_within(open, close)) {
       w_.item(t.span.begin, t.span.end, 0, {head + " { }"});
       return;
     }
@@ -522,6 +522,13 @@ class Formatter {
       else
         add(a->span, with_expr(2, label(keyword), a->aggregate));
     };
+    for (const ast::MeasureClause& mc : i.measures) {
+      const std::string start = "measure " + mc.name.text + " = ";
+      if (mc.where.valid())
+        add(mc.span, with_expr(2, start + ex(mc.aggregate) + " where ", mc.where));
+      else
+        add(mc.span, with_expr(2, start, mc.aggregate));
+    }
     agg("denominator", i.denominator);
     agg("numerator", i.numerator);
     agg("value", i.value);

@@ -312,6 +312,8 @@ class Compiler {
         return node(NodeOp::ind_value, t, e.span);
       case Ref::What::target:
         return node(NodeOp::ind_target, t, e.span);
+      case Ref::What::measure:
+        return node(NodeOp::ind_measure, t, e.span, kNone, kNone, kNone, r.index);
       default:
         return kNone;
     }
@@ -416,6 +418,12 @@ class Compiler {
       case stdlib::Builtin::abs:
         op = NodeOp::abs;
         break;
+      case stdlib::Builtin::year:
+        op = NodeOp::year;
+        break;
+      case stdlib::Builtin::financial_year:
+        op = NodeOp::financial_year;
+        break;
       case stdlib::Builtin::least:
       case stdlib::Builtin::greatest:
         return extremes(builtin == stdlib::Builtin::least ? NodeOp::least : NodeOp::greatest, e, t);
@@ -475,6 +483,18 @@ class Compiler {
     const std::uint32_t target = r.index;
     const auto& schema = plan_.tables[target].schema;
     const std::uint32_t key_decl = *p_.tables[target].key;
+    if (p_.levels[id.value] == check::Level::indicator && lookups_) {
+      // Once per period, in the figures: the key is the period's.
+      TableLookup l;
+      l.table = target;
+      l.key_column = column_slot(target, schema.columns[key_decl].name);
+      l.column = column_slot(target, schema.columns[r.sub].name);
+      l.key = lower(e.args[0]);
+      l.text = ast::expr_source(m_, id);
+      lookups_->push_back(std::move(l));
+      return node(NodeOp::ind_lookup, t, e.span, kNone, kNone, kNone,
+                  static_cast<std::uint32_t>(lookups_->size() - 1));
+    }
     Derived d;
     d.kind = Derived::Kind::lookup;
     d.table = table_;
@@ -551,9 +571,36 @@ class Compiler {
   AggSpec agg(const ast::AggClause& c) {
     AggSpec a;
     const ast::Expr& e = m_.expr(c.aggregate);
+    if (check::is_headcount(e)) {
+      a.op = AggOp::headcount;
+      a.operand = active_days(lower(e.args[0]), lower(e.args[1]), e.span);
+      return a;
+    }
     a.op = agg_op(e.op);
     if (!e.args.empty()) a.operand = lower(e.args[0]);
     return a;
+  }
+
+  // The days of the window a row is active, for headcount(START, END): active on day d when
+  // START <= d and (END is missing or END > d), so the days from greatest(START, window.start)
+  // up to but not including least(END, window.end + 1 day), none when that is not after it.
+  NodeId active_days(NodeId start, NodeId end, Span span) {
+    const Type day = Type::date();
+    const Type days = Type::number(Unit::days);
+    const NodeId after = node(NodeOp::date_add_days, day, span, node(NodeOp::window_end, day, span),
+                              number(1, span));
+    const NodeId from =
+        node(NodeOp::greatest, day, span, start, node(NodeOp::window_start, day, span));
+    // A missing START stays missing, so the row counts no day.
+    const NodeId from_known = node(
+        NodeOp::if_, day, span, node(NodeOp::is_known, Type::boolean(), span, start), from, start);
+    const NodeId to =
+        node(NodeOp::least, day, span, node(NodeOp::coalesce, day, span, end, after), after);
+    Constant zero;
+    zero.type = days;
+    zero.number = 0;
+    return node(NodeOp::greatest, days, span, node(NodeOp::days, days, span, from_known, to),
+                constant(std::move(zero), span));
   }
 
   void indicator(std::uint32_t index) {
@@ -586,18 +633,29 @@ class Compiler {
     }
     if (d.where) ip.where = lower(*d.where);
     ip.ratio = !d.value.has_value();
-    if (d.denominator) {
+    for (const auto& mc : d.measures)
+      ip.measures.push_back(Measure{
+          mc.name.text, agg(ast::AggClause{mc.aggregate, mc.where, mc.span}), lower(mc.where)});
+    lookups_ = &ip.lookups;
+    if (d.denominator && check::uses_measures(m_, d, *d.denominator)) {
+      ip.denominator_expr = lower(d.denominator->aggregate);
+    } else if (d.denominator) {
       ip.denominator = agg(*d.denominator);
       ip.denominator_where = lower(d.denominator->where);
     }
-    if (d.numerator) {
+    if (d.numerator && check::uses_measures(m_, d, *d.numerator)) {
+      ip.numerator_expr = lower(d.numerator->aggregate);
+    } else if (d.numerator) {
       ip.numerator = agg(*d.numerator);
       ip.numerator_where = lower(d.numerator->where);
     }
-    if (d.value) {
+    if (d.value && check::uses_measures(m_, d, *d.value)) {
+      ip.value_expr = lower(d.value->aggregate);
+    } else if (d.value) {
       ip.value = agg(*d.value);
       ip.value_where = lower(d.value->where);
     }
+    lookups_ = nullptr;
     ip.unit = ci.unit;
     ip.unit_text = ci.unit == ast::UnitKind::rate && d.unit
                        ? fmt::format("rate per {}", d.unit->per)
@@ -647,6 +705,8 @@ class Compiler {
   // table's, moved past T's loaded columns once all are known.
   std::map<NodeId, std::pair<std::uint32_t, std::uint32_t>> this_row_columns_;
   std::map<std::string, std::uint32_t> derived_by_text_;
+  // While an indicator's clauses are lowered: where its indicator-level lookups go.
+  std::vector<TableLookup>* lookups_ = nullptr;
 };
 
 }  // namespace

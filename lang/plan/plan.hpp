@@ -23,7 +23,9 @@ enum class NodeId : std::int32_t {};
 inline constexpr NodeId kNone{-1};
 
 // The choices an indicator makes, as the executor and the renderers read them.
-enum class AggOp : std::uint8_t { count, count_distinct, sum, mean, median, min, max };
+// headcount: the operand is the days of the window each row is active; the figure is their sum
+// over the window's days (the average daily number of active rows).
+enum class AggOp : std::uint8_t { count, count_distinct, sum, mean, median, min, max, headcount };
 using ::tally::Cadence;
 using ::tally::Colour;
 using ::tally::Polarity;
@@ -50,6 +52,8 @@ enum class NodeOp : std::uint8_t {
   ind_value,
   ind_target,
   ind_benchmark,  // indicator level; payload: benchmark index
+  ind_measure,    // indicator level; payload: the indicator's measure index
+  ind_lookup,     // indicator level; payload: the indicator's table lookup index
   // Arithmetic and logic (a, b).
   neg,
   add,
@@ -84,6 +88,8 @@ enum class NodeOp : std::uint8_t {
   active,
   coalesce,
   abs,
+  year,            // a = date: its calendar year
+  financial_year,  // a = date: the year its April-to-March financial year starts
   // Conditionals (a = condition, b = then, c = else; a missing condition takes c) and the
   // scalar extremes of two values (a, b), skipping a missing one.
   if_,
@@ -165,6 +171,23 @@ struct AggSpec {
   NodeId operand = kNone;  // kNone for a plain count
 };
 
+// `measure NAME = AGG [where COND]`: an aggregate of its own over the indicator's rows.
+struct Measure {
+  std::string name;
+  AggSpec agg;
+  NodeId where = kNone;
+};
+
+// `T[KEY].COLUMN` at indicator level: KEY evaluated once per period, the row of T found by its
+// key column, COLUMN read (missing, with a note, when no row has the key).
+struct TableLookup {
+  std::uint32_t table = 0;
+  std::uint32_t key_column = 0;  // among the table's loaded columns
+  std::uint32_t column = 0;      // among the table's loaded columns
+  NodeId key = kNone;
+  std::string text;  // as written, for notes
+};
+
 struct RagRule {
   Colour colour = Colour::red;
   NodeId when = kNone;  // kNone for `otherwise`
@@ -196,6 +219,11 @@ struct IndicatorPlan {
   bool ratio = true;  // numerator/denominator; false: value
   AggSpec denominator, numerator, value;
   NodeId denominator_where = kNone, numerator_where = kNone, value_where = kNone;
+  // Numerator, denominator and value as arithmetic of measures and lookups (indicator-level
+  // nodes), when written so; kNone for the aggregate form above.
+  std::vector<Measure> measures;
+  std::vector<TableLookup> lookups;
+  NodeId numerator_expr = kNone, denominator_expr = kNone, value_expr = kNone;
   UnitKind unit = UnitKind::percent;
   std::string unit_text;  // "percent", "rate per 10000", ...
   Rational multiplier = 100;

@@ -39,6 +39,10 @@ const char* node_op_name(NodeOp op) {
       return "value";
     case NodeOp::ind_target:
       return "target";
+    case NodeOp::ind_measure:
+      return "measure";
+    case NodeOp::ind_lookup:
+      return "lookup";
     case NodeOp::ind_benchmark:
       return "benchmark";
     case NodeOp::neg:
@@ -99,6 +103,10 @@ const char* node_op_name(NodeOp op) {
       return "active";
     case NodeOp::coalesce:
       return "coalesce";
+    case NodeOp::year:
+      return "year";
+    case NodeOp::financial_year:
+      return "financial_year";
     case NodeOp::abs:
       return "abs";
     case NodeOp::if_:
@@ -145,6 +153,8 @@ const char* agg_op_name(AggOp op) {
       return "min";
     case AggOp::max:
       return "max";
+    case AggOp::headcount:
+      return "headcount";
   }
   return "?";
 }
@@ -273,6 +283,8 @@ std::string print(const Plan& plan) {
         extra = fmt::format(" d{}", n.payload);
         break;
       case NodeOp::ind_benchmark:
+      case NodeOp::ind_measure:
+      case NodeOp::ind_lookup:
         extra = fmt::format(" #{}", n.payload);
         break;
       default:
@@ -294,7 +306,19 @@ std::string print(const Plan& plan) {
       out += fmt::format("  {} {}({}) where {}\n", what, agg_op_name(a.op), ref(a.operand),
                          ref(where));
     };
-    if (ip.ratio) {
+    for (std::size_t k = 0; k < ip.measures.size(); ++k)
+      agg(fmt::format("measure #{} {} =", k, ip.measures[k].name).c_str(), ip.measures[k].agg,
+          ip.measures[k].where);
+    for (std::size_t k = 0; k < ip.lookups.size(); ++k)
+      out += fmt::format("  lookup #{} t{} column {} where key {} = {} ({})\n", k,
+                         ip.lookups[k].table, ip.lookups[k].column, ip.lookups[k].key_column,
+                         ref(ip.lookups[k].key), ip.lookups[k].text);
+    if (ip.ratio && ip.numerator_expr != kNone) {
+      out += fmt::format("  denominator {}\n", ref(ip.denominator_expr));
+      out += fmt::format("  numerator {}\n", ref(ip.numerator_expr));
+    } else if (ip.value_expr != kNone) {
+      out += fmt::format("  value {}\n", ref(ip.value_expr));
+    } else if (ip.ratio) {
       agg("denominator", ip.denominator, ip.denominator_where);
       agg("numerator", ip.numerator, ip.numerator_where);
     } else {

@@ -145,6 +145,7 @@ TALLY_KW(polarity, "polarity")
 TALLY_KW(higher, "higher")
 TALLY_KW(lower, "lower")
 TALLY_KW(range, "range")
+TALLY_KW(neutral, "neutral")
 TALLY_KW(target, "target")
 TALLY_KW(rag, "rag")
 TALLY_KW(red, "red")
@@ -178,6 +179,7 @@ TALLY_KW(suppress, "suppress")
 TALLY_KW(counts, "counts")
 TALLY_KW(as, "as")
 TALLY_KW(always, "always")
+TALLY_KW(measure, "measure")
 #undef TALLY_KW
 
 // Words that can never be names, because they join or end expressions.
@@ -412,6 +414,10 @@ struct window_clause : seq<kw_window, ws, must<window_spec>> {};
 struct let_clause : seq<kw_let, ws, must<name_tok>, must<equals>, must<expression>> {};
 struct where_clause : seq<kw_where, ws, must<expression>> {};
 struct agg_where : seq<kw_where, ws, must<expression>> {};
+// `measure NAME = AGG [where COND]`: a named aggregate that numerator, denominator and value can
+// combine in arithmetic.
+struct measure_clause
+    : seq<kw_measure, ws, must<name_tok>, must<equals>, must<expression>, opt<agg_where>> {};
 struct denominator_clause : seq<kw_denominator, ws, must<expression>, opt<agg_where>> {};
 struct numerator_clause : seq<kw_numerator, ws, must<expression>, opt<agg_where>> {};
 struct value_clause : seq<kw_value, ws, must<expression>, opt<agg_where>> {};
@@ -423,7 +429,7 @@ struct unit_spec
 struct unit_clause : seq<kw_unit, ws, must<unit_spec>> {};
 struct decimals_value : tok<number_text> {};
 struct decimals_clause : seq<kw_decimals, ws, must<decimals_value>> {};
-struct polarity_word : tok<sor<kw_higher, kw_lower, kw_range>> {};
+struct polarity_word : tok<sor<kw_higher, kw_lower, kw_range, kw_neutral>> {};
 struct polarity_clause : seq<kw_polarity, ws, must<polarity_word>> {};
 struct interval_op : tok<string<'.', '.'>> {};
 struct target_upper : seq<interval_op, must<expression>> {};
@@ -448,9 +454,9 @@ struct benchmark_clause : seq<kw_benchmark, ws, must<name_tok>, must<expression>
 struct by_clause : seq<kw_by, ws, must<expression>> {};
 
 struct clause : sor<code_clause, title_clause, description_clause, from_clause, period_clause,
-                    window_clause, let_clause, where_clause, denominator_clause, numerator_clause,
-                    value_clause, unit_clause, decimals_clause, polarity_clause, target_clause,
-                    rag_clause, trend_clause, benchmark_clause, by_clause> {};
+                    window_clause, let_clause, where_clause, measure_clause, denominator_clause,
+                    numerator_clause, value_clause, unit_clause, decimals_clause, polarity_clause,
+                    target_clause, rag_clause, trend_clause, benchmark_clause, by_clause> {};
 struct indicator_end : tok<rbrace> {};
 struct indicator_decl : seq<kw_indicator, ws, must<name_tok>, opt<string_tok>, must<open_brace>,
                             star<clause>, must<indicator_end>> {};
@@ -565,7 +571,7 @@ TALLY_ERR(window_spec, "expected `rolling N months`, `year to date` or `period`"
 TALLY_ERR(per_word, "expected `per`, as in `rate per 10000`")
 TALLY_ERR(unit_spec, "expected a unit: percent, rate per N, ratio, count, days or number")
 TALLY_ERR(decimals_value, "expected the number of decimal places, such as `decimals 1`")
-TALLY_ERR(polarity_word, "expected `higher`, `lower` or `range`")
+TALLY_ERR(polarity_word, "expected `higher`, `lower`, `range` or `neutral`")
 TALLY_ERR(rag_condition, "expected `when CONDITION` or `otherwise` after the colour")
 TALLY_ERR(rag_end, "expected a rule such as `green when value >= target`, `red otherwise`, or `}`")
 TALLY_ERR(trend_period_word, "expected `period`")

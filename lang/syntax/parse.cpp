@@ -98,6 +98,7 @@ namespace {
   X(let_clause) \
   X(where_clause) \
   X(agg_where) \
+  X(measure_clause) \
   X(denominator_clause) \
   X(numerator_clause) \
   X(value_clause) \
@@ -901,6 +902,16 @@ class Builder {
           ind.where_span = span(c);
         }
         break;
+      case NK::measure_clause: {
+        ast::MeasureClause mc;
+        mc.name = name(*c.children[0]);
+        const ast::AggClause a = agg_clause(c, 1);
+        mc.aggregate = a.aggregate;
+        mc.where = a.where;
+        mc.span = a.span;
+        ind.measures.push_back(mc);
+        break;
+      }
       case NK::denominator_clause:
         if (once(ind.denominator, c, "denominator")) ind.denominator = agg_clause(c);
         break;
@@ -945,9 +956,10 @@ class Builder {
       case NK::polarity_word: {
         if (!once(ind.polarity, c, "polarity")) break;
         const std::string w = word(c);
-        ind.polarity = w == "higher"  ? ast::Polarity::higher
-                       : w == "lower" ? ast::Polarity::lower
-                                      : ast::Polarity::range;
+        ind.polarity = w == "higher"    ? ast::Polarity::higher
+                       : w == "lower"   ? ast::Polarity::lower
+                       : w == "neutral" ? ast::Polarity::neutral
+                                        : ast::Polarity::range;
         ind.polarity_span = span(c);
         break;
       }
@@ -1094,10 +1106,10 @@ class Builder {
     return t;
   }
 
-  ast::AggClause agg_clause(const Node& c) {
+  ast::AggClause agg_clause(const Node& c, std::size_t first = 0) {
     ast::AggClause a;
     a.span = span(c);
-    a.aggregate = expr(*c.children[0]);
+    a.aggregate = expr(*c.children[first]);
     if (const Node* w = child(c, NK::agg_where)) a.where = expr(*w->children.front());
     return a;
   }

@@ -111,6 +111,7 @@ Aggregate::Aggregate(AggregateOp op) : op_(op) {
       state_ = CountState{};
       break;
     case AggregateOp::sum:
+    case AggregateOp::headcount:
       state_ = SumState{};
       break;
     case AggregateOp::mean:

@@ -1,6 +1,6 @@
 // Dates: adding days, working days or months; the days, working days, weeks, months or years
-// between two dates; and `active(start, end, at)`. Working days read the bank holiday table,
-// and a date outside it is a fault of the expression.
+// between two dates; `active(start, end, at)`; the calendar or financial year of a date.
+// Working days read the bank holiday table, and a date outside it is a fault of the expression.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -163,6 +163,20 @@ Vec Evaluator::active(const Vec& start, const Vec& end, const Vec& when) {
     }
     x.known[i] = 1;
     x.v[i] = start.v[is] <= when.v[iw] && (!end.known[ie] || end.v[ie] > when.v[iw]) ? 1 : 0;
+  }
+  return x;
+}
+
+Vec Evaluator::year_of(const plan::Node& node, const Vec& date) {
+  Vec x = result_of(Kind::number, {&date});
+  x.scale = 0;
+  const std::size_t n = x.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t id = at(date, i);
+    if (!date.known[id]) continue;
+    const Ymd ymd = civil_from_days(static_cast<Day>(date.v[id]));
+    x.v[i] = node.op == NodeOp::financial_year && ymd.month < 4 ? ymd.year - 1 : ymd.year;
+    x.known[i] = 1;
   }
   return x;
 }

@@ -11,7 +11,8 @@ namespace tally::runtime {
 namespace {
 
 bool is_indicator_level(NodeOp op) {
-  return op == NodeOp::ind_value || op == NodeOp::ind_target || op == NodeOp::ind_benchmark;
+  return op == NodeOp::ind_value || op == NodeOp::ind_target || op == NodeOp::ind_benchmark ||
+         op == NodeOp::ind_measure || op == NodeOp::ind_lookup;
 }
 
 }  // namespace
@@ -130,6 +131,12 @@ Vec Evaluator::compute(const plan::Node& node) {
       return rational_vec(frame_->target);
     case NodeOp::ind_benchmark:
       return rational_vec(frame_->benchmarks.at(node.payload));
+    case NodeOp::ind_measure:
+      return rational_vec(node.payload < frame_->measures.size() ? frame_->measures[node.payload]
+                                                                 : std::nullopt);
+    case NodeOp::ind_lookup:
+      return rational_vec(node.payload < frame_->lookups.size() ? frame_->lookups[node.payload]
+                                                                : std::nullopt);
     case NodeOp::neg:
       return negate(eval(node.a));
     case NodeOp::abs:
@@ -176,6 +183,9 @@ Vec Evaluator::compute(const plan::Node& node) {
       return between_dates(node, eval(node.a), eval(node.b));
     case NodeOp::active:
       return active(eval(node.a), eval(node.b), eval(node.c));
+    case NodeOp::year:
+    case NodeOp::financial_year:
+      return year_of(node, eval(node.a));
     case NodeOp::coalesce:
       return coalesce(eval(node.a), eval(node.b));
     case NodeOp::if_:

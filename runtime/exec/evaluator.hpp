@@ -32,6 +32,8 @@ struct Frame {
   Day period_start = 0, period_end = 0, window_start = 0, window_end = 0;
   std::optional<Rational> value, target;
   std::vector<std::optional<Rational>> benchmarks;
+  // The indicator's measures and indicator-level lookups, once the scan is done.
+  std::vector<std::optional<Rational>> measures, lookups;
 };
 
 // What every evaluator of one run reads: the plan, text codes, the constants' and parameters'
@@ -105,6 +107,8 @@ class Evaluator {
   bool months_table(int months, const Vec& dates);
   Vec between_dates(const plan::Node& node, const Vec& a, const Vec& b);
   static Vec active(const Vec& start, const Vec& end, const Vec& when);
+  // year(d) and financial_year(d): whole numbers at scale 0.
+  static Vec year_of(const plan::Node& node, const Vec& date);
   void outside_holidays(const plan::Node& node, Day d);
   // evaluate_conditional.cpp
   static Vec choose(const Vec& condition, Vec a, Vec b);

@@ -168,6 +168,14 @@ struct Explainer {
   }
 };
 
+// The measures an indicator-level expression names (their indexes set in `out`).
+void measures_named(const plan::Plan& plan, NodeId id, std::vector<std::uint8_t>& out) {
+  if (id == kNone) return;
+  const plan::Node& n = plan.nodes[static_cast<std::size_t>(id)];
+  if (n.op == NodeOp::ind_measure && n.payload < out.size()) out[n.payload] = 1;
+  for (NodeId c : {n.a, n.b, n.c}) measures_named(plan, c, out);
+}
+
 }  // namespace
 
 ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& caches,
@@ -198,12 +206,48 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
   // A breakdown: each row's group is shown, and --group keeps only that group's rows.
   GroupIndex groups;
   if (request.group) out.group = *request.group;
+  // An indicator of measures: a row is listed when it counts in a measure, and passes when it
+  // counts in one the numerator (or the value) names; its reason says which measures it is in.
+  const bool of_measures = ind.numerator_expr != kNone || ind.value_expr != kNone;
+  std::vector<std::uint8_t> named(ind.measures.size(), 0);
+  measures_named(plan, ind.ratio ? ind.numerator_expr : ind.value_expr, named);
+  std::vector<std::vector<std::uint8_t>> in_measure(ind.measures.size());
   for (std::size_t begin = 0; begin < table.rows(); begin += kBatch) {
     const std::size_t n = std::min(kBatch, table.rows() - begin);
     eval.start_batch(&table, begin, n);
     eval.set_frame(&job.frame);
     base.assign(n, 1);
     eval.mask(ind.where, base);
+    if (of_measures) {
+      for (std::size_t k = 0; k < ind.measures.size(); ++k) {
+        in_measure[k] = base;
+        eval.mask(ind.measures[k].where, in_measure[k]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::string> in, out_of;
+        bool listed = false, passes = false;
+        for (std::size_t k = 0; k < ind.measures.size(); ++k) {
+          (in_measure[k][i] ? in : out_of).push_back(ind.measures[k].name);
+          listed = listed || in_measure[k][i];
+          passes = passes || (in_measure[k][i] && named[k]);
+        }
+        if (!listed) continue;
+        ExplainRow row;
+        row.line = table.lines[begin + i];
+        row.in_numerator = passes;
+        for (std::size_t c = 0; c < table.columns.size(); ++c) {
+          const Column& col = table.columns[c];
+          Vec cell = column_slice(col, begin + i, 1);
+          row.values.emplace_back(col.name, cell_text(cell, 0, Type{cell.kind}, run.texts));
+        }
+        for (const plan::Let& let : ind.lets)
+          row.values.emplace_back(let.name, ex.val(let.node, i));
+        row.reason = fmt::format("in {}", fmt::join(in, ", "));
+        if (!out_of.empty()) row.reason += fmt::format("; not in {}", fmt::join(out_of, ", "));
+        (row.in_numerator ? passing : failing).push_back(std::move(row));
+      }
+      continue;
+    }
     den = base;
     eval.mask(ind.ratio ? ind.denominator_where : ind.value_where, den);
     num = den;

@@ -1,5 +1,7 @@
 #include "runtime/exec/figures.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -23,15 +25,123 @@ bool holds(Evaluator& eval, NodeId id) {
   return v.known[0] && v.v[0];
 }
 
+// An aggregate's figure in the job's frame: a headcount is its rows' active days over the
+// window's days.
+std::optional<Rational> figure_of(Aggregate& agg, const Frame& frame) {
+  std::optional<Rational> v = agg.finalize();
+  if (agg.op() == AggregateOp::headcount && v)
+    v = Rational(*v / (std::int64_t{frame.window_end} - frame.window_start + 1));
+  return v;
+}
+
+// A measure's figure: a count (and a headcount) of no rows is 0, any other aggregate of no
+// values is missing, as a `value` is.
+std::optional<Rational> measure_of(Aggregate& agg, const Frame& frame) {
+  const AggregateOp op = agg.op();
+  if (op == AggregateOp::count || op == AggregateOp::count_distinct ||
+      op == AggregateOp::headcount || !agg.empty())
+    return figure_of(agg, frame);
+  return std::nullopt;
+}
+
+// The exact number in cell i of a number column.
+Rational cell_number(const Column& c, std::size_t i) {
+  return Rational(BigInt(c.data[i]), pow10(c.scale));
+}
+
+// The indicator's lookups of another table by an indicator-level key, into the job's frame;
+// a note says which key no row has.
+void lookups_of(const RunState& run, const plan::IndicatorPlan& ind, Job& job, Evaluator& eval,
+                std::string& note) {
+  job.frame.lookups.assign(ind.lookups.size(), std::nullopt);
+  for (std::size_t k = 0; k < ind.lookups.size(); ++k) {
+    const plan::TableLookup& l = ind.lookups[k];
+    eval.start_batch(nullptr, 0, 1);
+    eval.set_frame(&job.frame);
+    const Vec& key = eval.eval(l.key);
+    const std::string& table_name = run.plan.tables[l.table].schema.name;
+    const Table* table = l.table < run.data.tables.size() && run.data.tables[l.table]
+                             ? &*run.data.tables[l.table]
+                             : nullptr;
+    if (!key.known[0] || !table) {
+      if (note.empty()) note = fmt::format("`{}` has no key in this period", l.text);
+      continue;
+    }
+    const Column& keys = table->columns[l.key_column];
+    const Column& values = table->columns[l.column];
+    const bool number = key.kind == Kind::number;
+    const std::optional<Rational> wanted =
+        number ? std::optional<Rational>(key.number(0)) : std::nullopt;
+    std::optional<std::size_t> row;
+    for (std::size_t i = 0; i < keys.data.size() && !row; ++i) {
+      if (!keys.validity.known(i)) continue;
+      if (number ? cell_number(keys, i) == *wanted : keys.data[i] == key.v[0]) row = i;
+    }
+    if (!row) {
+      if (note.empty())
+        note = fmt::format("no row of `{}` has the key {} (for `{}`)", table_name,
+                           number ? format_exact(*wanted) : std::string("of this period"), l.text);
+      continue;
+    }
+    if (values.validity.known(*row) &&
+        (values.type == ColumnType::integer || values.type == ColumnType::decimal)) {
+      job.frame.lookups[k] = cell_number(values, *row);
+    } else if (note.empty()) {
+      note = fmt::format("the row of `{}` for `{}` has no value", table_name, l.text);
+    }
+  }
+}
+
+// Numerator, denominator or value written as arithmetic of measures: the measures' figures and
+// the lookups go into the frame, and each expression is evaluated exactly over them.
+void measure_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job, Evaluator& eval,
+                     PeriodResult& r) {
+  job.frame.measures.clear();
+  bool any_missing = false;
+  for (Aggregate& m : job.measures) {
+    job.frame.measures.push_back(measure_of(m, job.frame));
+    any_missing = any_missing || !job.frame.measures.back();
+  }
+  std::string lookup_note;
+  lookups_of(run, ind, job, eval, lookup_note);
+  eval.start_batch(nullptr, 0, 1);
+  eval.set_frame(&job.frame);
+  auto missing_note = [&](const char* what) {
+    if (!lookup_note.empty()) return lookup_note;
+    if (any_missing) return std::string("a measure has no rows with a value in this period");
+    return fmt::format("the {} divides by 0 in this period", what);
+  };
+  if (ind.ratio) {
+    r.numerator = scalar(eval, ind.numerator_expr);
+    r.denominator = scalar(eval, ind.denominator_expr);
+    if (r.denominator && *r.denominator == 0) {
+      r.note = "the denominator is 0 in this period";
+    } else if (!r.denominator) {
+      r.note = missing_note("denominator");
+    } else if (!r.numerator) {
+      r.note = missing_note("numerator");
+    } else {
+      r.value = Rational(*r.numerator / *r.denominator * ind.multiplier);
+    }
+  } else {
+    r.value = scalar(eval, ind.value_expr);
+    if (!r.value) r.note = missing_note("value");
+  }
+}
+
 // The figures of one job (or one group of it, from its aggregates): numerator, denominator,
-// value, target, benchmarks and colour.
-PeriodResult aggregate_figures(const plan::IndicatorPlan& ind, Job& job, Aggregate& den,
-                               Aggregate& num, Aggregate& value, Evaluator& eval) {
+// value, target, benchmarks and colour. An indicator built from measures has them as a whole
+// only (`total`): a breakdown of one is refused by the checker.
+PeriodResult aggregate_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job,
+                               Aggregate& den, Aggregate& num, Aggregate& value, Evaluator& eval,
+                               bool total) {
   PeriodResult r;
   r.period = job.period;
-  if (ind.ratio) {
-    r.numerator = num.finalize();
-    r.denominator = den.finalize();
+  if (total && (ind.numerator_expr != kNone || ind.value_expr != kNone)) {
+    measure_figures(run, ind, job, eval, r);
+  } else if (ind.ratio) {
+    r.numerator = figure_of(num, job.frame);
+    r.denominator = figure_of(den, job.frame);
     if (!r.denominator || *r.denominator == 0) {
       r.note = "the denominator is 0: no rows to measure in this period";
     } else if (r.numerator) {
@@ -39,9 +149,10 @@ PeriodResult aggregate_figures(const plan::IndicatorPlan& ind, Job& job, Aggrega
     }
   } else {
     // A value over no rows is missing, as SQL's SUM and AVG are; a count of no rows is 0.
-    const bool counts =
-        value.op() == AggregateOp::count || value.op() == AggregateOp::count_distinct;
-    if (counts || !value.empty()) r.value = value.finalize();
+    const bool counts = value.op() == AggregateOp::count ||
+                        value.op() == AggregateOp::count_distinct ||
+                        value.op() == AggregateOp::headcount;
+    if (counts || !value.empty()) r.value = figure_of(value, job.frame);
     if (!r.value) r.note = "no rows with a value in this period";
   }
   eval.start_batch(nullptr, 0, 1);
@@ -68,8 +179,9 @@ PeriodResult aggregate_figures(const plan::IndicatorPlan& ind, Job& job, Aggrega
 }
 
 // The figures of one job, with its groups in the order they are shown.
-PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& eval,
-                         const TextCodes& texts) {
+PeriodResult job_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job,
+                         Evaluator& eval) {
+  const TextCodes& texts = run.texts;
   std::vector<std::pair<GroupKey, GroupResult>> groups;
   for (std::uint32_t g = 0; g < job.groups.size(); ++g) {
     GroupAggs& a = job.groups[g];
@@ -79,13 +191,13 @@ PeriodResult job_figures(const plan::IndicatorPlan& ind, Job& job, Evaluator& ev
     gr.label = group_label(key, texts);
     gr.kind = key.kind;
     gr.missing = key.missing;
-    gr.figures = aggregate_figures(ind, job, a.den, a.num, a.value, eval);
+    gr.figures = aggregate_figures(run, ind, job, a.den, a.num, a.value, eval, false);
     groups.emplace_back(key, std::move(gr));
   }
   std::sort(groups.begin(), groups.end(),
             [&](const auto& a, const auto& b) { return shown_before(a.first, b.first, texts); });
   // The total last, so that the frame holds its value and target.
-  PeriodResult r = aggregate_figures(ind, job, job.den, job.num, job.value, eval);
+  PeriodResult r = aggregate_figures(run, ind, job, job.den, job.num, job.value, eval, true);
   for (auto& [key, gr] : groups) r.groups.push_back(std::move(gr));
   return r;
 }
@@ -107,6 +219,7 @@ Trend trend_of(const plan::IndicatorPlan& ind, const PeriodResult& r, const Peri
     return d_now < d_before ? Trend::improving : Trend::deteriorating;
   }
   if (abs_r(change) <= tolerance) return Trend::stable;
+  if (ind.polarity == plan::Polarity::neutral) return change > 0 ? Trend::up : Trend::down;
   const bool up = change > 0;
   return up == (ind.polarity != plan::Polarity::lower) ? Trend::improving : Trend::deteriorating;
 }
@@ -243,7 +356,7 @@ RunResult figures(const RunState& run, const RunRequest& request, Evaluator& eva
   std::vector<PeriodResult> per_job;
   per_job.reserve(set.jobs.size());
   for (Job& job : set.jobs)
-    per_job.push_back(job_figures(plan.indicators[job.indicator], job, eval, run.texts));
+    per_job.push_back(job_figures(run, plan.indicators[job.indicator], job, eval));
 
   RunResult result;
   result.period_label = request.period_label;

@@ -33,6 +33,7 @@ Job make_job(const plan::Plan& plan, std::uint32_t indicator, const calendar::Pe
   job.den = Aggregate(ind.denominator.op);
   job.num = Aggregate(ind.numerator.op);
   job.value = Aggregate(ind.value.op);
+  for (const plan::Measure& m : ind.measures) job.measures.emplace_back(m.agg.op);
   return job;
 }
 
@@ -44,6 +45,7 @@ Job Job::fresh() const {
   job.den = Aggregate(den.op());
   job.num = Aggregate(num.op());
   job.value = Aggregate(value.op());
+  for (const Aggregate& m : measures) job.measures.emplace_back(m.op());
   return job;
 }
 
@@ -51,6 +53,8 @@ void Job::merge(Job&& o) {
   den.merge(std::move(o.den));
   num.merge(std::move(o.num));
   value.merge(std::move(o.value));
+  for (std::size_t k = 0; k < measures.size() && k < o.measures.size(); ++k)
+    measures[k].merge(std::move(o.measures[k]));
   quantities.merge(std::move(o.quantities));
   for (std::size_t g = 0; g < o.groups.size(); ++g)
     group(index->find_or_add(o.index->keys()[g])).merge(std::move(o.groups[g]));

@@ -27,6 +27,7 @@ struct Job {
   // stretch of rows; see link_group_indexes). Both empty without a breakdown.
   std::shared_ptr<GroupIndex> index;
   std::vector<GroupAggs> groups;
+  std::vector<Aggregate> measures;  // one per measure of the indicator
 
   // The aggregates of group g, made when first met.
   GroupAggs& group(std::uint32_t g) {

@@ -52,6 +52,7 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
   const plan::IndicatorPlan& ind = run.plan.indicators[indicator];
   const auto node = [&](NodeId id) -> const plan::Node& { return run.node(id); };
   Buckets b;
+  if (!ind.measures.empty()) return b;  // each measure has its own condition
   std::vector<NodeId> all;
   run.conjuncts(ind.where, all);
   run.conjuncts(ind.ratio ? ind.denominator_where : ind.value_where, all);

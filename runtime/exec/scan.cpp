@@ -241,6 +241,13 @@ void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Eva
                                  run.node(ind.by).uses_period ? GroupIndex::kAlways : batch_id);
     base.assign(n, 1);
     eval.mask(ind.where, base);
+    for (std::size_t k = 0; k < ind.measures.size(); ++k) {
+      const plan::Measure& m = ind.measures[k];
+      den = base;
+      eval.mask(m.where, den);
+      job.measures[k].add(m.agg.operand != kNone ? &eval.eval(m.agg.operand) : nullptr, den, n);
+    }
+    if (ind.numerator_expr != kNone || ind.value_expr != kNone) continue;  // measures only
     if (ind.ratio) {
       den = base;
       eval.mask(ind.denominator_where, den);

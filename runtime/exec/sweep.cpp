@@ -110,6 +110,8 @@ bool row_free(const plan::Plan& plan, NodeId id) {
     case NodeOp::ind_value:
     case NodeOp::ind_target:
     case NodeOp::ind_benchmark:
+    case NodeOp::ind_measure:
+    case NodeOp::ind_lookup:
       return false;
     default:
       return row_free(plan, n.a) && row_free(plan, n.b) && row_free(plan, n.c);
@@ -142,6 +144,13 @@ std::optional<std::vector<Threshold>> find_thresholds(const RunState& run,
                                      ind.by};
     for (const plan::RagRule& r : ind.rag) elsewhere.push_back(r.when);
     for (const plan::Benchmark& b : ind.benchmarks) elsewhere.push_back(b.value);
+    for (const plan::Measure& m : ind.measures) {
+      elsewhere.push_back(m.where);
+      elsewhere.push_back(m.agg.operand);
+    }
+    for (const plan::TableLookup& l : ind.lookups) elsewhere.push_back(l.key);
+    for (NodeId id : {ind.numerator_expr, ind.denominator_expr, ind.value_expr})
+      elsewhere.push_back(id);
     for (NodeId id : elsewhere)
       if (reads(id)) return std::nullopt;
     if (!reads(ind.numerator_where)) continue;

@@ -28,6 +28,10 @@ const char* trend_name(Trend trend) {
       return "deteriorating";
     case Trend::stable:
       return "stable";
+    case Trend::up:
+      return "up";
+    case Trend::down:
+      return "down";
   }
   return "none";
 }

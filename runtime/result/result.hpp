@@ -14,7 +14,8 @@
 namespace tally::runtime {
 
 enum class Rag { none, red, amber, green };
-enum class Trend { none, improving, deteriorating, stable };
+// up and down: the direction of a neutral indicator, which is neither better nor worse.
+enum class Trend { none, improving, deteriorating, stable, up, down };
 
 const char* rag_name(Rag rag);
 const char* trend_name(Trend trend);
