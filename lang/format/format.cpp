@@ -473,6 +473,7 @@ class Formatter {
     std::vector<std::string> lines;
     const ast::RagClause* rag = nullptr;
     const ast::LetClause* let = nullptr;
+    const ast::MeasureClause* measure = nullptr;
   };
 
   // `prefix` and the expression `id` at `indent`, cut as ast::expr_source_lines cuts it, the
@@ -522,13 +523,8 @@ class Formatter {
       else
         add(a->span, with_expr(2, label(keyword), a->aggregate));
     };
-    for (const ast::MeasureClause& mc : i.measures) {
-      const std::string start = "measure " + mc.name.text + " = ";
-      if (mc.where.valid())
-        add(mc.span, with_expr(2, start + ex(mc.aggregate) + " where ", mc.where));
-      else
-        add(mc.span, with_expr(2, start, mc.aggregate));
-    }
+    for (const ast::MeasureClause& mc : i.measures)
+      clauses.push_back(Clause{mc.span.begin, mc.span.end, {}, nullptr, nullptr, &mc});
     agg("denominator", i.denominator);
     agg("numerator", i.numerator);
     agg("value", i.value);
@@ -560,22 +556,34 @@ class Formatter {
     std::stable_sort(clauses.begin(), clauses.end(),
                      [](const Clause& a, const Clause& b) { return a.begin < b.begin; });
     // Lets on neighbouring lines (or on one line, which the layout cuts into neighbouring lines)
-    // are one run: their `=` signs line up.
+    // are one run: their `=` signs line up. So are measures.
+    auto name_of = [](const Clause& c) -> const std::string& {
+      return c.let ? c.let->name.text : c.measure->name.text;
+    };
     for (std::size_t k = 0; k < clauses.size();) {
-      if (!clauses[k].let) {
+      if (!clauses[k].let && !clauses[k].measure) {
         ++k;
         continue;
       }
+      const bool lets = clauses[k].let != nullptr;
       std::size_t end = k + 1;
-      while (end < clauses.size() && clauses[end].let &&
+      while (end < clauses.size() &&
+             (lets ? clauses[end].let != nullptr : clauses[end].measure != nullptr) &&
              w_.line_of(clauses[end].begin) <= w_.line_of(clauses[end - 1].end) + 1)
         ++end;
-      std::size_t width = 7;
-      for (std::size_t q = k; q < end; ++q)
-        width = std::max(width, clauses[q].let->name.text.size());
+      std::size_t width = lets ? 7 : 0;
+      for (std::size_t q = k; q < end; ++q) width = std::max(width, name_of(clauses[q]).size());
       for (std::size_t q = k; q < end; ++q) {
-        const ast::LetClause& l = *clauses[q].let;
-        clauses[q].lines = with_expr(2, "let " + padded(l.name.text, width + 1) + "= ", l.value);
+        if (lets) {
+          const ast::LetClause& l = *clauses[q].let;
+          clauses[q].lines = with_expr(2, "let " + padded(l.name.text, width + 1) + "= ", l.value);
+          continue;
+        }
+        const ast::MeasureClause& mc = *clauses[q].measure;
+        const std::string start = "measure " + padded(mc.name.text, width + 1) + "= ";
+        clauses[q].lines = mc.where.valid()
+                               ? with_expr(2, start + ex(mc.aggregate) + " where ", mc.where)
+                               : with_expr(2, start, mc.aggregate);
       }
       k = end;
     }
