@@ -35,6 +35,18 @@ std::string target_text(const PeriodResult& r, int decimals) {
   return "";
 }
 
+namespace {
+
+// Whether v has a finite decimal expansion (its denominator has no prime factor but 2 and 5).
+bool terminates(const Rational& v) {
+  BigInt den = boost::multiprecision::denominator(v);
+  while (den % 2 == 0) den /= 2;
+  while (den % 5 == 0) den /= 5;
+  return den == 1;
+}
+
+}  // namespace
+
 nlohmann::ordered_json count_json(const Rational& v) {
   if (boost::multiprecision::denominator(v) == 1) {
     const BigInt n = boost::multiprecision::numerator(v);
@@ -42,7 +54,11 @@ nlohmann::ordered_json count_json(const Rational& v) {
         n >= std::numeric_limits<std::int64_t>::min())
       return static_cast<std::int64_t>(n);
   }
-  return format_exact(v);
+  // A figure with no end in decimals (an average daily headcount: staff-days over 365) is given
+  // as its exact fraction, so that the figure can be worked again.
+  if (terminates(v)) return format_exact(v);
+  return fmt::format("{}/{}", boost::multiprecision::numerator(v).str(),
+                     boost::multiprecision::denominator(v).str());
 }
 
 namespace {
@@ -111,7 +127,9 @@ std::string shown_value(const PeriodResult& r, const plan::IndicatorPlan& ind) {
 }
 
 std::string count_text(const std::optional<Rational>& count, const plan::IndicatorPlan& ind) {
-  return ind.ratio && count ? format_exact(*count) : "";
+  if (!ind.ratio || !count) return "";
+  // Shown to two places when it has no end in decimals; JSON keeps the exact fraction.
+  return terminates(*count) ? format_exact(*count) : format_decimal(*count, 2);
 }
 
 std::string ratio_text(const PeriodResult& r, const plan::IndicatorPlan& ind) {
