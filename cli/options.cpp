@@ -132,7 +132,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool with_format,
       "taken to reach it");
   cmd->add_flag("--public", o.public_output,
                 "for publication: small numbers shown as the definitions' `suppress counts` "
-                "declaration says");
+                "declaration says (explain refuses it: its rows are not for publication)");
   cmd->add_option("--by", o.by,
                   "break every indicator down by this row expression (a column or let of its "
                   "table), in place of its `by` clause");

@@ -709,13 +709,6 @@ class Checker {
         diags_.error(DiagKind::bad_breakdown, at,
                      "a breakdown is a value of each row, not an aggregate",
                      "name a column or a `let` of the rows, such as `by team`");
-      } else if (!d.measures.empty()) {
-        diags_.error(DiagKind::bad_breakdown, at,
-                     fmt::format("indicator `{}` is built from measures, which are figures of "
-                                 "all its rows: it cannot be broken down",
-                                 d.name.text),
-                     "break down an indicator whose numerator and denominator are `count where "
-                     "...` (or `sum`, `mean` ...), or filter this one with `where` for one group");
       }
     }
     if (ind.by_ad_hoc && diags_.error_count() != before && ind_table_) {

@@ -303,7 +303,8 @@ std::optional<ast::ExprId> parse_literal(const std::string& text, const std::str
                                          SourceManager& sources, ast::Module& module,
                                          Diagnostics& diags) {
   // A literal is parsed as the value of a parameter declaration, so it follows the same grammar.
-  const std::string wrapped = "param __value = " + text + "\n";
+  // The value has a line of its own, so that an error in it shows the text as written.
+  const std::string wrapped = "param __value =\n" + text + "\n";
   const FileId id = sources.add(origin, wrapped);
   const std::size_t before = diags.error_count();
   syntax::parse_file(sources, id, module, diags);

@@ -1,9 +1,11 @@
 // explain: the rows behind one indicator's figure in one period, each with its cells, its lets
 // and why the numerator took or left it ("gap 13 days > 10 days").
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "runtime/exec/comparison.hpp"
 #include "runtime/exec/evaluator.hpp"
@@ -206,6 +208,7 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
   // A breakdown: each row's group is shown, and --group keeps only that group's rows.
   GroupIndex groups;
   if (request.group) out.group = *request.group;
+  std::set<std::string> met;  // the groups of the denominator's rows
   // An indicator of measures: a row is listed when it counts in a measure, and passes when it
   // counts in one the numerator (or the value) names; its reason says which measures it is in.
   const bool of_measures = ind.numerator_expr != kNone || ind.value_expr != kNone;
@@ -258,7 +261,10 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
     for (std::size_t i = 0; i < n; ++i) {
       if (!den[i]) continue;
       std::string label;
-      if (group) label = group_label(groups.keys()[(*group)[i]], run.texts);
+      if (group) {
+        label = group_label(groups.keys()[(*group)[i]], run.texts);
+        met.insert(label);
+      }
       if (request.group && label != *request.group) continue;
       if (!ind.ratio && operand != kNone && !eval.eval(operand).known[at(eval.eval(operand), i)])
         continue;
@@ -277,6 +283,15 @@ ExplainResult explain(const plan::Plan& plan, const Dataset& data, ExecCaches& c
       if (ind.ratio && ind.numerator_where != kNone) row.reason = ex.reason(ind.numerator_where, i);
       (row.in_numerator ? passing : failing).push_back(std::move(row));
     }
+  }
+  // A group no row of the period is in is most likely a misspelt one: say which there are.
+  if (request.group && ind.by != kNone && !met.empty() && !met.count(*request.group)) {
+    Issue e;
+    e.message = fmt::format("no row of `{}` in {} is in the group `{}` of `by {}`", ind.name,
+                            request.period_label, *request.group, ind.by_text);
+    e.hint = fmt::format("the groups in this period are: {}", fmt::join(met, ", "));
+    e.span = plan.nodes[static_cast<std::size_t>(ind.by)].span;  // the breakdown it names
+    errors.push_back(std::move(e));
   }
   if (which != ExplainRows::passing)
     for (auto& r : failing) out.rows.push_back(std::move(r));

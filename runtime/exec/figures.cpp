@@ -94,11 +94,11 @@ void lookups_of(const RunState& run, const plan::IndicatorPlan& ind, Job& job, E
 
 // Numerator, denominator or value written as arithmetic of measures: the measures' figures and
 // the lookups go into the frame, and each expression is evaluated exactly over them.
-void measure_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job, Evaluator& eval,
-                     PeriodResult& r) {
+void measure_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job,
+                     std::vector<Aggregate>& measures, Evaluator& eval, PeriodResult& r) {
   job.frame.measures.clear();
   bool any_missing = false;
-  for (Aggregate& m : job.measures) {
+  for (Aggregate& m : measures) {
     job.frame.measures.push_back(measure_of(m, job.frame));
     any_missing = any_missing || !job.frame.measures.back();
   }
@@ -129,16 +129,15 @@ void measure_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& j
   }
 }
 
-// The figures of one job (or one group of it, from its aggregates): numerator, denominator,
-// value, target, benchmarks and colour. An indicator built from measures has them as a whole
-// only (`total`): a breakdown of one is refused by the checker.
+// The figures of one job (or one group of it, from its aggregates and measures): numerator,
+// denominator, value, target, benchmarks and colour.
 PeriodResult aggregate_figures(const RunState& run, const plan::IndicatorPlan& ind, Job& job,
-                               Aggregate& den, Aggregate& num, Aggregate& value, Evaluator& eval,
-                               bool total) {
+                               Aggregate& den, Aggregate& num, Aggregate& value,
+                               std::vector<Aggregate>& measures, Evaluator& eval) {
   PeriodResult r;
   r.period = job.period;
-  if (total && (ind.numerator_expr != kNone || ind.value_expr != kNone)) {
-    measure_figures(run, ind, job, eval, r);
+  if (ind.numerator_expr != kNone || ind.value_expr != kNone) {
+    measure_figures(run, ind, job, measures, eval, r);
   } else if (ind.ratio) {
     r.numerator = figure_of(num, job.frame);
     r.denominator = figure_of(den, job.frame);
@@ -191,13 +190,14 @@ PeriodResult job_figures(const RunState& run, const plan::IndicatorPlan& ind, Jo
     gr.label = group_label(key, texts);
     gr.kind = key.kind;
     gr.missing = key.missing;
-    gr.figures = aggregate_figures(run, ind, job, a.den, a.num, a.value, eval, false);
+    gr.figures = aggregate_figures(run, ind, job, a.den, a.num, a.value, a.measures, eval);
     groups.emplace_back(key, std::move(gr));
   }
   std::sort(groups.begin(), groups.end(),
             [&](const auto& a, const auto& b) { return shown_before(a.first, b.first, texts); });
   // The total last, so that the frame holds its value and target.
-  PeriodResult r = aggregate_figures(run, ind, job, job.den, job.num, job.value, eval, true);
+  PeriodResult r =
+      aggregate_figures(run, ind, job, job.den, job.num, job.value, job.measures, eval);
   for (auto& [key, gr] : groups) r.groups.push_back(std::move(gr));
   return r;
 }
@@ -308,6 +308,13 @@ std::vector<std::uint32_t> dated_params_read(const RunState& run, const plan::In
                               ind.target_high,
                               ind.stable_within};
   for (const plan::Let& l : ind.lets) todo.push_back(l.node);
+  for (const plan::Measure& m : ind.measures) {
+    todo.push_back(m.where);
+    todo.push_back(m.agg.operand);
+  }
+  for (const plan::TableLookup& l : ind.lookups) todo.push_back(l.key);
+  for (NodeId e : {ind.numerator_expr, ind.denominator_expr, ind.value_expr, ind.by})
+    todo.push_back(e);
   for (const plan::RagRule& r : ind.rag) todo.push_back(r.when);
   for (const plan::Benchmark& b : ind.benchmarks) todo.push_back(b.value);
   while (!todo.empty()) {

@@ -61,12 +61,15 @@ class GroupIndex {
 struct GroupAggs {
   std::int64_t rows = 0;
   Aggregate den, num, value;
+  std::vector<Aggregate> measures;  // one per measure of the indicator
 
   void merge(GroupAggs&& o) {
     rows += o.rows;
     den.merge(std::move(o.den));
     num.merge(std::move(o.num));
     value.merge(std::move(o.value));
+    for (std::size_t k = 0; k < measures.size() && k < o.measures.size(); ++k)
+      measures[k].merge(std::move(o.measures[k]));
   }
 };
 

@@ -31,9 +31,11 @@ struct Job {
 
   // The aggregates of group g, made when first met.
   GroupAggs& group(std::uint32_t g) {
-    while (groups.size() <= g)
+    while (groups.size() <= g) {
       groups.push_back(
-          GroupAggs{0, Aggregate(den.op()), Aggregate(num.op()), Aggregate(value.op())});
+          GroupAggs{0, Aggregate(den.op()), Aggregate(num.op()), Aggregate(value.op()), {}});
+      for (const Aggregate& m : measures) groups.back().measures.emplace_back(m.op());
+    }
     return groups[g];
   }
 

@@ -241,11 +241,20 @@ void scan_jobs(const RunState& run, std::uint32_t t, std::vector<Job>& jobs, Eva
                                  run.node(ind.by).uses_period ? GroupIndex::kAlways : batch_id);
     base.assign(n, 1);
     eval.mask(ind.where, base);
+    // A breakdown of measures: each row of the indicator makes its group, and each measure adds
+    // its rows to their groups' measures as well as to the total's.
+    if (group && !ind.measures.empty())
+      for (std::size_t i = 0; i < n; ++i)
+        if (base[i]) ++job.group((*group)[i]).rows;
     for (std::size_t k = 0; k < ind.measures.size(); ++k) {
       const plan::Measure& m = ind.measures[k];
       den = base;
       eval.mask(m.where, den);
-      job.measures[k].add(m.agg.operand != kNone ? &eval.eval(m.agg.operand) : nullptr, den, n);
+      const Vec* operand = m.agg.operand != kNone ? &eval.eval(m.agg.operand) : nullptr;
+      job.measures[k].add(operand, den, n);
+      if (group)
+        for (std::size_t i = 0; i < n; ++i)
+          if (den[i]) job.group((*group)[i]).measures[k].add_row(operand, i);
     }
     if (ind.numerator_expr != kNone || ind.value_expr != kNone) continue;  // measures only
     if (ind.ratio) {

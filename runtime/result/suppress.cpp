@@ -1,5 +1,7 @@
 #include "runtime/result/suppress.hpp"
 
+#include "runtime/calendar/period.hpp"
+
 namespace tally::runtime {
 
 bool within_bounds(const Suppression& rule, const Rational& figure) {
@@ -88,14 +90,36 @@ void hide_lone_group(PeriodResult& r, const plan::IndicatorPlan& ind) {
   }
 }
 
+void hide_changes_from_hidden(IndicatorResult& ir) {
+  const plan::IndicatorPlan& ind = *ir.plan;
+  for (PeriodResult& r : ir.results) {
+    const calendar::Period c = ind.trend == plan::TrendKind::previous_period
+                                   ? calendar::shift(r.period, -1)
+                                   : calendar::same_period_last_year(r.period);
+    const PeriodResult* before = nullptr;
+    for (const PeriodResult& b : ir.results)
+      if (b.period.start == c.start) before = &b;
+    if (!before) continue;
+    if (before->hidden.value && r.change) r.hidden.change = true;
+    for (GroupResult& g : r.groups) {
+      if (!g.figures.change) continue;
+      for (const GroupResult& gb : before->groups)
+        if (gb.missing == g.missing && gb.label == g.label && gb.figures.hidden.value)
+          g.figures.hidden.change = true;
+    }
+  }
+}
+
 void suppress_small_numbers(RunResult& result, const Suppression& rule) {
   result.is_public = true;
-  for (IndicatorResult& ir : result.indicators)
+  for (IndicatorResult& ir : result.indicators) {
     for (PeriodResult& r : ir.results) {
       mark_hidden(r, *ir.plan, rule);
       for (GroupResult& g : r.groups) mark_hidden(g.figures, *ir.plan, rule);
       hide_lone_group(r, *ir.plan);
     }
+    hide_changes_from_hidden(ir);
+  }
 }
 
 }  // namespace tally::runtime

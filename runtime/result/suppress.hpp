@@ -32,6 +32,11 @@ void mark_hidden(PeriodResult& r, const plan::IndicatorPlan& ind, const Suppress
 // smallest such figure hides it too, with its value and change. Call after marking every group.
 void hide_lone_group(PeriodResult& r, const plan::IndicatorPlan& ind);
 
+// A change taken from a period shown with its value hidden (by any rule, the lone group's
+// included) would give that value away as the value shown less the change: hides it. Call after
+// every period of the indicator is marked.
+void hide_changes_from_hidden(IndicatorResult& ir);
+
 // Marks every period result (and each group of a breakdown) of every indicator and makes the run
 // public.
 void suppress_small_numbers(RunResult& result, const Suppression& rule);
