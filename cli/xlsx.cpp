@@ -199,6 +199,28 @@ bool hidden_cell(lxw_worksheet* ws, std::size_t row, std::size_t col, bool hidde
   return true;
 }
 
+// The figures of one period's row, or of one group's (columns 5 to 7 and 9 to 11): numerator,
+// denominator, value, colour, trend and change, each hidden one as the suppression's text.
+void figure_cells(Book& book, lxw_worksheet* ws, std::size_t row, const PeriodResult& r,
+                  const plan::IndicatorPlan& ind) {
+  if (ind.ratio) {
+    if (!hidden_cell(ws, row, 5, r.hidden.numerator, r.hidden))
+      count_cell(book, ws, row, 5, r.numerator);
+    if (!hidden_cell(ws, row, 6, r.hidden.denominator, r.hidden))
+      count_cell(book, ws, row, 6, r.denominator);
+  }
+  if (!hidden_cell(ws, row, 7, r.hidden.value, r.hidden))
+    value_cell(book, ws, row, 7, r.value, ind);
+  text(ws, row, 9, runtime::rag_name(r.rag), book.rag(r.rag));
+  text(ws, row, 10, runtime::trend_name(r.trend));
+  // A percentage's change is in points: a number, not a percentage.
+  if (r.change && r.trend != runtime::Trend::none &&
+      !hidden_cell(ws, row, 11, r.hidden.change, r.hidden))
+    number(ws, row, 11, *r.change,
+           book.format("+" + decimals_format(ind.decimals) + ";-" + decimals_format(ind.decimals) +
+                       ";" + decimals_format(ind.decimals)));
+}
+
 void definitions_sheet(Book& book, const Definitions& definitions) {
   lxw_worksheet* ws = book.sheet("Definitions");
   header_row(book, ws, {"Code", "Name", "Title", "Unit", "Polarity", "Definition"},
@@ -309,25 +331,10 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         text(ws, row, 2, calendar::label(r.period));
         date_cell(book, ws, row, 3, r.period.start);
         date_cell(book, ws, row, 4, r.period.end);
-        if (ind.ratio) {
-          if (!hidden_cell(ws, row, 5, r.hidden.numerator, r.hidden))
-            count_cell(book, ws, row, 5, r.numerator);
-          if (!hidden_cell(ws, row, 6, r.hidden.denominator, r.hidden))
-            count_cell(book, ws, row, 6, r.denominator);
-        }
-        if (!hidden_cell(ws, row, 7, r.hidden.value, r.hidden))
-          value_cell(book, ws, row, 7, r.value, ind);
+        figure_cells(book, ws, row, r, ind);
         value_cell(book, ws, row, 8, r.target, ind);
         if (!r.target && r.target_low && r.target_high)
           text(ws, row, 8, target_text(r, ind.decimals));
-        text(ws, row, 9, runtime::rag_name(r.rag), book.rag(r.rag));
-        text(ws, row, 10, runtime::trend_name(r.trend));
-        // A percentage's change is in points: a number, not a percentage.
-        if (r.change && r.trend != runtime::Trend::none &&
-            !hidden_cell(ws, row, 11, r.hidden.change, r.hidden))
-          number(ws, row, 11, *r.change,
-                 book.format("+" + decimals_format(ind.decimals) + ";-" +
-                             decimals_format(ind.decimals) + ";" + decimals_format(ind.decimals)));
         for (std::size_t k = 0; k < ind.benchmarks.size(); ++k) {
           if (k < r.benchmarks.size()) value_cell(book, ws, row, 12 + 2 * k, r.benchmarks[k], ind);
           const auto& labels = i < ctx.benchmark_labels.size() ? ctx.benchmark_labels[i]
@@ -341,27 +348,11 @@ std::optional<std::string> run_xlsx(const runtime::RunResult& result, const Rend
         ++row;
         // A breakdown: a row per group under the total, named after the expression.
         for (const runtime::GroupResult& g : r.groups) {
-          const PeriodResult& f = g.figures;
           text(ws, row, 1, "  " + ir.by + ": " + g.label);
           text(ws, row, 2, calendar::label(r.period));
           date_cell(book, ws, row, 3, r.period.start);
           date_cell(book, ws, row, 4, r.period.end);
-          if (ind.ratio) {
-            if (!hidden_cell(ws, row, 5, f.hidden.numerator, f.hidden))
-              count_cell(book, ws, row, 5, f.numerator);
-            if (!hidden_cell(ws, row, 6, f.hidden.denominator, f.hidden))
-              count_cell(book, ws, row, 6, f.denominator);
-          }
-          if (!hidden_cell(ws, row, 7, f.hidden.value, f.hidden))
-            value_cell(book, ws, row, 7, f.value, ind);
-          text(ws, row, 9, runtime::rag_name(f.rag), book.rag(f.rag));
-          text(ws, row, 10, runtime::trend_name(f.trend));
-          if (f.change && f.trend != runtime::Trend::none &&
-              !hidden_cell(ws, row, 11, f.hidden.change, f.hidden))
-            number(
-                ws, row, 11, *f.change,
-                book.format("+" + decimals_format(ind.decimals) + ";-" +
-                            decimals_format(ind.decimals) + ";" + decimals_format(ind.decimals)));
+          figure_cells(book, ws, row, g.figures, ind);
           ++row;
         }
       }

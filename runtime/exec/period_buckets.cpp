@@ -116,27 +116,14 @@ Buckets buckets_for(const RunState& run, std::uint32_t indicator, const std::vec
   return b;
 }
 
-void count_by_day(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
-                  const std::uint8_t* in_num, std::size_t n, std::int64_t* den, std::int64_t* num) {
-  const std::int64_t* days = day.v.data();
-  const std::uint8_t* known = day.known.data();
-  const std::uint32_t* first = b.span_first.data();
-  const std::uint32_t* last = b.span_last.data();
-  const std::uint64_t spanned = b.span_first.size();
-  const std::int64_t first_day = b.first_day;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t k = static_cast<std::uint64_t>(days[i] - first_day);
-    if (!(in_den[i] & known[i]) || k >= spanned) continue;
-    for (std::uint32_t q = first[k]; q < last[k]; ++q) {
-      ++den[q];
-      num[q] += in_num[i];
-    }
-  }
-}
+namespace {
 
-void count_by_day_grouped(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
-                          const std::uint8_t* in_num, const std::uint32_t* group, std::size_t n,
-                          std::size_t positions, std::int64_t* den, std::int64_t* num) {
+// The loop of count_by_day, row i counting at offset(i) + q: one copy for the plain and the
+// grouped counts, each compiled with its offset inlined.
+template <class Offset>
+void count_days(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
+                const std::uint8_t* in_num, std::size_t n, std::int64_t* den, std::int64_t* num,
+                Offset offset) {
   const std::int64_t* days = day.v.data();
   const std::uint8_t* known = day.known.data();
   const std::uint32_t* first = b.span_first.data();
@@ -146,12 +133,26 @@ void count_by_day_grouped(const Buckets& b, const Vec& day, const std::uint8_t* 
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t k = static_cast<std::uint64_t>(days[i] - first_day);
     if (!(in_den[i] & known[i]) || k >= spanned) continue;
-    const std::size_t row = group[i] * positions;
+    const std::size_t row = offset(i);
     for (std::uint32_t q = first[k]; q < last[k]; ++q) {
       ++den[row + q];
       num[row + q] += in_num[i];
     }
   }
+}
+
+}  // namespace
+
+void count_by_day(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
+                  const std::uint8_t* in_num, std::size_t n, std::int64_t* den, std::int64_t* num) {
+  count_days(b, day, in_den, in_num, n, den, num, [](std::size_t) { return std::size_t{0}; });
+}
+
+void count_by_day_grouped(const Buckets& b, const Vec& day, const std::uint8_t* in_den,
+                          const std::uint8_t* in_num, const std::uint32_t* group, std::size_t n,
+                          std::size_t positions, std::int64_t* den, std::int64_t* num) {
+  count_days(b, day, in_den, in_num, n, den, num,
+             [group, positions](std::size_t i) { return group[i] * positions; });
 }
 
 }  // namespace tally::runtime
